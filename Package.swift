@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Conclave",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "conclave", targets: ["conclave"]),
+        .library(name: "ConclaveCore", targets: ["ConclaveCore"]),
+        .library(name: "ConclaveEngine", targets: ["ConclaveEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "ConclaveCore"),
+        .target(name: "ConclaveConfig", dependencies: [
+            "ConclaveCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ConclaveLLM", dependencies: [
+            "ConclaveCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "ConclaveStore", dependencies: ["ConclaveCore"]),
+        .target(name: "ConclaveEngine", dependencies: [
+            "ConclaveCore", "ConclaveConfig", "ConclaveLLM", "ConclaveStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "conclave", dependencies: [
+            "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveLLM",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore"]),
+        .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
+        .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM"]),
+        .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
+        .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine"]),
+        .testTarget(name: "conclaveTests", dependencies: ["ConclaveEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,101 @@
+import ConclaveCore
+import Foundation
+import Yams
+
+/// Parses a set of Agents/, Skills/ and pipeline files and checks them against each other: duplicate ids,
+/// references to unknown skills, roles or experts. Collects every problem instead of stopping at the first.
+final class ConfigWorkspace {
+    let environment: ConfigEnvironment
+    private(set) var experts: [(path: String, file: ExpertFile)] = []
+    private(set) var skillFiles: [(path: String, file: SkillsFile)] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    private var loaded: Set<String> = []
+
+    init(environment: ConfigEnvironment) { self.environment = environment }
+
+    /// Every `*.yaml` / `*.yml` file directly inside `directory`, sorted by name.
+    static func yamlFiles(in directory: String) -> [String]? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    func addExperts(directory: String) {
+        guard let files = Self.yamlFiles(in: directory) else { return report(directory, "cannot read the agents folder") }
+        if files.isEmpty { report(directory, "the agents folder has no .yaml files") }
+        files.forEach(addExpertFile)
+    }
+
+    func addSkills(directory: String) {
+        guard let files = Self.yamlFiles(in: directory) else { return report(directory, "cannot read the skills folder") }
+        if files.isEmpty { report(directory, "the skills folder has no .yaml files") }
+        files.forEach(addSkillsFile)
+    }
+
+    func addExpertFile(_ path: String) {
+        guard let (root, reader) = parse(path) else { return }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        experts.append((path, ExpertFile.read(root, reader: reader, environment: environment, baseDirectory: base)))
+        diagnostics += reader.diagnostics
+    }
+
+    func addSkillsFile(_ path: String) {
+        guard let (root, reader) = parse(path) else { return }
+        skillFiles.append((path, SkillsFile.read(root, reader: reader)))
+        diagnostics += reader.diagnostics
+    }
+
+    /// Parses a file once; nil (with diagnostics) when it is unreadable or not YAML.
+    func parse(_ path: String) -> (Node, YAMLReader)? {
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard loaded.insert(canonical).inserted else { return nil }
+        let reader = YAMLReader(file: path)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            report(path, "cannot read the file")
+            return nil
+        }
+        guard let root = reader.parse(text) else {
+            diagnostics += reader.diagnostics
+            return nil
+        }
+        return (root, reader)
+    }
+
+    func report(_ path: String, _ message: String, at node: Node? = nil) {
+        diagnostics.append(Diagnostic(file: path, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message))
+    }
+
+    func append(_ more: [Diagnostic]) { diagnostics += more }
+
+    /// Duplicate ids, names and aliases, and references to unknown skills.
+    func crossCheck() {
+        reportDuplicates(experts.compactMap { entry in entry.file.id.map { (entry.path, $0.name, $0.node) } }, kind: "expert id")
+        reportDuplicates(skillFiles.flatMap { entry in entry.file.skills.map { (entry.path, $0.skill.name, $0.node) } }, kind: "skill")
+        reportDuplicates(skillFiles.flatMap { entry in entry.file.roles.map { (entry.path, $0.role.name, $0.node) } }, kind: "role")
+        let known = skillFiles.flatMap { $0.file.skills.map(\.skill.name) }
+        let knownSet = Set(known)
+        let references = experts.flatMap { entry in entry.file.skillReferences.map { (entry.path, $0.name, $0.node) } }
+            + skillFiles.flatMap { entry in entry.file.roleSkillReferences.map { (entry.path, $0.name, $0.node) } }
+        for (path, name, node) in references where !knownSet.contains(name) {
+            report(path, "unknown skill '\(name)'" + YAMLReader.suggestion(for: name, among: known), at: node)
+        }
+    }
+
+    private func reportDuplicates(_ entries: [(path: String, name: String, node: Node)], kind: String) {
+        let groups = Dictionary(grouping: entries, by: \.name).filter { $0.value.count > 1 }
+        for (name, group) in groups {
+            for entry in group {
+                let others = group.filter { $0.path != entry.path || $0.node.mark?.line != entry.node.mark?.line }
+                    .map { "\($0.path):\($0.node.mark?.line ?? 1)" }
+                report(entry.path, "duplicate \(kind) '\(name)' (also defined at \(others.joined(separator: ", ")))", at: entry.node)
+            }
+        }
+    }
+
+    /// The registry built from every file that parsed completely.
+    func registry() -> Registry {
+        Registry(experts: experts.compactMap(\.file.expert),
+                 skills: skillFiles.flatMap { $0.file.skills.map(\.skill) },
+                 roles: skillFiles.flatMap { $0.file.roles.map(\.role) })
+    }
+}

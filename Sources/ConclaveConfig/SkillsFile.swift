@@ -1,0 +1,31 @@
+import ConclaveCore
+import Yams
+
+/// One parsed `Skills/*.yaml` file: a domain's skills (with aliases) and roles, with the positions of names
+/// and references for cross-file checks.
+struct SkillsFile {
+    var skills: [(skill: Skill, node: Node)] = []
+    var roles: [(role: Role, node: Node)] = []
+    var roleSkillReferences: [(name: String, node: Node)] = []
+
+    static func read(_ root: Node, reader: YAMLReader) -> SkillsFile {
+        var file = SkillsFile()
+        guard let fields = reader.fields(root, of: "skills file", allowed: ["domain", "skills", "roles"]),
+              let domain = fields.string("domain") else { return file }
+        for node in fields.list("skills") {
+            guard let skill = reader.fields(node, of: "skill", allowed: ["name", "aliases"]),
+                  let name = skill.string("name") else { continue }
+            file.skills.append((Skill(name: name, aliases: skill.strings("aliases").map(\.0), domain: domain), skill.value("name")!))
+        }
+        for node in fields.list("roles", required: false) {
+            guard let role = reader.fields(node, of: "role", allowed: ["name", "instructions", "skills"]) else { continue }
+            let name = role.string("name"), instructions = role.string("instructions")
+            let references = role.strings("skills")
+            file.roleSkillReferences += references
+            if let name, let instructions {
+                file.roles.append((Role(name: name, domain: domain, instructions: instructions, skills: references.map(\.0)), role.value("name")!))
+            }
+        }
+        return file
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Yams
+
+/// Reads one YAML file into nodes and records every problem with its position: syntax errors, unknown keys
+/// (with a suggestion), missing fields and wrong types.
+final class YAMLReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    /// The document's root node, or nil (with a diagnostic) when the text is not valid YAML.
+    func parse(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(line: 1, column: 1, "the file is empty")
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                report(line: mark.line, column: mark.column, "YAML syntax error: \(problem)")
+            default:
+                report(line: 1, column: 1, "YAML error: \(error)")
+            }
+        } catch {
+            report(line: 1, column: 1, "YAML error: \(error)")
+        }
+        return nil
+    }
+
+    func report(_ node: Node?, _ message: String) {
+        report(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message)
+    }
+
+    func report(line: Int, column: Int, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: line, column: column, message: message))
+    }
+
+    /// The fields of a mapping node, after reporting keys outside `allowed` and keys given twice.
+    func fields(_ node: Node, of what: String, allowed: [String]) -> Fields? {
+        guard case .mapping(let mapping) = node else {
+            report(node, "\(what) must be a mapping of keys to values")
+            return nil
+        }
+        var entries: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { report(key, "keys of \(what) must be strings"); continue }
+            if entries[name] != nil {
+                report(key, "duplicate key '\(name)' in \(what)")
+            } else if !allowed.contains(name) {
+                report(key, "unknown key '\(name)' in \(what)" + Self.suggestion(for: name, among: allowed))
+            } else {
+                entries[name] = (key, value)
+            }
+        }
+        return Fields(reader: self, node: node, what: what, entries: entries)
+    }
+
+    /// ` (did you mean 'x'?)` when a known name is within a small edit distance of `name`.
+    static func suggestion(for name: String, among known: [String]) -> String {
+        let scored = known.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else {
+            return known.isEmpty ? "" : " (expected one of: \(known.joined(separator: ", ")))"
+        }
+        return " (did you mean '\(best.0)'?)"
+    }
+}
+
+/// The present keys of one mapping, with typed accessors that report missing fields and wrong types.
+struct Fields {
+    let reader: YAMLReader
+    let node: Node
+    let what: String
+    let entries: [String: (key: Node, value: Node)]
+
+    func value(_ key: String, required: Bool = true) -> Node? {
+        if let entry = entries[key] { return entry.value }
+        if required { reader.report(node, "missing field '\(key)' in \(what)") }
+        return nil
+    }
+
+    func keyNode(_ key: String) -> Node? { entries[key]?.key }
+
+    func string(_ key: String, required: Bool = true) -> String? {
+        guard let node = value(key, required: required) else { return nil }
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+            reader.report(node, "field '\(key)' of \(what) must be a non-empty string")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func double(_ key: String, required: Bool = true, minimum: Double? = nil) -> Double? {
+        guard let node = value(key, required: required) else { return nil }
+        guard let number = node.float ?? node.int.map(Double.init), number.isFinite else {
+            reader.report(node, "field '\(key)' of \(what) must be a number, got '\(node.string ?? "a collection")'")
+            return nil
+        }
+        if let minimum, number < minimum {
+            reader.report(node, "field '\(key)' of \(what) must be at least \(minimum), got \(number)")
+            return nil
+        }
+        return number
+    }
+
+    func int(_ key: String, required: Bool = true, minimum: Int? = nil) -> Int? {
+        guard let node = value(key, required: required) else { return nil }
+        guard let number = node.int else {
+            reader.report(node, "field '\(key)' of \(what) must be an integer, got '\(node.string ?? "a collection")'")
+            return nil
+        }
+        if let minimum, number < minimum {
+            reader.report(node, "field '\(key)' of \(what) must be at least \(minimum), got \(number)")
+            return nil
+        }
+        return number
+    }
+
+    func strings(_ key: String) -> [(String, Node)] {
+        guard let node = value(key, required: false) else { return [] }
+        guard case .sequence(let sequence) = node else {
+            reader.report(node, "field '\(key)' of \(what) must be a list of strings")
+            return []
+        }
+        return sequence.compactMap { item in
+            guard case .scalar(let scalar) = item else {
+                reader.report(item, "items of '\(key)' in \(what) must be strings")
+                return nil
+            }
+            return (scalar.string, item)
+        }
+    }
+
+    func list(_ key: String, required: Bool = true) -> [Node] {
+        guard let node = value(key, required: required) else { return [] }
+        guard case .sequence(let sequence) = node else {
+            reader.report(node, "field '\(key)' of \(what) must be a list")
+            return []
+        }
+        return Array(sequence)
+    }
+
+    func nested(_ key: String, allowed: [String], required: Bool = true) -> Fields? {
+        value(key, required: required).flatMap { reader.fields($0, of: "'\(key)'", allowed: allowed) }
+    }
+
+    /// A mapping of names to numbers, such as a profile's skill scores; each name keeps its key node.
+    func numberMap(_ key: String) -> [(name: String, value: Double, node: Node)] {
+        guard let node = value(key, required: false) else { return [] }
+        guard case .mapping(let mapping) = node else {
+            reader.report(node, "field '\(key)' of \(what) must be a mapping of names to numbers")
+            return []
+        }
+        return mapping.compactMap { name, value in
+            guard let text = name.string else { return nil }
+            guard let number = value.float ?? value.int.map(Double.init) else {
+                reader.report(value, "score of '\(text)' in '\(key)' must be a number, got '\(value.string ?? "a collection")'")
+                return nil
+            }
+            return (text, number, name)
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+enum EditDistance {
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

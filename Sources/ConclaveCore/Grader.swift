@@ -1,0 +1,98 @@
+import Foundation
+
+/// Extracts a final answer from a model's response and compares it with the gold answer.
+///
+/// ```swift
+/// let grader = Grader(kind: .multipleChoice)
+/// grader.extract(from: "The answer is (B).", for: instance)  // "B"
+/// grader.isCorrect("B", gold: "b")                         // true
+/// ```
+public struct Grader: Sendable {
+    /// The ways an answer can be judged.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A choice letter (A–J), robust to "The answer is (X)", "X.", "**X**".
+        case multipleChoice = "multiple-choice"
+        /// The whole response, trimmed, equals the gold answer.
+        case exact
+        /// Equal after lower-casing and dropping punctuation, articles and extra spaces.
+        case normalized
+        /// The last number in the response is within `tolerance` of the gold number.
+        case numeric
+    }
+
+    public var kind: Kind
+    public var tolerance: Double
+
+    public init(kind: Kind, tolerance: Double = 1e-6) {
+        self.kind = kind
+        self.tolerance = tolerance
+    }
+
+    /// The answer the response commits to, or nil when none can be found.
+    public func extract(from response: String, for instance: Instance) -> String? {
+        switch kind {
+        case .multipleChoice: return ChoiceExtractor(letters: instance.choiceLetters.isEmpty ? Array("ABCDEFGHIJ") : instance.choiceLetters, choices: instance.choices).extract(response)
+        case .exact: return response.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .normalized: return Self.normalize(response)
+        case .numeric: return Self.lastNumber(in: response).map { String($0) }
+        }
+    }
+
+    /// Whether an extracted answer matches the gold answer.
+    public func isCorrect(_ answer: String?, gold: String) -> Bool {
+        guard let answer else { return false }
+        switch kind {
+        case .multipleChoice: return answer.uppercased() == gold.trimmingCharacters(in: .whitespaces).uppercased()
+        case .exact: return answer == gold.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .normalized: return Self.normalize(answer) == Self.normalize(gold)
+        case .numeric:
+            guard let value = Double(answer), let target = Self.lastNumber(in: gold) else { return false }
+            return abs(value - target) <= tolerance * max(1, abs(target))
+        }
+    }
+
+    static func normalize(_ text: String) -> String {
+        let spaced = String(text.lowercased().map { (char: Character) -> Character in
+            char.isLetter || char.isNumber ? char : " "
+        })
+        let words = spaced.split(separator: " ").map(String.init).filter { !["a", "an", "the"].contains($0) }
+        return words.joined(separator: " ")
+    }
+
+    static func lastNumber(in text: String) -> Double? {
+        let cleaned = text.replacingOccurrences(of: ",", with: "")
+        let matches = cleaned.matches(of: /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/)
+        return matches.last.flatMap { Double(cleaned[$0.range]) }
+    }
+}
+
+/// Finds the choice letter a response commits to, most explicit phrasing first.
+struct ChoiceExtractor {
+    let letters: [Character]
+    let choices: [String]
+
+    func extract(_ response: String) -> String? {
+        let valid = String(letters)
+        let patterns: [Regex<(Substring, Substring)>] = [
+            try! Regex("(?i)answer\\s*(?:is|:)?\\s*[:\\-]?\\s*\\*{0,2}\\(?([\(valid)])\\)?(?![A-Za-z])"),
+            try! Regex("\\*\\*\\(?([\(valid)])\\)?[.:]?\\*\\*"),
+            try! Regex("(?m)^\\s*\\(?([\(valid)])[).:](?:\\s|$)"),
+            try! Regex("\\(([\(valid)])\\)"),
+            try! Regex("(?m)^\\s*([\(valid)])\\s*$"),
+        ]
+        for pattern in patterns {
+            if let last = response.matches(of: pattern).last { return String(last.output.1) }
+        }
+        return matchChoiceText(response)
+    }
+
+    /// The one choice whose full text appears in the response, when the model wrote the answer, not the letter.
+    private func matchChoiceText(_ response: String) -> String? {
+        let normalized = Grader.normalize(response)
+        let hits = choices.indices.filter {
+            let choice = Grader.normalize(choices[$0])
+            return !choice.isEmpty && " \(normalized) ".contains(" \(choice) ")
+        }
+        return hits.count == 1 ? String(letters[hits[0]]) : nil
+    }
+}

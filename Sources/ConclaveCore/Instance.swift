@@ -1,0 +1,21 @@
+/// One input to answer: a question with an id, optional choices, an optional gold answer and metadata.
+public struct Instance: Sendable, Hashable, Codable {
+    public var id: String
+    public var text: String
+    public var choices: [String]
+    public var gold: String?
+    public var metadata: [String: String]
+
+    public init(id: String, text: String, choices: [String] = [], gold: String? = nil, metadata: [String: String] = [:]) {
+        self.id = id
+        self.text = text
+        self.choices = choices
+        self.gold = gold
+        self.metadata = metadata
+    }
+
+    /// The letters that label the choices: A, B, C, …
+    public var choiceLetters: [Character] {
+        choices.indices.map { Character(UnicodeScalar(UInt8(65 + $0))) }
+    }
+}

@@ -1,0 +1,166 @@
+/// A named competence such as `algebra`, with the aliases that reveal it in text and the domain it belongs to.
+///
+/// ```swift
+/// let skill = Skill(name: "algebra", aliases: ["equation", "solve for x"], domain: "mathematics")
+/// ```
+public struct Skill: Sendable, Hashable, Codable {
+    public var name: String
+    public var aliases: [String]
+    public var domain: String
+
+    public init(name: String, aliases: [String] = [], domain: String) {
+        self.name = name
+        self.aliases = aliases
+        self.domain = domain
+    }
+}
+
+/// A persona with instructions (`Mathematician`, `Critic`), declared for one domain; `skills` say which
+/// instances it suits best.
+public struct Role: Sendable, Hashable, Codable {
+    public var name: String
+    public var domain: String
+    public var instructions: String
+    public var skills: [String]
+
+    public init(name: String, domain: String, instructions: String, skills: [String] = []) {
+        self.name = name
+        self.domain = domain
+        self.instructions = instructions
+        self.skills = skills
+    }
+}
+
+/// What an expert is measured to be good at: a score per skill, a global strength and an aggregator score.
+///
+/// The global strength defaults to the sum of the skill scores, as in Symbolic-MoE.
+public struct Profile: Sendable, Hashable, Codable {
+    public var skills: [String: Double]
+    public var strength: Double
+    public var aggregatorScore: Double
+
+    public init(skills: [String: Double], strength: Double? = nil, aggregatorScore: Double = 0) {
+        self.skills = skills
+        self.strength = strength ?? skills.values.reduce(0, +)
+        self.aggregatorScore = aggregatorScore
+    }
+}
+
+/// Where an expert's model runs. Several experts may share one model; the runtime belongs to the model.
+public enum ExpertRuntime: Sendable, Hashable, Codable {
+    /// A GGUF model served by a `llama-server` that Conclave starts and stops itself.
+    case llamaCpp(modelPath: String)
+    /// Any OpenAI-compatible server (vLLM, SGLang, Ollama, a hosted API). `apiKeyVariable` names the
+    /// environment variable holding the key; the key itself is never stored.
+    case openAI(baseURL: String, model: String, apiKeyVariable: String?)
+
+    /// Identifies the model behind the runtime: experts with the same key share one loaded model.
+    public var modelKey: String {
+        switch self {
+        case .llamaCpp(let path): return "llama.cpp:\(path)"
+        case .openAI(let url, let model, _): return "openai:\(url)#\(model)"
+        }
+    }
+
+    /// Whether Conclave itself loads and unloads the model.
+    public var isManaged: Bool {
+        if case .llamaCpp = self { return true }
+        return false
+    }
+}
+
+/// Price of an expert's tokens in currency units per million tokens.
+public struct Price: Sendable, Hashable, Codable {
+    public var inputPerMillion: Double
+    public var outputPerMillion: Double
+
+    public init(inputPerMillion: Double, outputPerMillion: Double) {
+        self.inputPerMillion = inputPerMillion
+        self.outputPerMillion = outputPerMillion
+    }
+
+    /// The cost of one call with the given token counts.
+    public func cost(inputTokens: Int, outputTokens: Int) -> Double {
+        (Double(inputTokens) * inputPerMillion + Double(outputTokens) * outputPerMillion) / 1_000_000
+    }
+}
+
+/// Sampling parameters sent with every call to an expert.
+public struct Sampling: Sendable, Hashable, Codable {
+    public var temperature: Double
+    public var maxTokens: Int
+
+    public init(temperature: Double = 0.2, maxTokens: Int = 128) {
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+    }
+}
+
+/// One callable model, as declared in an `Agents/*.yaml` file.
+public struct Expert: Sendable, Hashable, Codable {
+    public var id: String
+    public var description: String
+    public var runtime: ExpertRuntime
+    public var price: Price
+    public var contextWindow: Int
+    public var maxConcurrency: Int
+    public var timeoutSeconds: Double
+    public var sampling: Sampling
+    public var instructions: String?
+    public var profile: Profile
+
+    public init(
+        id: String, description: String, runtime: ExpertRuntime, price: Price, contextWindow: Int,
+        maxConcurrency: Int, timeoutSeconds: Double, sampling: Sampling = Sampling(),
+        instructions: String? = nil, profile: Profile
+    ) {
+        self.id = id
+        self.description = description
+        self.runtime = runtime
+        self.price = price
+        self.contextWindow = contextWindow
+        self.maxConcurrency = maxConcurrency
+        self.timeoutSeconds = timeoutSeconds
+        self.sampling = sampling
+        self.instructions = instructions
+        self.profile = profile
+    }
+}
+
+/// Every expert, skill and role Conclave knows, validated and cross-referenced.
+public struct Registry: Sendable {
+    public private(set) var experts: [Expert]
+    public private(set) var skills: [Skill]
+    public private(set) var roles: [Role]
+    private let expertIndex: [String: Int]
+    private let skillIndex: [String: Int]
+
+    public init(experts: [Expert], skills: [Skill], roles: [Role]) {
+        self.experts = experts
+        self.skills = skills
+        self.roles = roles
+        self.expertIndex = Dictionary(experts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.skillIndex = Dictionary(skills.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func expert(_ id: String) -> Expert? { expertIndex[id].map { experts[$0] } }
+    public func skill(_ name: String) -> Skill? { skillIndex[name].map { skills[$0] } }
+    public func role(named name: String) -> Role? { roles.first { $0.name == name } }
+
+    /// The role that suits a set of matched skills best: most overlapping skills, then the first role of
+    /// the most frequent domain among them; nil when no role exists for any of them.
+    public func role(for skillNames: [String]) -> Role? {
+        let best = roles.map { role in (role, Set(role.skills).intersection(skillNames).count) }
+            .filter { $0.1 > 0 }
+            .max { $0.1 < $1.1 }
+        if let best { return best.0 }
+        var domainCounts: [String: Int] = [:]
+        var domain: String?
+        for name in skillNames {
+            guard let candidate = skill(name)?.domain else { continue }
+            domainCounts[candidate, default: 0] += 1
+            if domain == nil || domainCounts[candidate]! > domainCounts[domain!]! { domain = candidate }
+        }
+        return roles.first { $0.domain == domain }
+    }
+}

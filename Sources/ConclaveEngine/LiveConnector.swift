@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import ConclaveConfig
+import ConclaveCore
+import ConclaveLLM
+import Foundation
+import Logging
+
+/// Connects experts to real models: llama.cpp experts through a managed `LlamaRuntime` (one server per
+/// model, shared by the experts that use it), OpenAI-compatible experts directly over HTTP.
+///
+/// ```swift
+/// let connector = try LiveConnector(registry: registry, environment: .current(), logDirectory: logs,
+///                                   residentBudget: 1, httpClient: client)
+/// let backend = try await connector.backend(for: expert)
+/// await connector.shutdown()
+/// ```
+public final class LiveConnector: ExpertConnector {
+    public let runtime: LlamaRuntime?
+    private let models: [String: LlamaModel]
+    private let httpClient: HTTPClient
+    private let environment: ConfigEnvironment
+
+    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL, residentBudget: Int,
+                httpClient: HTTPClient, logger: Logger = Logger(label: "conclave.runtime")) throws {
+        self.models = Self.llamaModels(for: registry.experts)
+        self.httpClient = httpClient
+        self.environment = environment
+        self.runtime = models.isEmpty ? nil : LlamaRuntime(
+            serverBinary: try Self.locateServer(environment), logDirectory: logDirectory,
+            residentBudget: residentBudget, httpClient: httpClient, logger: logger)
+    }
+
+    /// One `LlamaModel` per GGUF file: slots = the largest `max_concurrency` and context per slot = the
+    /// largest `context_window` among the experts sharing it. Keyed by expert id.
+    static func llamaModels(for experts: [Expert]) -> [String: LlamaModel] {
+        var byPath: [String: LlamaModel] = [:]
+        for expert in experts {
+            guard case .llamaCpp(let path) = expert.runtime else { continue }
+            var model = byPath[path] ?? LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 64)
+            model.parallelSlots = max(model.parallelSlots, expert.maxConcurrency)
+            model.contextPerSlot = max(model.contextPerSlot, expert.contextWindow)
+            byPath[path] = model
+        }
+        var byExpert: [String: LlamaModel] = [:]
+        for expert in experts { if case .llamaCpp(let path) = expert.runtime { byExpert[expert.id] = byPath[path] } }
+        return byExpert
+    }
+
+    /// `CONCLAVE_LLAMA_SERVER` (from the environment or the setup script's runtime.env), else `llama-server` on PATH.
+    static func locateServer(_ environment: ConfigEnvironment) throws -> URL {
+        if let path = environment.variables["CONCLAVE_LLAMA_SERVER"], !path.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw RuntimeError.binaryNotFound("CONCLAVE_LLAMA_SERVER=\(path) is not an executable file")
+            }
+            return URL(fileURLWithPath: path)
+        }
+        for directory in (environment.variables["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/llama-server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
+        }
+        throw RuntimeError.binaryNotFound("CONCLAVE_LLAMA_SERVER is not set and no llama-server is on PATH")
+    }
+
+    public func backend(for expert: Expert) async throws -> any ChatBackend {
+        switch expert.runtime {
+        case .llamaCpp:
+            guard let runtime, let model = models[expert.id] else { throw RuntimeError.binaryNotFound("no runtime for \(expert.id)") }
+            let baseURL = try await runtime.load(model)
+            return OpenAIChatClient(baseURL: baseURL, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
+        case .openAI(let baseURL, _, let keyVariable):
+            var key: String?
+            if let keyVariable {
+                guard let value = environment.variables[keyVariable], !value.isEmpty else {
+                    throw MissingAPIKey(expert: expert.id, variable: keyVariable)
+                }
+                key = value
+            }
+            return OpenAIChatClient(baseURL: baseURL, apiKey: key, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
+        }
+    }
+
+    public func residentModelKeys() async -> Set<String> {
+        guard let runtime else { return [] }
+        return Set(await runtime.residentModels.map { ExpertRuntime.llamaCpp(modelPath: $0.path).modelKey })
+    }
+
+    public func counters() async -> LlamaRuntime.Counters { await runtime?.counters ?? .init() }
+
+    public func shutdown() async { await runtime?.shutdown() }
+}
+
+/// An expert's API key variable is not set.
+public struct MissingAPIKey: Error, CustomStringConvertible {
+    public var expert: String
+    public var variable: String
+    public var description: String { "expert \(expert) needs its API key in the environment variable \(variable), which is not set" }
+}

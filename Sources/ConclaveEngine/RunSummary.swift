@@ -1,0 +1,41 @@
+import Foundation
+
+/// The totals of a run, printed as the summary table and returned to callers.
+public struct RunSummary: Sendable, Hashable {
+    public var instances = 0
+    public var answered = 0
+    public var failed = 0
+    /// Instances with a gold answer.
+    public var graded = 0
+    public var correct = 0
+    public var skippedRows = 0
+    public var calls = 0
+    public var failedCalls = 0
+    public var inputTokens = 0
+    public var outputTokens = 0
+    public var cost = 0.0
+    public var modelLoads = 0
+    public var modelUnloads = 0
+    public var wallSeconds = 0.0
+    public var resultsFile: URL?
+    public var logDirectory: URL?
+
+    public var accuracy: Double? { graded == 0 ? nil : Double(correct) / Double(graded) }
+
+    /// Two aligned columns: what, and how much.
+    public var table: String {
+        let rows: [(String, String)] = [
+            ("instances", "\(instances) (\(answered) answered, \(failed) failed, \(skippedRows) rows skipped)"),
+            ("accuracy", accuracy.map { String(format: "%.1f%% (%d/%d against gold)", $0 * 100, correct, graded) } ?? "n/a (no gold answers)"),
+            ("calls", "\(calls) (\(failedCalls) failed)"),
+            ("tokens", "\(inputTokens) in, \(outputTokens) out"),
+            ("cost", String(format: "%.6f", cost)),
+            ("model loads", "\(modelLoads) (\(modelUnloads) unloads)"),
+            ("wall time", String(format: "%.1f s", wallSeconds)),
+            ("results", resultsFile?.path ?? "-"),
+            ("server logs", logDirectory?.path ?? "-"),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}

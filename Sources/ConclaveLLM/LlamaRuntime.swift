@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+/// A model served by a managed `llama-server`: which GGUF file, how many parallel slots (requests the
+/// server batches together) and how much context each slot gets.
+public struct LlamaModel: Sendable, Hashable {
+    public var path: String
+    public var parallelSlots: Int
+    public var contextPerSlot: Int
+
+    public init(path: String, parallelSlots: Int, contextPerSlot: Int) {
+        self.path = path
+        self.parallelSlots = parallelSlots
+        self.contextPerSlot = contextPerSlot
+    }
+
+    /// A short name for logs: the file name without `.gguf`.
+    public var name: String { URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
+}
+
+/// Starts and stops `llama-server` processes: loading a model means starting its server on a free loopback
+/// port and waiting until it is healthy; unloading means stopping it. At most `residentBudget` models are
+/// resident; loading another first unloads the least recently used. Server logs go to `logDirectory`.
+///
+/// ```swift
+/// let runtime = LlamaRuntime(serverBinary: binary, logDirectory: logs, httpClient: .shared)
+/// let baseURL = try await runtime.load(model)   // "http://127.0.0.1:PORT/v1"
+/// await runtime.shutdown()                      // stops every server; call it on every exit path
+/// ```
+public actor LlamaRuntime {
+    /// A running server.
+    struct Server {
+        let process: Process
+        let port: Int
+        let logFile: URL
+        var lastUsed: UInt64
+    }
+
+    /// The counts a run reports.
+    public struct Counters: Sendable, Hashable {
+        public var loads = 0
+        public var unloads = 0
+        public var loadSeconds = 0.0
+
+        public init() {}
+    }
+
+    public let serverBinary: URL
+    public let logDirectory: URL
+    public let residentBudget: Int
+    public let startupTimeout: Double
+    public let threads: Int
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private var servers: [LlamaModel: Server] = [:]
+    private var clock: UInt64 = 0
+    public private(set) var counters = Counters()
+    private nonisolated let processIDs = ProcessIDSet()
+
+    public init(serverBinary: URL, logDirectory: URL, residentBudget: Int = 1, startupTimeout: Double = 120,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, httpClient: HTTPClient,
+                logger: Logger = Logger(label: "conclave.runtime")) {
+        self.serverBinary = serverBinary
+        self.logDirectory = logDirectory
+        self.residentBudget = max(1, residentBudget)
+        self.startupTimeout = startupTimeout
+        self.threads = max(1, threads)
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// The models resident now.
+    public var residentModels: [LlamaModel] { Array(servers.keys) }
+
+    /// The log file of a resident model's server.
+    public func logFile(for model: LlamaModel) -> URL? { servers[model]?.logFile }
+
+    /// The base URL (`http://127.0.0.1:PORT/v1`) of the model's server, starting it first when needed.
+    public func load(_ model: LlamaModel) async throws -> String {
+        clock += 1
+        if var server = servers[model] {
+            server.lastUsed = clock
+            servers[model] = server
+            return Self.baseURL(port: server.port)
+        }
+        while servers.count >= residentBudget, let victim = servers.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+            await unload(victim)
+        }
+        let started = Date()
+        let server = try await start(model)
+        servers[model] = server
+        counters.loads += 1
+        counters.loadSeconds += Date().timeIntervalSince(started)
+        logger.info("loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; log: \(server.logFile.path)")
+        return Self.baseURL(port: server.port)
+    }
+
+    /// Stops the model's server, if it is running.
+    public func unload(_ model: LlamaModel) async {
+        guard let server = servers.removeValue(forKey: model) else { return }
+        await stop(server.process)
+        counters.unloads += 1
+        logger.info("unloaded \(model.name)")
+    }
+
+    /// Stops every server. Safe to call more than once.
+    public func shutdown() async {
+        for model in Array(servers.keys) { await unload(model) }
+    }
+
+    /// Kills every server at once, without waiting on the actor: the last resort of a signal handler
+    /// (a second Ctrl-C) just before the process exits.
+    public nonisolated func killAllImmediately() {
+        for pid in processIDs.all() { kill(pid, SIGKILL) }
+    }
+
+    static func baseURL(port: Int) -> String { "http://127.0.0.1:\(port)/v1" }
+
+    private func start(_ model: LlamaModel) async throws -> Server {
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        let port = try FreePort.loopback()
+        let logFile = logDirectory.appendingPathComponent("llama-server-\(model.name)-\(port).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        let process = Process()
+        process.executableURL = serverBinary
+        process.arguments = [
+            "--model", model.path, "--host", "127.0.0.1", "--port", String(port),
+            "--parallel", String(model.parallelSlots), "--ctx-size", String(model.parallelSlots * model.contextPerSlot),
+            "--threads", String(threads),
+        ]
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw RuntimeError.launchFailed(binary: serverBinary.path, reason: "\(error)")
+        }
+        processIDs.insert(process.processIdentifier)
+        let deadline = Date().addingTimeInterval(startupTimeout)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw RuntimeError.exited(model: model.name, status: process.terminationStatus, logFile: logFile.path, logTail: Self.tail(of: logFile))
+            }
+            if await healthy(port: port) { return Server(process: process, port: port, logFile: logFile, lastUsed: clock) }
+            try? await Task.sleep(nanoseconds: 100_000_000)
+            if Task.isCancelled { break }
+        }
+        await stop(process)
+        if Task.isCancelled { throw CancellationError() }
+        throw RuntimeError.notHealthy(model: model.name, seconds: startupTimeout, logFile: logFile.path, logTail: Self.tail(of: logFile))
+    }
+
+    private func healthy(port: Int) async -> Bool {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        guard let response = try? await httpClient.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 65_536)
+        return response.status.code == 200
+    }
+
+    /// SIGTERM, then SIGKILL when the server has not exited within five seconds.
+    private func stop(_ process: Process) async {
+        defer { processIDs.remove(process.processIdentifier) }
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<50 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
+    }
+
+    static func tail(of file: URL, lines: Int = 15) -> String {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+}
+
+/// Why a managed model could not be served.
+public enum RuntimeError: Error, Sendable, CustomStringConvertible {
+    case launchFailed(binary: String, reason: String)
+    case exited(model: String, status: Int32, logFile: String, logTail: String)
+    case notHealthy(model: String, seconds: Double, logFile: String, logTail: String)
+    case binaryNotFound(String)
+
+    public var description: String {
+        switch self {
+        case .launchFailed(let binary, let reason): return "cannot start \(binary): \(reason)"
+        case .exited(let model, let status, let logFile, let tail):
+            return "llama-server for \(model) exited with status \(status) before it was healthy (log: \(logFile)):\n\(tail)"
+        case .notHealthy(let model, let seconds, let logFile, let tail):
+            return "llama-server for \(model) was not healthy within \(Int(seconds)) s (log: \(logFile)):\n\(tail)"
+        case .binaryNotFound(let detail): return "llama-server not found: \(detail). Run scripts/setup.sh, or set CONCLAVE_LLAMA_SERVER."
+        }
+    }
+}
+
+/// The process ids of running servers, readable from any thread.
+final class ProcessIDSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: Set<Int32> = []
+
+    func insert(_ id: Int32) { lock.withLock { _ = ids.insert(id) } }
+    func remove(_ id: Int32) { lock.withLock { _ = ids.remove(id) } }
+    func all() -> [Int32] { lock.withLock { Array(ids) } }
+}

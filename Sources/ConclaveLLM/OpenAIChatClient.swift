@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import ConclaveCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A client for any OpenAI-compatible `/v1/chat/completions` endpoint (llama-server, vLLM, SGLang, Ollama,
+/// hosted APIs): request timeout, retries with backoff and jitter on 408/429/5xx, connection errors and
+/// garbage, and the upstream's error body in the error.
+///
+/// ```swift
+/// let client = OpenAIChatClient(baseURL: "http://127.0.0.1:8080/v1", httpClient: .shared)
+/// let completion = try await client.complete(ChatRequest(model: "local", messages: [.user("2+2?")], temperature: 0, maxTokens: 16))
+/// ```
+public struct OpenAIChatClient: ChatBackend {
+    public let baseURL: String
+    public let apiKey: String?
+    public let httpClient: HTTPClient
+    public let requestTimeout: Double
+    public let retry: RetryPolicy
+
+    public init(baseURL: String, apiKey: String? = nil, httpClient: HTTPClient, requestTimeout: Double = 60, retry: RetryPolicy = RetryPolicy()) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.httpClient = httpClient
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        let body = try JSONSerialization.data(withJSONObject: Self.payload(for: request))
+        var rng = SystemRandomNumberGenerator()
+        var attempt = 1
+        while true {
+            do {
+                var completion = try await send(body)
+                completion.attempts = attempt
+                return completion
+            } catch let error as RetryableFailure {
+                guard error.error.isRetryable, attempt < retry.maxAttempts else {
+                    throw attempt > 1 ? LLMError.exhausted(attempts: attempt, last: error.error) : error.error
+                }
+                let pause = retry.delay(afterAttempt: attempt, retryAfter: error.retryAfter, using: &rng)
+                try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+                attempt += 1
+            }
+        }
+    }
+
+    /// An `LLMError` with the server's `Retry-After`, if any.
+    private struct RetryableFailure: Error {
+        var error: LLMError
+        var retryAfter: Double?
+    }
+
+    private func send(_ body: Data) async throws -> ChatCompletion {
+        var request = HTTPClientRequest(url: baseURL + "/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await httpClient.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+            bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw RetryableFailure(error: .timeout(seconds: requestTimeout))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw RetryableFailure(error: .transport(String(describing: error)))
+        }
+        let text = String(buffer: bytes)
+        guard (200..<300).contains(response.status.code) else {
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
+            throw RetryableFailure(error: .http(status: Int(response.status.code), body: Self.errorMessage(in: text)), retryAfter: retryAfter)
+        }
+        guard let completion = Self.parse(text) else { throw RetryableFailure(error: .invalidResponse(text)) }
+        return completion
+    }
+
+    static func payload(for request: ChatRequest) -> [String: Any] {
+        var payload: [String: Any] = [
+            "model": request.model,
+            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "temperature": request.temperature,
+            "max_tokens": request.maxTokens,
+        ]
+        if let seed = request.seed { payload["seed"] = Int(seed & 0x7FFF_FFFF) }
+        return payload
+    }
+
+    static func parse(_ text: String) -> ChatCompletion? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              let choices = object["choices"] as? [[String: Any]],
+              let message = choices.first?["message"] as? [String: Any],
+              let content = message["content"] as? String else { return nil }
+        let usage = object["usage"] as? [String: Any]
+        return ChatCompletion(text: content,
+                              inputTokens: (usage?["prompt_tokens"] as? Int) ?? 0,
+                              outputTokens: (usage?["completion_tokens"] as? Int) ?? 0)
+    }
+
+    /// The `error.message` of an OpenAI-style error body, else the body itself.
+    static func errorMessage(in body: String) -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else { return body }
+        if let error = object["error"] as? [String: Any], let message = error["message"] as? String { return message }
+        if let message = object["error"] as? String { return message }
+        return body
+    }
+}
