@@ -59,7 +59,9 @@ final class YAMLReader {
     }
 
     /// ` (did you mean 'x'?)` when a known name is within a small edit distance of `name`.
-    static func suggestion(for name: String, among known: [String]) -> String {
+    static func suggestion(for name: String, among names: [String]) -> String {
+        var seen: Set<String> = []
+        let known = names.filter { seen.insert($0).inserted }
         let scored = known.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else {
             return known.isEmpty ? "" : " (expected one of: \(known.joined(separator: ", ")))"

@@ -57,6 +57,7 @@ public struct LexicalSkillMatcher: Sendable {
     static func stem(_ word: String) -> String {
         guard word.count > 3 else { return word }
         if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if ["sses", "ches", "shes", "xes"].contains(where: word.hasSuffix) { return String(word.dropLast(2)) }
         if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") {
             return String(word.dropLast())
         }

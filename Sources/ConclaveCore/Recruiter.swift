@@ -71,7 +71,7 @@ public struct Recruiter: Sendable {
     }
 
     /// Relevance, strength and weight of every candidate for these skills.
-    func score(skills: [String]) -> [ExpertScore] {
+    public func score(skills: [String]) -> [ExpertScore] {
         var scores = candidates.indices.map { index -> ExpertScore in
             let profile = candidates[index].profile.skills
             var bySkill: [String: Double] = [:]

@@ -1,4 +1,4 @@
-import ConclaveCore
+@testable import ConclaveCore
 
 /// Small registries for the recruitment tests.
 enum Fixtures {

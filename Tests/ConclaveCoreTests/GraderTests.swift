@@ -1,4 +1,4 @@
-import ConclaveCore
+@testable import ConclaveCore
 import Testing
 
 @Suite struct GraderTests {
@@ -11,7 +11,8 @@ import Testing
         ("Answer: B", "B"),
         ("**D**", "D"),
         ("C. Paris", "C"),
-        ("(A) Berlin is wrong, (C) Paris is right", "C"),
+        ("Berlin (A) is wrong; Paris (C) is right", "C"),
+        ("C) Paris\nBecause (A) is in Germany", "C"),
         ("Paris", "C"),
         ("I am not sure.", nil),
         ("The answer is (E).", nil),

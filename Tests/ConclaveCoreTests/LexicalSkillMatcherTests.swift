@@ -1,4 +1,4 @@
-import ConclaveCore
+@testable import ConclaveCore
 import Testing
 
 @Suite struct LexicalSkillMatcherTests {
@@ -13,6 +13,7 @@ import Testing
     @Test func stemsPluralsAndIgnoresCaseAndPunctuation() {
         #expect(matcher.match("EQUATIONS, Cells!").map(\.skill) == ["algebra", "biology"])
         #expect(LexicalSkillMatcher.tokens("Probabilities of classes") == ["probability", "of", "class"])
+        #expect(LexicalSkillMatcher.tokens("boxes matches gas") == ["box", "match", "gas"])
     }
 
     @Test func multiWordNamesMatchAsPhrasesNotWords() {

@@ -1,4 +1,4 @@
-import ConclaveCore
+@testable import ConclaveCore
 import Testing
 
 @Suite struct RecruiterTests {
