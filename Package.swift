@@ -37,10 +37,10 @@ let package = Package(
         ]),
         .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore"]),
         .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
-        .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM"]),
+        .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM", "ConclaveConfig"]),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine"]),
-        .testTarget(name: "conclaveTests", dependencies: ["ConclaveEngine"]),
+        .testTarget(name: "conclaveTests", dependencies: ["conclave"]),
     ],
     swiftLanguageModes: [.v6]
 )

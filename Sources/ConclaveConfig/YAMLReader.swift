@@ -45,28 +45,34 @@ final class YAMLReader {
             return nil
         }
         var entries: [String: (key: Node, value: Node)] = [:]
+        var misspelled: Set<String> = []
         for (key, value) in mapping {
             guard let name = key.string else { report(key, "keys of \(what) must be strings"); continue }
             if entries[name] != nil {
                 report(key, "duplicate key '\(name)' in \(what)")
             } else if !allowed.contains(name) {
                 report(key, "unknown key '\(name)' in \(what)" + Self.suggestion(for: name, among: allowed))
+                if let intended = Self.closest(to: name, among: allowed) { misspelled.insert(intended) }
             } else {
                 entries[name] = (key, value)
             }
         }
-        return Fields(reader: self, node: node, what: what, entries: entries)
+        return Fields(reader: self, node: node, what: what, entries: entries, misspelled: misspelled)
     }
 
     /// ` (did you mean 'x'?)` when a known name is within a small edit distance of `name`.
     static func suggestion(for name: String, among names: [String]) -> String {
+        if let best = closest(to: name, among: names) { return " (did you mean '\(best)'?)" }
         var seen: Set<String> = []
         let known = names.filter { seen.insert($0).inserted }
-        let scored = known.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else {
-            return known.isEmpty ? "" : " (expected one of: \(known.joined(separator: ", ")))"
-        }
-        return " (did you mean '\(best.0)'?)"
+        return known.isEmpty ? "" : " (expected one of: \(known.joined(separator: ", ")))"
+    }
+
+    /// The known name within a small edit distance of `name`, if any.
+    static func closest(to name: String, among names: [String]) -> String? {
+        let scored = names.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+        return best.0
     }
 }
 
@@ -76,10 +82,12 @@ struct Fields {
     let node: Node
     let what: String
     let entries: [String: (key: Node, value: Node)]
+    /// Fields that an unknown key was probably meant to be; already reported, so not reported missing.
+    let misspelled: Set<String>
 
     func value(_ key: String, required: Bool = true) -> Node? {
         if let entry = entries[key] { return entry.value }
-        if required { reader.report(node, "missing field '\(key)' in \(what)") }
+        if required, !misspelled.contains(key) { reader.report(node, "missing field '\(key)' in \(what)") }
         return nil
     }
 

@@ -5,8 +5,12 @@ import Darwin
 #endif
 
 /// Asks the kernel for a free TCP port on the loopback interface.
-enum FreePort {
-    static func loopback() throws -> Int {
+///
+/// ```swift
+/// let port = try FreePort.loopback()  // e.g. 41873
+/// ```
+public enum FreePort {
+    public static func loopback() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LLMError.transport("socket() failed: errno \(errno)") }
         defer { close(fd) }

@@ -158,12 +158,13 @@ public actor LlamaRuntime {
         return response.status.code == 200
     }
 
-    /// SIGTERM, then SIGKILL when the server has not exited within five seconds.
+    /// SIGTERM, then SIGKILL when the server has not exited within 1.5 s (llama-server keeps serving open
+    /// keep-alive connections after SIGTERM, and holds no state worth a longer wait).
     private func stop(_ process: Process) async {
         defer { processIDs.remove(process.processIdentifier) }
         guard process.isRunning else { return }
         process.terminate()
-        for _ in 0..<50 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }
+        for _ in 0..<15 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for _ in 0..<20 where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
     }

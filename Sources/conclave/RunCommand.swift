@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import ConclaveConfig
 import ConclaveEngine
+import ConclaveLLM
 import Foundation
 import Logging
 
@@ -37,8 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         let output = out.map { URL(fileURLWithPath: $0) } ?? loaded.spec.outputDirectory
             ?? URL(fileURLWithPath: "runs").appendingPathComponent(loaded.spec.name)
         let logs = output.appendingPathComponent("logs")
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton,
-                                    configuration: .init(timeout: .init(connect: .seconds(5))))
+        let httpClient = HTTPClient.conclave()
         let connector: LiveConnector
         do {
             connector = try LiveConnector(registry: loaded.registry, environment: .current(), logDirectory: logs,

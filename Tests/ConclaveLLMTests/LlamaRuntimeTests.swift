@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import ConclaveConfig
+import ConclaveCore
+import ConclaveLLM
+import Foundation
+import Testing
+
+/// Integration tests against a real llama-server and the real SmolLM2 and Gemma models that
+/// scripts/setup.sh installs.
+@Suite(.serialized) struct LlamaRuntimeTests {
+    static let client = HTTPClient.conclave(connectTimeout: 2)
+    let environment = ConfigEnvironment.current()
+
+    func runtime(budget: Int = 1) throws -> LlamaRuntime {
+        let binary = try #require(environment.variables["CONCLAVE_LLAMA_SERVER"], "run scripts/setup.sh first")
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-logs-\(UUID().uuidString)")
+        return LlamaRuntime(serverBinary: URL(fileURLWithPath: binary), logDirectory: logs, residentBudget: budget,
+                            startupTimeout: 60, httpClient: Self.client)
+    }
+
+    func model(_ file: String, slots: Int = 2) throws -> LlamaModel {
+        let models = try #require(environment.variables["CONCLAVE_MODELS"], "run scripts/setup.sh first")
+        return LlamaModel(path: "\(models)/\(file)", parallelSlots: slots, contextPerSlot: 1024)
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        FileManager.default.fileExists(atPath: "/proc/\(pid)") &&
+            !((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") ?? true)
+    }
+
+    @Test func smolLM2AnswersThroughTheClientAndStopsCleanly() async throws {
+        let runtime = try runtime()
+        let smol = try model("smollm2-135m-instruct-q4_1.gguf")
+        let baseURL = try await runtime.load(smol)
+        let client = OpenAIChatClient(baseURL: baseURL, httpClient: Self.client, requestTimeout: 60)
+        let completion = try await client.complete(ChatRequest(
+            model: "smollm2", messages: [.user("What is the capital of France? Answer in one word.")],
+            temperature: 0, maxTokens: 16, seed: 1))
+        #expect(!completion.text.isEmpty)
+        #expect(completion.inputTokens > 5)
+        #expect(completion.outputTokens > 0 && completion.outputTokens <= 16)
+        let log = try #require(await runtime.logFile(for: smol))
+        #expect(FileManager.default.fileExists(atPath: log.path))
+
+        let again = try await runtime.load(smol)
+        #expect(again == baseURL)
+        #expect(await runtime.counters.loads == 1)
+        await runtime.shutdown()
+        #expect(await runtime.residentModels.isEmpty)
+        await #expect(throws: (any Error).self) {
+            try await client.complete(ChatRequest(model: "x", messages: [.user("hi")], temperature: 0, maxTokens: 1))
+        }
+    }
+
+    @Test func theResidentBudgetUnloadsTheLeastRecentlyUsedModel() async throws {
+        let runtime = try runtime(budget: 1)
+        _ = try await runtime.load(try model("smollm2-135m-instruct-q4_1.gguf"))
+        _ = try await runtime.load(try model("gemma3-270m-q4_k_m.gguf"))
+        #expect(await runtime.residentModels.map(\.name) == ["gemma3-270m-q4_k_m"])
+        #expect(await runtime.counters.loads == 2)
+        #expect(await runtime.counters.unloads == 1)
+        await runtime.shutdown()
+        #expect(await runtime.counters.unloads == 2)
+    }
+
+    @Test func aServerThatDiesReportsItsLogTail() async throws {
+        let runtime = try runtime()
+        let bogus = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-model-\(UUID().uuidString).gguf")
+        try Data("this is not a GGUF file".utf8).write(to: bogus)
+        await #expect {
+            _ = try await runtime.load(LlamaModel(path: bogus.path, parallelSlots: 1, contextPerSlot: 256))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("exited with status") && text.contains("log:") && text.contains(bogus.lastPathComponent)
+        }
+        #expect(await runtime.residentModels.isEmpty)
+    }
+}
