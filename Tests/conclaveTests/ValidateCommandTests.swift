@@ -31,7 +31,8 @@ import Testing
         ])
         #expect(cli.errors.contains("3 problems found"))
 
-        let clean = try CLIProcess(["validate", "Agents/alpha.yaml"], directory: root)
+        try FileManager.default.removeItem(at: agents.appendingPathComponent("beta.yaml"))
+        let clean = try CLIProcess(["validate"], directory: root)
         #expect(await clean.wait(seconds: 30) == 0)
         #expect(clean.output.contains("no problems found"))
     }
