@@ -34,7 +34,7 @@ public enum Prompts {
 
     static func answerFormat(_ instance: Instance) -> String {
         instance.choices.isEmpty
-            ? "Think briefly, then end with: The answer is <answer>."
-            : "Think briefly, then end with: The answer is (X), where X is the letter of the correct choice."
+            ? "Give a short explanation, then the final answer on its own line, starting with \"The answer is\"."
+            : "Reply with the correct option, written out in full, on one line starting with \"The answer is\"."
     }
 }
