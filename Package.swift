@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "ConclaveCore"),
@@ -26,13 +27,16 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "ConclaveStore", dependencies: ["ConclaveCore"]),
+        .target(name: "ConclaveStore", dependencies: [
+            "ConclaveCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "ConclaveEngine", dependencies: [
             "ConclaveCore", "ConclaveConfig", "ConclaveLLM", "ConclaveStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "conclave", dependencies: [
-            "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveLLM",
+            "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore"]),
@@ -40,7 +44,7 @@ let package = Package(
         .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM", "ConclaveConfig"]),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine"]),
-        .testTarget(name: "conclaveTests", dependencies: ["conclave"]),
+        .testTarget(name: "conclaveTests", dependencies: ["conclave", "ConclaveStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,6 +36,11 @@ public struct DatasetReader: Sendable {
         }
     }
 
+    /// How many non-blank lines the dataset has: the progress total, counted without parsing JSON.
+    public func instanceCount() throws -> Int {
+        try LineSequence(url: url).reduce(0) { count, line in line.1.contains(where: { !$0.isWhitespace }) ? count + 1 : count }
+    }
+
     func parse(_ line: String, lineNumber: Int) -> Row {
         func invalid(_ message: String) -> Row {
             .invalid(Diagnostic(file: displayPath, line: lineNumber, column: 1, message: message))

@@ -10,7 +10,7 @@ struct ExpertFile {
     var skillReferences: [(name: String, node: Node)] = []
 
     static let keys = ["id", "description", "runtime", "price", "context_window", "max_concurrency",
-                       "timeout_seconds", "sampling", "instructions", "profile"]
+                       "timeout_seconds", "sampling", "instructions", "profile", "memory_mb"]
 
     /// Reads the file, reporting problems to `reader`; model files of the llama.cpp runtime must be readable.
     static func read(_ root: Node, reader: YAMLReader, environment: ConfigEnvironment, baseDirectory: URL) -> ExpertFile {
@@ -35,6 +35,7 @@ struct ExpertFile {
             sampling.maxTokens = given.int("max_tokens", required: false, minimum: 1) ?? sampling.maxTokens
         }
         let instructions = fields.string("instructions", required: false)
+        let memory = fields.int("memory_mb", required: false, minimum: 1)
         var profile: Profile?
         if let given = fields.nested("profile", allowed: ["skills", "strength", "aggregator_score"]) {
             let scores = given.numberMap("skills")
@@ -46,7 +47,7 @@ struct ExpertFile {
         if let id, let description, let runtime, let price, let context, let profile {
             file.expert = Expert(id: id, description: description, runtime: runtime, price: price, contextWindow: context,
                                  maxConcurrency: concurrency, timeoutSeconds: timeout, sampling: sampling,
-                                 instructions: instructions, profile: profile)
+                                 instructions: instructions, profile: profile, memoryMB: memory)
         }
         return file
     }

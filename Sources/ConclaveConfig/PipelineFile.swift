@@ -9,7 +9,7 @@ struct PipelineFile {
     var aggregatorNode: Node?
     var roleNode: Node?
 
-    static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs"]
+    static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache"]
 
     static func read(_ root: Node, path: String, reader: YAMLReader) -> PipelineFile {
         var file = PipelineFile()
@@ -45,15 +45,22 @@ struct PipelineFile {
         file.aggregatorNode = aggregator?.value("expert")
         file.roleNode = aggregator?.value("role", required: false)
         let grader = readGrader(fields.value("grader", required: false), reader: reader)
-        let resident = fields.nested("runtime", allowed: ["resident_models"], required: false)?
-            .int("resident_models", required: false, minimum: 1) ?? 1
+        let runtime = fields.nested("runtime", allowed: ["resident_models", "resident_memory_mb", "window"], required: false)
+        let resident = runtime?.int("resident_models", required: false, minimum: 1) ?? 1
+        let residentMemory = runtime?.int("resident_memory_mb", required: false, minimum: 1)
+        let window = runtime?.int("window", required: false, minimum: 1) ?? 10_000
+        var cache = false
+        if let node = fields.value("cache", required: false) {
+            if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }
+        }
         let output = fields.nested("outputs", allowed: ["dir"], required: false)?.string("dir").map(resolve)
         if let name, let agents, let skills, let dataset, let expert = aggregator?.string("expert"), let grader {
             file.spec = PipelineSpec(name: name, file: URL(fileURLWithPath: path), agentsDirectory: agents, skillsDirectory: skills,
                                      dataset: dataset, extractor: extractor, strategy: strategy, k: k, seed: seed,
                                      temperature: temperature, aggregatorExpert: expert,
                                      aggregatorRole: aggregator?.string("role", required: false),
-                                     grader: grader, residentModels: resident, outputDirectory: output)
+                                     grader: grader, residentModels: resident, residentMemoryMB: residentMemory,
+                                     window: window, cache: cache, outputDirectory: output)
         }
         return file
     }

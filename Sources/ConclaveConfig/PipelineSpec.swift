@@ -30,6 +30,12 @@ public struct PipelineSpec: Sendable {
     public var grader: Grader
     /// How many managed (llama.cpp) models may be resident at once.
     public var residentModels: Int
+    /// The memory budget for resident managed models in MB; nil means only `residentModels` limits them.
+    public var residentMemoryMB: Int?
+    /// Instances scheduled together: each stage of a window loads each model at most once.
+    public var window: Int
+    /// Serve identical requests (same model, prompt and sampling) from the store's response cache.
+    public var cache: Bool
     /// Where results go when `--out` is not given; nil means `runs/<name>` under the current folder.
     public var outputDirectory: URL?
 

@@ -103,22 +103,21 @@ struct Fields {
     }
 
     func double(_ key: String, required: Bool = true, minimum: Double? = nil) -> Double? {
-        guard let node = value(key, required: required) else { return nil }
-        guard let number = node.float ?? node.int.map(Double.init), number.isFinite else {
-            reader.report(node, "field '\(key)' of \(what) must be a number, got '\(node.string ?? "a collection")'")
-            return nil
+        number(key, required: required, minimum: minimum, kind: "a number") { node in
+            (node.float ?? node.int.map(Double.init)).flatMap { $0.isFinite ? $0 : nil }
         }
-        if let minimum, number < minimum {
-            reader.report(node, "field '\(key)' of \(what) must be at least \(minimum), got \(number)")
-            return nil
-        }
-        return number
     }
 
     func int(_ key: String, required: Bool = true, minimum: Int? = nil) -> Int? {
+        number(key, required: required, minimum: minimum, kind: "an integer") { $0.int }
+    }
+
+    /// A scalar parsed by `parse`, reported as not `kind` when it does not parse, or when below `minimum`.
+    private func number<Value: Comparable>(_ key: String, required: Bool, minimum: Value?, kind: String,
+                                           parse: (Node) -> Value?) -> Value? {
         guard let node = value(key, required: required) else { return nil }
-        guard let number = node.int else {
-            reader.report(node, "field '\(key)' of \(what) must be an integer, got '\(node.string ?? "a collection")'")
+        guard let number = parse(node) else {
+            reader.report(node, "field '\(key)' of \(what) must be \(kind), got '\(node.string ?? "a collection")'")
             return nil
         }
         if let minimum, number < minimum {

@@ -108,11 +108,13 @@ public struct Expert: Sendable, Hashable, Codable {
     public var sampling: Sampling
     public var instructions: String?
     public var profile: Profile
+    /// Resident memory of the expert's model when loaded, in MB; nil lets the runtime estimate it.
+    public var memoryMB: Int?
 
     public init(
         id: String, description: String, runtime: ExpertRuntime, price: Price, contextWindow: Int,
         maxConcurrency: Int, timeoutSeconds: Double, sampling: Sampling = Sampling(),
-        instructions: String? = nil, profile: Profile
+        instructions: String? = nil, profile: Profile, memoryMB: Int? = nil
     ) {
         self.id = id
         self.description = description
@@ -124,6 +126,7 @@ public struct Expert: Sendable, Hashable, Codable {
         self.sampling = sampling
         self.instructions = instructions
         self.profile = profile
+        self.memoryMB = memoryMB
     }
 }
 

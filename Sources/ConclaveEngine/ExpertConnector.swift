@@ -6,8 +6,8 @@ import ConclaveLLM
 public protocol ExpertConnector: Sendable {
     /// A backend that answers for `expert`; loads the expert's model when it is not resident.
     func backend(for expert: Expert) async throws -> any ChatBackend
-    /// Model keys (`ExpertRuntime.modelKey`) resident now, so their calls can go first.
-    func residentModelKeys() async -> Set<String>
+    /// Unloads the model with this key (`ExpertRuntime.modelKey`), if it is resident and managed.
+    func unload(modelKey: String) async
     /// Loads and unloads so far.
     func counters() async -> LlamaRuntime.Counters
     /// Stops everything the connector started. Called on every exit path.

@@ -20,14 +20,16 @@ public final class LiveConnector: ExpertConnector {
     private let httpClient: HTTPClient
     private let environment: ConfigEnvironment
 
-    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL, residentBudget: Int,
+    /// Residency is decided by the runner's `BatchPlanner`, which unloads explicitly; the runtime itself
+    /// keeps whatever it is told to load.
+    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL,
                 httpClient: HTTPClient, logger: Logger = Logger(label: "conclave.runtime")) throws {
         self.models = Self.llamaModels(for: registry.experts)
         self.httpClient = httpClient
         self.environment = environment
         self.runtime = models.isEmpty ? nil : LlamaRuntime(
             serverBinary: try Self.locateServer(environment), logDirectory: logDirectory,
-            residentBudget: residentBudget, httpClient: httpClient, logger: logger)
+            residentBudget: Int.max, httpClient: httpClient, logger: logger)
     }
 
     /// One `LlamaModel` per GGUF file: slots = the largest `max_concurrency` and context per slot = the
@@ -79,9 +81,9 @@ public final class LiveConnector: ExpertConnector {
         }
     }
 
-    public func residentModelKeys() async -> Set<String> {
-        guard let runtime else { return [] }
-        return Set(await runtime.residentModels.map { ExpertRuntime.llamaCpp(modelPath: $0.path).modelKey })
+    public func unload(modelKey: String) async {
+        guard let runtime, let model = Set(models.values).first(where: { ExpertRuntime.llamaCpp(modelPath: $0.path).modelKey == modelKey }) else { return }
+        await runtime.unload(model)
     }
 
     public func counters() async -> LlamaRuntime.Counters { await runtime?.counters ?? .init() }

@@ -3,6 +3,10 @@ import ConclaveStore
 
 /// Receives a run's events as they happen: for progress bars, logs and tests.
 public protocol RunObserver: Sendable {
+    /// The run starts (or resumes) with this many instances in its dataset (after `--limit`).
+    func runStarted(id: String, instances: Int)
+    /// Instances already answered by an earlier session of the same run.
+    func alreadyDone(_ count: Int)
     /// A dataset line was skipped.
     func skipped(_ problem: Diagnostic)
     /// A stage starts with this many calls.

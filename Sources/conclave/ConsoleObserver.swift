@@ -4,7 +4,7 @@ import ConclaveStore
 import Foundation
 
 /// Shows a run as it goes: a redrawn progress bar on a terminal, plain progress lines otherwise (every
-/// tenth of a stage), and one line per finished instance.
+/// tenth of a stage), and one line per finished instance for runs of up to `instanceLinesUpTo` instances.
 final class ConsoleObserver: RunObserver, @unchecked Sendable {
     private let lock = NSLock()
     private let interactive: Bool
@@ -14,8 +14,31 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
     private var stageStart = Date()
     private var lastPlainTenth = -1
     private var barVisible = false
+    private var instancesTotal = 0
+    private var instancesDone = 0
+    private var runStart = Date()
 
-    init(interactive: Bool = standardErrorIsTerminal) { self.interactive = interactive }
+    private let instanceLinesUpTo: Int
+
+    init(interactive: Bool = standardErrorIsTerminal, instanceLinesUpTo: Int = 200) {
+        self.interactive = interactive
+        self.instanceLinesUpTo = instanceLinesUpTo
+    }
+
+    func runStarted(id: String, instances: Int) {
+        lock.withLock {
+            instancesTotal = instances
+            runStart = Date()
+        }
+    }
+
+    func alreadyDone(_ count: Int) {
+        lock.withLock {
+            instancesDone += count
+            clearBar()
+            printError("\(count) instances already answered by an earlier session of this run")
+        }
+    }
 
     func skipped(_ problem: Diagnostic) {
         lock.withLock { clearBar(); printError("skipped dataset line: \(problem)") }
@@ -55,6 +78,8 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
 
     func instanceFinished(_ result: InstanceResult) {
         lock.withLock {
+            instancesDone += 1
+            guard instancesTotal <= instanceLinesUpTo else { return }
             clearBar()
             print(Self.line(for: result))
         }
@@ -76,12 +101,16 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
         return line + "\n    “" + (words.count > 100 ? words.prefix(100) + "…" : words) + "”"
     }
 
+    /// Calls per second in this stage, and instances done of the run's total with an ETA over the run.
     private func rateAndETA() -> String {
         let elapsed = Date().timeIntervalSince(stageStart)
-        guard done > 0, elapsed > 0 else { return "" }
-        let rate = Double(done) / elapsed
-        let eta = Double(total - done) / rate
-        return String(format: "%.1f calls/s, ETA %.0f s", rate, eta)
+        guard done > 0, elapsed > 0 else { return "instances \(instancesDone)/\(instancesTotal)" }
+        var text = String(format: "%.1f calls/s · instances %d/%d", Double(done) / elapsed, instancesDone, instancesTotal)
+        let runElapsed = Date().timeIntervalSince(runStart)
+        if instancesDone > 0, instancesTotal > instancesDone {
+            text += String(format: " · ETA %.0f s", Double(instancesTotal - instancesDone) * runElapsed / Double(instancesDone))
+        }
+        return text
     }
 
     private func draw(note: String?) {

@@ -14,6 +14,8 @@ final class RecordingObserver: RunObserver, @unchecked Sendable {
     private(set) var calls: [CallRecord] = []
     private(set) var skippedLines: [Int] = []
 
+    func runStarted(id: String, instances: Int) {}
+    func alreadyDone(_ count: Int) {}
     func skipped(_ problem: Diagnostic) { lock.withLock { skippedLines.append(problem.line) } }
     func stageStarted(_ stage: String, calls: Int) { lock.withLock { stages.append(stage) } }
     func loading(model: String) {}
@@ -71,10 +73,11 @@ final class RecordingObserver: RunObserver, @unchecked Sendable {
     func run(_ pipeline: LoadedPipeline, observer: RecordingObserver) async throws -> RunSummary {
         let client = HTTPClient.conclave(connectTimeout: 2)
         let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
-                                          logDirectory: root.appendingPathComponent("logs"), residentBudget: 1, httpClient: client)
-        let runner = Runner(pipeline: pipeline, connector: connector, observer: observer)
+                                          logDirectory: root.appendingPathComponent("logs"), httpClient: client)
+        let store = try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path)
+        let runner = Runner(pipeline: pipeline, connector: connector, store: store, observer: observer)
         let summary: RunSummary
-        do { summary = try await runner.run(outputDirectory: root.appendingPathComponent("out")) } catch {
+        do { summary = try await runner.run(RunOptions(runID: "test", outputDirectory: root.appendingPathComponent("out"))) } catch {
             await connector.shutdown()
             try await client.shutdown()
             throw error
@@ -99,7 +102,7 @@ final class RecordingObserver: RunObserver, @unchecked Sendable {
         #expect(summary.calls == 6)  // 2 instances × (2 experts + aggregator)
         #expect(summary.failedCalls == 2)
         #expect(summary.modelLoads == 1)
-        #expect(observer.stages == ["experts", "aggregation"])
+        #expect(observer.stages == ["expert", "aggregator"])
         let failed = observer.calls.filter { $0.error != nil }
         #expect(failed.map(\.expert) == ["dead", "dead"])
         #expect(failed.allSatisfy { $0.error!.contains("connection error") && $0.attempts == 3 })

@@ -6,7 +6,8 @@ import Testing
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-quickstart-\(UUID().uuidString)")
 
     @Test func threeQuestionsProduceACompleteResultsFileAndLeaveNoServer() async throws {
-        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--limit", "3", "--out", out.path])
+        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--limit", "3", "--out", out.path,
+                                  "--store", out.appendingPathComponent("store.sqlite").path])
         var servers: Set<Int32> = []
         while cli.process.isRunning {
             servers.formUnion(cli.serverChildren())
@@ -44,7 +45,8 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalMidRunStopsEveryServerAndSaysHow(signal: Int32) async throws {
-        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--out", out.path])
+        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "20",
+                                  "--store", out.appendingPathComponent("store.sqlite").path])
         var servers: [Int32] = []
         let deadline = Date().addingTimeInterval(90)
         while servers.isEmpty, cli.process.isRunning, Date() < deadline {
@@ -56,7 +58,7 @@ import Testing
         kill(cli.process.processIdentifier, signal)
         let status = await cli.wait(seconds: 30)
         #expect(status == 130, "\(cli.errors)")
-        #expect(cli.errors.contains("run stopped"))
+        #expect(cli.errors.contains("resume with: conclave run examples/quickstart/pipeline.yaml --run-id "))
         #expect(servers.allSatisfy { !CLIProcess.isAlive($0) }, "llama-server left running: \(servers)")
     }
 }

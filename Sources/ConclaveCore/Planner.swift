@@ -1,0 +1,58 @@
+/// The stages of calls every instance goes through.
+public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The recruited experts answer the question.
+    case expert
+    /// The aggregator synthesizes their responses.
+    case aggregator
+}
+
+/// One call an instance needs: which stage, which seat of the team (−1 for the aggregator), which expert.
+public struct PlannedCall: Sendable, Hashable {
+    public var instanceID: String
+    public var stage: Stage
+    public var seat: Int
+    public var expert: String
+
+    public init(instanceID: String, stage: Stage, seat: Int, expert: String) {
+        self.instanceID = instanceID
+        self.stage = stage
+        self.seat = seat
+        self.expert = expert
+    }
+}
+
+/// Turns a decision into its calls, stage by stage: one call per seat of the team, then one aggregator call.
+///
+/// ```swift
+/// Planner.calls(for: decision, stage: .expert)      // [PlannedCall] for each seat
+/// Planner.calls(for: decision, stage: .aggregator)  // the aggregator's call
+/// ```
+public enum Planner {
+    public static func calls(for decision: Decision, stage: Stage) -> [PlannedCall] {
+        switch stage {
+        case .expert:
+            return decision.recruitment.team.enumerated().map {
+                PlannedCall(instanceID: decision.instanceID, stage: .expert, seat: $0, expert: $1)
+            }
+        case .aggregator:
+            return [PlannedCall(instanceID: decision.instanceID, stage: .aggregator, seat: -1, expert: decision.aggregator)]
+        }
+    }
+}
+
+/// A stable identity for a request: same model, messages and sampling, same hash (128 bits, hex). Used
+/// to record what was asked and as the response-cache key.
+public enum RequestHash {
+    public static func of(modelKey: String, messages: [ChatMessage], temperature: Double, maxTokens: Int, seed: UInt64?) -> String {
+        var text = "\(modelKey)\u{1}\(temperature)\u{1}\(maxTokens)\u{1}\(seed.map(String.init) ?? "-")"
+        for message in messages { text += "\u{1}\(message.role.rawValue)\u{2}\(message.content)" }
+        let high = StableHash.fnv1a(text)
+        let low = StableHash.fnv1a("conclave" + text)
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

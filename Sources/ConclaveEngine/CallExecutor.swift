@@ -1,0 +1,119 @@
+import ConclaveCore
+import ConclaveLLM
+import ConclaveStore
+import Foundation
+
+/// One call ready to send: what the plan asked for, the expert, and the messages.
+struct CallRequest: Sendable {
+    var call: PlannedCall
+    var expert: Expert
+    var messages: [ChatMessage]
+
+    var requestHash: String {
+        RequestHash.of(modelKey: expert.runtime.modelKey, messages: messages, temperature: expert.sampling.temperature,
+                       maxTokens: expert.sampling.maxTokens, seed: seed)
+    }
+
+    /// Seats of one team get different seeds, so an expert holding two seats answers twice, not once.
+    var seed: UInt64 { StableHash.fnv1a(call.instanceID) &+ UInt64(bitPattern: Int64(call.seat)) }
+}
+
+/// Sends one group's calls with the model's concurrency (for llama.cpp, its parallel slots, so the server
+/// batches them), serves repeats from the response cache when enabled, and saves each outcome the moment
+/// it arrives. When a stop is requested it starts nothing new and lets calls in flight finish.
+struct CallExecutor: Sendable {
+    let connector: any ExpertConnector
+    let store: any RunStore
+    let observer: any RunObserver
+    let runID: String
+    let stop: StopSignal
+    let cache: Bool
+
+    func run(_ requests: [CallRequest]) async throws -> [(PlannedCall, CallRecord)] {
+        guard let first = requests.first else { return [] }
+        let concurrency = requests.map(\.expert.maxConcurrency).max() ?? 1
+        do {
+            _ = try await connector.backend(for: first.expert)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            return try requests.map { request in
+                (request.call, try save(request, Self.failure(request, error: "model not available: \(error)", latencyMs: 0, attempts: 1)))
+            }
+        }
+        return try await withThrowingTaskGroup(of: (PlannedCall, CallRecord).self) { group in
+            var outcomes: [(PlannedCall, CallRecord)] = []
+            var next = 0
+            func enqueue() {
+                guard next < requests.count, !stop.isRequested else { return }
+                let request = requests[next]
+                next += 1
+                group.addTask { (request.call, try await self.perform(request)) }
+            }
+            for _ in 0..<min(concurrency, requests.count) { enqueue() }
+            while let outcome = try await group.next() {
+                outcomes.append(outcome)
+                observer.callFinished(outcome.1)
+                enqueue()
+            }
+            return outcomes
+        }
+    }
+
+    private func perform(_ request: CallRequest) async throws -> CallRecord {
+        let hash = request.requestHash
+        if cache, var cached = try store.cachedResponse(hash) {
+            cached.seat = request.call.seat < 0 ? nil : request.call.seat
+            cached.latencyMs = 0
+            cached.cost = 0
+            return try save(request, cached, hash: hash)
+        }
+        let record = await send(request)
+        if cache, record.succeeded { try store.cacheResponse(hash, record) }
+        if Task.isCancelled, !record.succeeded { throw CancellationError() }
+        return try save(request, record, hash: hash)
+    }
+
+    /// The call's outcome: the completion, or the error after the client's retries.
+    private func send(_ request: CallRequest) async -> CallRecord {
+        let expert = request.expert
+        let started = Date()
+        do {
+            let backend = try await connector.backend(for: expert)
+            let completion = try await backend.complete(ChatRequest(
+                model: expert.modelName, messages: request.messages, temperature: expert.sampling.temperature,
+                maxTokens: expert.sampling.maxTokens, seed: request.seed))
+            return CallRecord(stage: request.call.stage.rawValue, expert: expert.id, seat: request.call.seat < 0 ? nil : request.call.seat,
+                              text: completion.text, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
+                              latencyMs: Date().timeIntervalSince(started) * 1000,
+                              cost: expert.price.cost(inputTokens: completion.inputTokens, outputTokens: completion.outputTokens),
+                              attempts: completion.attempts, error: nil)
+        } catch {
+            var attempts = 1
+            if case LLMError.exhausted(let count, _) = error { attempts = count }
+            return Self.failure(request, error: "\(error)", latencyMs: Date().timeIntervalSince(started) * 1000, attempts: attempts)
+        }
+    }
+
+    private func save(_ request: CallRequest, _ record: CallRecord, hash: String? = nil) throws -> CallRecord {
+        let key = CallKey(instanceID: request.call.instanceID, stage: request.call.stage.rawValue, seat: request.call.seat)
+        try store.saveCall(run: runID, StoredCall(key: key, requestHash: hash ?? request.requestHash, prompt: request.messages, record: record))
+        return record
+    }
+
+    static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
+        CallRecord(stage: request.call.stage.rawValue, expert: request.expert.id, seat: request.call.seat < 0 ? nil : request.call.seat,
+                   text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
+    }
+}
+
+extension Expert {
+    /// The model name sent in requests: the server's name for OpenAI-compatible runtimes; llama-server
+    /// serves one model and ignores it.
+    var modelName: String {
+        switch runtime {
+        case .llamaCpp(let path): return URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        case .openAI(_, let model, _): return model
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ConclaveConfig
+import ConclaveCore
+import ConclaveLLM
+import ConclaveStore
+import Foundation
+
+/// The state of one `Runner.run`: decisions, residency, and the window-by-window, stage-by-stage
+/// execution with persistence of every call.
+struct RunSession {
+    let pipeline: LoadedPipeline
+    let connector: any ExpertConnector
+    let store: any RunStore
+    let observer: any RunObserver
+    let runID: String
+    let stop: StopSignal
+    let decider: DecisionMaker
+    let catalog: ModelCatalog
+    var resident: ResidentSet
+    private(set) var loads = 0
+    private(set) var unloads = 0
+
+    init(pipeline: LoadedPipeline, connector: any ExpertConnector, store: any RunStore, observer: any RunObserver,
+         runID: String, stop: StopSignal) {
+        self.pipeline = pipeline
+        self.connector = connector
+        self.store = store
+        self.observer = observer
+        self.runID = runID
+        self.stop = stop
+        let spec = pipeline.spec
+        decider = DecisionMaker(registry: pipeline.registry, k: spec.k, strategy: spec.strategy,
+                                temperature: spec.temperature, aggregator: spec.aggregatorExpert, seed: spec.seed)
+        catalog = ModelCatalog(registry: pipeline.registry)
+        resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
+    }
+
+    /// Runs one window of instances to results, skipping what an earlier session already finished.
+    mutating func process(_ window: [(position: Int, instance: Instance)]) async throws {
+        let answered = try store.answeredInstances(run: runID, among: window.map(\.instance.id))
+        if !answered.isEmpty { observer.alreadyDone(answered.count) }
+        let todo = window.filter { !answered.contains($0.instance.id) }
+        guard !todo.isEmpty else { return }
+        let ids = todo.map(\.instance.id)
+        var decisions = try store.decisions(run: runID, instances: ids)
+        let fresh = todo.filter { decisions[$0.instance.id] == nil }
+            .map { (position: $0.position, question: $0.instance.text, decision: decider.decide(for: $0.instance)) }
+        try store.saveDecisions(run: runID, fresh)
+        for entry in fresh { decisions[entry.decision.instanceID] = entry.decision }
+        var outcomes = try store.completedCalls(run: runID, instances: ids)
+        let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
+
+        let aggregatorModel = pipeline.registry.expert(pipeline.spec.aggregatorExpert)!.runtime.modelKey
+        let expertCalls = ids.flatMap { Planner.calls(for: decisions[$0]!, stage: .expert) }
+        try await execute(expertCalls, stage: .expert, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [aggregatorModel])
+        let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[key($0)]?.succeeded == true } }
+        let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
+        try await execute(aggregatorCalls, stage: .aggregator, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [])
+
+        for (position, instance) in todo {
+            let decision = decisions[instance.id]!
+            let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[key($0)] }
+            let aggregation = Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[key($0)] }
+            let result = ResultGrader(spec: pipeline.spec).result(for: instance, decision: decision, responses: responses, aggregation: aggregation)
+            try store.saveResult(run: runID, position: position, result)
+            observer.instanceFinished(result)
+        }
+    }
+
+    func key(_ call: PlannedCall) -> CallKey {
+        CallKey(instanceID: call.instanceID, stage: call.stage.rawValue, seat: call.seat)
+    }
+
+    /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups.
+    private mutating func execute(_ calls: [PlannedCall], stage: Stage, instances: [String: Instance], decisions: [String: Decision],
+                                  outcomes: inout [CallKey: CallRecord], upcoming: Set<String>) async throws {
+        let pending = calls.filter { outcomes[key($0)] == nil }
+        observer.stageStarted(stage.rawValue, calls: pending.count)
+        guard !pending.isEmpty else { return }
+        let registry = pipeline.registry
+        let schedule = BatchPlanner.schedule(pending.map { (id: $0, model: registry.expert($0.expert)!.runtime.modelKey) },
+                                             models: catalog.footprints, resident: &resident, upcoming: upcoming)
+        for group in schedule.groups {
+            if stop.isRequested { throw RunStopped(runID: runID) }
+            for model in group.unloadFirst { await connector.unload(modelKey: model) }
+            unloads += group.unloadFirst.count
+            if group.loads { loads += 1 }
+            observer.loading(model: group.model)
+            let requests = group.calls.map { call in
+                CallRequest(call: call, expert: registry.expert(call.expert)!,
+                            messages: messages(for: call, instance: instances[call.instanceID]!,
+                                               decision: decisions[call.instanceID]!, outcomes: outcomes))
+            }
+            let executor = CallExecutor(connector: connector, store: store, observer: observer, runID: runID,
+                                        stop: stop, cache: pipeline.spec.cache)
+            for (call, record) in try await executor.run(requests) { outcomes[key(call)] = record }
+            if stop.isRequested { throw RunStopped(runID: runID) }
+        }
+    }
+
+    /// An expert's prompt uses the role of the instance's decision; the aggregator's holds the instance's
+    /// successful expert responses in seat order.
+    private func messages(for call: PlannedCall, instance: Instance, decision: Decision, outcomes: [CallKey: CallRecord]) -> [ChatMessage] {
+        let registry = pipeline.registry
+        switch call.stage {
+        case .expert:
+            return Prompts.expert(instance: instance, role: decision.role.flatMap(registry.role(named:)), expert: registry.expert(call.expert)!)
+        case .aggregator:
+            let texts = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[key($0)]?.text }
+            return Prompts.aggregation(instance: instance, responses: texts,
+                                       role: pipeline.spec.aggregatorRole.flatMap(registry.role(named:)))
+        }
+    }
+}

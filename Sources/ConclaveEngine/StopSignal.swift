@@ -1,0 +1,24 @@
+import Foundation
+
+/// Asks a run to stop dispatching: calls in flight finish and are saved, nothing new starts. Set by the
+/// CLI's signal handler; checked by the runner before each call.
+///
+/// ```swift
+/// let stop = StopSignal()
+/// stop.request()   // from a SIGINT handler
+/// ```
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    public init() {}
+
+    public func request() { lock.withLock { requested = true } }
+    public var isRequested: Bool { lock.withLock { requested } }
+}
+
+/// The run stopped on request before finishing; everything completed so far is in the store.
+public struct RunStopped: Error, CustomStringConvertible {
+    public var runID: String
+    public var description: String { "run \(runID) stopped before finishing" }
+}

@@ -1,0 +1,101 @@
+import ConclaveCore
+import Foundation
+
+/// Identifies one call of a run: the instance, the stage (`expert` or `aggregator`) and the seat (-1 for
+/// the aggregator). A resumed run skips every key that already has a successful call.
+public struct CallKey: Sendable, Hashable, Codable {
+    public var instanceID: String
+    public var stage: String
+    public var seat: Int
+
+    public init(instanceID: String, stage: String, seat: Int) {
+        self.instanceID = instanceID
+        self.stage = stage
+        self.seat = seat
+    }
+}
+
+/// A run as the store knows it: what ran, how far it got, what it cost.
+public struct RunInfo: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable { case running, completed, stopped, failed }
+
+    public var id: String
+    public var pipeline: String
+    public var pipelinePath: String
+    public var dataset: String
+    public var status: Status
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var instances = 0
+    public var answered = 0
+    public var failed = 0
+    public var graded = 0
+    public var correct = 0
+    public var calls = 0
+    public var failedCalls = 0
+    public var cost = 0.0
+    public var inputTokens = 0
+    public var outputTokens = 0
+    public var modelLoads = 0
+    public var modelUnloads = 0
+
+    public init(id: String, pipeline: String, pipelinePath: String, dataset: String, status: Status, createdAt: Date) {
+        self.id = id
+        self.pipeline = pipeline
+        self.pipelinePath = pipelinePath
+        self.dataset = dataset
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+
+    public var accuracy: Double? { graded == 0 ? nil : Double(correct) / Double(graded) }
+}
+
+/// A call as persisted: its key, what was asked (request hash and prompt) and what came back.
+public struct StoredCall: Sendable, Hashable, Codable {
+    public var key: CallKey
+    public var requestHash: String
+    public var prompt: [ChatMessage]
+    public var record: CallRecord
+    /// When the store saved it; nil before it is saved.
+    public var savedAt: Date?
+
+    public init(key: CallKey, requestHash: String, prompt: [ChatMessage], record: CallRecord, savedAt: Date? = nil) {
+        self.key = key
+        self.requestHash = requestHash
+        self.prompt = prompt
+        self.record = record
+        self.savedAt = savedAt
+    }
+}
+
+/// Where runs live: every decision, call and result is written as soon as it exists, so a stopped or
+/// crashed run resumes where it was. SQLite (`SQLiteRunStore`) is the default.
+public protocol RunStore: Sendable {
+    /// Starts a run, or returns the stored one with the same id for resuming.
+    func beginRun(_ run: RunInfo) throws -> RunInfo
+    func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws
+    func runs() throws -> [RunInfo]
+    func run(_ id: String) throws -> RunInfo?
+
+    /// Decisions already made for these instances.
+    func decisions(run: String, instances: [String]) throws -> [String: Decision]
+    func saveDecisions(run: String, _ decisions: [(position: Int, question: String, decision: Decision)]) throws
+
+    /// Successful calls already made for these instances.
+    func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord]
+    func saveCall(run: String, _ call: StoredCall) throws
+    func calls(run: String, instance: String) throws -> [StoredCall]
+
+    /// Instances that already have an answered result.
+    func answeredInstances(run: String, among: [String]) throws -> Set<String>
+    func saveResult(run: String, position: Int, _ result: InstanceResult) throws
+    /// Every result of the run in dataset order, one at a time (constant memory).
+    func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws
+    func result(run: String, instance: String) throws -> InstanceResult?
+
+    /// A response served earlier for the same request hash, if caching is on.
+    func cachedResponse(_ requestHash: String) throws -> CallRecord?
+    func cacheResponse(_ requestHash: String, _ record: CallRecord) throws
+}

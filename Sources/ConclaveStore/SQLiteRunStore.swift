@@ -1,0 +1,279 @@
+import ConclaveCore
+import Foundation
+import GRDB
+
+/// The default `RunStore`: one SQLite file in WAL mode (readers never block the writer), with schema
+/// migrations. Each call is committed in its own transaction as it completes.
+///
+/// ```swift
+/// let store = try SQLiteRunStore(path: "runs/conclave.sqlite")
+/// let run = try store.beginRun(RunInfo(id: "r1", pipeline: "quickstart", pipelinePath: "p.yaml", dataset: "d.jsonl",
+///                                      status: .running, createdAt: Date()))
+/// ```
+public final class SQLiteRunStore: RunStore {
+    public let path: String
+    private let pool: DatabasePool
+    private let encoder = JSONEncoder()
+    private let decoder = JSONDecoder()
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        self.path = path
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        encoder.outputFormatting = .sortedKeys
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs, instances, decisions, calls, results, cache") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, pipeline_path TEXT NOT NULL, dataset TEXT NOT NULL,
+                    status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                    model_loads INTEGER NOT NULL DEFAULT 0, model_unloads INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE instances (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
+                    position INTEGER NOT NULL, question TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending', failure_reason TEXT,
+                    PRIMARY KEY (run_id, instance_id));
+                CREATE TABLE decisions (
+                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, body TEXT NOT NULL,
+                    PRIMARY KEY (run_id, instance_id),
+                    FOREIGN KEY (run_id, instance_id) REFERENCES instances(run_id, instance_id) ON DELETE CASCADE);
+                CREATE TABLE calls (
+                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, stage TEXT NOT NULL, seat INTEGER NOT NULL,
+                    expert TEXT NOT NULL, request_hash TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT,
+                    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
+                    cost REAL NOT NULL, error TEXT, attempts INTEGER NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (run_id, instance_id, stage, seat));
+                CREATE TABLE results (
+                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, position INTEGER NOT NULL, status TEXT NOT NULL,
+                    correct INTEGER, cost REAL NOT NULL, call_count INTEGER NOT NULL, failed_calls INTEGER NOT NULL,
+                    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, body TEXT NOT NULL,
+                    PRIMARY KEY (run_id, instance_id));
+                CREATE INDEX results_by_position ON results(run_id, position);
+                CREATE TABLE response_cache (
+                    request_hash TEXT PRIMARY KEY, body TEXT NOT NULL, created_at REAL NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: runs
+
+    public func beginRun(_ run: RunInfo) throws -> RunInfo {
+        try pool.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == nil {
+                try db.execute(sql: """
+                    INSERT INTO runs (id, pipeline, pipeline_path, dataset, status, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [run.id, run.pipeline, run.pipelinePath, run.dataset, run.status.rawValue,
+                                     run.createdAt.timeIntervalSince1970, run.createdAt.timeIntervalSince1970])
+            } else {
+                try db.execute(sql: "UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?",
+                               arguments: [Date().timeIntervalSince1970, run.id])
+            }
+        }
+        return try self.run(run.id)!
+    }
+
+    public func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, updated_at = ?, model_loads = model_loads + ?, model_unloads = model_unloads + ?
+                WHERE id = ?
+                """, arguments: [status.rawValue, Date().timeIntervalSince1970, loads, unloads, id])
+        }
+    }
+
+    public func runs() throws -> [RunInfo] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id FROM runs ORDER BY created_at DESC").compactMap { try Self.runInfo(db, id: $0["id"]) }
+        }
+    }
+
+    public func run(_ id: String) throws -> RunInfo? {
+        try pool.read { db in try Self.runInfo(db, id: id) }
+    }
+
+    private static func runInfo(_ db: Database, id: String) throws -> RunInfo? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+        var info = RunInfo(id: row["id"], pipeline: row["pipeline"], pipelinePath: row["pipeline_path"], dataset: row["dataset"],
+                           status: RunInfo.Status(rawValue: row["status"]) ?? .failed,
+                           createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        info.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+        info.modelLoads = row["model_loads"]
+        info.modelUnloads = row["model_unloads"]
+        info.instances = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances WHERE run_id = ?", arguments: [id]) ?? 0
+        if let totals = try Row.fetchOne(db, sql: """
+            SELECT SUM(status = 'answered') AS answered, SUM(status = 'failed') AS failed, COUNT(correct) AS graded,
+                   SUM(correct) AS correct, SUM(cost) AS cost, SUM(call_count) AS calls, SUM(failed_calls) AS failed_calls,
+                   SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+            FROM results WHERE run_id = ?
+            """, arguments: [id]) {
+            info.answered = totals["answered"] ?? 0
+            info.failed = totals["failed"] ?? 0
+            info.graded = totals["graded"] ?? 0
+            info.correct = totals["correct"] ?? 0
+            info.cost = totals["cost"] ?? 0
+            info.calls = totals["calls"] ?? 0
+            info.failedCalls = totals["failed_calls"] ?? 0
+            info.inputTokens = totals["input_tokens"] ?? 0
+            info.outputTokens = totals["output_tokens"] ?? 0
+        }
+        return info
+    }
+
+    // MARK: decisions
+
+    public func decisions(run: String, instances: [String]) throws -> [String: Decision] {
+        try pool.read { db in
+            var found: [String: Decision] = [:]
+            for chunk in instances.chunked(500) {
+                let rows = try Row.fetchAll(db, sql: "SELECT instance_id, body FROM decisions WHERE run_id = ? AND instance_id IN (\(Self.placeholders(chunk.count)))",
+                                            arguments: StatementArguments([run] + chunk))
+                for row in rows { found[row["instance_id"]] = try decoder.decode(Decision.self, from: Data((row["body"] as String).utf8)) }
+            }
+            return found
+        }
+    }
+
+    public func saveDecisions(run: String, _ decisions: [(position: Int, question: String, decision: Decision)]) throws {
+        guard !decisions.isEmpty else { return }
+        let bodies = try decisions.map { String(decoding: try encoder.encode($0.decision), as: UTF8.self) }
+        try pool.write { db in
+            for (entry, body) in zip(decisions, bodies) {
+                try db.execute(sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)",
+                               arguments: [run, entry.decision.instanceID, entry.position, entry.question])
+                try db.execute(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)",
+                               arguments: [run, entry.decision.instanceID, body])
+            }
+        }
+    }
+
+    // MARK: calls
+
+    public func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord] {
+        try pool.read { db in
+            var found: [CallKey: CallRecord] = [:]
+            for chunk in instances.chunked(500) {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE run_id = ? AND error IS NULL AND instance_id IN (\(Self.placeholders(chunk.count)))",
+                                            arguments: StatementArguments([run] + chunk))
+                for row in rows { found[Self.key(row)] = Self.record(row) }
+            }
+            return found
+        }
+    }
+
+    public func saveCall(run: String, _ call: StoredCall) throws {
+        let prompt = String(decoding: try encoder.encode(call.prompt), as: UTF8.self)
+        let record = call.record
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO calls (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
+                    input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, call.key.instanceID, call.key.stage, call.key.seat, record.expert, call.requestHash, prompt,
+                                 record.text, record.inputTokens, record.outputTokens, record.latencyMs, record.cost,
+                                 record.error, record.attempts, Date().timeIntervalSince1970])
+        }
+    }
+
+    public func calls(run: String, instance: String) throws -> [StoredCall] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, seat",
+                             arguments: [run, instance]).map { row in
+                StoredCall(key: Self.key(row), requestHash: row["request_hash"],
+                           prompt: (try? decoder.decode([ChatMessage].self, from: Data((row["prompt"] as String).utf8))) ?? [],
+                           record: Self.record(row), savedAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    private static func key(_ row: Row) -> CallKey {
+        CallKey(instanceID: row["instance_id"], stage: row["stage"], seat: row["seat"])
+    }
+
+    private static func record(_ row: Row) -> CallRecord {
+        let seat: Int = row["seat"]
+        return CallRecord(stage: row["stage"], expert: row["expert"], seat: seat < 0 ? nil : seat, text: row["response"],
+                          inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], latencyMs: row["latency_ms"],
+                          cost: row["cost"], attempts: row["attempts"], error: row["error"])
+    }
+
+    // MARK: results
+
+    public func answeredInstances(run: String, among ids: [String]) throws -> Set<String> {
+        try pool.read { db in
+            var found: Set<String> = []
+            for chunk in ids.chunked(500) {
+                let rows = try String.fetchAll(db, sql: "SELECT instance_id FROM results WHERE run_id = ? AND status = 'answered' AND instance_id IN (\(Self.placeholders(chunk.count)))",
+                                               arguments: StatementArguments([run] + chunk))
+                found.formUnion(rows)
+            }
+            return found
+        }
+    }
+
+    public func saveResult(run: String, position: Int, _ result: InstanceResult) throws {
+        let body = String(decoding: try encoder.encode(result), as: UTF8.self)
+        let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
+                    input_tokens, output_tokens, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, result.id, position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 }, result.cost,
+                                 calls.count, calls.filter { !$0.succeeded }.count, result.inputTokens, result.outputTokens, body])
+            try db.execute(sql: "UPDATE instances SET status = ?, failure_reason = ? WHERE run_id = ? AND instance_id = ?",
+                           arguments: [result.status.rawValue, result.failureReason, run, result.id])
+        }
+    }
+
+    public func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws {
+        try pool.read { db in
+            let cursor = try String.fetchCursor(db, sql: "SELECT body FROM results WHERE run_id = ? ORDER BY position", arguments: [run])
+            while let text = try cursor.next() { try body(try decoder.decode(InstanceResult.self, from: Data(text.utf8))) }
+        }
+    }
+
+    public func result(run: String, instance: String) throws -> InstanceResult? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM results WHERE run_id = ? AND instance_id = ?", arguments: [run, instance])
+                .map { try decoder.decode(InstanceResult.self, from: Data($0.utf8)) }
+        }
+    }
+
+    // MARK: cache
+
+    public func cachedResponse(_ requestHash: String) throws -> CallRecord? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM response_cache WHERE request_hash = ?", arguments: [requestHash])
+                .map { try decoder.decode(CallRecord.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func cacheResponse(_ requestHash: String, _ record: CallRecord) throws {
+        let body = String(decoding: try encoder.encode(record), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO response_cache (request_hash, body, created_at) VALUES (?, ?, ?)",
+                           arguments: [requestHash, body, Date().timeIntervalSince1970])
+        }
+    }
+
+    private static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
