@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "conclave", targets: ["conclave"]),
+        .executable(name: "conclave-bench", targets: ["conclave-bench"]),
         .library(name: "ConclaveCore", targets: ["ConclaveCore"]),
         .library(name: "ConclaveEngine", targets: ["ConclaveEngine"]),
     ],
@@ -36,6 +37,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "conclave", dependencies: [
+            "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "conclave-bench", dependencies: [
             "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

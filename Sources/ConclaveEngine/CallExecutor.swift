@@ -28,6 +28,7 @@ struct CallExecutor: Sendable {
     let runID: String
     let stop: StopSignal
     let cache: Bool
+    let committer: GroupCommitter<StoredCall>
 
     func run(_ requests: [CallRequest]) async throws -> [(PlannedCall, CallRecord)] {
         guard let first = requests.first else { return [] }
@@ -37,9 +38,11 @@ struct CallExecutor: Sendable {
         } catch let error as CancellationError {
             throw error
         } catch {
-            return try requests.map { request in
-                (request.call, try save(request, Self.failure(request, error: "model not available: \(error)", latencyMs: 0, attempts: 1)))
+            var failed: [(PlannedCall, CallRecord)] = []
+            for request in requests {
+                failed.append((request.call, try await save(request, Self.failure(request, error: "model not available: \(error)", latencyMs: 0, attempts: 1))))
             }
+            return failed
         }
         return try await withThrowingTaskGroup(of: (PlannedCall, CallRecord).self) { group in
             var outcomes: [(PlannedCall, CallRecord)] = []
@@ -66,12 +69,12 @@ struct CallExecutor: Sendable {
             cached.seat = request.call.seat < 0 ? nil : request.call.seat
             cached.latencyMs = 0
             cached.cost = 0
-            return try save(request, cached, hash: hash)
+            return try await save(request, cached, hash: hash)
         }
         let record = await send(request)
         if cache, record.succeeded { try store.cacheResponse(hash, record) }
         if Task.isCancelled, !record.succeeded { throw CancellationError() }
-        return try save(request, record, hash: hash)
+        return try await save(request, record, hash: hash)
     }
 
     /// The call's outcome: the completion, or the error after the client's retries.
@@ -95,9 +98,10 @@ struct CallExecutor: Sendable {
         }
     }
 
-    private func save(_ request: CallRequest, _ record: CallRecord, hash: String? = nil) throws -> CallRecord {
+    /// Returns once the call is committed to the store (group commit: concurrent calls share a transaction).
+    private func save(_ request: CallRequest, _ record: CallRecord, hash: String? = nil) async throws -> CallRecord {
         let key = CallKey(instanceID: request.call.instanceID, stage: request.call.stage.rawValue, seat: request.call.seat)
-        try store.saveCall(run: runID, StoredCall(key: key, requestHash: hash ?? request.requestHash, prompt: request.messages, record: record))
+        try await committer.submit(StoredCall(key: key, requestHash: hash ?? request.requestHash, prompt: request.messages, record: record))
         return record
     }
 

@@ -16,6 +16,7 @@ struct RunSession {
     let decider: DecisionMaker
     let catalog: ModelCatalog
     var resident: ResidentSet
+    let committer: GroupCommitter<StoredCall>
     private(set) var loads = 0
     private(set) var unloads = 0
 
@@ -32,6 +33,7 @@ struct RunSession {
                                 temperature: spec.temperature, aggregator: spec.aggregatorExpert, seed: spec.seed)
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
+        committer = GroupCommitter { [store] calls in try store.saveCalls(run: runID, calls) }
     }
 
     /// Runs one window of instances to results, skipping what an earlier session already finished.
@@ -56,14 +58,15 @@ struct RunSession {
         let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
         try await execute(aggregatorCalls, stage: .aggregator, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [])
 
-        for (position, instance) in todo {
+        let grader = ResultGrader(spec: pipeline.spec)
+        let results = todo.map { position, instance in
             let decision = decisions[instance.id]!
             let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[key($0)] }
             let aggregation = Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[key($0)] }
-            let result = ResultGrader(spec: pipeline.spec).result(for: instance, decision: decision, responses: responses, aggregation: aggregation)
-            try store.saveResult(run: runID, position: position, result)
-            observer.instanceFinished(result)
+            return (position: position, result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation))
         }
+        try store.saveResults(run: runID, results)
+        for entry in results { observer.instanceFinished(entry.result) }
     }
 
     func key(_ call: PlannedCall) -> CallKey {
@@ -91,7 +94,7 @@ struct RunSession {
                                                decision: decisions[call.instanceID]!, outcomes: outcomes))
             }
             let executor = CallExecutor(connector: connector, store: store, observer: observer, runID: runID,
-                                        stop: stop, cache: pipeline.spec.cache)
+                                        stop: stop, cache: pipeline.spec.cache, committer: committer)
             for (call, record) in try await executor.run(requests) { outcomes[key(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }
         }

@@ -86,11 +86,14 @@ public protocol RunStore: Sendable {
     /// Successful calls already made for these instances.
     func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord]
     func saveCall(run: String, _ call: StoredCall) throws
+    /// Saves several calls in one transaction (group commit).
+    func saveCalls(run: String, _ calls: [StoredCall]) throws
     func calls(run: String, instance: String) throws -> [StoredCall]
 
     /// Instances that already have an answered result.
     func answeredInstances(run: String, among: [String]) throws -> Set<String>
-    func saveResult(run: String, position: Int, _ result: InstanceResult) throws
+    /// Saves a window's results, with each result's dataset position, in one transaction.
+    func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws
     /// Every result of the run in dataset order, one at a time (constant memory).
     func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws
     func result(run: String, instance: String) throws -> InstanceResult?

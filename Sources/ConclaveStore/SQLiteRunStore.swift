@@ -174,16 +174,25 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func saveCall(run: String, _ call: StoredCall) throws {
-        let prompt = String(decoding: try encoder.encode(call.prompt), as: UTF8.self)
-        let record = call.record
+        try saveCalls(run: run, [call])
+    }
+
+    /// Saves several calls in one transaction.
+    public func saveCalls(run: String, _ calls: [StoredCall]) throws {
+        let prompts = try calls.map { String(decoding: try encoder.encode($0.prompt), as: UTF8.self) }
+        let now = Date().timeIntervalSince1970
         try pool.write { db in
-            try db.execute(sql: """
+            let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO calls (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
                     input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run, call.key.instanceID, call.key.stage, call.key.seat, record.expert, call.requestHash, prompt,
-                                 record.text, record.inputTokens, record.outputTokens, record.latencyMs, record.cost,
-                                 record.error, record.attempts, Date().timeIntervalSince1970])
+                """)
+            for (call, prompt) in zip(calls, prompts) {
+                let record = call.record
+                try statement.execute(arguments: [run, call.key.instanceID, call.key.stage, call.key.seat, record.expert, call.requestHash,
+                                                  prompt, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
+                                                  record.cost, record.error, record.attempts, now])
+            }
         }
     }
 
@@ -223,18 +232,23 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func saveResult(run: String, position: Int, _ result: InstanceResult) throws {
-        let body = String(decoding: try encoder.encode(result), as: UTF8.self)
-        let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
+    public func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws {
+        let bodies = try results.map { String(decoding: try encoder.encode($0.result), as: UTF8.self) }
         try pool.write { db in
-            try db.execute(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
                     input_tokens, output_tokens, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run, result.id, position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 }, result.cost,
-                                 calls.count, calls.filter { !$0.succeeded }.count, result.inputTokens, result.outputTokens, body])
-            try db.execute(sql: "UPDATE instances SET status = ?, failure_reason = ? WHERE run_id = ? AND instance_id = ?",
-                           arguments: [result.status.rawValue, result.failureReason, run, result.id])
+                """)
+            let update = try db.cachedStatement(sql: "UPDATE instances SET status = ?, failure_reason = ? WHERE run_id = ? AND instance_id = ?")
+            for (entry, body) in zip(results, bodies) {
+                let result = entry.result
+                let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
+                try insert.execute(arguments: [run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
+                                               result.cost, calls.count, calls.filter { !$0.succeeded }.count,
+                                               result.inputTokens, result.outputTokens, body])
+                try update.execute(arguments: [result.status.rawValue, result.failureReason, run, result.id])
+            }
         }
     }
 

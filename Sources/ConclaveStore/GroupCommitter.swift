@@ -1,0 +1,51 @@
+import Foundation
+
+/// Group commit: callers hand in work and wait until it is durable; work that arrives while a
+/// transaction is committing goes into the next transaction together. One caller alone commits at once;
+/// many callers share transactions, so throughput grows with concurrency while every caller still
+/// returns only after its own work is committed.
+///
+/// ```swift
+/// let committer = GroupCommitter<StoredCall> { batch in try store.saveCalls(run: id, batch) }
+/// try await committer.submit(call)
+/// ```
+public final class GroupCommitter<Item: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [(Item, CheckedContinuation<Void, Error>)] = []
+    private var committing = false
+    private let commit: @Sendable ([Item]) throws -> Void
+
+    public init(commit: @escaping @Sendable ([Item]) throws -> Void) { self.commit = commit }
+
+    /// Returns once `item` is committed; throws what the commit threw.
+    public func submit(_ item: Item) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            let leads = lock.withLock { () -> Bool in
+                pending.append((item, continuation))
+                if committing { return false }
+                committing = true
+                return true
+            }
+            if leads { drain() }
+        }
+    }
+
+    /// Commits batches until nothing is pending; run by the caller that found no commit in progress.
+    private func drain() {
+        while true {
+            let batch = lock.withLock { () -> [(Item, CheckedContinuation<Void, Error>)] in
+                let taken = pending
+                pending.removeAll(keepingCapacity: true)
+                if taken.isEmpty { committing = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                try commit(batch.map(\.0))
+                for (_, continuation) in batch { continuation.resume() }
+            } catch {
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `conclave-bench`: prints the figures behind Conclave's performance targets.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conclave-bench",
+        abstract: "Measure Conclave: grouped scheduling on local models, store throughput, memory on a streamed run.",
+        subcommands: [ScheduleLocalBench.self, StoreBench.self, MemoryBench.self])
+}
