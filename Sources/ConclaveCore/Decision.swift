@@ -8,6 +8,11 @@ public struct Decision: Sendable, Hashable, Codable {
     public var aggregator: String
     public var seed: UInt64
 
+    /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
+    enum CodingKeys: String, CodingKey {
+        case instanceID = "instanceId", skills, role, recruitment, aggregator, seed
+    }
+
     public init(instanceID: String, skills: [LexicalSkillMatcher.SkillMatch], role: String?,
                 recruitment: Recruitment, aggregator: String, seed: UInt64) {
         self.instanceID = instanceID

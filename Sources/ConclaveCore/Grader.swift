@@ -72,19 +72,32 @@ struct ChoiceExtractor {
     let choices: [String]
 
     func extract(_ response: String) -> String? {
-        let valid = String(letters)
-        let patterns: [Regex<(Substring, Substring)>] = [
+        let patterns = Self.patterns(for: String(letters))
+        for pattern in patterns {
+            if let last = response.matches(of: pattern).last { return String(last.output.1) }
+        }
+        return matchChoiceText(response)
+    }
+
+    /// The answer patterns for a set of valid letters, compiled once per set (compiling a Regex costs far
+    /// more than matching it).
+    static func patterns(for valid: String) -> [Regex<(Substring, Substring)>] {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = cache[valid] { return cached }
+        let compiled: [Regex<(Substring, Substring)>] = [
             try! Regex("(?i)answer\\s*(?:is|:)?\\s*[:\\-]?\\s*\\*{0,2}\\(?([\(valid)])\\)?(?![A-Za-z])"),
             try! Regex("\\*\\*\\(?([\(valid)])\\)?[.:]?\\*\\*"),
             try! Regex("(?m)^\\s*\\(?([\(valid)])[).:](?:\\s|$)"),
             try! Regex("\\(([\(valid)])\\)"),
             try! Regex("(?m)^\\s*([\(valid)])\\s*$"),
         ]
-        for pattern in patterns {
-            if let last = response.matches(of: pattern).last { return String(last.output.1) }
-        }
-        return matchChoiceText(response)
+        cache[valid] = compiled
+        return compiled
     }
+
+    private nonisolated(unsafe) static var cache: [String: [Regex<(Substring, Substring)>]] = [:]
+    private static let cacheLock = NSLock()
 
     /// The one choice whose full text appears in the response, when the model wrote the answer, not the letter.
     private func matchChoiceText(_ response: String) -> String? {

@@ -60,7 +60,7 @@ public struct Runner: Sendable {
         } catch {
             try? store.finishRun(options.runID, status: error is RunStopped || error is CancellationError ? .stopped : .failed,
                                  loads: session.loads, unloads: session.unloads)
-            try? exportResults(options)
+            _ = try? exportResults(options)
             throw error
         }
         try store.finishRun(options.runID, status: .completed, loads: session.loads, unloads: session.unloads)
@@ -78,7 +78,7 @@ public struct Runner: Sendable {
     @discardableResult
     private func exportResults(_ options: RunOptions) throws -> URL {
         let writer = try ResultsWriter(url: options.outputDirectory.appendingPathComponent("results.jsonl"))
-        try store.forEachResult(run: options.runID) { try writer.append($0) }
+        try store.forEachResultJSON(run: options.runID) { try writer.appendJSON($0) }
         return writer.url
     }
 }

@@ -32,8 +32,9 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var succeeded: Bool { error == nil }
 }
 
-/// Everything a run produced for one instance: the decision, every response, the aggregated answer and its
-/// grade. One line of `results.jsonl`.
+/// Everything a run produced for one instance: its skills, role and team, every response, the aggregated
+/// answer and its grade. One line of `results.jsonl`. The full decision (every candidate's scores and why
+/// it was or was not picked) is stored once, in the run's decisions: `conclave decisions show RUN ID`.
 public struct InstanceResult: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Codable { case answered, failed }
 
@@ -42,7 +43,7 @@ public struct InstanceResult: Sendable, Hashable, Codable {
     public var skills: [String]
     public var role: String?
     public var experts: [String]
-    public var decision: Decision
+    public var seed: UInt64
     public var responses: [CallRecord]
     public var aggregation: CallRecord?
     public var finalAnswer: String?
@@ -64,7 +65,7 @@ public struct InstanceResult: Sendable, Hashable, Codable {
         self.skills = decision.skills.map(\.skill)
         self.role = decision.role
         self.experts = decision.recruitment.team
-        self.decision = decision
+        self.seed = decision.seed
         self.responses = responses
         self.aggregation = aggregation
         self.finalAnswer = aggregation?.text

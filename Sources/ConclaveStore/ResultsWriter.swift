@@ -19,15 +19,30 @@ public final class ResultsWriter: @unchecked Sendable {
         FileManager.default.createFile(atPath: url.path, contents: nil)
         self.url = url
         self.handle = try FileHandle(forWritingTo: url)
-        self.encoder = JSONEncoder()
+        self.encoder = Self.makeEncoder()
+    }
+
+    /// The encoding of results lines: snake_case keys, sorted, slashes unescaped.
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     deinit { try? handle.close() }
 
     public func append<Record: Encodable>(_ record: Record) throws {
-        var line = try encoder.encode(record)
+        try write(try encoder.encode(record))
+    }
+
+    /// Appends a line that is already JSON.
+    public func appendJSON(_ json: String) throws {
+        try write(Data(json.utf8))
+    }
+
+    private func write(_ json: Data) throws {
+        var line = json
         line.append(0x0A)
         lock.lock()
         defer { lock.unlock() }

@@ -57,6 +57,9 @@ public struct StoredCall: Sendable, Hashable, Codable {
     public var key: CallKey
     public var requestHash: String
     public var prompt: [ChatMessage]
+    /// `prompt` as JSON, computed where the call is made, so concurrent calls share the encoding work
+    /// instead of queueing it behind the commit.
+    public let promptJSON: String
     public var record: CallRecord
     /// When the store saved it; nil before it is saved.
     public var savedAt: Date?
@@ -65,6 +68,7 @@ public struct StoredCall: Sendable, Hashable, Codable {
         self.key = key
         self.requestHash = requestHash
         self.prompt = prompt
+        self.promptJSON = prompt.jsonText
         self.record = record
         self.savedAt = savedAt
     }
@@ -96,6 +100,8 @@ public protocol RunStore: Sendable {
     func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws
     /// Every result of the run in dataset order, one at a time (constant memory).
     func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws
+    /// The same, as the JSON lines `results.jsonl` holds, without decoding them.
+    func forEachResultJSON(run: String, _ body: (String) throws -> Void) throws
     func result(run: String, instance: String) throws -> InstanceResult?
 
     /// A response served earlier for the same request hash, if caching is on.

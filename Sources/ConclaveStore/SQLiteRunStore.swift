@@ -15,6 +15,12 @@ public final class SQLiteRunStore: RunStore {
     private let pool: DatabasePool
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
+    /// Results are stored exactly as `results.jsonl` holds them, so exporting copies them verbatim.
+    private let resultDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
 
     public init(path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
@@ -148,7 +154,7 @@ public final class SQLiteRunStore: RunStore {
 
     public func saveDecisions(run: String, _ decisions: [(position: Int, question: String, decision: Decision)]) throws {
         guard !decisions.isEmpty else { return }
-        let bodies = try decisions.map { String(decoding: try encoder.encode($0.decision), as: UTF8.self) }
+        let bodies = decisions.map(\.decision.storeJSON)
         try pool.write { db in
             for (entry, body) in zip(decisions, bodies) {
                 try db.execute(sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)",
@@ -179,7 +185,6 @@ public final class SQLiteRunStore: RunStore {
 
     /// Saves several calls in one transaction.
     public func saveCalls(run: String, _ calls: [StoredCall]) throws {
-        let prompts = try calls.map { String(decoding: try encoder.encode($0.prompt), as: UTF8.self) }
         let now = Date().timeIntervalSince1970
         try pool.write { db in
             let statement = try db.cachedStatement(sql: """
@@ -187,10 +192,10 @@ public final class SQLiteRunStore: RunStore {
                     input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (call, prompt) in zip(calls, prompts) {
+            for call in calls {
                 let record = call.record
                 try statement.execute(arguments: [run, call.key.instanceID, call.key.stage, call.key.seat, record.expert, call.requestHash,
-                                                  prompt, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
+                                                  call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
                                                   record.cost, record.error, record.attempts, now])
             }
         }
@@ -233,7 +238,7 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws {
-        let bodies = try results.map { String(decoding: try encoder.encode($0.result), as: UTF8.self) }
+        let bodies = results.map(\.result.resultsJSON)
         try pool.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
@@ -253,16 +258,20 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws {
+        try forEachResultJSON(run: run) { try body(try resultDecoder.decode(InstanceResult.self, from: Data($0.utf8))) }
+    }
+
+    public func forEachResultJSON(run: String, _ body: (String) throws -> Void) throws {
         try pool.read { db in
             let cursor = try String.fetchCursor(db, sql: "SELECT body FROM results WHERE run_id = ? ORDER BY position", arguments: [run])
-            while let text = try cursor.next() { try body(try decoder.decode(InstanceResult.self, from: Data(text.utf8))) }
+            while let text = try cursor.next() { try body(text) }
         }
     }
 
     public func result(run: String, instance: String) throws -> InstanceResult? {
         try pool.read { db in
             try String.fetchOne(db, sql: "SELECT body FROM results WHERE run_id = ? AND instance_id = ?", arguments: [run, instance])
-                .map { try decoder.decode(InstanceResult.self, from: Data($0.utf8)) }
+                .map { try resultDecoder.decode(InstanceResult.self, from: Data($0.utf8)) }
         }
     }
 
