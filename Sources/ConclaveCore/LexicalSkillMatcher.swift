@@ -10,6 +10,11 @@ public struct LexicalSkillMatcher: Sendable {
     public struct SkillMatch: Sendable, Hashable, Codable {
         public var skill: String
         public var term: String
+
+        public init(skill: String, term: String) {
+            self.skill = skill
+            self.term = term
+        }
     }
 
     private var phrases: [[String]: (skill: String, term: String)] = [:]

@@ -21,6 +21,17 @@ public struct ExpertScore: Sendable, Hashable, Codable {
     public var seats: Int
     /// Why it was or was not picked, in words.
     public var reason: String
+
+    public init(expert: String, relevanceBySkill: [String: Double], relevance: Double, strength: Double, weight: Double,
+                seats: Int, reason: String) {
+        self.expert = expert
+        self.relevanceBySkill = relevanceBySkill
+        self.relevance = relevance
+        self.strength = strength
+        self.weight = weight
+        self.seats = seats
+        self.reason = reason
+    }
 }
 
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled
@@ -30,6 +41,12 @@ public struct Recruitment: Sendable, Hashable, Codable {
     public var scores: [ExpertScore]
     /// True when no matched skill applied and the recruiter fell back to global strength.
     public var usedStrengthFallback: Bool
+
+    public init(team: [String], scores: [ExpertScore], usedStrengthFallback: Bool) {
+        self.team = team
+        self.scores = scores
+        self.usedStrengthFallback = usedStrengthFallback
+    }
 }
 
 /// Recruits k experts for an instance from their profiles (Symbolic-MoE): relevance(e) = Σ profile[e][skill]
