@@ -27,9 +27,12 @@ public final class LiveConnector: ExpertConnector {
         self.models = Self.llamaModels(for: registry.experts)
         self.httpClient = httpClient
         self.environment = environment
+        let servers = ServerRegistry(directory: ConfigEnvironment.cacheDirectory(environment.variables).appendingPathComponent("servers"))
+        let reaped = servers.reapOrphans()
+        if !reaped.isEmpty { logger.warning("stopped \(reaped.count) llama-server(s) left behind by a Conclave that was killed: pids \(reaped)") }
         self.runtime = models.isEmpty ? nil : LlamaRuntime(
             serverBinary: try Self.locateServer(environment), logDirectory: logDirectory,
-            residentBudget: Int.max, httpClient: httpClient, logger: logger)
+            residentBudget: Int.max, httpClient: httpClient, serverRegistry: servers, logger: logger)
     }
 
     /// One `LlamaModel` per GGUF file: slots = the largest `max_concurrency` and context per slot = the

@@ -57,16 +57,18 @@ public actor LlamaRuntime {
     private var clock: UInt64 = 0
     public private(set) var counters = Counters()
     private nonisolated let processIDs = ProcessIDSet()
+    private let serverRegistry: ServerRegistry?
 
     public init(serverBinary: URL, logDirectory: URL, residentBudget: Int = 1, startupTimeout: Double = 120,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, httpClient: HTTPClient,
-                logger: Logger = Logger(label: "conclave.runtime")) {
+                serverRegistry: ServerRegistry? = nil, logger: Logger = Logger(label: "conclave.runtime")) {
         self.serverBinary = serverBinary
         self.logDirectory = logDirectory
         self.residentBudget = max(1, residentBudget)
         self.startupTimeout = startupTimeout
         self.threads = max(1, threads)
         self.httpClient = httpClient
+        self.serverRegistry = serverRegistry
         self.logger = logger
     }
 
@@ -137,6 +139,7 @@ public actor LlamaRuntime {
             throw RuntimeError.launchFailed(binary: serverBinary.path, reason: "\(error)")
         }
         processIDs.insert(process.processIdentifier)
+        serverRegistry?.record(server: process.processIdentifier)
         let deadline = Date().addingTimeInterval(startupTimeout)
         while Date() < deadline {
             if !process.isRunning {
@@ -161,7 +164,10 @@ public actor LlamaRuntime {
     /// SIGTERM, then SIGKILL when the server has not exited within 1.5 s (llama-server keeps serving open
     /// keep-alive connections after SIGTERM, and holds no state worth a longer wait).
     private func stop(_ process: Process) async {
-        defer { processIDs.remove(process.processIdentifier) }
+        defer {
+            processIDs.remove(process.processIdentifier)
+            serverRegistry?.forget(server: process.processIdentifier)
+        }
         guard process.isRunning else { return }
         process.terminate()
         for _ in 0..<15 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }

@@ -34,12 +34,14 @@ import Testing
         try #require(first.process.isRunning, "the first run ended before it could be killed: \(first.errors)")
         kill(first.process.processIdentifier, SIGKILL)
         _ = await first.wait(seconds: 10)
-        for pid in servers { kill(pid, SIGKILL) }  // SIGKILL gives Conclave no chance to stop its servers
         before = try successfulCalls(try SQLiteRunStore(path: storePath))
+        let orphans = servers.filter(CLIProcess.isAlive)
+        #expect(!orphans.isEmpty, "SIGKILL gives Conclave no chance to stop its servers")
         #expect(before.count >= 10 && before.count < 64, "killed mid-run: \(before.count) calls saved")
 
         let second = try CLIProcess(arguments)
         #expect(await second.wait(seconds: 240) == 0, "\(second.errors)")
+        #expect(orphans.allSatisfy { !CLIProcess.isAlive($0) }, "the next run should stop the servers a killed run left behind")
         #expect(second.errors.contains("run resume of pipeline quickstart"))
         let after = try successfulCalls(try SQLiteRunStore(path: storePath))
         for (key, savedAt) in before {
