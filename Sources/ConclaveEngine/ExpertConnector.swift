@@ -8,8 +8,6 @@ public protocol ExpertConnector: Sendable {
     func backend(for expert: Expert) async throws -> any ChatBackend
     /// Unloads the model with this key (`ExpertRuntime.modelKey`), if it is resident and managed.
     func unload(modelKey: String) async
-    /// Loads and unloads so far.
-    func counters() async -> LlamaRuntime.Counters
     /// Stops everything the connector started. Called on every exit path.
     func shutdown() async
 }

@@ -89,8 +89,6 @@ public final class LiveConnector: ExpertConnector {
         await runtime.unload(model)
     }
 
-    public func counters() async -> LlamaRuntime.Counters { await runtime?.counters ?? .init() }
-
     public func shutdown() async { await runtime?.shutdown() }
 }
 

@@ -1,16 +1,15 @@
 import Foundation
 
-/// Appends results to a JSONL file, one object per line with snake_case keys, flushed line by line so a
-/// crash loses nothing already written.
+/// Appends JSON lines to a file (`results.jsonl`), each written whole, so concurrent writers never
+/// interleave and a crash loses nothing already written.
 ///
 /// ```swift
 /// let writer = try ResultsWriter(url: outputDirectory.appendingPathComponent("results.jsonl"))
-/// try writer.append(result)
+/// try writer.appendJSON(result.resultsJSON)
 /// ```
 public final class ResultsWriter: @unchecked Sendable {
     public let url: URL
     private let handle: FileHandle
-    private let encoder: JSONEncoder
     private let lock = NSLock()
 
     /// Creates (or truncates) the file.
@@ -19,30 +18,13 @@ public final class ResultsWriter: @unchecked Sendable {
         FileManager.default.createFile(atPath: url.path, contents: nil)
         self.url = url
         self.handle = try FileHandle(forWritingTo: url)
-        self.encoder = Self.makeEncoder()
-    }
-
-    /// The encoding of results lines: snake_case keys, sorted, slashes unescaped.
-    static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 
     deinit { try? handle.close() }
 
-    public func append<Record: Encodable>(_ record: Record) throws {
-        try write(try encoder.encode(record))
-    }
-
-    /// Appends a line that is already JSON.
+    /// Appends one line that is already JSON.
     public func appendJSON(_ json: String) throws {
-        try write(Data(json.utf8))
-    }
-
-    private func write(_ json: Data) throws {
-        var line = json
+        var line = Data(json.utf8)
         line.append(0x0A)
         lock.lock()
         defer { lock.unlock() }

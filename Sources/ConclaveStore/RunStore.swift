@@ -89,8 +89,7 @@ public protocol RunStore: Sendable {
 
     /// Successful calls already made for these instances.
     func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord]
-    func saveCall(run: String, _ call: StoredCall) throws
-    /// Saves several calls in one transaction (group commit).
+    /// Saves calls in one transaction (the runner's group commit hands it every call that finished together).
     func saveCalls(run: String, _ calls: [StoredCall]) throws
     func calls(run: String, instance: String) throws -> [StoredCall]
 

@@ -143,10 +143,8 @@ public final class SQLiteRunStore: RunStore {
     public func decisions(run: String, instances: [String]) throws -> [String: Decision] {
         try pool.read { db in
             var found: [String: Decision] = [:]
-            for chunk in instances.chunked(500) {
-                let rows = try Row.fetchAll(db, sql: "SELECT instance_id, body FROM decisions WHERE run_id = ? AND instance_id IN (\(Self.placeholders(chunk.count)))",
-                                            arguments: StatementArguments([run] + chunk))
-                for row in rows { found[row["instance_id"]] = try decoder.decode(Decision.self, from: Data((row["body"] as String).utf8)) }
+            for row in try Self.rows(db, "SELECT instance_id, body FROM decisions", run: run, instances: instances) {
+                found[row["instance_id"]] = try decoder.decode(Decision.self, from: Data((row["body"] as String).utf8))
             }
             return found
         }
@@ -170,20 +168,13 @@ public final class SQLiteRunStore: RunStore {
     public func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord] {
         try pool.read { db in
             var found: [CallKey: CallRecord] = [:]
-            for chunk in instances.chunked(500) {
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE run_id = ? AND error IS NULL AND instance_id IN (\(Self.placeholders(chunk.count)))",
-                                            arguments: StatementArguments([run] + chunk))
-                for row in rows { found[Self.key(row)] = Self.record(row) }
+            for row in try Self.rows(db, "SELECT * FROM calls", where: "error IS NULL", run: run, instances: instances) {
+                found[Self.key(row)] = Self.record(row)
             }
             return found
         }
     }
 
-    public func saveCall(run: String, _ call: StoredCall) throws {
-        try saveCalls(run: run, [call])
-    }
-
-    /// Saves several calls in one transaction.
     public func saveCalls(run: String, _ calls: [StoredCall]) throws {
         let now = Date().timeIntervalSince1970
         try pool.write { db in
@@ -227,13 +218,8 @@ public final class SQLiteRunStore: RunStore {
 
     public func answeredInstances(run: String, among ids: [String]) throws -> Set<String> {
         try pool.read { db in
-            var found: Set<String> = []
-            for chunk in ids.chunked(500) {
-                let rows = try String.fetchAll(db, sql: "SELECT instance_id FROM results WHERE run_id = ? AND status = 'answered' AND instance_id IN (\(Self.placeholders(chunk.count)))",
-                                               arguments: StatementArguments([run] + chunk))
-                found.formUnion(rows)
-            }
-            return found
+            Set(try Self.rows(db, "SELECT instance_id FROM results", where: "status = 'answered'", run: run, instances: ids)
+                .map { $0["instance_id"] as String })
         }
     }
 
@@ -292,7 +278,16 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    private static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
+    /// `select … WHERE run_id = ? [AND condition] AND instance_id IN (…)` over any number of instances,
+    /// in chunks that stay under SQLite's limit on bound parameters.
+    private static func rows(_ db: Database, _ select: String, where condition: String? = nil, run: String, instances: [String]) throws -> [Row] {
+        let filter = condition.map { " AND \($0)" } ?? ""
+        return try instances.chunked(500).flatMap { chunk in
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            return try Row.fetchAll(db, sql: "\(select) WHERE run_id = ?\(filter) AND instance_id IN (\(placeholders))",
+                                    arguments: StatementArguments([run] + chunk))
+        }
+    }
 }
 
 extension Array {

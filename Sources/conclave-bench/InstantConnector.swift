@@ -15,7 +15,6 @@ struct InstantConnector: ExpertConnector {
 
     func backend(for expert: Expert) async throws -> any ChatBackend { Instant() }
     func unload(modelKey: String) async {}
-    func counters() async -> LlamaRuntime.Counters { .init() }
     func shutdown() async {}
 }
 

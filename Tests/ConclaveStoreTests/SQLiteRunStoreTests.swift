@@ -30,7 +30,7 @@ import Testing
         #expect(try store.decisions(run: "r", instances: ["a", "b", "c"]) == ["a": decision("a"), "b": decision("b")])
 
         try store.saveCalls(run: "r", [call("a", seat: 0, text: "4"), call("a", seat: 1, text: nil, error: "HTTP 500: boom")])
-        try store.saveCall(run: "r", call("a", seat: -1, text: "The answer is 4"))
+        try store.saveCalls(run: "r", [call("a", seat: -1, text: "The answer is 4")])
         let completed = try store.completedCalls(run: "r", instances: ["a"])
         #expect(Set(completed.keys) == [CallKey(instanceID: "a", stage: "expert", seat: 0), CallKey(instanceID: "a", stage: "aggregator", seat: -1)])
         let stored = try store.calls(run: "r", instance: "a")
