@@ -44,11 +44,21 @@ public enum Planner {
 /// to record what was asked and as the response-cache key.
 public enum RequestHash {
     public static func of(modelKey: String, messages: [ChatMessage], temperature: Double, maxTokens: Int, seed: UInt64?) -> String {
-        var text = "\(modelKey)\u{1}\(temperature)\u{1}\(maxTokens)\u{1}\(seed.map(String.init) ?? "-")"
-        for message in messages { text += "\u{1}\(message.role.rawValue)\u{2}\(message.content)" }
-        let high = StableHash.fnv1a(text)
-        let low = StableHash.fnv1a("conclave" + text)
-        return hex(high) + hex(low)
+        var high = FNV1a()
+        var low = FNV1a()
+        low.combine("conclave")
+        func feed(_ part: String) {
+            high.combine(part)
+            low.combine(part)
+        }
+        feed("\(modelKey)\u{1}\(temperature)\u{1}\(maxTokens)\u{1}\(seed.map(String.init) ?? "-")")
+        for message in messages {
+            feed("\u{1}")
+            feed(message.role.rawValue)
+            feed("\u{2}")
+            feed(message.content)
+        }
+        return hex(high.value) + hex(low.value)
     }
 
     private static func hex(_ value: UInt64) -> String {

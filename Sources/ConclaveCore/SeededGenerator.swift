@@ -29,11 +29,35 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 public enum StableHash {
     /// 64-bit FNV-1a over the UTF-8 bytes of `text`.
     public static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
+        var hasher = FNV1a()
+        hasher.combine(text)
+        return hasher.value
+    }
+}
+
+/// 64-bit FNV-1a fed piece by piece: hashing parts in turn equals hashing their concatenation, without
+/// building it.
+///
+/// ```swift
+/// var hasher = FNV1a()
+/// hasher.combine("ab")
+/// hasher.combine("c")
+/// hasher.value == StableHash.fnv1a("abc")  // true
+/// ```
+public struct FNV1a: Sendable {
+    public private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    public init() {}
+
+    public mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var hash = value
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            value = hash
         }
-        return hash
     }
 }

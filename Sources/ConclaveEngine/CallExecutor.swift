@@ -44,21 +44,24 @@ struct CallExecutor: Sendable {
             }
             return failed
         }
-        return try await withThrowingTaskGroup(of: (PlannedCall, CallRecord).self) { group in
+        // `concurrency` workers take the next request in turn until none is left (or a stop is requested),
+        // so there is one task per slot, not one per call.
+        let queue = RequestQueue(requests, stop: stop)
+        return try await withThrowingTaskGroup(of: [(PlannedCall, CallRecord)].self) { group in
+            for _ in 0..<min(concurrency, requests.count) {
+                group.addTask {
+                    var done: [(PlannedCall, CallRecord)] = []
+                    while let request = queue.next() {
+                        let record = try await self.perform(request)
+                        observer.callFinished(record)
+                        done.append((request.call, record))
+                    }
+                    return done
+                }
+            }
             var outcomes: [(PlannedCall, CallRecord)] = []
-            var next = 0
-            func enqueue() {
-                guard next < requests.count, !stop.isRequested else { return }
-                let request = requests[next]
-                next += 1
-                group.addTask { (request.call, try await self.perform(request)) }
-            }
-            for _ in 0..<min(concurrency, requests.count) { enqueue() }
-            while let outcome = try await group.next() {
-                outcomes.append(outcome)
-                observer.callFinished(outcome.1)
-                enqueue()
-            }
+            outcomes.reserveCapacity(requests.count)
+            for try await done in group { outcomes += done }
             return outcomes
         }
     }
@@ -108,6 +111,28 @@ struct CallExecutor: Sendable {
     static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
         CallRecord(stage: request.call.stage.rawValue, expert: request.expert.id, seat: request.call.seat < 0 ? nil : request.call.seat,
                    text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
+    }
+}
+
+/// Hands out a group's requests one at a time to the executor's workers; none once a stop is requested.
+private final class RequestQueue: @unchecked Sendable {
+    private let requests: [CallRequest]
+    private let stop: StopSignal
+    private let lock = NSLock()
+    private var position = 0
+
+    init(_ requests: [CallRequest], stop: StopSignal) {
+        self.requests = requests
+        self.stop = stop
+    }
+
+    func next() -> CallRequest? {
+        guard !stop.isRequested else { return nil }
+        return lock.withLock {
+            guard position < requests.count else { return nil }
+            defer { position += 1 }
+            return requests[position]
+        }
     }
 }
 

@@ -13,7 +13,7 @@ public protocol RunObserver: Sendable {
     func stageStarted(_ stage: String, calls: Int)
     /// A model is about to be loaded for a group of calls.
     func loading(model: String)
-    /// One call finished (successfully or not).
+    /// One call finished (successfully or not); calls of a group report from several tasks at once.
     func callFinished(_ call: CallRecord)
     /// An instance has its final result.
     func instanceFinished(_ result: InstanceResult)

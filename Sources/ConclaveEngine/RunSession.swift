@@ -37,46 +37,55 @@ struct RunSession {
     }
 
     /// Runs one window of instances to results, skipping what an earlier session already finished.
-    mutating func process(_ window: [(position: Int, instance: Instance)]) async throws {
-        let answered = try store.answeredInstances(run: runID, among: window.map(\.instance.id))
+    /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work.
+    mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws {
+        let answered = resuming ? try store.answeredInstances(run: runID, among: window.map(\.instance.id)) : []
         if !answered.isEmpty { observer.alreadyDone(answered.count) }
         let todo = window.filter { !answered.contains($0.instance.id) }
         guard !todo.isEmpty else { return }
         let ids = todo.map(\.instance.id)
-        var decisions = try store.decisions(run: runID, instances: ids)
+        var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
         let fresh = todo.filter { decisions[$0.instance.id] == nil }
-            .map { (position: $0.position, question: $0.instance.text, decision: decider.decide(for: $0.instance)) }
-        try store.saveDecisions(run: runID, fresh)
+            .concurrentMap { (position: $0.position, question: $0.instance.text, decision: decider.decide(for: $0.instance)) }
         for entry in fresh { decisions[entry.decision.instanceID] = entry.decision }
-        var outcomes = try store.completedCalls(run: runID, instances: ids)
+        // Decisions are saved while the experts answer; a crash before they land only means the next
+        // session makes the same (seeded) decisions again.
+        let savingDecisions = Task { [store, runID] in try store.saveDecisions(run: runID, fresh) }
+        var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
         let aggregatorModel = pipeline.registry.expert(pipeline.spec.aggregatorExpert)!.runtime.modelKey
         let expertCalls = ids.flatMap { Planner.calls(for: decisions[$0]!, stage: .expert) }
-        try await execute(expertCalls, stage: .expert, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [aggregatorModel])
-        let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[key($0)]?.succeeded == true } }
-        let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
-        try await execute(aggregatorCalls, stage: .aggregator, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [])
+        do {
+            try await execute(expertCalls, stage: .expert, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [aggregatorModel])
+            let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true } }
+            let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
+            try await execute(aggregatorCalls, stage: .aggregator, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [])
+        } catch {
+            _ = try? await savingDecisions.value
+            throw error
+        }
 
         let grader = ResultGrader(spec: pipeline.spec)
-        let results = todo.map { position, instance in
+        let results = todo.concurrentMap { position, instance in
             let decision = decisions[instance.id]!
-            let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[key($0)] }
-            let aggregation = Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[key($0)] }
+            let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)] }
+            let aggregation = Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[Self.key($0)] }
             return (position: position, result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation))
         }
+        try await savingDecisions.value
         try store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
     }
 
-    func key(_ call: PlannedCall) -> CallKey {
+    static func key(_ call: PlannedCall) -> CallKey {
         CallKey(instanceID: call.instanceID, stage: call.stage.rawValue, seat: call.seat)
     }
 
     /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups.
     private mutating func execute(_ calls: [PlannedCall], stage: Stage, instances: [String: Instance], decisions: [String: Decision],
                                   outcomes: inout [CallKey: CallRecord], upcoming: Set<String>) async throws {
-        let pending = calls.filter { outcomes[key($0)] == nil }
+        let pending = calls.filter { outcomes[Self.key($0)] == nil }
         observer.stageStarted(stage.rawValue, calls: pending.count)
         guard !pending.isEmpty else { return }
         let registry = pipeline.registry
@@ -95,7 +104,7 @@ struct RunSession {
             }
             let executor = CallExecutor(connector: connector, store: store, observer: observer, runID: runID,
                                         stop: stop, cache: pipeline.spec.cache, committer: committer)
-            for (call, record) in try await executor.run(requests) { outcomes[key(call)] = record }
+            for (call, record) in try await executor.run(requests) { outcomes[Self.key(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }
         }
     }
@@ -108,7 +117,7 @@ struct RunSession {
         case .expert:
             return Prompts.expert(instance: instance, role: decision.role.flatMap(registry.role(named:)), expert: registry.expert(call.expert)!)
         case .aggregator:
-            let texts = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[key($0)]?.text }
+            let texts = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)]?.text }
             return Prompts.aggregation(instance: instance, responses: texts,
                                        role: pipeline.spec.aggregatorRole.flatMap(registry.role(named:)))
         }

@@ -31,8 +31,8 @@ public struct Runner: Sendable {
     public func run(_ options: RunOptions) async throws -> RunSummary {
         let started = Date()
         let spec = pipeline.spec
-        _ = try store.beginRun(RunInfo(id: options.runID, pipeline: spec.name, pipelinePath: spec.file.path,
-                                       dataset: spec.dataset.path, status: .running, createdAt: Date()))
+        let resuming = try store.beginRun(RunInfo(id: options.runID, pipeline: spec.name, pipelinePath: spec.file.path,
+                                       dataset: spec.dataset.path, status: .running, createdAt: Date())).instances > 0
         let reader = DatasetReader(url: spec.dataset)
         observer.runStarted(id: options.runID, instances: min(try reader.instanceCount(), options.limit ?? .max))
         var session = RunSession(pipeline: pipeline, connector: connector, store: store, observer: observer,
@@ -51,12 +51,12 @@ public struct Runner: Sendable {
                     window.append((position, instance))
                     position += 1
                     if window.count == spec.window {
-                        try await session.process(window)
+                        try await session.process(window, resuming: resuming)
                         window.removeAll(keepingCapacity: true)
                     }
                 }
             }
-            if !window.isEmpty { try await session.process(window) }
+            if !window.isEmpty { try await session.process(window, resuming: resuming) }
         } catch {
             try? store.finishRun(options.runID, status: error is RunStopped || error is CancellationError ? .stopped : .failed,
                                  loads: session.loads, unloads: session.unloads)

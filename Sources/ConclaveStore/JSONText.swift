@@ -1,149 +1,222 @@
 import ConclaveCore
 
-/// Writes one JSON object as text, field by field. The hot records (prompts, calls, results, decisions)
-/// are written with it because `JSONEncoder` dominated the cost of persisting a call; the output
-/// decodes with `JSONDecoder` like any other JSON.
+/// Writes JSON as UTF-8 bytes into one growing buffer, field by field; nested objects and arrays are
+/// written in place, so no intermediate strings are built. The hot records (prompts, calls, results,
+/// decisions) are written with it because `JSONEncoder` dominated the cost of persisting a call; the
+/// output decodes with `JSONDecoder` like any other JSON.
 ///
 /// ```swift
-/// var object = JSONText()
-/// object.field("id", "q1")
-/// object.field("correct", true)
-/// object.text  // {"id":"q1","correct":true}
+/// let text = JSONText.object { object in
+///     object.field("id", "q1")
+///     object.field("correct", true)
+///     object.array("skills", ["algebra"]) { $0.string($1) }
+/// }
+/// // {"id":"q1","correct":true,"skills":["algebra"]}
 /// ```
 struct JSONText {
-    private var body = ""
-    private var empty = true
+    private var bytes: [UInt8] = []
+    /// Whether the innermost open object or array has no member yet (no comma before the next one).
+    private var first = true
 
-    var text: String { "{" + body + "}" }
-
-    mutating func raw(_ key: String, _ json: String) {
-        if !empty { body += "," }
-        empty = false
-        body += Self.quoted(key) + ":" + json
+    /// The text of one object written by `body`.
+    static func object(_ body: (inout JSONText) -> Void) -> String {
+        var writer = JSONText()
+        writer.bytes.reserveCapacity(256)
+        writer.openObject(body)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    mutating func field(_ key: String, _ value: String?) { raw(key, value.map(Self.quoted) ?? "null") }
-    mutating func field(_ key: String, _ value: Int?) { raw(key, value.map { String($0) } ?? "null") }
-    mutating func field(_ key: String, _ value: UInt64) { raw(key, String(value)) }
-    mutating func field(_ key: String, _ value: Bool?) { raw(key, value.map { $0 ? "true" : "false" } ?? "null") }
-    mutating func field(_ key: String, _ value: Double) { raw(key, value.isFinite ? "\(value)" : "null") }
-    mutating func field(_ key: String, _ values: [String]) { raw(key, Self.array(values.map(Self.quoted))) }
+    /// The text of one array of `items`, each written by `element`.
+    static func array<S: Sequence>(_ items: S, _ element: (inout JSONText, S.Element) -> Void) -> String {
+        var writer = JSONText()
+        writer.openArray(items, element)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
 
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+    // MARK: members of an object
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped. Works on UTF-8 bytes;
-    /// text with nothing to escape is copied whole.
-    static func quoted(_ text: String) -> String {
+    mutating func field(_ key: String, _ value: String?) { self.key(key); value.map { string($0) } ?? null() }
+    mutating func field(_ key: String, _ value: Int?) { self.key(key); value.map { literal(String($0)) } ?? null() }
+    mutating func field(_ key: String, _ value: UInt64) { self.key(key); literal(String(value)) }
+    mutating func field(_ key: String, _ value: Bool?) { self.key(key); value.map { literal($0 ? "true" : "false") } ?? null() }
+    mutating func field(_ key: String, _ value: Double) { self.key(key); literal(value.isFinite ? "\(value)" : "null") }
+    mutating func field(_ key: String, _ values: [String]) { array(key, values) { $0.string($1) } }
+
+    /// A member whose value is an object written by `body`, or `null`.
+    mutating func object(_ key: String, present: Bool = true, _ body: (inout JSONText) -> Void) {
+        self.key(key)
+        present ? openObject(body) : null()
+    }
+
+    /// A member whose value is an array of `items`, each written by `element`.
+    mutating func array<S: Sequence>(_ key: String, _ items: S, _ element: (inout JSONText, S.Element) -> Void) {
+        self.key(key)
+        openArray(items, element)
+    }
+
+    // MARK: elements of an array
+
+    /// An array element that is an object written by `body`.
+    mutating func element(_ body: (inout JSONText) -> Void) {
+        separate()
+        openObject(body)
+    }
+
+    /// An array element that is a string.
+    mutating func string(_ value: String) {
+        separate()
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    // MARK: writing
+
+    private mutating func openObject(_ body: (inout JSONText) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        first = true
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        first = false
+    }
+
+    private mutating func openArray<S: Sequence>(_ items: S, _ element: (inout JSONText, S.Element) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        first = true
+        for item in items { element(&self, item) }
+        bytes.append(UInt8(ascii: "]"))
+        first = false
+    }
+
+    private mutating func separate() {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+    }
+
+    private mutating func key(_ key: String) {
+        separate()
+        Self.appendQuoted(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        first = true
+    }
+
+    private mutating func literal(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        first = false
+    }
+
+    private mutating func null() { literal("null") }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
         var text = text
-        return text.withUTF8 { bytes -> String in
-            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + String(decoding: bytes, as: UTF8.self) + "\"" }
-            var out: [UInt8] = [0x22]
-            out.reserveCapacity(bytes.count + 16)
-            let hex = Array("0123456789abcdef".utf8)
-            for byte in bytes {
+        text.withUTF8 { source in
+            guard source.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                out.append(contentsOf: source)
+                return
+            }
+            for byte in source {
                 switch byte {
                 case 0x22: out += [0x5C, 0x22]
                 case 0x5C: out += [0x5C, 0x5C]
                 case 0x0A: out += [0x5C, 0x6E]
                 case 0x0D: out += [0x5C, 0x72]
                 case 0x09: out += [0x5C, 0x74]
-                case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
                 default: out.append(byte)
                 }
             }
-            out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
         }
+        out.append(0x22)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension Array where Element == ChatMessage {
     /// `[{"content":…,"role":…}, …]`
     var jsonText: String {
-        JSONText.array(map { message in
-            var object = JSONText()
-            object.field("content", message.content)
-            object.field("role", message.role.rawValue)
-            return object.text
-        })
+        JSONText.array(self) { array, message in
+            array.element { object in
+                object.field("content", message.content)
+                object.field("role", message.role.rawValue)
+            }
+        }
     }
 }
 
-extension CallRecord {
-    /// The call as a `results.jsonl` object (snake_case keys).
-    var resultsJSON: String {
-        var object = JSONText()
-        object.field("attempts", attempts)
-        object.field("cost", cost)
-        object.field("error", error)
-        object.field("expert", expert)
-        object.field("input_tokens", inputTokens)
-        object.field("latency_ms", latencyMs)
-        object.field("output_tokens", outputTokens)
-        object.field("seat", seat)
-        object.field("stage", stage)
-        object.field("text", text)
-        return object.text
+extension JSONText {
+    /// A call as a `results.jsonl` object (snake_case keys).
+    mutating func call(_ record: CallRecord) {
+        field("attempts", record.attempts)
+        field("cost", record.cost)
+        field("error", record.error)
+        field("expert", record.expert)
+        field("input_tokens", record.inputTokens)
+        field("latency_ms", record.latencyMs)
+        field("output_tokens", record.outputTokens)
+        field("seat", record.seat)
+        field("stage", record.stage)
+        field("text", record.text)
     }
 }
 
 extension InstanceResult {
     /// One line of `results.jsonl` (snake_case keys, every field present, null when absent).
     var resultsJSON: String {
-        var object = JSONText()
-        object.raw("aggregation", aggregation?.resultsJSON ?? "null")
-        object.field("correct", correct)
-        object.field("cost", cost)
-        object.field("experts", experts)
-        object.field("extracted_answer", extractedAnswer)
-        object.field("failure_reason", failureReason)
-        object.field("final_answer", finalAnswer)
-        object.field("gold", gold)
-        object.field("id", id)
-        object.field("input_tokens", inputTokens)
-        object.field("latency_ms", latencyMs)
-        object.field("output_tokens", outputTokens)
-        object.field("question", question)
-        object.raw("responses", JSONText.array(responses.map(\.resultsJSON)))
-        object.field("role", role)
-        object.field("seed", seed)
-        object.field("skills", skills)
-        object.field("status", status.rawValue)
-        return object.text
+        JSONText.object { object in
+            object.object("aggregation", present: aggregation != nil) { $0.call(aggregation!) }
+            object.field("correct", correct)
+            object.field("cost", cost)
+            object.field("experts", experts)
+            object.field("extracted_answer", extractedAnswer)
+            object.field("failure_reason", failureReason)
+            object.field("final_answer", finalAnswer)
+            object.field("gold", gold)
+            object.field("id", id)
+            object.field("input_tokens", inputTokens)
+            object.field("latency_ms", latencyMs)
+            object.field("output_tokens", outputTokens)
+            object.field("question", question)
+            object.array("responses", responses) { array, record in array.element { $0.call(record) } }
+            object.field("role", role)
+            object.field("seed", seed)
+            object.field("skills", skills)
+            object.field("status", status.rawValue)
+        }
     }
 }
 
 extension Decision {
     /// The decision with the key names of its `Codable` conformance, so `JSONDecoder` reads it back.
     var storeJSON: String {
-        var object = JSONText()
-        object.field("aggregator", aggregator)
-        object.field("instanceId", instanceID)
-        var recruitment = JSONText()
-        recruitment.raw("scores", JSONText.array(self.recruitment.scores.map { score in
-            var entry = JSONText()
-            entry.field("expert", score.expert)
-            entry.field("reason", score.reason)
-            entry.field("relevance", score.relevance)
-            var bySkill = JSONText()
-            for (skill, value) in score.relevanceBySkill.sorted(by: { $0.key < $1.key }) { bySkill.field(skill, value) }
-            entry.raw("relevanceBySkill", bySkill.text)
-            entry.field("seats", score.seats)
-            entry.field("strength", score.strength)
-            entry.field("weight", score.weight)
-            return entry.text
-        }))
-        recruitment.field("team", self.recruitment.team)
-        recruitment.field("usedStrengthFallback", self.recruitment.usedStrengthFallback)
-        object.raw("recruitment", recruitment.text)
-        object.field("role", role)
-        object.field("seed", seed)
-        object.raw("skills", JSONText.array(skills.map { match in
-            var entry = JSONText()
-            entry.field("skill", match.skill)
-            entry.field("term", match.term)
-            return entry.text
-        }))
-        return object.text
+        JSONText.object { object in
+            object.field("aggregator", aggregator)
+            object.field("instanceId", instanceID)
+            object.object("recruitment") { recruitment in
+                recruitment.array("scores", self.recruitment.scores) { array, score in
+                    array.element { entry in
+                        entry.field("expert", score.expert)
+                        entry.field("reason", score.reason)
+                        entry.field("relevance", score.relevance)
+                        entry.object("relevanceBySkill") { bySkill in
+                            for (skill, value) in score.relevanceBySkill.sorted(by: { $0.key < $1.key }) { bySkill.field(skill, value) }
+                        }
+                        entry.field("seats", score.seats)
+                        entry.field("strength", score.strength)
+                        entry.field("weight", score.weight)
+                    }
+                }
+                recruitment.field("team", self.recruitment.team)
+                recruitment.field("usedStrengthFallback", self.recruitment.usedStrengthFallback)
+            }
+            object.field("role", role)
+            object.field("seed", seed)
+            object.array("skills", skills) { array, match in
+                array.element { entry in
+                    entry.field("skill", match.skill)
+                    entry.field("term", match.term)
+                }
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class SQLiteRunStore: RunStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
@@ -69,6 +70,9 @@ public final class SQLiteRunStore: RunStore {
                 CREATE TABLE response_cache (
                     request_hash TEXT PRIMARY KEY, body TEXT NOT NULL, created_at REAL NOT NULL);
                 """)
+        }
+        migrator.registerMigration("v2: an instance's status is its result's") { db in
+            try db.execute(sql: "ALTER TABLE instances DROP COLUMN status; ALTER TABLE instances DROP COLUMN failure_reason;")
         }
         return migrator
     }
@@ -154,11 +158,11 @@ public final class SQLiteRunStore: RunStore {
         guard !decisions.isEmpty else { return }
         let bodies = decisions.map(\.decision.storeJSON)
         try pool.write { db in
+            let instance = try db.cachedStatement(sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)")
+            let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
             for (entry, body) in zip(decisions, bodies) {
-                try db.execute(sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)",
-                               arguments: [run, entry.decision.instanceID, entry.position, entry.question])
-                try db.execute(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)",
-                               arguments: [run, entry.decision.instanceID, body])
+                try instance.execute(arguments: [run, entry.decision.instanceID, entry.position, entry.question])
+                try decision.execute(arguments: [run, entry.decision.instanceID, body])
             }
         }
     }
@@ -231,14 +235,12 @@ public final class SQLiteRunStore: RunStore {
                     input_tokens, output_tokens, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let update = try db.cachedStatement(sql: "UPDATE instances SET status = ?, failure_reason = ? WHERE run_id = ? AND instance_id = ?")
             for (entry, body) in zip(results, bodies) {
                 let result = entry.result
                 let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
                 try insert.execute(arguments: [run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
                                                result.cost, calls.count, calls.filter { !$0.succeeded }.count,
                                                result.inputTokens, result.outputTokens, body])
-                try update.execute(arguments: [result.status.rawValue, result.failureReason, run, result.id])
             }
         }
     }
