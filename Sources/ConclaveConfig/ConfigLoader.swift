@@ -30,6 +30,14 @@ public enum ConfigLoader {
         return LoadedPipeline(spec: spec, registry: registry)
     }
 
+    /// The skills declared in a `Skills/` folder (the registry vocabulary, without experts).
+    public static func loadSkills(directory: String, environment: ConfigEnvironment = .current()) throws(ConfigurationError) -> [Skill] {
+        let workspace = ConfigWorkspace(environment: environment)
+        workspace.addSkills(directory: directory)
+        guard workspace.diagnostics.isEmpty else { throw ConfigurationError(workspace.diagnostics) }
+        return workspace.registry().skills
+    }
+
     /// Every problem in the given files and folders (default: `Agents`, `Skills` and `examples/*/pipeline.yaml`
     /// under the current folder). A file under a folder named `Agents` is an expert, under `Skills` a skills
     /// file, anything else a pipeline. Sibling files are read for context (duplicate ids, skill references)

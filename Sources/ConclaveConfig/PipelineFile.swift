@@ -30,8 +30,8 @@ struct PipelineFile {
         if !PipelineSpec.extractors.contains(extractor) {
             reader.report(fields.value("extractor"), "unknown extractor '\(extractor)'" + YAMLReader.suggestion(for: extractor, among: PipelineSpec.extractors))
         }
-        var strategy = RecruitmentStrategy.symbolic, k = 3, seed: UInt64 = 0, temperature = 0.5
-        if let recruiter = fields.nested("recruiter", allowed: ["strategy", "k", "seed", "temperature"], required: false) {
+        var strategy = RecruitmentStrategy.symbolic, k = 3, seed: UInt64 = 0, temperature = 0.5, lambda = 0.0, rareShare = 0.0
+        if let recruiter = fields.nested("recruiter", allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"], required: false) {
             if let given = recruiter.string("strategy", required: false) {
                 if let known = RecruitmentStrategy(rawValue: given) { strategy = known } else {
                     reader.report(recruiter.value("strategy"), "unknown strategy '\(given)'" + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue)))
@@ -40,6 +40,8 @@ struct PipelineFile {
             k = recruiter.int("k", required: false, minimum: 1) ?? k
             seed = recruiter.int("seed", required: false, minimum: 0).map(UInt64.init) ?? seed
             temperature = recruiter.double("temperature", required: false, minimum: 0.01) ?? temperature
+            lambda = recruiter.double("lambda", required: false, minimum: 0) ?? lambda
+            rareShare = recruiter.double("replace_rare_below", required: false, minimum: 0) ?? rareShare
         }
         let aggregator = fields.nested("aggregator", allowed: ["expert", "role"])
         file.aggregatorNode = aggregator?.value("expert")
@@ -57,7 +59,7 @@ struct PipelineFile {
         if let name, let agents, let skills, let dataset, let expert = aggregator?.string("expert"), let grader {
             file.spec = PipelineSpec(name: name, file: URL(fileURLWithPath: path), agentsDirectory: agents, skillsDirectory: skills,
                                      dataset: dataset, extractor: extractor, strategy: strategy, k: k, seed: seed,
-                                     temperature: temperature, aggregatorExpert: expert,
+                                     temperature: temperature, lambda: lambda, replaceRareBelow: rareShare, aggregatorExpert: expert,
                                      aggregatorRole: aggregator?.string("role", required: false),
                                      grader: grader, residentModels: resident, residentMemoryMB: residentMemory,
                                      window: window, cache: cache, outputDirectory: output)

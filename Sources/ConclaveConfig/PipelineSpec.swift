@@ -25,6 +25,11 @@ public struct PipelineSpec: Sendable {
     public var k: Int
     public var seed: UInt64
     public var temperature: Double
+    /// For `cost-aware`: how much correctness one currency unit of expected cost is worth.
+    public var lambda: Double
+    /// Experts recruited for fewer than this share of a window's instances give their seats to frequent
+    /// ones (0 turns the replacement off).
+    public var replaceRareBelow: Double
     public var aggregatorExpert: String
     public var aggregatorRole: String?
     public var grader: Grader

@@ -38,19 +38,21 @@ public struct DecisionMaker: Sendable {
     public let aggregator: String
     public let seed: UInt64
 
-    public init(registry: Registry, k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5,
+    public init(registry: Registry, k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0,
                 aggregator: String, seed: UInt64) {
         self.registry = registry
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
-        self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature)
+        self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
         self.aggregator = aggregator
         self.seed = seed
     }
 
     public func decide(for instance: Instance) -> Decision {
-        let skills = matcher.match(instance.text + " " + instance.choices.joined(separator: " "))
+        let text = instance.text + " " + instance.choices.joined(separator: " ")
+        let skills = matcher.match(text)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
-        let recruitment = recruiter.recruit(skills: skills.map(\.skill), using: &rng)
+        let costs = recruiter.strategy == .costAware ? registry.experts.map { $0.expectedCost(promptTokens: TokenEstimate.tokens(in: text)) } : []
+        let recruitment = recruiter.recruit(skills: skills.map(\.skill), costs: costs, using: &rng)
         return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: skills.map(\.skill))?.name,
                         recruitment: recruitment, aggregator: aggregator, seed: seed)
     }

@@ -4,6 +4,8 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
     case symbolic
     /// The k best distinct experts by weight (deterministic).
     case topK = "top-k"
+    /// The k best distinct experts by expected correctness − λ · expected cost of the call (deterministic).
+    case costAware = "cost-aware"
 }
 
 /// Everything the recruiter knows about one candidate expert for one instance.
@@ -11,24 +13,29 @@ public struct ExpertScore: Sendable, Hashable, Codable {
     public var expert: String
     /// Profile score per matched skill of the instance.
     public var relevanceBySkill: [String: Double]
-    /// Σ of `relevanceBySkill`, shifted to be positive when no expert had a positive relevance.
+    /// Σ of `relevanceBySkill`, shifted to be positive when no expert had a positive relevance; for
+    /// `cost-aware`, the expected correctness (mean of (correct − wrong) / answered over the skills, −1…1).
     public var relevance: Double
     /// Global strength after temperature normalisation.
     public var strength: Double
-    /// relevance × strength; the sampling weight (0 means not eligible).
+    /// relevance × strength, the sampling weight (0 means not eligible); for `cost-aware`, relevance −
+    /// λ · cost.
     public var weight: Double
+    /// The expected cost of the expert's call for this instance (0 when not estimated).
+    public var cost: Double
     /// How many of the k seats this expert got.
     public var seats: Int
     /// Why it was or was not picked, in words.
     public var reason: String
 
     public init(expert: String, relevanceBySkill: [String: Double], relevance: Double, strength: Double, weight: Double,
-                seats: Int, reason: String) {
+                cost: Double = 0, seats: Int, reason: String) {
         self.expert = expert
         self.relevanceBySkill = relevanceBySkill
         self.relevance = relevance
         self.strength = strength
         self.weight = weight
+        self.cost = cost
         self.seats = seats
         self.reason = reason
     }
@@ -52,6 +59,10 @@ public struct Recruitment: Sendable, Hashable, Codable {
 /// Recruits k experts for an instance from their profiles (Symbolic-MoE): relevance(e) = Σ profile[e][skill]
 /// over the instance's skills, keep positive relevance (shift all when none is positive), weight =
 /// relevance × normalised strength; then sample or take the top k. With no matched skill, weight = strength.
+/// `cost-aware` ranks by expected correctness − λ · expected cost instead.
+///
+/// The profiles are laid out once as a dense skill × expert table, so `team(columns:costs:using:)` picks a
+/// team without allocating anything but the team; `recruit` adds every candidate's scores and reasons.
 ///
 /// ```swift
 /// let recruiter = Recruiter(experts: registry.experts, k: 3, strategy: .symbolic)
@@ -62,85 +73,184 @@ public struct Recruiter: Sendable {
     public let candidates: [Expert]
     public let k: Int
     public let strategy: RecruitmentStrategy
+    /// The price of cost in correctness, for `cost-aware`.
+    public let lambda: Double
     /// Normalised strengths, aligned with `candidates`.
     public let strengths: [Double]
+    /// Column of each skill any profile scores.
+    private let columnOfSkill: [String: Int]
+    /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
+    private let scores: [Double]
+    /// (correct − wrong) / answered at the same places; the score itself when the profile has no counts.
+    private let rates: [Double]
+    /// Each candidate's rate over its whole validation set, for instances with no matched skill.
+    private let globalRates: [Double]
 
-    public init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5) {
+    public init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
         precondition(k > 0, "k must be positive")
         precondition(!experts.isEmpty, "recruiting needs at least one expert")
         self.candidates = experts
         self.k = k
         self.strategy = strategy
+        self.lambda = lambda
         self.strengths = StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength))
+        let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
+        columnOfSkill = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        var scores = [Double](repeating: .nan, count: names.count * experts.count)
+        var rates = scores
+        for (column, name) in names.enumerated() {
+            for (index, expert) in experts.enumerated() {
+                guard let score = expert.profile.skills[name] else { continue }
+                scores[column * experts.count + index] = score
+                let answered = expert.profile.answered[name] ?? 0
+                rates[column * experts.count + index] = answered > 0 ? score / Double(answered) : score
+            }
+        }
+        self.scores = scores
+        self.rates = rates
+        self.globalRates = experts.map { $0.profile.globalRate ?? 0 }
     }
 
-    public func recruit<G: RandomNumberGenerator>(skills: [String], using rng: inout G) -> Recruitment {
-        var scores = score(skills: skills)
-        let fallback = skills.isEmpty || scores.allSatisfy { $0.relevanceBySkill.isEmpty }
-        let seats: [Int]
-        switch strategy {
-        case .symbolic: seats = sample(weights: scores.map(\.weight), using: &rng)
-        case .topK: seats = topK(weights: scores.map(\.weight))
+    /// The table columns of the skills some profile scores, in order; other skills are dropped.
+    public func columns(for skills: [String]) -> [Int] { skills.compactMap { columnOfSkill[$0] } }
+
+    /// The team for an instance with these skill columns, as candidate indices, one per seat. `costs` holds
+    /// the expected cost of each candidate's call (used by `cost-aware`; may be empty otherwise).
+    public func team<G: RandomNumberGenerator>(columns: [Int], costs: [Double], using rng: inout G) -> [Int] {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates.count * 2) { buffer in
+            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<candidates.count])
+            let weights = UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
+            _ = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+            return strategy == .symbolic ? sample(weights: UnsafeBufferPointer(weights), using: &rng)
+                                         : best(weights: UnsafeBufferPointer(weights))
+        }
+    }
+
+    public func recruit<G: RandomNumberGenerator>(skills: [String], costs: [Double] = [], using rng: inout G) -> Recruitment {
+        var scores = score(skills: skills, costs: costs)
+        let fallback = columns(for: skills).isEmpty
+        let seats = scores.map(\.weight).withUnsafeBufferPointer { weights in
+            strategy == .symbolic ? sample(weights: weights, using: &rng) : best(weights: weights)
         }
         for seat in seats { scores[seat].seats += 1 }
         for index in scores.indices { scores[index].reason = reason(for: scores[index], fallback: fallback) }
         return Recruitment(team: seats.map { candidates[$0].id }, scores: scores, usedStrengthFallback: fallback)
     }
 
-    /// Relevance, strength and weight of every candidate for these skills.
-    public func score(skills: [String]) -> [ExpertScore] {
-        var scores = candidates.indices.map { index -> ExpertScore in
-            let profile = candidates[index].profile.skills
+    /// Relevance, strength, cost and weight of every candidate for these skills.
+    public func score(skills: [String], costs: [Double] = []) -> [ExpertScore] {
+        var relevance = [Double](repeating: 0, count: candidates.count)
+        var weights = relevance
+        relevance.withUnsafeMutableBufferPointer { relevance in
+            weights.withUnsafeMutableBufferPointer { weights in
+                _ = fill(relevance: relevance, weights: weights, columns: columns(for: skills), costs: costs)
+            }
+        }
+        return candidates.indices.map { index in
             var bySkill: [String: Double] = [:]
-            for skill in skills { if let value = profile[skill] { bySkill[skill] = value } }
-            return ExpertScore(expert: candidates[index].id, relevanceBySkill: bySkill,
-                               relevance: bySkill.values.reduce(0, +), strength: strengths[index],
-                               weight: 0, seats: 0, reason: "")
+            for skill in skills { if let value = candidates[index].profile.skills[skill] { bySkill[skill] = value } }
+            return ExpertScore(expert: candidates[index].id, relevanceBySkill: bySkill, relevance: relevance[index],
+                               strength: strengths[index], weight: weights[index],
+                               cost: costs.isEmpty ? 0 : costs[index], seats: 0, reason: "")
         }
-        let noSkillApplies = scores.allSatisfy { $0.relevanceBySkill.isEmpty }
-        if noSkillApplies {
-            for index in scores.indices { scores[index].weight = scores[index].strength }
-            return scores
+    }
+
+    /// Fills each candidate's relevance and weight; returns whether no matched skill applied.
+    private func fill(relevance: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
+                      columns: [Int], costs: [Double]) -> Bool {
+        let count = candidates.count
+        let table = strategy == .costAware ? rates : scores
+        var applies = false
+        for index in 0..<count {
+            var sum = 0.0
+            for column in columns {
+                let value = table[column * count + index]
+                if value.isNaN {
+                    if strategy == .costAware { sum += globalRates[index] }
+                } else {
+                    sum += value
+                    applies = true
+                }
+            }
+            relevance[index] = sum
         }
-        if let minimum = scores.map(\.relevance).min(), !scores.contains(where: { $0.relevance > 0 }) {
-            for index in scores.indices { scores[index].relevance += -minimum + 1 }
+        if strategy == .costAware {
+            for index in 0..<count {
+                relevance[index] = columns.isEmpty ? globalRates[index] : relevance[index] / Double(columns.count)
+                weights[index] = relevance[index] - lambda * (costs.isEmpty ? 0 : costs[index])
+            }
+            return !applies
         }
-        for index in scores.indices where scores[index].relevance > 0 {
-            scores[index].weight = scores[index].relevance * scores[index].strength
+        guard applies else {
+            for index in 0..<count { weights[index] = strengths[index] }
+            return true
         }
-        return scores
+        if let minimum = relevance.min(), minimum <= 0, !relevance.contains(where: { $0 > 0 }) {
+            for index in 0..<count { relevance[index] += -minimum + 1 }
+        }
+        for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * strengths[index] : 0 }
+        return false
     }
 
     /// k indices drawn with replacement, probability ∝ weight; uniform when every weight is zero.
-    func sample<G: RandomNumberGenerator>(weights: [Double], using rng: inout G) -> [Int] {
+    func sample<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, using rng: inout G) -> [Int] {
         let total = weights.reduce(0, +)
-        return (0..<k).map { _ in
-            guard total > 0 else { return Int.random(in: 0..<weights.count, using: &rng) }
-            var point = Double.random(in: 0..<total, using: &rng)
-            for (index, weight) in weights.enumerated() where weight > 0 {
-                if point < weight { return index }
-                point -= weight
+        var team: [Int] = []
+        team.reserveCapacity(k)
+        for _ in 0..<k {
+            guard total > 0 else {
+                team.append(Int.random(in: 0..<weights.count, using: &rng))
+                continue
             }
-            return weights.lastIndex { $0 > 0 }!
+            var point = Double.random(in: 0..<total, using: &rng)
+            var picked = weights.lastIndex { $0 > 0 }!
+            for index in weights.indices where weights[index] > 0 {
+                if point < weights[index] {
+                    picked = index
+                    break
+                }
+                point -= weights[index]
+            }
+            team.append(picked)
         }
+        return team
     }
 
-    /// The k heaviest distinct indices (fewer when fewer have positive weight; ties by declaration order).
-    func topK(weights: [Double]) -> [Int] {
-        let ranked = weights.indices.sorted { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
-        let eligible = ranked.filter { weights[$0] > 0 }
-        return Array((eligible.isEmpty ? ranked : eligible).prefix(k))
+    /// The k heaviest distinct indices, ties by declaration order. `top-k` takes only positive weights
+    /// (all of them when none is positive); `cost-aware` ranks every candidate.
+    func best(weights: UnsafeBufferPointer<Double>) -> [Int] {
+        let anyPositive = weights.contains { $0 > 0 }
+        let eligible = strategy == .costAware || !anyPositive
+        var team: [Int] = []
+        team.reserveCapacity(k)
+        while team.count < k {
+            var pick = -1
+            for index in weights.indices where !team.contains(index) && (eligible || weights[index] > 0) {
+                if pick < 0 || weights[index] > weights[pick] { pick = index }
+            }
+            if pick < 0 { break }
+            team.append(pick)
+        }
+        return team
     }
 
     private func reason(for score: ExpertScore, fallback: Bool) -> String {
-        let basis = fallback ? "no matched skill in its profile; weighted by global strength" : "relevance \(format(score.relevance)) × strength \(format(score.strength))"
+        let basis: String
+        if strategy == .costAware {
+            basis = "expected correctness \(format(score.relevance)) − λ \(format(lambda)) × cost \(format(score.cost, digits: 8)) = \(format(score.weight))"
+        } else {
+            basis = fallback ? "no matched skill in its profile; weighted by global strength" : "relevance \(format(score.relevance)) × strength \(format(score.strength))"
+        }
         if score.seats > 0 { return "recruited for \(score.seats) of \(k) seats: \(basis)" }
-        if score.weight <= 0 { return "not eligible: relevance \(format(score.relevance)) is not positive" }
-        return strategy == .topK ? "not in the top \(k): \(basis)" : "not drawn: \(basis)"
+        if strategy != .costAware, score.weight <= 0 { return "not eligible: relevance \(format(score.relevance)) is not positive" }
+        return strategy == .symbolic ? "not drawn: \(basis)" : "not in the top \(k): \(basis)"
     }
 
-    private func format(_ value: Double) -> String {
-        let rounded = (value * 1000).rounded() / 1000
+    private func format(_ value: Double, digits: Int = 3) -> String {
+        let scale = pow(10.0, Double(digits))
+        let rounded = (value * scale).rounded() / scale
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }
+
+import Foundation

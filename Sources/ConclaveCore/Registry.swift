@@ -33,16 +33,31 @@ public struct Role: Sendable, Hashable, Codable {
 
 /// What an expert is measured to be good at: a score per skill, a global strength and an aggregator score.
 ///
-/// The global strength defaults to the sum of the skill scores, as in Symbolic-MoE.
+/// A measured profile (built by `ProfileBuilder` from a graded validation run) also says how many
+/// questions of each skill the expert answered and its overall rate; a hand-set prior has neither. The
+/// global strength defaults to the sum of the skill scores, as in Symbolic-MoE.
+///
+/// ```swift
+/// let prior = Profile(skills: ["algebra": 3, "geometry": 1])            // strength 4
+/// let measured = Profile(skills: ["algebra": 2], answered: ["algebra": 4], globalRate: 0.5)
+/// ```
 public struct Profile: Sendable, Hashable, Codable {
+    /// Skill → (correct − wrong) over the validation questions of that skill.
     public var skills: [String: Double]
     public var strength: Double
     public var aggregatorScore: Double
+    /// Skill → validation questions of that skill the expert answered (empty for a hand-set prior).
+    public var answered: [String: Int]
+    /// (correct − wrong) / questions over the whole validation set, −1…1; nil for a hand-set prior.
+    public var globalRate: Double?
 
-    public init(skills: [String: Double], strength: Double? = nil, aggregatorScore: Double = 0) {
+    public init(skills: [String: Double], strength: Double? = nil, aggregatorScore: Double = 0,
+                answered: [String: Int] = [:], globalRate: Double? = nil) {
         self.skills = skills
         self.strength = strength ?? skills.values.reduce(0, +)
         self.aggregatorScore = aggregatorScore
+        self.answered = answered
+        self.globalRate = globalRate
     }
 }
 
@@ -165,5 +180,19 @@ public struct Registry: Sendable {
             if domain == nil || domainCounts[candidate]! > domainCounts[domain!]! { domain = candidate }
         }
         return roles.first { $0.domain == domain }
+    }
+}
+
+/// A rough token count for text before any tokenizer is at hand: one token per four UTF-8 bytes, the
+/// usual rule of thumb for English. Used to estimate the cost of a call before making it.
+public enum TokenEstimate {
+    public static func tokens(in text: String) -> Int { (text.utf8.count + 3) / 4 }
+}
+
+extension Expert {
+    /// The expected cost of one call: the prompt's tokens at the input price plus `max_tokens` at the
+    /// output price (an upper bound on what the expert may write).
+    public func expectedCost(promptTokens: Int) -> Double {
+        price.cost(inputTokens: promptTokens, outputTokens: sampling.maxTokens)
     }
 }

@@ -30,7 +30,7 @@ struct RunSession {
         self.stop = stop
         let spec = pipeline.spec
         decider = DecisionMaker(registry: pipeline.registry, k: spec.k, strategy: spec.strategy,
-                                temperature: spec.temperature, aggregator: spec.aggregatorExpert, seed: spec.seed)
+                                temperature: spec.temperature, lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
         committer = GroupCommitter { [store] calls in try store.saveCalls(run: runID, calls) }
@@ -45,8 +45,9 @@ struct RunSession {
         guard !todo.isEmpty else { return }
         let ids = todo.map(\.instance.id)
         var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
-        let fresh = todo.filter { decisions[$0.instance.id] == nil }
+        var fresh = todo.filter { decisions[$0.instance.id] == nil }
             .concurrentMap { (position: $0.position, question: $0.instance.text, decision: decider.decide(for: $0.instance)) }
+        replaceRareExperts(in: &fresh)
         for entry in fresh { decisions[entry.decision.instanceID] = entry.decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
@@ -76,6 +77,14 @@ struct RunSession {
         try await savingDecisions.value
         try store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
+    }
+
+    /// Applies the pipeline's rare-expert replacement across a window's new decisions.
+    private func replaceRareExperts(in fresh: inout [(position: Int, question: String, decision: Decision)]) {
+        guard pipeline.spec.replaceRareBelow > 0 else { return }
+        var recruitments = fresh.map(\.decision.recruitment)
+        RareExpertReplacement(minimumShare: pipeline.spec.replaceRareBelow).apply(to: &recruitments)
+        for index in fresh.indices { fresh[index].decision.recruitment = recruitments[index] }
     }
 
     static func key(_ call: PlannedCall) -> CallKey {
