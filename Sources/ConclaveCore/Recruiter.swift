@@ -197,14 +197,16 @@ public struct Recruiter: Sendable {
         let total = weights.reduce(0, +)
         var team: [Int] = []
         team.reserveCapacity(k)
+        guard total > 0 else {
+            for _ in 0..<k { team.append(Int.random(in: 0..<weights.count, using: &rng)) }
+            return team
+        }
+        let last = weights.lastIndex { $0 > 0 }!
         for _ in 0..<k {
-            guard total > 0 else {
-                team.append(Int.random(in: 0..<weights.count, using: &rng))
-                continue
-            }
-            var point = Double.random(in: 0..<total, using: &rng)
-            var picked = weights.lastIndex { $0 > 0 }!
-            for index in weights.indices where weights[index] > 0 {
+            // A uniform point in [0, total) from the top 53 bits of one draw.
+            var point = Double(rng.next() >> 11) * 0x1p-53 * total
+            var picked = last
+            for index in 0..<last where weights[index] > 0 {
                 if point < weights[index] {
                     picked = index
                     break

@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conclave-bench",
-        abstract: "Measure Conclave: grouped scheduling on local models, store throughput, memory on a streamed run.",
-        subcommands: [ScheduleLocalBench.self, StoreBench.self, MemoryBench.self])
+        abstract: "Measure Conclave: grouped scheduling on local models, store throughput, memory on a streamed run, recruitment rate.",
+        subcommands: [ScheduleLocalBench.self, StoreBench.self, MemoryBench.self, RecruitBench.self])
 }
