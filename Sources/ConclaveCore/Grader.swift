@@ -18,6 +18,9 @@ public struct Grader: Sendable {
         case normalized
         /// The last number in the response is within `tolerance` of the gold number.
         case numeric
+        /// The last `\boxed{…}` of a math solution, equivalent to the gold answer in a simple form
+        /// (`\frac{1}{2}` = `1/2` = `0.5`); see `MathAnswer`.
+        case boxed
     }
 
     public var kind: Kind
@@ -35,6 +38,7 @@ public struct Grader: Sendable {
         case .exact: return response.trimmingCharacters(in: .whitespacesAndNewlines)
         case .normalized: return Self.normalize(response)
         case .numeric: return Self.lastNumber(in: response).map { String($0) }
+        case .boxed: return MathAnswer.boxed(in: response)
         }
     }
 
@@ -48,6 +52,7 @@ public struct Grader: Sendable {
         case .numeric:
             guard let value = Double(answer), let target = Self.lastNumber(in: gold) else { return false }
             return abs(value - target) <= tolerance * max(1, abs(target))
+        case .boxed: return MathAnswer.equivalent(answer, gold)
         }
     }
 
