@@ -39,6 +39,19 @@ public struct ExpertScore: Sendable, Hashable, Codable {
         self.seats = seats
         self.reason = reason
     }
+
+    /// Decisions stored before `cost` existed read back with a cost of 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        expert = try container.decode(String.self, forKey: .expert)
+        relevanceBySkill = try container.decode([String: Double].self, forKey: .relevanceBySkill)
+        relevance = try container.decode(Double.self, forKey: .relevance)
+        strength = try container.decode(Double.self, forKey: .strength)
+        weight = try container.decode(Double.self, forKey: .weight)
+        cost = try container.decodeIfPresent(Double.self, forKey: .cost) ?? 0
+        seats = try container.decode(Int.self, forKey: .seats)
+        reason = try container.decode(String.self, forKey: .reason)
+    }
 }
 
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled

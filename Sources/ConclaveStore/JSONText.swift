@@ -195,6 +195,7 @@ extension Decision {
             object.object("recruitment") { recruitment in
                 recruitment.array("scores", self.recruitment.scores) { array, score in
                     array.element { entry in
+                        entry.field("cost", score.cost)
                         entry.field("expert", score.expert)
                         entry.field("reason", score.reason)
                         entry.field("relevance", score.relevance)

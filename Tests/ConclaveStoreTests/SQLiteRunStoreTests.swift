@@ -9,7 +9,7 @@ import Testing
 
     func decision(_ id: String) -> Decision {
         let score = ExpertScore(expert: "e", relevanceBySkill: ["number_theory": 2, "algebra": 1], relevance: 3, strength: 0.5,
-                                weight: 1.5, seats: 2, reason: "recruited for 2 of 2 seats")
+                                weight: 1.5, cost: 0.003, seats: 2, reason: "recruited for 2 of 2 seats")
         return Decision(instanceID: id, skills: [.init(skill: "algebra", term: "equation")], role: "Mathematician",
                         recruitment: Recruitment(team: ["e", "e"], scores: [score], usedStrengthFallback: false),
                         aggregator: "judge", seed: 42)

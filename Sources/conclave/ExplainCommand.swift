@@ -1,0 +1,79 @@
+import ArgumentParser
+import ConclaveConfig
+import ConclaveCore
+import Foundation
+
+/// `conclave explain`: why each expert would be picked for one question, without calling any model.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show why each expert is or is not recruited for a question: skills, scores, team, aggregator, expected cost.")
+
+    @Argument(help: "The pipeline YAML file.") var pipeline: String
+    @Option(help: "A question to explain.") var question: String?
+    @Option(help: "The id of an instance of the pipeline's dataset.") var instance: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if (question == nil) == (instance == nil) { throw ValidationError("give exactly one of --question and --instance") }
+    }
+
+    func run() throws {
+        let loaded: LoadedPipeline
+        do { loaded = try ConfigLoader.loadPipeline(pipeline) } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let asked = try question.map { Instance(id: "question", text: $0) } ?? find(instance!, in: loaded.spec.dataset)
+        let spec = loaded.spec
+        let decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
+                                     lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed).decide(for: asked)
+        let explanation = Explanation(decision: decision, instance: asked, registry: loaded.registry)
+        if json { return try printJSON(explanation) }
+        print("question    \(asked.text.prefix(200))\(asked.text.count > 200 ? "…" : "")")
+        print("strategy    \(spec.strategy.rawValue), k = \(spec.k), seed \(spec.seed)" + (spec.strategy == .costAware ? ", λ = \(spec.lambda)" : ""))
+        print("keywords    " + (decision.skills.isEmpty ? "none matched the registry vocabulary (lexical extractor): recruited by global strength"
+                                : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+        print("role        \(decision.role ?? "-")\n")
+        let skills = decision.skills.map(\.skill)
+        print(Table.render([["expert"] + skills + ["relevance", "strength", "weight", "seats", "why"]] + decision.recruitment.scores.map { score in
+            [score.expert] + skills.map { skill in score.relevanceBySkill[skill].map { String(format: "%g", $0) } ?? "-" }
+                + [String(format: "%.3f", score.relevance), String(format: "%.3f", score.strength), String(format: "%.4f", score.weight),
+                   "\(score.seats)", score.reason]
+        }))
+        print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
+        print("aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? ""))
+        print(String(format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
+                     explanation.expectedCost, explanation.expertsCost, explanation.aggregatorCost, explanation.promptTokens))
+    }
+
+    private func find(_ id: String, in dataset: URL) throws -> Instance {
+        for row in try DatasetReader(url: dataset).rows() {
+            if case .instance(let instance) = row, instance.id == id { return instance }
+        }
+        throw ValidationError("no instance '\(id)' in \(dataset.path)")
+    }
+
+    /// The decision with its expected cost, as `--json` prints it.
+    struct Explanation: Encodable {
+        var decision: Decision
+        var promptTokens: Int
+        var expertsCost: Double
+        var aggregatorCost: Double
+        var expectedCost: Double
+
+        init(decision: Decision, instance: Instance, registry: Registry) {
+            self.decision = decision
+            let tokens = TokenEstimate.tokens(in: instance.text + " " + instance.choices.joined(separator: " "))
+            let team = decision.recruitment.team.compactMap(registry.expert)
+            let experts = team.map { $0.expectedCost(promptTokens: tokens) }.reduce(0, +)
+            // The aggregator reads the question and every answer.
+            let answers = team.map(\.sampling.maxTokens).reduce(0, +)
+            let aggregator = registry.expert(decision.aggregator)?.expectedCost(promptTokens: tokens + answers) ?? 0
+            promptTokens = tokens
+            expertsCost = experts
+            aggregatorCost = aggregator
+            expectedCost = experts + aggregator
+        }
+    }
+}
