@@ -114,9 +114,9 @@ public struct RoutingEvaluation: Sendable {
             let top = scores.max()!
             tally.add("oracle", .baseline, k: 1, accuracy: top, cost: scores.indices.filter { scores[$0] == top }.map { costs[$0] }.min()!)
         }
-        let strategies: [(String, RecruitmentStrategy, Double)] = [("symbolic", .symbolic, 0), ("top-k", .topK, 0)]
+        let strategies: [(String, RecruitmentStrategy)] = [("symbolic", .symbolic), ("top-k", .topK)]
         for k in [1, settings.coverageK] {
-            for (name, strategy, _) in strategies {
+            for (name, strategy) in strategies {
                 let recruiter = Recruiter(experts: experts, k: k, strategy: strategy, temperature: settings.temperature)
                 var recruitments = test.map { row in
                     var rng = SeededGenerator(seed: settings.seed, instanceID: matrix.rows[row].id)
