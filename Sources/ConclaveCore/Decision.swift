@@ -51,7 +51,11 @@ public struct DecisionMaker: Sendable {
         let text = instance.text + " " + instance.choices.joined(separator: " ")
         let skills = matcher.match(text)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
-        let costs = recruiter.strategy == .costAware ? registry.experts.map { $0.expectedCost(promptTokens: TokenEstimate.tokens(in: text)) } : []
+        var costs: [Double] = []
+        if recruiter.strategy == .costAware {
+            let tokens = TokenEstimate.tokens(in: text)
+            costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
+        }
         let recruitment = recruiter.recruit(skills: skills.map(\.skill), costs: costs, using: &rng)
         return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: skills.map(\.skill))?.name,
                         recruitment: recruitment, aggregator: aggregator, seed: seed)

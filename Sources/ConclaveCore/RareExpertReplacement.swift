@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keeps the number of models a run loads small (Symbolic-MoE): experts recruited for fewer than
 /// `minimumShare` of a batch's instances give their seats to frequent experts. Each seat of a rare expert
 /// goes to the frequent expert with the highest weight for that instance (ties: the more frequent, then
@@ -54,5 +56,3 @@ public struct RareExpertReplacement: Sendable {
 
     private static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }
 }
-
-import Foundation

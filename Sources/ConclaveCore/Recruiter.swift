@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a team of k experts is drawn from the weighted candidates.
 public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Symbolic-MoE: k draws with replacement, probability proportional to relevance × strength.
@@ -267,5 +269,3 @@ public struct Recruiter: Sendable {
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }
-
-import Foundation
