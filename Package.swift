@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM", "ConclaveConfig"]),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine"]),
-        .testTarget(name: "conclaveTests", dependencies: ["conclave", "ConclaveStore"]),
+        .testTarget(name: "conclaveTests", dependencies: ["conclave", "ConclaveStore", "ConclaveConfig", "ConclaveCore", "ConclaveLLM",
+                                                         .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,11 +23,14 @@ public enum ConfigLoader {
         guard let spec = pipeline.spec else { throw ConfigurationError(workspace.diagnostics) }
         workspace.addExperts(directory: spec.agentsDirectory.path)
         workspace.addSkills(directory: spec.skillsDirectory.path)
+        if let profiles = spec.profilesDirectory { workspace.addProfiles(directory: profiles.path) }
         workspace.crossCheck()
         let registry = workspace.registry()
         pipeline.checkReferences(against: registry, path: path, workspace: workspace)
         guard workspace.diagnostics.isEmpty else { throw ConfigurationError(workspace.diagnostics) }
-        return LoadedPipeline(spec: spec, registry: registry)
+        var resolved = spec
+        if !spec.aggregatorPinned, let best = registry.bestAggregator { resolved.aggregatorExpert = best.id }
+        return LoadedPipeline(spec: resolved, registry: registry)
     }
 
     /// The skills declared in a `Skills/` folder (the registry vocabulary, without experts).
@@ -58,11 +61,12 @@ public enum ConfigLoader {
                 if let spec = pipeline.spec {
                     workspace.addExperts(directory: spec.agentsDirectory.path)
                     workspace.addSkills(directory: spec.skillsDirectory.path)
+                    if let profiles = spec.profilesDirectory { workspace.addProfiles(directory: profiles.path) }
                 }
             }
         }
         let reported = Set(workspace.diagnostics.map(\.file)).union(requested)
-            .union(workspace.experts.map(\.path)).union(workspace.skillFiles.map(\.path))
+            .union(workspace.experts.map(\.path)).union(workspace.skillFiles.map(\.path)).union(workspace.measuredProfiles.map(\.path))
         addContext(for: requested, to: workspace)
         workspace.crossCheck()
         let registry = workspace.registry()

@@ -8,6 +8,8 @@ final class ConfigWorkspace {
     let environment: ConfigEnvironment
     private(set) var experts: [(path: String, file: ExpertFile)] = []
     private(set) var skillFiles: [(path: String, file: SkillsFile)] = []
+    /// Measured profiles that replace the ones in the experts' files.
+    private(set) var measuredProfiles: [(path: String, profile: Profile, expert: (name: String, node: Node), skillReferences: [(name: String, node: Node)])] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var loaded: Set<String> = []
 
@@ -30,6 +32,20 @@ final class ConfigWorkspace {
         guard let files = Self.yamlFiles(in: directory) else { return report(directory, "cannot read the skills folder") }
         if files.isEmpty { report(directory, "the skills folder has no .yaml files") }
         files.forEach(addSkillsFile)
+    }
+
+    /// The measured profiles in a pipeline's `registry.profiles` folder, one `<expert>.yaml` per expert.
+    func addProfiles(directory: String) {
+        guard let files = Self.yamlFiles(in: directory) else {
+            return report(directory, "cannot read the profiles folder (conclave profile PIPELINE --dataset VAL.jsonl writes it)")
+        }
+        for path in files {
+            guard let (root, reader) = parse(path) else { continue }
+            if let (file, node, references) = MeasuredProfileFile.read(root, reader: reader) {
+                measuredProfiles.append((path, file.profile, (file.expert, node), references))
+            }
+            diagnostics += reader.diagnostics
+        }
     }
 
     func addExpertFile(_ path: String) {
@@ -75,10 +91,17 @@ final class ConfigWorkspace {
         let known = skillFiles.flatMap { $0.file.skills.map(\.skill.name) }
         let knownSet = Set(known)
         let references = experts.flatMap { entry in entry.file.skillReferences.map { (entry.path, $0.name, $0.node) } }
+            + measuredProfiles.flatMap { entry in entry.skillReferences.map { (entry.path, $0.name, $0.node) } }
             + skillFiles.flatMap { entry in entry.file.roleSkillReferences.map { (entry.path, $0.name, $0.node) } }
         for (path, name, node) in references where !knownSet.contains(name) {
             report(path, "unknown skill '\(name)'" + YAMLReader.suggestion(for: name, among: known), at: node)
         }
+        let expertIDs = experts.compactMap { $0.file.id?.name }
+        for entry in measuredProfiles where !expertIDs.contains(entry.expert.name) {
+            report(entry.path, "profile of unknown expert '\(entry.expert.name)'" + YAMLReader.suggestion(for: entry.expert.name, among: expertIDs),
+                   at: entry.expert.node)
+        }
+        reportDuplicates(measuredProfiles.map { ($0.path, $0.expert.name, $0.expert.node) }, kind: "measured profile of")
     }
 
     private func reportDuplicates(_ entries: [(path: String, name: String, node: Node)], kind: String) {
@@ -92,9 +115,14 @@ final class ConfigWorkspace {
         }
     }
 
-    /// The registry built from every file that parsed completely.
+    /// The registry built from every file that parsed completely; measured profiles replace the experts' own.
     func registry() -> Registry {
-        Registry(experts: experts.compactMap(\.file.expert),
+        let measured = Dictionary(measuredProfiles.map { ($0.expert.name, $0.profile) }, uniquingKeysWith: { first, _ in first })
+        return Registry(experts: experts.compactMap(\.file.expert).map { expert in
+                            var expert = expert
+                            expert.profile = measured[expert.id] ?? expert.profile
+                            return expert
+                        },
                  skills: skillFiles.flatMap { $0.file.skills.map(\.skill) },
                  roles: skillFiles.flatMap { $0.file.roles.map(\.role) })
     }

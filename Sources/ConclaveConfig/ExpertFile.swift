@@ -37,15 +37,8 @@ struct ExpertFile {
         let instructions = fields.string("instructions", required: false)
         let memory = fields.int("memory_mb", required: false, minimum: 1)
         var profile: Profile?
-        if let given = fields.nested("profile", allowed: ["skills", "strength", "aggregator_score", "answered", "global_rate"]) {
-            let scores = given.numberMap("skills")
-            file.skillReferences = scores.map { ($0.name, $0.node) }
-            let answered = given.value("answered", required: false) == nil ? [] : given.numberMap("answered")
-            profile = Profile(skills: Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                              strength: given.double("strength", required: false),
-                              aggregatorScore: given.double("aggregator_score", required: false) ?? 0,
-                              answered: Dictionary(answered.map { ($0.name, Int($0.value)) }, uniquingKeysWith: { a, _ in a }),
-                              globalRate: given.double("global_rate", required: false, minimum: -1))
+        if let given = fields.nested("profile", allowed: ProfileFields.keys) {
+            (profile, file.skillReferences) = ProfileFields.read(given)
         }
         if let id, let description, let runtime, let price, let context, let profile {
             file.expert = Expert(id: id, description: description, runtime: runtime, price: price, contextWindow: context,

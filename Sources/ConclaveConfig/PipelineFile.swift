@@ -8,6 +8,7 @@ struct PipelineFile {
     var spec: PipelineSpec?
     var aggregatorNode: Node?
     var roleNode: Node?
+    var extractorNode: Node?
 
     static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache"]
 
@@ -19,17 +20,16 @@ struct PipelineFile {
             relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : base.appendingPathComponent(relative).standardizedFileURL
         }
         let name = fields.string("name")
-        let registry = fields.nested("registry", allowed: ["agents", "skills"])
+        let registry = fields.nested("registry", allowed: ["agents", "skills", "profiles"])
         let agents = registry?.string("agents").map(resolve)
         let skills = registry?.string("skills").map(resolve)
+        let profiles = registry?.string("profiles", required: false).map(resolve)
         let dataset = fields.string("dataset").map(resolve)
         if let dataset, !FileManager.default.isReadableFile(atPath: dataset.path) {
             reader.report(fields.value("dataset"), "dataset '\(dataset.path)' is not readable")
         }
-        let extractor = fields.string("extractor", required: false) ?? "lexical"
-        if !PipelineSpec.extractors.contains(extractor) {
-            reader.report(fields.value("extractor"), "unknown extractor '\(extractor)'" + YAMLReader.suggestion(for: extractor, among: PipelineSpec.extractors))
-        }
+        let extractor = readExtractor(fields.value("extractor", required: false), reader: reader)
+        file.extractorNode = extractor.expertNode
         var strategy = RecruitmentStrategy.symbolic, k = 3, seed: UInt64 = 0, temperature = 0.5, lambda = 0.0, rareShare = 0.0
         if let recruiter = fields.nested("recruiter", allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"], required: false) {
             if let given = recruiter.string("strategy", required: false) {
@@ -43,8 +43,9 @@ struct PipelineFile {
             lambda = recruiter.double("lambda", required: false, minimum: 0) ?? lambda
             rareShare = recruiter.double("replace_rare_below", required: false, minimum: 0) ?? rareShare
         }
-        let aggregator = fields.nested("aggregator", allowed: ["expert", "role"])
-        file.aggregatorNode = aggregator?.value("expert")
+        // Without `aggregator.expert`, the expert with the best aggregator score aggregates.
+        let aggregator = fields.nested("aggregator", allowed: ["expert", "role"], required: false)
+        file.aggregatorNode = aggregator?.value("expert", required: false)
         file.roleNode = aggregator?.value("role", required: false)
         let grader = readGrader(fields.value("grader", required: false), reader: reader)
         let runtime = fields.nested("runtime", allowed: ["resident_models", "resident_memory_mb", "window"], required: false)
@@ -56,15 +57,56 @@ struct PipelineFile {
             if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }
         }
         let output = fields.nested("outputs", allowed: ["dir"], required: false)?.string("dir").map(resolve)
-        if let name, let agents, let skills, let dataset, let expert = aggregator?.string("expert"), let grader {
+        let pinned = aggregator?.string("expert", required: false)
+        if let name, let agents, let skills, let dataset, let grader {
             file.spec = PipelineSpec(name: name, file: URL(fileURLWithPath: path), agentsDirectory: agents, skillsDirectory: skills,
-                                     dataset: dataset, extractor: extractor, strategy: strategy, k: k, seed: seed,
-                                     temperature: temperature, lambda: lambda, replaceRareBelow: rareShare, aggregatorExpert: expert,
-                                     aggregatorRole: aggregator?.string("role", required: false),
+                                     profilesDirectory: profiles,
+                                     dataset: dataset, extractor: extractor.spec ?? .lexical, strategy: strategy, k: k, seed: seed,
+                                     temperature: temperature, lambda: lambda, replaceRareBelow: rareShare, aggregatorExpert: pinned ?? "",
+                                     aggregatorPinned: pinned != nil, aggregatorRole: aggregator?.string("role", required: false),
                                      grader: grader, residentModels: resident, residentMemoryMB: residentMemory,
                                      window: window, cache: cache, outputDirectory: output)
         }
         return file
+    }
+
+    /// `extractor: lexical` (the default) or `extractor: { kind: model, expert: …, samples: 5, embeddings: {…} }`;
+    /// the node of the extractor expert's name is kept for the reference check.
+    private static func readExtractor(_ node: Node?, reader: YAMLReader) -> (spec: ExtractorSpec?, expertNode: Node?) {
+        guard let node else { return (.lexical, nil) }
+        func unknown(_ name: String, at node: Node?) -> (ExtractorSpec?, Node?) {
+            reader.report(node, "unknown extractor '\(name)'" + YAMLReader.suggestion(for: name, among: ExtractorSpec.kinds))
+            return (nil, nil)
+        }
+        if case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "lexical": return (.lexical, nil)
+            case "model":
+                reader.report(node, "extractor 'model' needs its expert: extractor: { kind: model, expert: ID }")
+                return (nil, nil)
+            default: return unknown(scalar.string, at: node)
+            }
+        }
+        guard let fields = reader.fields(node, of: "'extractor'", allowed: ["kind", "expert", "samples", "embeddings"]),
+              let kind = fields.string("kind") else { return (nil, nil) }
+        switch kind {
+        case "lexical": return (.lexical, nil)
+        case "model":
+            let samples = fields.int("samples", required: false, minimum: 1) ?? 5
+            var embeddings: EmbeddingEndpoint?
+            if let given = fields.nested("embeddings", allowed: ["base_url", "model", "api_key_env", "min_similarity"], required: false),
+               let base = given.string("base_url"), let model = given.string("model") {
+                if URL(string: base)?.scheme?.hasPrefix("http") != true {
+                    reader.report(given.value("base_url"), "base_url '\(base)' must be an http or https URL")
+                }
+                embeddings = EmbeddingEndpoint(baseURL: base, model: model, apiKeyVariable: given.string("api_key_env", required: false),
+                                               minSimilarity: given.double("min_similarity", required: false, minimum: -1) ?? 0.6)
+            }
+            guard let expert = fields.string("expert") else { return (nil, nil) }
+            return (.model(ModelExtractorSpec(expert: expert, samples: samples, embeddings: embeddings)), fields.value("expert"))
+        default:
+            return unknown(kind, at: fields.value("kind"))
+        }
     }
 
     /// `grader: multiple-choice` or `grader: { kind: numeric, tolerance: 0.01 }`; multiple-choice by default.
@@ -82,10 +124,13 @@ struct PipelineFile {
         return Grader(kind: parsed, tolerance: fields.double("tolerance", required: false, minimum: 0) ?? 1e-6)
     }
 
-    /// The aggregator must be a known expert, its role a known role.
+    /// A pinned aggregator must be a known expert, its role a known role.
     func checkReferences(against registry: Registry, path: String, workspace: ConfigWorkspace) {
         guard let spec else { return }
-        if registry.expert(spec.aggregatorExpert) == nil {
+        if case .model(let extractor) = spec.extractor, registry.expert(extractor.expert) == nil {
+            workspace.report(path, "unknown extractor expert '\(extractor.expert)'" + YAMLReader.suggestion(for: extractor.expert, among: registry.experts.map(\.id)), at: extractorNode)
+        }
+        if spec.aggregatorPinned, registry.expert(spec.aggregatorExpert) == nil {
             workspace.report(path, "unknown expert '\(spec.aggregatorExpert)'" + YAMLReader.suggestion(for: spec.aggregatorExpert, among: registry.experts.map(\.id)), at: aggregatorNode)
         }
         if let role = spec.aggregatorRole, registry.role(named: role) == nil {

@@ -18,9 +18,11 @@ public struct PipelineSpec: Sendable {
     public var file: URL
     public var agentsDirectory: URL
     public var skillsDirectory: URL
+    /// Measured profiles (`<expert>.yaml`, written by `conclave profile`) that replace the experts' own.
+    public var profilesDirectory: URL?
     public var dataset: URL
-    /// How skills are found in an instance; `lexical` matches the registry vocabulary in the text.
-    public var extractor: String
+    /// How skills are found in an instance.
+    public var extractor: ExtractorSpec
     public var strategy: RecruitmentStrategy
     public var k: Int
     public var seed: UInt64
@@ -30,7 +32,10 @@ public struct PipelineSpec: Sendable {
     /// Experts recruited for fewer than this share of a window's instances give their seats to frequent
     /// ones (0 turns the replacement off).
     public var replaceRareBelow: Double
+    /// The aggregator: the one the pipeline pins, else the registry's best by aggregator score.
     public var aggregatorExpert: String
+    /// Whether the pipeline names its aggregator (`aggregator.expert`) rather than taking the best.
+    public var aggregatorPinned: Bool
     public var aggregatorRole: String?
     public var grader: Grader
     /// How many managed (llama.cpp) models may be resident at once.
@@ -43,6 +48,52 @@ public struct PipelineSpec: Sendable {
     public var cache: Bool
     /// Where results go when `--out` is not given; nil means `runs/<name>` under the current folder.
     public var outputDirectory: URL?
+}
 
-    public static let extractors = ["lexical"]
+/// How a pipeline finds the skills of an instance.
+///
+/// ```yaml
+/// extractor: lexical              # the registry's names and aliases found in the text (no model)
+/// extractor:
+///   kind: model                   # ask an expert for keywords and map them to the vocabulary
+///   expert: smollm2-generalist
+///   samples: 5
+///   embeddings: { base_url: http://127.0.0.1:8090/v1, model: embed, min_similarity: 0.6 }
+/// ```
+public enum ExtractorSpec: Sendable, Hashable {
+    case lexical
+    case model(ModelExtractorSpec)
+
+    public static let kinds = ["lexical", "model"]
+}
+
+/// The model extractor: which expert is asked, how many times, and the optional embedding endpoint used
+/// for keywords that neither an alias nor lexical similarity maps.
+public struct ModelExtractorSpec: Sendable, Hashable {
+    public var expert: String
+    public var samples: Int
+    public var embeddings: EmbeddingEndpoint?
+
+    public init(expert: String, samples: Int = 5, embeddings: EmbeddingEndpoint? = nil) {
+        self.expert = expert
+        self.samples = samples
+        self.embeddings = embeddings
+    }
+}
+
+/// An OpenAI-compatible `/v1/embeddings` endpoint (llama-server serves one when started with `--embeddings`).
+public struct EmbeddingEndpoint: Sendable, Hashable {
+    public var baseURL: String
+    public var model: String
+    /// The environment variable holding the API key, if the endpoint needs one.
+    public var apiKeyVariable: String?
+    /// The least cosine similarity for an embedding match.
+    public var minSimilarity: Double
+
+    public init(baseURL: String, model: String, apiKeyVariable: String? = nil, minSimilarity: Double = 0.6) {
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKeyVariable = apiKeyVariable
+        self.minSimilarity = minSimilarity
+    }
 }

@@ -7,11 +7,16 @@ public struct Decision: Sendable, Hashable, Codable {
     public var recruitment: Recruitment
     public var aggregator: String
     public var seed: UInt64
+    /// With a model extractor: every consistent keyword and how it was mapped (nil for the lexical extractor).
+    public var keywords: [KeywordMapping]?
 
     /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
     enum CodingKeys: String, CodingKey {
-        case instanceID = "instanceId", skills, role, recruitment, aggregator, seed
+        case instanceID = "instanceId", skills, role, recruitment, aggregator, seed, keywords
     }
+
+    /// The keywords the model extractor gave that no step mapped to the vocabulary.
+    public var unmapped: [String] { keywords?.filter { $0.method == .unmapped }.map(\.keyword) ?? [] }
 
     public init(instanceID: String, skills: [LexicalSkillMatcher.SkillMatch], role: String?,
                 recruitment: Recruitment, aggregator: String, seed: UInt64) {
@@ -47,17 +52,40 @@ public struct DecisionMaker: Sendable {
         self.seed = seed
     }
 
-    public func decide(for instance: Instance) -> Decision {
-        let text = instance.text + " " + instance.choices.joined(separator: " ")
-        let skills = matcher.match(text)
+    /// The skills found lexically in the instance: in its `category` (when the dataset gives one), then in
+    /// its question and choices.
+    public func skills(for instance: Instance) -> [LexicalSkillMatcher.SkillMatch] {
+        var found = instance.metadata["category"].map(matcher.match) ?? []
+        for match in matcher.match(Self.matchedText(instance)) where !found.contains(where: { $0.skill == match.skill }) {
+            found.append(match)
+        }
+        return found
+    }
+
+    /// Recruits for the instance with the given skills (by default the lexical ones).
+    public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
+        let skills = given ?? self.skills(for: instance)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         var costs: [Double] = []
         if recruiter.strategy == .costAware {
-            let tokens = TokenEstimate.tokens(in: text)
+            let tokens = TokenEstimate.tokens(in: Self.matchedText(instance))
             costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         }
         let recruitment = recruiter.recruit(skills: skills.map(\.skill), costs: costs, using: &rng)
         return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: skills.map(\.skill))?.name,
                         recruitment: recruitment, aggregator: aggregator, seed: seed)
+    }
+
+    /// The decision of a profiling run: the same skills, but every expert of the registry answers once and
+    /// nobody aggregates, so each expert's answers can be graded on their own.
+    public func everyExpert(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
+        Decision(instanceID: instance.id, skills: given ?? skills(for: instance), role: nil,
+                 recruitment: Recruitment(team: registry.experts.map(\.id), scores: [], usedStrengthFallback: false),
+                 aggregator: "", seed: seed)
+    }
+
+    /// The question and its choices: where skills are looked for.
+    static func matchedText(_ instance: Instance) -> String {
+        instance.text + " " + instance.choices.joined(separator: " ")
     }
 }

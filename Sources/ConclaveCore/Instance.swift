@@ -18,4 +18,9 @@ public struct Instance: Sendable, Hashable, Codable {
     public var choiceLetters: [Character] {
         choices.indices.map { Character(UnicodeScalar(UInt8(65 + $0))) }
     }
+
+    /// Whether the options are written into the question itself, as "(A) … (B) …" (MMLU-Pro's style).
+    public var hasInlineOptions: Bool {
+        text.contains("(A)") && text.contains("(B)")
+    }
 }

@@ -1,5 +1,7 @@
 /// The stages of calls every instance goes through.
 public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// With a model extractor, before any decision: the extractor names the skills, once per sample.
+    case extraction
     /// The recruited experts answer the question.
     case expert
     /// The aggregator synthesizes their responses.
@@ -30,6 +32,8 @@ public struct PlannedCall: Sendable, Hashable {
 public enum Planner {
     public static func calls(for decision: Decision, stage: Stage) -> [PlannedCall] {
         switch stage {
+        case .extraction:
+            return []  // extraction comes before the decision (see `extractionCalls`)
         case .expert:
             return decision.recruitment.team.enumerated().map {
                 PlannedCall(instanceID: decision.instanceID, stage: .expert, seat: $0, expert: $1)
@@ -37,6 +41,13 @@ public enum Planner {
         case .aggregator:
             return [PlannedCall(instanceID: decision.instanceID, stage: .aggregator, seat: -1, expert: decision.aggregator)]
         }
+    }
+}
+
+extension Planner {
+    /// The extractor's calls for an instance: one per sample, each its own seat (and so its own seed).
+    public static func extractionCalls(instanceID: String, extractor: String, samples: Int) -> [PlannedCall] {
+        (0..<samples).map { PlannedCall(instanceID: instanceID, stage: .extraction, seat: $0, expert: extractor) }
     }
 }
 

@@ -26,6 +26,11 @@ public enum Prompts {
         return (role.map { [.system($0.instructions)] } ?? []) + [.user(text)]
     }
 
+    /// The extractor's messages: the question, and a request for 2–5 keywords naming what it takes to answer it.
+    public static func extraction(instance: Instance) -> [ChatMessage] {
+        [.user(question(instance) + "\n\nWhich subjects, areas of knowledge or skills does answering this question require? Reply with 2 to 5 short keywords separated by commas, and nothing else.")]
+    }
+
     static func question(_ instance: Instance) -> String {
         var text = "Question: \(instance.text)"
         for (letter, choice) in zip(instance.choiceLetters, instance.choices) { text += "\n(\(letter)) \(choice)" }
@@ -33,7 +38,7 @@ public enum Prompts {
     }
 
     static func answerFormat(_ instance: Instance) -> String {
-        instance.choices.isEmpty
+        instance.choices.isEmpty && !instance.hasInlineOptions
             ? "Give a short explanation, then the final answer on its own line, starting with \"The answer is\"."
             : "Reply with the correct option, written out in full, on one line starting with \"The answer is\"."
     }

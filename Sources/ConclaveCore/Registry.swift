@@ -165,6 +165,12 @@ public struct Registry: Sendable {
     public func skill(_ name: String) -> Skill? { skillIndex[name].map { skills[$0] } }
     public func role(named name: String) -> Role? { roles.first { $0.name == name } }
 
+    /// The expert with the highest aggregator score (the aggregator benchmark's winner); ties go to the
+    /// first id in alphabetical order. Nil for an empty registry.
+    public var bestAggregator: Expert? {
+        experts.min { ($1.profile.aggregatorScore, $0.id) < ($0.profile.aggregatorScore, $1.id) }
+    }
+
     /// The role that suits a set of matched skills best: most overlapping skills, then the first role of
     /// the most frequent domain among them; nil when no role exists for any of them.
     public func role(for skillNames: [String]) -> Role? {

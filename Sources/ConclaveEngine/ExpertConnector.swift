@@ -1,3 +1,4 @@
+import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 
@@ -10,4 +11,18 @@ public protocol ExpertConnector: Sendable {
     func unload(modelKey: String) async
     /// Stops everything the connector started. Called on every exit path.
     func shutdown() async
+    /// A client for an embedding endpoint (the model extractor's last mapping step).
+    func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend
+}
+
+extension ExpertConnector {
+    public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {
+        throw NoEmbeddings(endpoint: endpoint.baseURL)
+    }
+}
+
+/// The connector cannot reach embedding endpoints.
+public struct NoEmbeddings: Error, CustomStringConvertible {
+    public var endpoint: String
+    public var description: String { "this connector cannot reach the embedding endpoint \(endpoint)" }
 }

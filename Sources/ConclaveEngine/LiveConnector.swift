@@ -76,12 +76,23 @@ public final class LiveConnector: ExpertConnector {
             var key: String?
             if let keyVariable {
                 guard let value = environment.variables[keyVariable], !value.isEmpty else {
-                    throw MissingAPIKey(expert: expert.id, variable: keyVariable)
+                    throw MissingAPIKey(user: "expert \(expert.id)", variable: keyVariable)
                 }
                 key = value
             }
             return OpenAIChatClient(baseURL: baseURL, apiKey: key, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
         }
+    }
+
+    public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {
+        var key: String?
+        if let variable = endpoint.apiKeyVariable {
+            guard let value = environment.variables[variable], !value.isEmpty else {
+                throw MissingAPIKey(user: "the embedding endpoint \(endpoint.baseURL)", variable: variable)
+            }
+            key = value
+        }
+        return OpenAIChatClient(baseURL: endpoint.baseURL, apiKey: key, httpClient: httpClient)
     }
 
     public func unload(modelKey: String) async {
@@ -94,7 +105,8 @@ public final class LiveConnector: ExpertConnector {
 
 /// An expert's API key variable is not set.
 public struct MissingAPIKey: Error, CustomStringConvertible {
-    public var expert: String
+    /// Who needs the key: "expert ID" or "the embedding endpoint URL".
+    public var user: String
     public var variable: String
-    public var description: String { "expert \(expert) needs its API key in the environment variable \(variable), which is not set" }
+    public var description: String { "\(user) needs its API key in the environment variable \(variable), which is not set" }
 }

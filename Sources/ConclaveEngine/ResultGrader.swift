@@ -3,9 +3,11 @@ import ConclaveCore
 import ConclaveStore
 
 /// Turns an instance's calls into its result: graded when gold is present; failed when no expert answered
-/// or the aggregator failed.
+/// or the aggregator failed. A profiling run has no aggregation to grade (`gradesAggregation` false): its
+/// experts' answers are graded one by one by the `Profiler`.
 struct ResultGrader {
     let spec: PipelineSpec
+    var gradesAggregation = true
 
     func result(for instance: Instance, decision: Decision, responses: [CallRecord], aggregation: CallRecord?) -> InstanceResult {
         var failure: String?
@@ -15,7 +17,7 @@ struct ResultGrader {
             failure = "aggregator \(aggregation.expert) failed: \(error)"
         }
         let extracted = aggregation?.text.flatMap { spec.grader.extract(from: $0, for: instance) }
-        let correct = instance.gold.map { failure == nil && spec.grader.isCorrect(extracted, gold: $0) }
+        let correct = gradesAggregation ? instance.gold.map { failure == nil && spec.grader.isCorrect(extracted, gold: $0) } : nil
         return InstanceResult(id: instance.id, question: instance.text, decision: decision, responses: responses,
                               aggregation: aggregation, extractedAnswer: extracted, gold: instance.gold,
                               correct: correct, failureReason: failure)

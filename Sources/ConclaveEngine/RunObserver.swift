@@ -17,4 +17,10 @@ public protocol RunObserver: Sendable {
     func callFinished(_ call: CallRecord)
     /// An instance has its final result.
     func instanceFinished(_ result: InstanceResult)
+    /// Something went wrong that the run works around (for example, an unreachable embedding endpoint).
+    func warning(_ message: String)
+}
+
+extension RunObserver {
+    public func warning(_ message: String) {}
 }

@@ -12,8 +12,13 @@ struct RunSession {
     let store: any RunStore
     let observer: any RunObserver
     let runID: String
+    let mode: RunMode
     let stop: StopSignal
     let decider: DecisionMaker
+    /// The pipeline's model extractor; nil for the lexical one.
+    let extractor: ModelSkillExtractor?
+    /// The vocabulary's embeddings, fetched once per run when the extractor maps by embedding.
+    var termVectors: [[Double]]?
     let catalog: ModelCatalog
     var resident: ResidentSet
     let committer: GroupCommitter<StoredCall>
@@ -21,16 +26,22 @@ struct RunSession {
     private(set) var unloads = 0
 
     init(pipeline: LoadedPipeline, connector: any ExpertConnector, store: any RunStore, observer: any RunObserver,
-         runID: String, stop: StopSignal) {
+         runID: String, mode: RunMode, stop: StopSignal) {
         self.pipeline = pipeline
         self.connector = connector
         self.store = store
         self.observer = observer
         self.runID = runID
+        self.mode = mode
         self.stop = stop
         let spec = pipeline.spec
         decider = DecisionMaker(registry: pipeline.registry, k: spec.k, strategy: spec.strategy,
                                 temperature: spec.temperature, lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
+        if case .model(let extractorSpec) = spec.extractor {
+            extractor = ModelSkillExtractor(spec: extractorSpec, registry: pipeline.registry)
+        } else {
+            extractor = nil
+        }
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
         committer = GroupCommitter { [store] calls in try store.saveCalls(run: runID, calls) }
@@ -45,38 +56,64 @@ struct RunSession {
         guard !todo.isEmpty else { return }
         let ids = todo.map(\.instance.id)
         var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
-        var fresh = todo.filter { decisions[$0.instance.id] == nil }
-            .concurrentMap { (position: $0.position, question: $0.instance.text, decision: decider.decide(for: $0.instance)) }
-        replaceRareExperts(in: &fresh)
+        var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
+        let undecided = todo.filter { decisions[$0.instance.id] == nil }
+        let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
+        var fresh = undecided.concurrentMap {
+            (position: $0.position, question: $0.instance.text, decision: decide($0.instance, extraction: extractions[$0.instance.id]))
+        }
+        if mode == .answer { replaceRareExperts(in: &fresh) }
         for entry in fresh { decisions[entry.decision.instanceID] = entry.decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
         let savingDecisions = Task { [store, runID] in try store.saveDecisions(run: runID, fresh) }
-        var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
         let aggregatorModel = pipeline.registry.expert(pipeline.spec.aggregatorExpert)!.runtime.modelKey
         let expertCalls = ids.flatMap { Planner.calls(for: decisions[$0]!, stage: .expert) }
         do {
-            try await execute(expertCalls, stage: .expert, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [aggregatorModel])
-            let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true } }
-            let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
-            try await execute(aggregatorCalls, stage: .aggregator, instances: instances, decisions: decisions, outcomes: &outcomes, upcoming: [])
+            let registry = pipeline.registry, role = pipeline.spec.aggregatorRole.flatMap(registry.role(named:))
+            try await execute(expertCalls, stage: .expert, outcomes: &outcomes, upcoming: mode == .answer ? [aggregatorModel] : []) {
+                Self.messages(for: $0, instance: instances[$0.instanceID]!, decision: decisions[$0.instanceID]!, outcomes: [:],
+                              registry: registry, aggregatorRole: role)
+            }
+            if mode == .answer {
+                let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true } }
+                let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
+                let answered = outcomes
+                try await execute(aggregatorCalls, stage: .aggregator, outcomes: &outcomes, upcoming: []) {
+                    Self.messages(for: $0, instance: instances[$0.instanceID]!, decision: decisions[$0.instanceID]!, outcomes: answered,
+                                  registry: registry, aggregatorRole: role)
+                }
+            }
         } catch {
             _ = try? await savingDecisions.value
             throw error
         }
 
-        let grader = ResultGrader(spec: pipeline.spec)
+        let grader = ResultGrader(spec: pipeline.spec, gradesAggregation: mode == .answer)
         let results = todo.concurrentMap { position, instance in
             let decision = decisions[instance.id]!
             let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)] }
-            let aggregation = Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[Self.key($0)] }
+            let aggregation = mode == .answer ? Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[Self.key($0)] } : nil
             return (position: position, result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation))
         }
         try await savingDecisions.value
         try store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
+    }
+
+    /// The instance's decision: a recruited team, or every expert when profiling; with the model
+    /// extractor's skills when it gave any keywords, else the lexical ones.
+    private func decide(_ instance: Instance, extraction: SkillExtraction?) -> Decision {
+        let skills = extraction.map { SkillMapper.skills(from: $0.keywords) }
+        var decision: Decision
+        switch mode {
+        case .answer: decision = decider.decide(for: instance, skills: skills)
+        case .profile: decision = decider.everyExpert(for: instance, skills: skills)
+        }
+        decision.keywords = extraction?.keywords
+        return decision
     }
 
     /// Applies the pipeline's rare-expert replacement across a window's new decisions.
@@ -91,9 +128,10 @@ struct RunSession {
         CallKey(instanceID: call.instanceID, stage: call.stage.rawValue, seat: call.seat)
     }
 
-    /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups.
-    private mutating func execute(_ calls: [PlannedCall], stage: Stage, instances: [String: Instance], decisions: [String: Decision],
-                                  outcomes: inout [CallKey: CallRecord], upcoming: Set<String>) async throws {
+    /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups; `messages`
+    /// gives each call's prompt.
+    mutating func execute(_ calls: [PlannedCall], stage: Stage, outcomes: inout [CallKey: CallRecord], upcoming: Set<String>,
+                          messages: (PlannedCall) -> [ChatMessage]) async throws {
         let pending = calls.filter { outcomes[Self.key($0)] == nil }
         observer.stageStarted(stage.rawValue, calls: pending.count)
         guard !pending.isEmpty else { return }
@@ -107,9 +145,7 @@ struct RunSession {
             if group.loads { loads += 1 }
             observer.loading(model: group.model)
             let requests = group.calls.map { call in
-                CallRequest(call: call, expert: registry.expert(call.expert)!,
-                            messages: messages(for: call, instance: instances[call.instanceID]!,
-                                               decision: decisions[call.instanceID]!, outcomes: outcomes))
+                CallRequest(call: call, expert: registry.expert(call.expert)!, messages: messages(call))
             }
             let executor = CallExecutor(connector: connector, store: store, observer: observer, runID: runID,
                                         stop: stop, cache: pipeline.spec.cache, committer: committer)
@@ -120,15 +156,16 @@ struct RunSession {
 
     /// An expert's prompt uses the role of the instance's decision; the aggregator's holds the instance's
     /// successful expert responses in seat order.
-    private func messages(for call: PlannedCall, instance: Instance, decision: Decision, outcomes: [CallKey: CallRecord]) -> [ChatMessage] {
-        let registry = pipeline.registry
+    private static func messages(for call: PlannedCall, instance: Instance, decision: Decision, outcomes: [CallKey: CallRecord],
+                                 registry: Registry, aggregatorRole: Role?) -> [ChatMessage] {
         switch call.stage {
+        case .extraction:
+            return Prompts.extraction(instance: instance)
         case .expert:
             return Prompts.expert(instance: instance, role: decision.role.flatMap(registry.role(named:)), expert: registry.expert(call.expert)!)
         case .aggregator:
             let texts = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)]?.text }
-            return Prompts.aggregation(instance: instance, responses: texts,
-                                       role: pipeline.spec.aggregatorRole.flatMap(registry.role(named:)))
+            return Prompts.aggregation(instance: instance, responses: texts, role: aggregatorRole)
         }
     }
 }

@@ -36,7 +36,7 @@ public struct Runner: Sendable {
         let reader = DatasetReader(url: spec.dataset)
         observer.runStarted(id: options.runID, instances: min(try reader.instanceCount(), options.limit ?? .max))
         var session = RunSession(pipeline: pipeline, connector: connector, store: store, observer: observer,
-                                 runID: options.runID, stop: options.stop)
+                                 runID: options.runID, mode: options.mode, stop: options.stop)
         var skipped = 0
         do {
             var window: [(position: Int, instance: Instance)] = []
@@ -83,17 +83,28 @@ public struct Runner: Sendable {
     }
 }
 
+/// What a run does with each instance.
+public enum RunMode: String, Sendable {
+    /// Recruit a team, let it answer, aggregate (the pipeline's normal run).
+    case answer
+    /// Every expert of the registry answers once and nobody aggregates: the answers are graded one by one
+    /// to measure the experts' profiles.
+    case profile
+}
+
 /// What a run needs besides the pipeline: its id, how many instances, where results go, how to stop it.
 public struct RunOptions: Sendable {
     public var runID: String
     public var limit: Int?
     public var outputDirectory: URL
+    public var mode: RunMode
     public var stop: StopSignal
 
-    public init(runID: String, limit: Int? = nil, outputDirectory: URL, stop: StopSignal = StopSignal()) {
+    public init(runID: String, limit: Int? = nil, outputDirectory: URL, mode: RunMode = .answer, stop: StopSignal = StopSignal()) {
         self.runID = runID
         self.limit = limit
         self.outputDirectory = outputDirectory
+        self.mode = mode
         self.stop = stop
     }
 

@@ -38,6 +38,12 @@ public protocol ChatBackend: Sendable {
     func complete(_ request: ChatRequest) async throws -> ChatCompletion
 }
 
+/// Anything that turns texts into embedding vectors: an OpenAI-compatible `/v1/embeddings` endpoint.
+public protocol EmbeddingBackend: Sendable {
+    /// One vector per text, in the order given.
+    func embed(_ texts: [String], model: String) async throws -> [[Double]]
+}
+
 /// Why a call failed, with what the upstream said.
 public enum LLMError: Error, Sendable, CustomStringConvertible {
     /// The server answered with an error status; `body` is its error text.

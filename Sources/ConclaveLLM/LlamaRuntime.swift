@@ -8,11 +8,14 @@ public struct LlamaModel: Sendable, Hashable {
     public var path: String
     public var parallelSlots: Int
     public var contextPerSlot: Int
+    /// Serve `/v1/embeddings` (mean pooling) instead of chat completions.
+    public var embeddings: Bool
 
-    public init(path: String, parallelSlots: Int, contextPerSlot: Int) {
+    public init(path: String, parallelSlots: Int, contextPerSlot: Int, embeddings: Bool = false) {
         self.path = path
         self.parallelSlots = parallelSlots
         self.contextPerSlot = contextPerSlot
+        self.embeddings = embeddings
     }
 
     /// A short name for logs: the file name without `.gguf`.
@@ -131,7 +134,7 @@ public actor LlamaRuntime {
             "--model", model.path, "--host", "127.0.0.1", "--port", String(port),
             "--parallel", String(model.parallelSlots), "--ctx-size", String(model.parallelSlots * model.contextPerSlot),
             "--threads", String(threads),
-        ]
+        ] + (model.embeddings ? ["--embeddings", "--pooling", "mean"] : [])
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

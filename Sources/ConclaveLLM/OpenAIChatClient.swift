@@ -4,15 +4,16 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A client for any OpenAI-compatible `/v1/chat/completions` endpoint (llama-server, vLLM, SGLang, Ollama,
-/// hosted APIs): request timeout, retries with backoff and jitter on 408/429/5xx, connection errors and
-/// garbage, and the upstream's error body in the error.
+/// A client for any OpenAI-compatible `/v1/chat/completions` and `/v1/embeddings` endpoint (llama-server,
+/// vLLM, SGLang, Ollama, hosted APIs): request timeout, retries with backoff and jitter on 408/429/5xx,
+/// connection errors and garbage, and the upstream's error body in the error.
 ///
 /// ```swift
 /// let client = OpenAIChatClient(baseURL: "http://127.0.0.1:8080/v1", httpClient: .shared)
 /// let completion = try await client.complete(ChatRequest(model: "local", messages: [.user("2+2?")], temperature: 0, maxTokens: 16))
+/// let vectors = try await client.embed(["algebra", "geometry"], model: "local")  // one vector per text
 /// ```
-public struct OpenAIChatClient: ChatBackend {
+public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
     public let baseURL: String
     public let apiKey: String?
     public let httpClient: HTTPClient
@@ -28,14 +29,30 @@ public struct OpenAIChatClient: ChatBackend {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        let body = try JSONSerialization.data(withJSONObject: Self.payload(for: request))
+        let (value, attempts) = try await post("/chat/completions", Self.payload(for: request), parse: Self.parse)
+        var completion = value
+        completion.attempts = attempts
+        return completion
+    }
+
+    /// One embedding vector per text, in the order given (`/embeddings`).
+    public func embed(_ texts: [String], model: String) async throws -> [[Double]] {
+        let (vectors, _) = try await post("/embeddings", ["model": model, "input": texts]) { text in
+            Self.parseEmbeddings(text).flatMap { $0.count == texts.count ? $0 : nil }
+        }
+        return vectors
+    }
+
+    /// Posts the payload, retrying what may succeed on a second try; the parsed answer and the attempts it took.
+    private func post<Value>(_ path: String, _ payload: [String: Any], parse: @escaping (String) -> Value?) async throws -> (Value, Int) {
+        let body = try JSONSerialization.data(withJSONObject: payload)
         var rng = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
             do {
-                var completion = try await send(body)
-                completion.attempts = attempt
-                return completion
+                let text = try await send(body, path: path)
+                guard let value = parse(text) else { throw RetryableFailure(error: .invalidResponse(text)) }
+                return (value, attempt)
             } catch let error as RetryableFailure {
                 guard error.error.isRetryable, attempt < retry.maxAttempts else {
                     throw attempt > 1 ? LLMError.exhausted(attempts: attempt, last: error.error) : error.error
@@ -53,8 +70,9 @@ public struct OpenAIChatClient: ChatBackend {
         var retryAfter: Double?
     }
 
-    private func send(_ body: Data) async throws -> ChatCompletion {
-        var request = HTTPClientRequest(url: baseURL + "/chat/completions")
+    /// The body of a 2xx answer; anything else is a `RetryableFailure`.
+    private func send(_ body: Data, path: String) async throws -> String {
+        var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
@@ -77,8 +95,7 @@ public struct OpenAIChatClient: ChatBackend {
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
             throw RetryableFailure(error: .http(status: Int(response.status.code), body: Self.errorMessage(in: text)), retryAfter: retryAfter)
         }
-        guard let completion = Self.parse(text) else { throw RetryableFailure(error: .invalidResponse(text)) }
-        return completion
+        return text
     }
 
     static func payload(for request: ChatRequest) -> [String: Any] {
@@ -101,6 +118,18 @@ public struct OpenAIChatClient: ChatBackend {
         return ChatCompletion(text: content,
                               inputTokens: (usage?["prompt_tokens"] as? Int) ?? 0,
                               outputTokens: (usage?["completion_tokens"] as? Int) ?? 0)
+    }
+
+    /// The vectors of an embeddings answer (`data[].embedding`, put in `index` order).
+    static func parseEmbeddings(_ text: String) -> [[Double]]? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              let data = object["data"] as? [[String: Any]] else { return nil }
+        var vectors: [(index: Int, vector: [Double])] = []
+        for (position, entry) in data.enumerated() {
+            guard let numbers = entry["embedding"] as? [NSNumber], !numbers.isEmpty else { return nil }
+            vectors.append(((entry["index"] as? Int) ?? position, numbers.map(\.doubleValue)))
+        }
+        return vectors.sorted { $0.index < $1.index }.map(\.vector)
     }
 
     /// The `error.message` of an OpenAI-style error body, else the body itself.

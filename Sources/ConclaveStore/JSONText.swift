@@ -192,6 +192,17 @@ extension Decision {
         JSONText.object { object in
             object.field("aggregator", aggregator)
             object.field("instanceId", instanceID)
+            if let keywords {
+                object.array("keywords", keywords) { array, mapping in
+                    array.element { entry in
+                        entry.field("keyword", mapping.keyword)
+                        entry.field("method", mapping.method.rawValue)
+                        entry.field("similarity", mapping.similarity)
+                        entry.field("skill", mapping.skill)
+                        entry.field("term", mapping.term)
+                    }
+                }
+            }
             object.object("recruitment") { recruitment in
                 recruitment.array("scores", self.recruitment.scores) { array, score in
                     array.element { entry in

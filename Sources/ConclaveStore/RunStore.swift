@@ -76,7 +76,7 @@ public struct StoredCall: Sendable, Hashable, Codable {
 
 /// Where runs live: every decision, call and result is written as soon as it exists, so a stopped or
 /// crashed run resumes where it was. SQLite (`SQLiteRunStore`) is the default.
-public protocol RunStore: Sendable {
+public protocol RunStore: ExtractionCache {
     /// Starts a run, or returns the stored one with the same id for resuming.
     func beginRun(_ run: RunInfo) throws -> RunInfo
     func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws
@@ -106,4 +106,12 @@ public protocol RunStore: Sendable {
     /// A response served earlier for the same request hash, if caching is on.
     func cachedResponse(_ requestHash: String) throws -> CallRecord?
     func cacheResponse(_ requestHash: String, _ record: CallRecord) throws
+}
+
+/// The model extractor's results, kept per instance text and extractor (its expert, samples, vocabulary and
+/// embedding settings, summed up in one fingerprint), so the same text is never extracted twice.
+public protocol ExtractionCache: Sendable {
+    /// The cached extractions among these text hashes.
+    func cachedExtractions(extractor: String, textHashes: [String]) throws -> [String: SkillExtraction]
+    func cacheExtractions(extractor: String, _ entries: [(textHash: String, extraction: SkillExtraction)]) throws
 }

@@ -10,7 +10,7 @@ import GRDB
 /// let run = try store.beginRun(RunInfo(id: "r1", pipeline: "quickstart", pipelinePath: "p.yaml", dataset: "d.jsonl",
 ///                                      status: .running, createdAt: Date()))
 /// ```
-public final class SQLiteRunStore: RunStore {
+public final class SQLiteRunStore: RunStore, ProfileStore {
     public let path: String
     private let pool: DatabasePool
     private let encoder = JSONEncoder()
@@ -73,6 +73,21 @@ public final class SQLiteRunStore: RunStore {
         }
         migrator.registerMigration("v2: an instance's status is its result's") { db in
             try db.execute(sql: "ALTER TABLE instances DROP COLUMN status; ALTER TABLE instances DROP COLUMN failure_reason;")
+        }
+        migrator.registerMigration("v3: versioned expert profiles") { db in
+            try db.execute(sql: """
+                CREATE TABLE profiles (
+                    expert TEXT NOT NULL, version INTEGER NOT NULL, run_id TEXT NOT NULL, dataset TEXT NOT NULL,
+                    measured_at REAL NOT NULL, body TEXT NOT NULL,
+                    PRIMARY KEY (expert, version));
+                """)
+        }
+        migrator.registerMigration("v4: the model extractor's cache") { db in
+            try db.execute(sql: """
+                CREATE TABLE extractions (
+                    text_hash TEXT NOT NULL, extractor TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (text_hash, extractor));
+                """)
         }
         return migrator
     }
@@ -260,6 +275,52 @@ public final class SQLiteRunStore: RunStore {
         try pool.read { db in
             try String.fetchOne(db, sql: "SELECT body FROM results WHERE run_id = ? AND instance_id = ?", arguments: [run, instance])
                 .map { try resultDecoder.decode(InstanceResult.self, from: Data($0.utf8)) }
+        }
+    }
+
+    // MARK: profiles
+
+    public func saveProfile(_ record: ProfileRecord) throws -> ProfileRecord {
+        try pool.write { db in
+            var saved = record
+            saved.version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM profiles WHERE expert = ?", arguments: [record.expert]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO profiles (expert, version, run_id, dataset, measured_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [saved.expert, saved.version, saved.runID, saved.dataset, saved.measuredAt.timeIntervalSince1970,
+                                       String(decoding: try encoder.encode(saved), as: UTF8.self)])
+            return saved
+        }
+    }
+
+    public func profiles(expert: String) throws -> [ProfileRecord] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM profiles WHERE expert = ? ORDER BY version DESC", arguments: [expert])
+                .map { try decoder.decode(ProfileRecord.self, from: Data($0.utf8)) }
+        }
+    }
+
+    // MARK: extractions
+
+    public func cachedExtractions(extractor: String, textHashes: [String]) throws -> [String: SkillExtraction] {
+        try pool.read { db in
+            var found: [String: SkillExtraction] = [:]
+            for chunk in textHashes.chunked(500) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT text_hash, body FROM extractions WHERE extractor = ? AND text_hash IN (\(placeholders))",
+                                            arguments: StatementArguments([extractor] + chunk)) {
+                    found[row["text_hash"]] = try decoder.decode(SkillExtraction.self, from: Data((row["body"] as String).utf8))
+                }
+            }
+            return found
+        }
+    }
+
+    public func cacheExtractions(extractor: String, _ entries: [(textHash: String, extraction: SkillExtraction)]) throws {
+        guard !entries.isEmpty else { return }
+        let now = Date().timeIntervalSince1970
+        let bodies = try entries.map { String(decoding: try encoder.encode($0.extraction), as: UTF8.self) }
+        try pool.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO extractions (text_hash, extractor, body, created_at) VALUES (?, ?, ?, ?)")
+            for (entry, body) in zip(entries, bodies) { try insert.execute(arguments: [entry.textHash, extractor, body, now]) }
         }
     }
 

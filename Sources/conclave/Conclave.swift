@@ -6,5 +6,6 @@ struct Conclave: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conclave",
         abstract: "Multi-agent LLM orchestration: recruit the experts each question needs, and aggregate their answers.",
-        subcommands: [ValidateCommand.self, RunCommand.self, RunsCommand.self, DecisionsCommand.self, ExplainCommand.self, EvalRoutingCommand.self])
+        subcommands: [ValidateCommand.self, RunCommand.self, RunsCommand.self, DecisionsCommand.self, ExplainCommand.self, EvalRoutingCommand.self,
+                      ProfileCommand.self])
 }

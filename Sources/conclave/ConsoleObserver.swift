@@ -40,6 +40,10 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
         }
     }
 
+    func warning(_ message: String) {
+        lock.withLock { clearBar(); printError("warning: \(message)") }
+    }
+
     func skipped(_ problem: Diagnostic) {
         lock.withLock { clearBar(); printError("skipped dataset line: \(problem)") }
     }

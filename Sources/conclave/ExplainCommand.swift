@@ -19,11 +19,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LoadedPipeline
-        do { loaded = try ConfigLoader.loadPipeline(pipeline) } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let loaded = try loadPipelineOrExit(pipeline)
         let asked = try question.map { Instance(id: "question", text: $0) } ?? find(instance!, in: loaded.spec.dataset)
         let spec = loaded.spec
         let decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
@@ -42,7 +38,9 @@ struct ExplainCommand: ParsableCommand {
                    "\(score.seats)", score.reason]
         }))
         print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
-        print("aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? ""))
+        let score = loaded.registry.expert(decision.aggregator).map { ProfileTable.number($0.profile.aggregatorScore) } ?? "?"
+        print("aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? "")
+              + (spec.aggregatorPinned ? " (pinned by the pipeline; aggregator score \(score))" : " (best aggregator score, \(score))"))
         print(String(format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
                      explanation.expectedCost, explanation.expertsCost, explanation.aggregatorCost, explanation.promptTokens))
     }

@@ -1,11 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ConclaveConfig
 import ConclaveEngine
-import ConclaveLLM
-import ConclaveStore
 import Foundation
-import Logging
 
 /// `conclave run PIPELINE`: answers the pipeline's dataset with recruited local or remote experts; a run
 /// is durable and resumes with `--run-id`.
@@ -36,61 +32,25 @@ struct RunCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = verbose ? .info : .warning
-            return handler
-        }
-        let loaded: LoadedPipeline
-        do { loaded = try ConfigLoader.loadPipeline(pipeline) } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let loaded = try loadPipelineOrExit(pipeline)
         let id = runID ?? RunOptions.newRunID()
         let output = out.map { URL(fileURLWithPath: $0) } ?? loaded.spec.outputDirectory
             ?? URL(fileURLWithPath: "runs").appendingPathComponent(id)
         let logs = output.appendingPathComponent("logs")
-        let httpClient = HTTPClient.conclave()
-        let connector: LiveConnector
-        let runStore: any RunStore
-        do {
-            runStore = try store.open()
-            connector = try LiveConnector(registry: loaded.registry, environment: .current(), logDirectory: logs, httpClient: httpClient)
-        } catch {
-            printError("error: \(error)")
-            try? await httpClient.shutdown()
-            throw ExitCode(2)
-        }
+        let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: verbose)
         printError("run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)")
-        let stop = StopSignal()
-        let runner = Runner(pipeline: loaded, connector: connector, store: runStore, observer: ConsoleObserver())
-        let options = RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop)
-        let task = Task { try await runner.run(options) }
-        let grace = self.grace
-        let trap = SignalTrap(
-            onFirst: { number in
-                printError("\nreceived \(number == SIGINT ? "SIGINT" : "SIGTERM"): no new calls; waiting up to \(Int(grace)) s for calls in flight. Press Ctrl-C again to stop at once.")
-                stop.request()
-                Task {
-                    try? await Task.sleep(nanoseconds: UInt64(grace * 1_000_000_000))
-                    task.cancel()
-                }
-            },
-            onRepeat: { _ in
-                connector.runtime?.killAllImmediately()
-                Foundation.exit(130)
-            })
-        let outcome = await task.result
-        await connector.shutdown()
-        try? await httpClient.shutdown()
-        withExtendedLifetime(trap) {}
+        let runner = Runner(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver())
+        let limit = self.limit
+        let outcome = await live.execute(grace: grace) { stop in
+            try await runner.run(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop))
+        }
         let resume = "conclave run \(pipeline) --run-id \(id)" + (store.path.map { " --store \($0)" } ?? "")
         switch outcome {
         case .success(var summary):
             summary.logDirectory = logs
             print("\n" + summary.table)
             print("run id       \(id)")
-        case .failure(let error) where error is RunStopped || error is CancellationError:
+        case .failure(let error) where isStop(error):
             printError("run \(id) stopped; every finished call is saved and every llama-server was shut down.\nresume with: \(resume)")
             throw ExitCode(130)
         case .failure(let error):

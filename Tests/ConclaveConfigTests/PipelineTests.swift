@@ -45,7 +45,7 @@ import Testing
             "pipeline.yaml:6:24: unknown strategy 'topk' (did you mean 'top-k'?)",
             "pipeline.yaml:8:11: unknown expert 'alfa' (did you mean 'alpha'?)",
             "pipeline.yaml:9:9: unknown role 'Poet' (expected one of: Mathematician)",
-            "pipeline.yaml:11:12: unknown extractor 'magic' (expected one of: lexical)",
+            "pipeline.yaml:11:12: unknown extractor 'magic' (expected one of: lexical, model)",
         ])
     }
 
@@ -71,5 +71,55 @@ import Testing
             repository.appendingPathComponent($0).path
         }, environment: environment)
         #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func measuredProfilesReplaceTheExpertsOwnAndNameWhatIsWrong() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta", extra: "", skills: "{ geometry: 1 }"))
+        try sandbox.write("data.jsonl", "{\"question\": \"q\"}\n")
+        let measured = MeasuredProfileFile(expert: "alpha", version: 3, run: "profile-1", dataset: "val.jsonl",
+                                           measuredAt: Date(timeIntervalSince1970: 1_800_000_000), questions: 10, correct: 7, failedCalls: 1,
+                                           profile: Profile(skills: ["algebra": 4, "geometry": -2], aggregatorScore: 0.75,
+                                                            answered: ["algebra": 6, "geometry": 2], globalRate: 0.4))
+        try sandbox.write("profiles/alpha.yaml", measured.yaml)
+        // No aggregator expert: the best aggregator score wins (alpha's measured 0.75 over beta's 0).
+        let path = try sandbox.write("pipeline.yaml", pipeline("role: Mathematician").replacingOccurrences(of: "skills: Skills", with: "skills: Skills\n  profiles: profiles"))
+        let loaded = try ConfigLoader.loadPipeline(path, environment: sandbox.environment)
+        let alpha = try #require(loaded.registry.expert("alpha"))
+        #expect(alpha.profile == measured.profile)
+        #expect(loaded.registry.expert("beta")?.profile.skills == ["geometry": 1])
+        #expect(loaded.spec.aggregatorExpert == "alpha" && !loaded.spec.aggregatorPinned)
+
+        // A profile of an unknown expert, or naming an unknown skill, is reported where it is written.
+        var stray = measured
+        stray.expert = "alfa"
+        stray.profile.skills = ["chess": 1]
+        try sandbox.write("profiles/alfa.yaml", stray.yaml)
+        let problems = sandbox.validate(["pipeline.yaml"])
+        #expect(problems.contains("profiles/alfa.yaml:3:9: profile of unknown expert 'alfa' (did you mean 'alpha'?)"), "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("profiles/alfa.yaml:") && $0.contains("unknown skill 'chess'") }, "\(problems)")
+    }
+
+    @Test func modelExtractorSettingsAndTheirExpertAreChecked() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        try sandbox.write("data.jsonl", "{\"question\": \"q\"}\n")
+        let extractor = """
+            extractor:
+              kind: model
+              expert: alpha
+              samples: 3
+              embeddings: { base_url: http://127.0.0.1:9/v1, model: embed, min_similarity: 0.7 }
+            """
+        let path = try sandbox.write("pipeline.yaml", pipeline(extra: extractor))
+        let loaded = try ConfigLoader.loadPipeline(path, environment: sandbox.environment)
+        #expect(loaded.spec.extractor == .model(ModelExtractorSpec(expert: "alpha", samples: 3,
+                                                                  embeddings: EmbeddingEndpoint(baseURL: "http://127.0.0.1:9/v1", model: "embed", minSimilarity: 0.7))))
+        #expect(loaded.spec.aggregatorPinned)
+        try sandbox.write("pipeline.yaml", pipeline(extra: "extractor: { kind: model, expert: alfa }\n"))
+        #expect(sandbox.validate(["pipeline.yaml"]) == ["pipeline.yaml:11:35: unknown extractor expert 'alfa' (did you mean 'alpha'?)"])
+        try sandbox.write("pipeline.yaml", pipeline(extra: "extractor: model\n"))
+        #expect(sandbox.validate(["pipeline.yaml"]) == ["pipeline.yaml:11:12: extractor 'model' needs its expert: extractor: { kind: model, expert: ID }"])
     }
 }

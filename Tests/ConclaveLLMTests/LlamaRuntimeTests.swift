@@ -75,4 +75,17 @@ import Testing
         }
         #expect(await runtime.residentModels.isEmpty)
     }
+
+    @Test func anEmbeddingsServerGivesOneVectorPerTextInOrder() async throws {
+        let runtime = try runtime()
+        var smol = try model("smollm2-135m-instruct-q4_1.gguf", slots: 1)
+        smol.embeddings = true
+        let client = OpenAIChatClient(baseURL: try await runtime.load(smol), httpClient: Self.client, requestTimeout: 60)
+        let vectors = try await client.embed(["algebra", "cell biology", "algebra"], model: "smollm2")
+        await runtime.shutdown()
+        #expect(vectors.count == 3)
+        #expect(vectors[0].count > 100 && vectors.allSatisfy { $0.count == vectors[0].count })
+        #expect(vectors[0] == vectors[2], "the same text embeds the same")
+        #expect(vectors[0] != vectors[1])
+    }
 }

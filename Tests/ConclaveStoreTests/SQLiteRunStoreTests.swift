@@ -114,4 +114,38 @@ import Testing
         var all: [Int] { lock.withLock { batches.flatMap { $0 } } }
         var count: Int { lock.withLock { batches.count } }
     }
+
+    @Test func profilesAreVersionedPerExpertAndNeverOverwritten() throws {
+        let store = try SQLiteRunStore(path: path)
+        func record(_ expert: String, correct: Int) -> ProfileRecord {
+            ProfileRecord(expert: expert, runID: "p", dataset: "val.jsonl", measuredAt: Date(timeIntervalSince1970: 1_800_000_000),
+                          questions: 10, correct: correct, failedCalls: 0,
+                          profile: Profile(skills: ["algebra": Double(2 * correct - 10)], answered: ["algebra": 10], globalRate: 0.2))
+        }
+        #expect(try store.saveProfile(record("a", correct: 6)).version == 1)
+        #expect(try store.saveProfile(record("b", correct: 2)).version == 1)
+        let second = try store.saveProfile(record("a", correct: 8))
+        #expect(second.version == 2)
+        let versions = try store.profiles(expert: "a")
+        #expect(versions.map(\.version) == [2, 1])
+        #expect(versions[0] == second && versions[1].correct == 6 && versions[1].profile.skills == ["algebra": 2])
+        #expect(try store.profiles(expert: "nobody").isEmpty)
+    }
+
+    @Test func extractionsAreCachedPerTextAndExtractor() throws {
+        let store = try SQLiteRunStore(path: path)
+        let extraction = SkillExtraction(samples: ["algebra, poetry", "algebra"], keywords: [
+            KeywordMapping(keyword: "algebra", skill: "algebra", term: "algebra", method: .alias, similarity: 1),
+            KeywordMapping(keyword: "poetry", skill: nil, term: nil, method: .unmapped, similarity: 0),
+        ])
+        try store.cacheExtractions(extractor: "x1", [(textHash: "t1", extraction: extraction)])
+        #expect(try store.cachedExtractions(extractor: "x1", textHashes: ["t1", "t2"]) == ["t1": extraction])
+        #expect(try store.cachedExtractions(extractor: "x2", textHashes: ["t1"]).isEmpty)
+        var decided = decision("k")
+        decided.keywords = extraction.keywords
+        _ = try store.beginRun(RunInfo(id: "r", pipeline: "p", pipelinePath: "p.yaml", dataset: "d.jsonl", status: .running, createdAt: Date()))
+        try store.saveDecisions(run: "r", [(0, "q", decided)])
+        let stored = try store.decisions(run: "r", instances: ["k"])["k"]
+        #expect(stored == decided && stored?.unmapped == ["poetry"])
+    }
 }
