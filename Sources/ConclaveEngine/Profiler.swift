@@ -37,8 +37,9 @@ public struct Profiler: Sendable {
         let summary = try await Runner(pipeline: pipeline, connector: connector, store: store, observer: observer).run(options)
         let graded = try gradedAnswers(run: options.runID)
         var aggregators: [AggregatorScore] = []
+        var cases: [AggregationCase] = []
         if aggregatorCases > 0 {
-            let cases = AggregationCases.sample(graded.map { question in
+            cases = AggregationCases.sample(graded.map { question in
                 (id: question.instance.id, answers: question.answers.compactMap { answer in
                     answer.text.flatMap { text in answer.correct.map { (text: text, correct: $0) } }
                 })
@@ -68,7 +69,7 @@ public struct Profiler: Sendable {
                                                                     ?? expert.profile.aggregatorScore))
             records.append(try store.saveProfile(record))
         }
-        return ProfilingReport(summary: summary, records: records, answers: graded, aggregators: aggregators)
+        return ProfilingReport(summary: summary, records: records, answers: graded, aggregatorCases: cases, aggregators: aggregators)
     }
 
     /// Every stored answer of the profiling run, graded against the question's gold answer. Questions
@@ -98,7 +99,39 @@ public struct ProfilingReport: Sendable {
     public var summary: RunSummary
     public var records: [ProfileRecord]
     public var answers: [GradedQuestion]
+    public var aggregatorCases: [AggregationCase]
     public var aggregators: [AggregatorScore]
+}
+
+extension ProfilingReport {
+    /// Recounts, from the graded answers alone, correct − wrong and correct + wrong for every expert and
+    /// skill, and lists where a saved profile disagrees (empty when every profile adds up).
+    public func recount() -> (pairs: Int, mismatches: [String]) {
+        var tally: [String: [String: (correct: Int, wrong: Int)]] = [:]
+        for question in answers {
+            for answer in question.answers {
+                guard let correct = answer.correct else { continue }
+                for skill in Set(question.skills) {
+                    var entry = tally[answer.expert, default: [:]][skill, default: (0, 0)]
+                    if correct { entry.correct += 1 } else { entry.wrong += 1 }
+                    tally[answer.expert, default: [:]][skill] = entry
+                }
+            }
+        }
+        var pairs = 0
+        var mismatches: [String] = []
+        for record in records {
+            let counted = tally[record.expert] ?? [:]
+            for skill in Set(counted.keys).union(record.profile.skills.keys).sorted() {
+                pairs += 1
+                let (correct, wrong) = counted[skill] ?? (0, 0)
+                if record.profile.skills[skill] != Double(correct - wrong) || record.profile.answered[skill] != correct + wrong {
+                    mismatches.append("\(record.expert)/\(skill): profile \(record.profile.skills[skill] ?? 0), counted \(correct) − \(wrong)")
+                }
+            }
+        }
+        return (pairs, mismatches)
+    }
 }
 
 /// One validation question of a profiling run with its skills and every expert's graded answer.

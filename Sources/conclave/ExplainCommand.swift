@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConclaveConfig
 import ConclaveCore
+import ConclaveEngine
 import Foundation
 
 /// `conclave explain`: why each expert would be picked for one question, without calling any model.
@@ -13,6 +14,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "A question to explain.") var question: String?
     @Option(help: "The id of an instance of the pipeline's dataset.") var instance: String?
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var store: StoreOption
 
     func validate() throws {
         if (question == nil) == (instance == nil) { throw ValidationError("give exactly one of --question and --instance") }
@@ -22,14 +24,26 @@ struct ExplainCommand: ParsableCommand {
         let loaded = try loadPipelineOrExit(pipeline)
         let asked = try question.map { Instance(id: "question", text: $0) } ?? find(instance!, in: loaded.spec.dataset)
         let spec = loaded.spec
-        let decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
-                                     lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed).decide(for: asked)
+        let extraction = try cachedExtraction(of: asked, spec: spec, registry: loaded.registry)
+        var decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
+                                     lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
+            .decide(for: asked, skills: extraction.map { SkillMapper.skills(from: $0.keywords) })
+        decision.keywords = extraction?.keywords
         let explanation = Explanation(decision: decision, instance: asked, registry: loaded.registry)
         if json { return try printJSON(explanation) }
         print("question    \(asked.text.prefix(200))\(asked.text.count > 200 ? "…" : "")")
         print("strategy    \(spec.strategy.rawValue), k = \(spec.k), seed \(spec.seed)" + (spec.strategy == .costAware ? ", λ = \(spec.lambda)" : ""))
-        print("keywords    " + (decision.skills.isEmpty ? "none matched the registry vocabulary (lexical extractor): recruited by global strength"
-                                : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+        if let keywords = decision.keywords {
+            print("keywords    from the extractor model (cached): " + (keywords.isEmpty ? "none given consistently" : keywords.map { mapping in
+                "“\(mapping.keyword)” → " + (mapping.skill.map { "\($0) (\(mapping.method.rawValue), \(String(format: "%.2f", mapping.similarity)))" } ?? "unmapped")
+            }.joined(separator: ", ")))
+        } else {
+            if case .model = spec.extractor {
+                print("note        the extractor model has not seen this question yet (no cached extraction in \(store.resolvedPath)); showing the lexical skills")
+            }
+            print("keywords    " + (decision.skills.isEmpty ? "none matched the registry vocabulary (lexical extractor): recruited by global strength"
+                                    : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+        }
         print("role        \(decision.role ?? "-")\n")
         let skills = decision.skills.map(\.skill)
         print(Table.render([["expert"] + skills + ["relevance", "strength", "weight", "seats", "why"]] + decision.recruitment.scores.map { score in
@@ -43,6 +57,14 @@ struct ExplainCommand: ParsableCommand {
               + (spec.aggregatorPinned ? " (pinned by the pipeline; aggregator score \(score))" : " (best aggregator score, \(score))"))
         print(String(format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
                      explanation.expectedCost, explanation.expertsCost, explanation.aggregatorCost, explanation.promptTokens))
+    }
+
+    /// With a model extractor, its cached result for this question's text, if a run has extracted it.
+    private func cachedExtraction(of instance: Instance, spec: PipelineSpec, registry: Registry) throws -> SkillExtraction? {
+        guard case .model(let extractorSpec) = spec.extractor, FileManager.default.fileExists(atPath: store.resolvedPath) else { return nil }
+        let extractor = ModelSkillExtractor(spec: extractorSpec, registry: registry)
+        let hash = extractor.textHash(of: instance)
+        return try store.open().cachedExtractions(extractor: extractor.fingerprint, textHashes: [hash])[hash]
     }
 
     private func find(_ id: String, in dataset: URL) throws -> Instance {

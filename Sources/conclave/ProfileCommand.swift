@@ -72,6 +72,7 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
         printError("profiling run \(id): \(loaded.registry.experts.count) experts over \(loaded.spec.dataset.path); store \(store.resolvedPath)")
         let profiler = Profiler(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver(instanceLinesUpTo: 0))
         let limit = self.limit, cases = aggregatorCases, size = aggregatorSize ?? loaded.spec.k
+        let started = Date()
         let outcome = await live.execute(grace: grace) { stop in
             try await profiler.profile(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop),
                                        aggregatorCases: cases, aggregatorCaseSize: size)
@@ -83,8 +84,14 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
                 ?? loaded.spec.file.deletingLastPathComponent().appendingPathComponent("profiles")
             try ProfileExport.write(report.records, to: folder)
             print(ProfileTable.render(report.records, temperature: loaded.spec.temperature))
+            let check = report.recount()
+            print(check.mismatches.isEmpty
+                  ? "check: every per-skill score equals correct − wrong recounted from the graded answers (\(check.pairs) expert × skill pairs)"
+                  : "check FAILED: \(check.mismatches.joined(separator: "; "))")
             if !report.aggregators.isEmpty {
-                print("\naggregator benchmark: \(report.aggregators[0].cases) cases of \(size) answers, mixing right and wrong ones where the question allows")
+                let mixed = report.aggregatorCases.filter { $0.rightCount > 0 && $0.rightCount < $0.responses.count }.count
+                let hopeless = report.aggregatorCases.filter { $0.rightCount == 0 }.count
+                print("\naggregator benchmark: \(report.aggregatorCases.count) cases of \(size) answers (\(mixed) mix right and wrong answers, \(hopeless) hold no right one)")
                 print(Table.render([["candidate", "correct", "cases", "failed", "aggregator score"]] + report.aggregators.map {
                     [$0.expert, "\($0.correct)", "\($0.cases)", "\($0.failed)", String(format: "%.3f", $0.score)]
                 }))
@@ -94,7 +101,7 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
                           : "once the pipeline uses these profiles, its aggregator is \(best.expert) (the best aggregator score)")
                 }
             }
-            print("\nprofiling run \(id): \(report.summary.calls) calls (\(report.summary.failedCalls) failed) in \(String(format: "%.1f", report.summary.wallSeconds)) s")
+            print("\nprofiling run \(id): \(report.summary.calls) expert calls (\(report.summary.failedCalls) failed) and \(report.aggregatorCases.count * report.aggregators.count) aggregator calls; this session took \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             print("profiles saved in \(store.resolvedPath) and written to \(folder.path)/")
             if loaded.spec.profilesDirectory?.standardizedFileURL != folder.standardizedFileURL {
                 print("to use them, add `profiles: \(folder.path)` under `registry:` in \(pipeline)")

@@ -51,6 +51,11 @@ import Testing
         await runtime.shutdown()
         try await http.shutdown()
 
+        // `explain` shows the cached keywords and their mapping.
+        let explain = try CLIProcess(["explain", scratch.appendingPathComponent("pipeline.yaml").path, "--instance", "math-01", "--store", storePath])
+        #expect(await explain.wait(seconds: 60) == 0, "\(explain.errors)")
+        #expect(explain.output.contains("keywords    from the extractor model (cached): "), "\(explain.output)")
+
         let store = try SQLiteRunStore(path: storePath)
         let ids = ["math-01", "math-02"]
         let first = try store.decisions(run: "r1", instances: ids), second = try store.decisions(run: "r2", instances: ids)

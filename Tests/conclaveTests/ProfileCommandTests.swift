@@ -23,6 +23,7 @@ import Testing
     @Test func profilesSumToCorrectMinusWrongPerSkillAndAreVersioned() async throws {
         let first = try await profile([])
         #expect(first.output.contains("aggregator benchmark: 2 cases of 3 answers"), "\(first.output)")
+        #expect(first.output.contains("check: every per-skill score equals correct − wrong"), "\(first.output)")
         let storePath = scratch.appendingPathComponent("store.sqlite").path
         let store = try SQLiteRunStore(path: storePath)
         let experts = ["gemma3-base", "smollm2-generalist", "smollm2-judge", "smollm2-mathematician"]
