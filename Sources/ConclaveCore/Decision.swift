@@ -84,6 +84,16 @@ public struct DecisionMaker: Sendable {
                  aggregator: "", seed: seed)
     }
 
+    /// The decision with the model extractor's keywords, kept in it; the skills are those its keywords map
+    /// to, or the lexical ones when none maps (or when there is no extraction).
+    public func decide(for instance: Instance, extraction: SkillExtraction?, everyExpert: Bool = false) -> Decision {
+        let mapped = extraction.map { SkillMapper.skills(from: $0.keywords) } ?? []
+        let skills = mapped.isEmpty ? nil : mapped
+        var decision = everyExpert ? self.everyExpert(for: instance, skills: skills) : decide(for: instance, skills: skills)
+        decision.keywords = extraction?.keywords
+        return decision
+    }
+
     /// The question and its choices: where skills are looked for.
     static func matchedText(_ instance: Instance) -> String {
         instance.text + " " + instance.choices.joined(separator: " ")

@@ -46,7 +46,8 @@ public struct KeywordConsistency: Sendable {
     }
 
     /// The keywords of one answer: split on commas, semicolons and new lines; list numbering, bullets,
-    /// quotes and a "Keywords:" lead-in removed; lower-cased, with single spaces.
+    /// quotes and a "Keywords:" lead-in removed; lower-cased, with single spaces; keywords without a letter
+    /// (numbers: answers, not subjects) dropped.
     public static func keywords(in sample: String) -> [String] {
         sample.split { $0 == "," || $0 == ";" || $0.isNewline }.compactMap { part -> String? in
             var text = String(part).lowercased()
@@ -56,7 +57,8 @@ public struct KeywordConsistency: Sendable {
                 .filter { !$0.isEmpty }
             // Drop list numbering ("1.", "2)") left as a lone number in front of the words.
             let kept = words.count > 1 && words[0].allSatisfy(\.isNumber) ? Array(words.dropFirst()) : words
-            return kept.isEmpty ? nil : kept.joined(separator: " ")
+            // A keyword names a subject: one without a letter ("36", "2x3") is an answer, not a skill.
+            return kept.contains(where: { $0.contains(where: \.isLetter) }) ? kept.joined(separator: " ") : nil
         }
     }
 }

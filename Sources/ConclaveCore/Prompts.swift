@@ -26,9 +26,11 @@ public enum Prompts {
         return (role.map { [.system($0.instructions)] } ?? []) + [.user(text)]
     }
 
-    /// The extractor's messages: the question, and a request for 2–5 keywords naming what it takes to answer it.
+    /// The extractor's messages: a request for 2–5 keywords naming what it takes to answer the question, then
+    /// the question without its choices (which tempt a small model to answer instead).
     public static func extraction(instance: Instance) -> [ChatMessage] {
-        [.user(question(instance) + "\n\nWhich subjects, areas of knowledge or skills does answering this question require? Reply with 2 to 5 short keywords separated by commas, and nothing else.")]
+        [.system("You name the subjects that questions draw on. You never answer the questions."),
+         .user("Which subjects, areas of knowledge or skills does answering this question require? Reply with 2 to 5 short keywords separated by commas, and nothing else.\n\nQuestion: \(instance.text)\n\nKeywords:")]
     }
 
     static func question(_ instance: Instance) -> String {

@@ -28,6 +28,8 @@ public struct ModelSkillExtractor: Sendable {
         hash.combine("extractor\u{1}\(spec.expert)\u{1}\(expert?.runtime.modelKey ?? "")\u{1}\(spec.samples)")
         hash.combine("\u{1}\(spec.embeddings.map { "\($0.baseURL)#\($0.model)#\($0.minSimilarity)" } ?? "-")")
         for term in mapper.terms { hash.combine("\u{1}\(term.skill)=\(term.text)") }
+        // A new extraction prompt is a new extractor: its answers are not the cached ones.
+        for message in Prompts.extraction(instance: Instance(id: "", text: "")) { hash.combine("\u{1}\(message.content)") }
         fingerprint = "\(spec.expert)-" + String(hash.value, radix: 16)
     }
 

@@ -103,17 +103,9 @@ struct RunSession {
         for entry in results { observer.instanceFinished(entry.result) }
     }
 
-    /// The instance's decision: a recruited team, or every expert when profiling; with the model
-    /// extractor's skills when it gave any keywords, else the lexical ones.
+    /// The instance's decision: a recruited team, or every expert when profiling.
     private func decide(_ instance: Instance, extraction: SkillExtraction?) -> Decision {
-        let skills = extraction.map { SkillMapper.skills(from: $0.keywords) }
-        var decision: Decision
-        switch mode {
-        case .answer: decision = decider.decide(for: instance, skills: skills)
-        case .profile: decision = decider.everyExpert(for: instance, skills: skills)
-        }
-        decision.keywords = extraction?.keywords
-        return decision
+        decider.decide(for: instance, extraction: extraction, everyExpert: mode == .profile)
     }
 
     /// Applies the pipeline's rare-expert replacement across a window's new decisions.

@@ -25,10 +25,9 @@ struct ExplainCommand: ParsableCommand {
         let asked = try question.map { Instance(id: "question", text: $0) } ?? find(instance!, in: loaded.spec.dataset)
         let spec = loaded.spec
         let extraction = try cachedExtraction(of: asked, spec: spec, registry: loaded.registry)
-        var decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
+        let decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
                                      lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
-            .decide(for: asked, skills: extraction.map { SkillMapper.skills(from: $0.keywords) })
-        decision.keywords = extraction?.keywords
+            .decide(for: asked, extraction: extraction)
         let explanation = Explanation(decision: decision, instance: asked, registry: loaded.registry)
         if json { return try printJSON(explanation) }
         print("question    \(asked.text.prefix(200))\(asked.text.count > 200 ? "…" : "")")
@@ -37,6 +36,10 @@ struct ExplainCommand: ParsableCommand {
             print("keywords    from the extractor model (cached): " + (keywords.isEmpty ? "none given consistently" : keywords.map { mapping in
                 "“\(mapping.keyword)” → " + (mapping.skill.map { "\($0) (\(mapping.method.rawValue), \(String(format: "%.2f", mapping.similarity)))" } ?? "unmapped")
             }.joined(separator: ", ")))
+            if SkillMapper.skills(from: keywords).isEmpty {
+                print("skills      none of them maps to a skill, so the lexical ones are used: "
+                      + (decision.skills.isEmpty ? "none" : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+            }
         } else {
             if case .model = spec.extractor {
                 print("note        the extractor model has not seen this question yet (no cached extraction in \(store.resolvedPath)); showing the lexical skills")

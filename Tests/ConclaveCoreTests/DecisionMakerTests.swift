@@ -42,4 +42,22 @@ import Testing
         let expert = Prompts.expert(instance: instance, role: registry.roles[0], expert: registry.experts[0])
         #expect(expert.first == .system("m"))
     }
+
+    @Test func modelKeywordsDecideTheSkillsUnlessNoneMaps() {
+        let maker = DecisionMaker(registry: registry, k: 2, strategy: .topK, aggregator: "math", seed: 1)
+        let question = Instance(id: "q", text: "How does photosynthesis work?", metadata: ["category": "geometry"])
+        let mapper = SkillMapper(skills: Fixtures.skills)
+        let useful = SkillExtraction(samples: [], keywords: ["equation", "poetry"].map(mapper.map))
+        let decided = maker.decide(for: question, extraction: useful)
+        #expect(decided.skills == [.init(skill: "algebra", term: "equation")] && decided.keywords == useful.keywords)
+        #expect(decided.unmapped == ["poetry"] && decided.recruitment.team == ["math"])
+        // Nothing maps: the lexical skills (the category first, then the text) are used, the keywords still kept.
+        let useless = SkillExtraction(samples: [], keywords: [mapper.map("poetry")])
+        let fallback = maker.decide(for: question, extraction: useless)
+        #expect(fallback.skills.map(\.skill) == ["geometry", "biology"] && fallback.keywords == useless.keywords)
+        #expect(maker.decide(for: question, extraction: nil) == maker.decide(for: question))
+        // Profiling: every expert once, nobody aggregates, the same skills.
+        let profiling = maker.decide(for: question, extraction: useful, everyExpert: true)
+        #expect(profiling.recruitment.team == ["math", "bio"] && profiling.aggregator.isEmpty && profiling.skills == decided.skills)
+    }
 }

@@ -27,6 +27,7 @@ import Testing
         #expect(KeywordConsistency.keywords(in: "- Cell biology\n- \"Genetics\"\n- DNA.") == ["cell biology", "genetics", "dna"])
         #expect(KeywordConsistency.keywords(in: "Skills needed: probability, 2) statistics") == ["probability", "statistics"])
         #expect(KeywordConsistency.keywords(in: " , ;\n").isEmpty)
+        #expect(KeywordConsistency.keywords(in: "A: 36, 6 × 7 = 42, multiplication") == ["multiplication"])
     }
 }
 

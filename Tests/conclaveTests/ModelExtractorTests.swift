@@ -62,7 +62,8 @@ import Testing
         for id in ids {
             let decision = try #require(first[id])
             let keywords = try #require(decision.keywords, "the extractor answered, so the decision keeps its keywords")
-            #expect(decision.skills.map(\.skill) == SkillMapper.skills(from: keywords).map(\.skill))
+            let mapped = SkillMapper.skills(from: keywords)
+            if !mapped.isEmpty { #expect(decision.skills == mapped) }
             for mapping in keywords {
                 #expect(mapping.keyword.count <= 20)
                 #expect((mapping.method == .unmapped) == (mapping.skill == nil))
