@@ -65,6 +65,32 @@ struct LiveRun {
     }
 }
 
+/// The options every command that runs models shares: which run, how many instances, where its output
+/// goes, how Ctrl-C is handled, the store, and logging.
+struct RunControls: ParsableArguments {
+    @Option(help: "Use only the first N instances of the dataset.")
+    var limit: Int?
+
+    @Option(help: "Output folder for results.jsonl and server logs (default: the pipeline's outputs.dir, else runs/<run id>).")
+    var out: String?
+
+    @Option(name: .customLong("run-id"), help: "Resume this run, or start a run with this id.")
+    var runID: String?
+
+    @Option(help: "Seconds calls in flight may take to finish after Ctrl-C.")
+    var grace: Double = 30
+
+    @OptionGroup var store: StoreOption
+
+    @Flag(help: "Log model loads and unloads.")
+    var verbose = false
+
+    /// The output folder of run `id`.
+    func output(for id: String, pipelineDefault: URL?) -> URL {
+        out.map { URL(fileURLWithPath: $0) } ?? pipelineDefault ?? URL(fileURLWithPath: "runs").appendingPathComponent(id)
+    }
+}
+
 /// Loads a pipeline for a command; on failure prints every problem and exits with status 2.
 func loadPipelineOrExit(_ path: String) throws -> LoadedPipeline {
     do { return try ConfigLoader.loadPipeline(path) } catch {

@@ -30,9 +30,6 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
     @Option(help: "The labelled validation set (JSON lines with gold answers; default: the pipeline's dataset).")
     var dataset: String?
 
-    @Option(help: "Use only the first N questions.")
-    var limit: Int?
-
     @Option(name: .customLong("aggregator-cases"), help: "Cases of the aggregator benchmark (0 keeps the aggregator scores the experts have).")
     var aggregatorCases = 20
 
@@ -42,19 +39,7 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
     @Option(help: "Where the profile YAML files go (default: the pipeline's registry.profiles, else profiles/ next to it).")
     var export: String?
 
-    @Option(help: "Output folder for the run's results.jsonl and server logs (default: runs/<run id>).")
-    var out: String?
-
-    @Option(name: .customLong("run-id"), help: "Resume this profiling run, or start one with this id.")
-    var runID: String?
-
-    @Option(help: "Seconds calls in flight may take to finish after Ctrl-C.")
-    var grace: Double = 30
-
-    @OptionGroup var store: StoreOption
-
-    @Flag(help: "Log model loads and unloads.")
-    var verbose = false
+    @OptionGroup var controls: RunControls
 
     func run() async throws {
         var loaded = try loadPipelineOrExit(pipeline)
@@ -65,15 +50,16 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
             }
             loaded.spec.dataset = URL(fileURLWithPath: dataset)
         }
-        let id = runID ?? "profile-" + RunOptions.newRunID()
-        let output = out.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "runs").appendingPathComponent(id)
+        let store = controls.store
+        let id = controls.runID ?? "profile-" + RunOptions.newRunID()
+        let output = controls.output(for: id, pipelineDefault: nil)
         let logs = output.appendingPathComponent("logs")
-        let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: verbose)
+        let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
         printError("profiling run \(id): \(loaded.registry.experts.count) experts over \(loaded.spec.dataset.path); store \(store.resolvedPath)")
         let profiler = Profiler(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver(instanceLinesUpTo: 0))
-        let limit = self.limit, cases = aggregatorCases, size = aggregatorSize ?? loaded.spec.k
+        let limit = controls.limit, cases = aggregatorCases, size = aggregatorSize ?? loaded.spec.k
         let started = Date()
-        let outcome = await live.execute(grace: grace) { stop in
+        let outcome = await live.execute(grace: controls.grace) { stop in
             try await profiler.profile(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop),
                                        aggregatorCases: cases, aggregatorCaseSize: size)
         }

@@ -14,34 +14,19 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline YAML file.")
     var pipeline: String
 
-    @Option(help: "Answer only the first N instances.")
-    var limit: Int?
-
-    @Option(help: "Output folder (default: the pipeline's outputs.dir, else runs/<run id>).")
-    var out: String?
-
-    @Option(name: .customLong("run-id"), help: "Resume this run, or start a run with this id.")
-    var runID: String?
-
-    @Option(help: "Seconds calls in flight may take to finish after Ctrl-C.")
-    var grace: Double = 30
-
-    @OptionGroup var store: StoreOption
-
-    @Flag(help: "Log model loads and unloads.")
-    var verbose = false
+    @OptionGroup var controls: RunControls
 
     func run() async throws {
         let loaded = try loadPipelineOrExit(pipeline)
-        let id = runID ?? RunOptions.newRunID()
-        let output = out.map { URL(fileURLWithPath: $0) } ?? loaded.spec.outputDirectory
-            ?? URL(fileURLWithPath: "runs").appendingPathComponent(id)
+        let store = controls.store
+        let id = controls.runID ?? RunOptions.newRunID()
+        let output = controls.output(for: id, pipelineDefault: loaded.spec.outputDirectory)
         let logs = output.appendingPathComponent("logs")
-        let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: verbose)
+        let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
         printError("run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)")
         let runner = Runner(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver())
-        let limit = self.limit
-        let outcome = await live.execute(grace: grace) { stop in
+        let limit = controls.limit
+        let outcome = await live.execute(grace: controls.grace) { stop in
             try await runner.run(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop))
         }
         let resume = "conclave run \(pipeline) --run-id \(id)" + (store.path.map { " --store \($0)" } ?? "")
