@@ -62,14 +62,16 @@ public struct ModelSkillExtractor: Sendable {
 
 extension RunSession {
     /// The model extractor's results for instances that have no decision yet: from the cache, else from
-    /// `samples` extraction calls per instance through the batch scheduler. An instance whose extraction
+    /// `samples` extraction calls per distinct text through the batch scheduler. An instance whose extraction
     /// calls all failed gets none (it falls back to the lexical skills) and is not cached, so a later run
     /// asks again; so is a window whose embedding request failed.
     mutating func extractSkills(_ instances: [Instance], outcomes: inout [CallKey: CallRecord]) async throws -> [String: SkillExtraction] {
         guard let extractor, !instances.isEmpty else { return [:] }
         let hashes = Dictionary(instances.map { ($0.id, extractor.textHash(of: $0)) }, uniquingKeysWith: { first, _ in first })
         var found = try store.cachedExtractions(extractor: extractor.fingerprint, textHashes: Array(Set(hashes.values)))
-        let missing = instances.filter { found[hashes[$0.id]!] == nil }
+        // One extraction per distinct text: instances that repeat a text share its extraction.
+        var seen: Set<String> = []
+        let missing = instances.filter { found[hashes[$0.id]!] == nil && seen.insert(hashes[$0.id]!).inserted }
         if !missing.isEmpty {
             let spec = extractor.spec
             let byID = Dictionary(missing.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -22,8 +22,10 @@ import Testing
         let embeddings = try await runtime.load(LlamaModel(path: "\(models)/smollm2-135m-instruct-q4_1.gguf", parallelSlots: 1,
                                                            contextPerSlot: 512, embeddings: true))
         let repository = CLIProcess.repository.path
-        let questions = try String(contentsOfFile: "\(repository)/examples/quickstart/questions.jsonl", encoding: .utf8)
-            .split(separator: "\n").prefix(2).joined(separator: "\n")
+        let lines = try String(contentsOfFile: "\(repository)/examples/quickstart/questions.jsonl", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        // The third instance repeats the first one's text: it shares its extraction.
+        let questions = (lines.prefix(2) + [lines[0].replacingOccurrences(of: "\"math-01\"", with: "\"again\"")]).joined(separator: "\n")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try questions.write(to: scratch.appendingPathComponent("questions.jsonl"), atomically: true, encoding: .utf8)
         try """
@@ -58,7 +60,7 @@ import Testing
 
         let store = try SQLiteRunStore(path: storePath)
         let ids = ["math-01", "math-02"]
-        let first = try store.decisions(run: "r1", instances: ids), second = try store.decisions(run: "r2", instances: ids)
+        let first = try store.decisions(run: "r1", instances: ids + ["again"]), second = try store.decisions(run: "r2", instances: ids)
         for id in ids {
             let decision = try #require(first[id])
             let keywords = try #require(decision.keywords, "the extractor answered, so the decision keeps its keywords")
@@ -74,5 +76,7 @@ import Testing
             #expect(second[id]?.keywords == keywords)
             #expect(try store.calls(run: "r2", instance: id).allSatisfy { $0.key.stage != "extraction" })
         }
+        #expect(first["again"]?.keywords == first["math-01"]?.keywords)
+        #expect(try store.calls(run: "r1", instance: "again").allSatisfy { $0.key.stage != "extraction" })
     }
 }
