@@ -41,8 +41,8 @@ final class ConfigWorkspace {
         }
         for path in files {
             guard let (root, reader) = parse(path) else { continue }
-            if let (file, node, references) = MeasuredProfileFile.read(root, reader: reader) {
-                measuredProfiles.append((path, file.profile, (file.expert, node), references))
+            if let (record, node, references) = ProfileRecord.read(root, reader: reader) {
+                measuredProfiles.append((path, record.profile, (record.expert, node), references))
             }
             diagnostics += reader.diagnostics
         }

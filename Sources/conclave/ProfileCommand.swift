@@ -166,10 +166,7 @@ enum ProfileExport {
     static func write(_ records: [ProfileRecord], to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for record in records {
-            let file = MeasuredProfileFile(expert: record.expert, version: record.version, run: record.runID, dataset: record.dataset,
-                                           measuredAt: record.measuredAt, questions: record.questions, correct: record.correct,
-                                           failedCalls: record.failedCalls, profile: record.profile)
-            try file.yaml.write(to: folder.appendingPathComponent("\(record.expert).yaml"), atomically: true, encoding: .utf8)
+            try record.yaml.write(to: folder.appendingPathComponent("\(record.expert).yaml"), atomically: true, encoding: .utf8)
         }
     }
 }

@@ -78,10 +78,10 @@ import Testing
         try sandbox.writeValidRegistry()
         try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta", extra: "", skills: "{ geometry: 1 }"))
         try sandbox.write("data.jsonl", "{\"question\": \"q\"}\n")
-        let measured = MeasuredProfileFile(expert: "alpha", version: 3, run: "profile-1", dataset: "val.jsonl",
-                                           measuredAt: Date(timeIntervalSince1970: 1_800_000_000), questions: 10, correct: 7, failedCalls: 1,
-                                           profile: Profile(skills: ["algebra": 4, "geometry": -2], aggregatorScore: 0.75,
-                                                            answered: ["algebra": 6, "geometry": 2], globalRate: 0.4))
+        let measured = ProfileRecord(expert: "alpha", version: 3, runID: "profile-1", dataset: "val.jsonl",
+                                     measuredAt: Date(timeIntervalSince1970: 1_800_000_000), questions: 10, correct: 7, failedCalls: 1,
+                                     profile: Profile(skills: ["algebra": 4, "geometry": -2], aggregatorScore: 0.75,
+                                                      answered: ["algebra": 6, "geometry": 2], globalRate: 0.4))
         try sandbox.write("profiles/alpha.yaml", measured.yaml)
         // No aggregator expert: the best aggregator score wins (alpha's measured 0.75 over beta's 0).
         let path = try sandbox.write("pipeline.yaml", pipeline("role: Mathematician").replacingOccurrences(of: "skills: Skills", with: "skills: Skills\n  profiles: profiles"))

@@ -4,7 +4,7 @@ import Yams
 
 /// A measured profile as a YAML file, one per expert, named `<expert>.yaml`: what `conclave profile`
 /// exports and what a pipeline's `registry.profiles` folder holds. A profile found there replaces the one
-/// in the expert's `Agents/` file.
+/// in the expert's `Agents/` file. `run` is the record's `runID`.
 ///
 /// ```yaml
 /// expert: smollm2-generalist
@@ -21,31 +21,8 @@ import Yams
 ///   global_rate: -0.58
 ///   aggregator_score: 0.3
 /// ```
-public struct MeasuredProfileFile: Sendable {
-    public var expert: String
-    public var version: Int
-    public var run: String
-    public var dataset: String
-    public var measuredAt: Date
-    public var questions: Int
-    public var correct: Int
-    public var failedCalls: Int
-    public var profile: Profile
-
-    public init(expert: String, version: Int, run: String, dataset: String, measuredAt: Date, questions: Int, correct: Int,
-                failedCalls: Int, profile: Profile) {
-        self.expert = expert
-        self.version = version
-        self.run = run
-        self.dataset = dataset
-        self.measuredAt = measuredAt
-        self.questions = questions
-        self.correct = correct
-        self.failedCalls = failedCalls
-        self.profile = profile
-    }
-
-    static let keys = ["expert", "version", "run", "dataset", "measured_at", "questions", "correct", "failed_calls", "profile"]
+extension ProfileRecord {
+    static let yamlKeys = ["expert", "version", "run", "dataset", "measured_at", "questions", "correct", "failed_calls", "profile"]
 
     /// The file's text: a comment saying where it came from, then the fields, skills sorted by name.
     public var yaml: String {
@@ -63,7 +40,7 @@ public struct MeasuredProfileFile: Sendable {
             "# `registry.profiles` names this folder; it then replaces the profile in the expert's Agents file.",
             "expert: \(quoted(expert))",
             "version: \(version)",
-            "run: \(quoted(run))",
+            "run: \(quoted(runID))",
             "dataset: \(quoted(dataset))",
             "measured_at: \(quoted(ISO8601DateFormatter().string(from: measuredAt)))",
             "questions: \(questions)",
@@ -81,16 +58,16 @@ public struct MeasuredProfileFile: Sendable {
 
     /// Reads the file, reporting problems to `reader`; nil when a required field is broken. The skill names
     /// come back with their nodes for checking against the vocabulary.
-    static func read(_ root: Node, reader: YAMLReader) -> (file: MeasuredProfileFile, expertNode: Node, skillReferences: [(name: String, node: Node)])? {
-        guard let fields = reader.fields(root, of: "measured profile", allowed: keys),
+    static func read(_ root: Node, reader: YAMLReader) -> (record: ProfileRecord, expertNode: Node, skillReferences: [(name: String, node: Node)])? {
+        guard let fields = reader.fields(root, of: "measured profile", allowed: yamlKeys),
               let expert = fields.string("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys) else { return nil }
         let (profile, references) = ProfileFields.read(given)
         let measuredAt = fields.string("measured_at", required: false).flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(timeIntervalSince1970: 0)
-        let file = MeasuredProfileFile(expert: expert, version: fields.int("version", required: false, minimum: 1) ?? 1,
-                                       run: fields.string("run", required: false) ?? "", dataset: fields.string("dataset", required: false) ?? "",
-                                       measuredAt: measuredAt, questions: fields.int("questions", required: false, minimum: 0) ?? 0,
-                                       correct: fields.int("correct", required: false, minimum: 0) ?? 0,
-                                       failedCalls: fields.int("failed_calls", required: false, minimum: 0) ?? 0, profile: profile)
-        return (file, fields.value("expert")!, references)
+        let record = ProfileRecord(expert: expert, version: fields.int("version", required: false, minimum: 1) ?? 1,
+                                   runID: fields.string("run", required: false) ?? "", dataset: fields.string("dataset", required: false) ?? "",
+                                   measuredAt: measuredAt, questions: fields.int("questions", required: false, minimum: 0) ?? 0,
+                                   correct: fields.int("correct", required: false, minimum: 0) ?? 0,
+                                   failedCalls: fields.int("failed_calls", required: false, minimum: 0) ?? 0, profile: profile)
+        return (record, fields.value("expert")!, references)
     }
 }
