@@ -22,20 +22,20 @@ struct ExpertFile {
         let runtime = fields.nested("runtime", allowed: ["kind", "model", "base_url", "api_key_env"])
             .flatMap { readRuntime($0, reader: reader, environment: environment, baseDirectory: baseDirectory) }
         let price = fields.nested("price", allowed: ["input_per_million", "output_per_million"]).flatMap { price -> Price? in
-            guard let input = price.double("input_per_million", minimum: 0),
-                  let output = price.double("output_per_million", minimum: 0) else { return nil }
+            guard let input = price.double("input_per_million", in: Limits.price),
+                  let output = price.double("output_per_million", in: Limits.price) else { return nil }
             return Price(inputPerMillion: input, outputPerMillion: output)
         }
-        let context = fields.int("context_window", minimum: 64)
-        let concurrency = fields.int("max_concurrency", required: false, minimum: 1) ?? 1
-        let timeout = fields.double("timeout_seconds", required: false, minimum: 0.001) ?? 60
+        let context = fields.int("context_window", in: Limits.contextWindow)
+        let concurrency = fields.int("max_concurrency", required: false, in: Limits.concurrency) ?? 1
+        let timeout = fields.double("timeout_seconds", required: false, in: Limits.timeoutSeconds) ?? 60
         var sampling = Sampling()
         if let given = fields.nested("sampling", allowed: ["temperature", "max_tokens"], required: false) {
-            sampling.temperature = given.double("temperature", required: false, minimum: 0) ?? sampling.temperature
-            sampling.maxTokens = given.int("max_tokens", required: false, minimum: 1) ?? sampling.maxTokens
+            sampling.temperature = given.double("temperature", required: false, in: Limits.samplingTemperature) ?? sampling.temperature
+            sampling.maxTokens = given.int("max_tokens", required: false, in: Limits.maxTokens) ?? sampling.maxTokens
         }
         let instructions = fields.string("instructions", required: false)
-        let memory = fields.int("memory_mb", required: false, minimum: 1)
+        let memory = fields.int("memory_mb", required: false, in: Limits.memoryMB)
         var profile: Profile?
         if let given = fields.nested("profile", allowed: ProfileFields.keys) {
             (profile, file.skillReferences) = ProfileFields.read(given)

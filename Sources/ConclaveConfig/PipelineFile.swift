@@ -37,11 +37,11 @@ struct PipelineFile {
                     reader.report(recruiter.value("strategy"), "unknown strategy '\(given)'" + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue)))
                 }
             }
-            k = recruiter.int("k", required: false, minimum: 1) ?? k
-            seed = recruiter.int("seed", required: false, minimum: 0).map(UInt64.init) ?? seed
-            temperature = recruiter.double("temperature", required: false, minimum: 0.01) ?? temperature
-            lambda = recruiter.double("lambda", required: false, minimum: 0) ?? lambda
-            rareShare = recruiter.double("replace_rare_below", required: false, minimum: 0) ?? rareShare
+            k = recruiter.int("k", required: false, in: Limits.k) ?? k
+            seed = recruiter.int("seed", required: false, in: Limits.seed).map(UInt64.init) ?? seed
+            temperature = recruiter.double("temperature", required: false, in: Limits.recruiterTemperature) ?? temperature
+            lambda = recruiter.double("lambda", required: false, in: Limits.lambda) ?? lambda
+            rareShare = recruiter.double("replace_rare_below", required: false, in: Limits.share) ?? rareShare
         }
         // Without `aggregator.expert`, the expert with the best aggregator score aggregates.
         let aggregator = fields.nested("aggregator", allowed: ["expert", "role"], required: false)
@@ -49,9 +49,9 @@ struct PipelineFile {
         file.roleNode = aggregator?.value("role", required: false)
         let grader = readGrader(fields.value("grader", required: false), reader: reader)
         let runtime = fields.nested("runtime", allowed: ["resident_models", "resident_memory_mb", "window"], required: false)
-        let resident = runtime?.int("resident_models", required: false, minimum: 1) ?? 1
-        let residentMemory = runtime?.int("resident_memory_mb", required: false, minimum: 1)
-        let window = runtime?.int("window", required: false, minimum: 1) ?? 10_000
+        let resident = runtime?.int("resident_models", required: false, in: Limits.residentModels) ?? 1
+        let residentMemory = runtime?.int("resident_memory_mb", required: false, in: Limits.memoryMB)
+        let window = runtime?.int("window", required: false, in: Limits.window) ?? 10_000
         var cache = false
         if let node = fields.value("cache", required: false) {
             if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }
@@ -92,7 +92,7 @@ struct PipelineFile {
         switch kind {
         case "lexical": return (.lexical, nil)
         case "model":
-            let samples = fields.int("samples", required: false, minimum: 1) ?? 5
+            let samples = fields.int("samples", required: false, in: Limits.samples) ?? 5
             var embeddings: EmbeddingEndpoint?
             if let given = fields.nested("embeddings", allowed: ["base_url", "model", "api_key_env", "min_similarity"], required: false),
                let base = given.string("base_url"), let model = given.string("model") {
@@ -100,7 +100,7 @@ struct PipelineFile {
                     reader.report(given.value("base_url"), "base_url '\(base)' must be an http or https URL")
                 }
                 embeddings = EmbeddingEndpoint(baseURL: base, model: model, apiKeyVariable: given.string("api_key_env", required: false),
-                                               minSimilarity: given.double("min_similarity", required: false, minimum: -1) ?? 0.6)
+                                               minSimilarity: given.double("min_similarity", required: false, in: Limits.similarity) ?? 0.6)
             }
             guard let expert = fields.string("expert") else { return (nil, nil) }
             return (.model(ModelExtractorSpec(expert: expert, samples: samples, embeddings: embeddings)), fields.value("expert"))
@@ -121,7 +121,7 @@ struct PipelineFile {
         if case .scalar(let scalar) = node { return kind(scalar.string, at: node).map { Grader(kind: $0) } }
         guard let fields = reader.fields(node, of: "'grader'", allowed: ["kind", "tolerance"]),
               let name = fields.string("kind"), let parsed = kind(name, at: fields.value("kind")) else { return nil }
-        return Grader(kind: parsed, tolerance: fields.double("tolerance", required: false, minimum: 0) ?? 1e-6)
+        return Grader(kind: parsed, tolerance: fields.double("tolerance", required: false, in: Limits.tolerance) ?? 1e-6)
     }
 
     /// A pinned aggregator must be a known expert, its role a known role.

@@ -63,11 +63,11 @@ extension ProfileRecord {
               let expert = fields.string("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys) else { return nil }
         let (profile, references) = ProfileFields.read(given)
         let measuredAt = fields.string("measured_at", required: false).flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(timeIntervalSince1970: 0)
-        let record = ProfileRecord(expert: expert, version: fields.int("version", required: false, minimum: 1) ?? 1,
+        let record = ProfileRecord(expert: expert, version: fields.int("version", required: false, in: Limits.version) ?? 1,
                                    runID: fields.string("run", required: false) ?? "", dataset: fields.string("dataset", required: false) ?? "",
-                                   measuredAt: measuredAt, questions: fields.int("questions", required: false, minimum: 0) ?? 0,
-                                   correct: fields.int("correct", required: false, minimum: 0) ?? 0,
-                                   failedCalls: fields.int("failed_calls", required: false, minimum: 0) ?? 0, profile: profile)
+                                   measuredAt: measuredAt, questions: fields.int("questions", required: false, in: Limits.count) ?? 0,
+                                   correct: fields.int("correct", required: false, in: Limits.count) ?? 0,
+                                   failedCalls: fields.int("failed_calls", required: false, in: Limits.count) ?? 0, profile: profile)
         return (record, fields.value("expert")!, references)
     }
 }

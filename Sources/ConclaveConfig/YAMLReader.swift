@@ -102,26 +102,35 @@ struct Fields {
         return scalar.string
     }
 
-    func double(_ key: String, required: Bool = true, minimum: Double? = nil) -> Double? {
-        number(key, required: required, minimum: minimum, kind: "a number") { node in
-            (node.float ?? node.int.map(Double.init)).flatMap { $0.isFinite ? $0 : nil }
-        }
+    /// A finite number within `range`: the range check also turns away YAML's `.inf` and `.nan`.
+    func double(_ key: String, required: Bool = true, in range: ClosedRange<Double>) -> Double? {
+        number(key, required: required, range: range, allowed: NumberRange.describe(range), kind: "a number", parse: Self.double)
     }
 
-    func int(_ key: String, required: Bool = true, minimum: Int? = nil) -> Int? {
-        number(key, required: required, minimum: minimum, kind: "an integer") { $0.int }
+    func int(_ key: String, required: Bool = true, in range: ClosedRange<Int>) -> Int? {
+        number(key, required: required, range: range, allowed: NumberRange.describe(range), kind: "an integer", parse: Self.integer)
     }
 
-    /// A scalar parsed by `parse`, reported as not `kind` when it does not parse, or when below `minimum`.
-    private func number<Value: Comparable>(_ key: String, required: Bool, minimum: Value?, kind: String,
+    /// A YAML integer. Yams reads `1:30` as base 60 and traps when that overflows, so such a scalar is no integer here.
+    static func integer(_ node: Node) -> Int? {
+        guard let text = node.scalar?.string, !text.contains(":") else { return nil }
+        return node.int
+    }
+
+    /// A YAML number, possibly `.inf` or `.nan`: callers check it against a range.
+    static func double(_ node: Node) -> Double? { node.float ?? integer(node).map(Double.init) }
+
+    /// A scalar parsed by `parse`, reported as not `kind` when it does not parse, or as not `allowed` when
+    /// outside `range`.
+    private func number<Value: Comparable>(_ key: String, required: Bool, range: ClosedRange<Value>, allowed: String, kind: String,
                                            parse: (Node) -> Value?) -> Value? {
         guard let node = value(key, required: required) else { return nil }
         guard let number = parse(node) else {
             reader.report(node, "field '\(key)' of \(what) must be \(kind), got '\(node.string ?? "a collection")'")
             return nil
         }
-        if let minimum, number < minimum {
-            reader.report(node, "field '\(key)' of \(what) must be at least \(minimum), got \(number)")
+        guard range.contains(number) else {
+            reader.report(node, "field '\(key)' of \(what) must be \(allowed), got '\(node.string ?? "\(number)")'")
             return nil
         }
         return number
@@ -155,17 +164,22 @@ struct Fields {
         value(key, required: required).flatMap { reader.fields($0, of: "'\(key)'", allowed: allowed) }
     }
 
-    /// A mapping of names to numbers, such as a profile's skill scores; each name keeps its key node.
-    func numberMap(_ key: String) -> [(name: String, value: Double, node: Node)] {
+    /// A mapping of names to numbers within `range` (whole numbers only when `integral`), such as a profile's
+    /// skill scores; each name keeps its key node.
+    func numberMap(_ key: String, range: ClosedRange<Double>, integral: Bool = false) -> [(name: String, value: Double, node: Node)] {
         guard let node = value(key, required: false) else { return [] }
         guard case .mapping(let mapping) = node else {
             reader.report(node, "field '\(key)' of \(what) must be a mapping of names to numbers")
             return []
         }
+        let kind = integral ? "a whole number" : "a number"
         return mapping.compactMap { name, value in
-            guard let text = name.string else { return nil }
-            guard let number = value.float ?? value.int.map(Double.init) else {
-                reader.report(value, "score of '\(text)' in '\(key)' must be a number, got '\(value.string ?? "a collection")'")
+            guard let text = name.string else {
+                reader.report(name, "names in '\(key)' must be strings")
+                return nil
+            }
+            guard let number = Self.double(value), range.contains(number), !integral || number.rounded() == number else {
+                reader.report(value, "score of '\(text)' in '\(key)' must be \(kind) \(NumberRange.describe(range)), got '\(value.string ?? "a collection")'")
                 return nil
             }
             return (text, number, name)
