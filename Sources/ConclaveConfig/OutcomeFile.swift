@@ -4,7 +4,8 @@ import Foundation
 /// Reads an outcome matrix: a JSONL file with one question per line (`{"id", "question", "scores":
 /// {model: 0…1}}`) and a JSON file of model prices (`{model: {"input_price_per_mtok", "output_price_per_mtok"}}`),
 /// the shape of `routing/train.jsonl` and `routing/models.json`. Lines that cannot be used are reported
-/// with their line number and skipped; a model without a price, or a price without a model, is an error.
+/// with their line number and skipped; a model without a price, no models, or no usable row is an error
+/// naming the file.
 ///
 /// ```swift
 /// let read = try OutcomeFile.read(outcomes: URL(fileURLWithPath: "train.jsonl"), models: URL(fileURLWithPath: "models.json"))
@@ -13,6 +14,9 @@ import Foundation
 public enum OutcomeFile {
     public static func read(outcomes: URL, models: URL) throws -> (matrix: OutcomeMatrix, skipped: [Diagnostic]) {
         let priced = try readModels(models)
+        guard FileManager.default.isReadableFile(atPath: outcomes.path) else {
+            throw ConfigurationError([Diagnostic(file: outcomes.path, line: 1, column: 1, message: "cannot read the file")])
+        }
         let names = priced.map(\.name)
         let column = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         var rows: [OutcomeMatrix.Row] = []
@@ -39,14 +43,19 @@ public enum OutcomeFile {
             throw ConfigurationError([Diagnostic(file: outcomes.path, line: line, column: 1,
                                                  message: "model '\(model)' has scores but no price in \(models.path)")])
         }
+        guard !rows.isEmpty else {
+            let why = skipped.isEmpty ? "no rows: the file is empty" : "no usable rows: every line was skipped"
+            throw ConfigurationError(skipped + [Diagnostic(file: outcomes.path, line: 1, column: 1, message: why)])
+        }
         return (OutcomeMatrix(models: priced, rows: rows), skipped)
     }
 
     static func readModels(_ url: URL) throws -> [OutcomeMatrix.Model] {
         func problem(_ message: String) -> ConfigurationError { ConfigurationError([Diagnostic(file: url.path, line: 1, column: 1, message: message)]) }
-        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
-            throw problem("expected an object of models")
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any] else {
+            throw problem(FileManager.default.isReadableFile(atPath: url.path) ? "expected a JSON object of models" : "cannot read the file")
         }
+        guard !object.isEmpty else { throw problem("no models: expected {model: {input_price_per_mtok, output_price_per_mtok}, …}") }
         return try object.keys.sorted().map { name in
             guard let fields = object[name] as? [String: Any],
                   let input = (fields["input_price_per_mtok"] as? NSNumber)?.doubleValue,

@@ -1,36 +1,45 @@
-/// Judges recruitment strategies on an `OutcomeMatrix`, as a routing paper would: every model alone,
-/// random choice, the best single model (chosen on the training part), the oracle, and each strategy at
-/// k = 1 (top-1 accuracy: the first seat's score) and k = 3 (coverage: the best score in the team), plus
-/// the cost–accuracy frontier of `cost-aware` over a sweep of λ. Skills come from the registry vocabulary
-/// plus terms mined from the training questions; profiles come from the training rows; no model is called.
+/// Judges routing on an `OutcomeMatrix` without peeking at the judged questions. The headline,
+/// `Report.selected`, is one configuration chosen on training data only (`RoutingSelection`: an inner
+/// cross-validation inside each training part), then judged once on the held-out questions, with
+/// bootstrap intervals for its accuracy and its difference from the best single model.
 ///
-/// The cost of a call is its model's prices applied to the question's estimated tokens
-/// (`TokenEstimate`) and `outputTokens` assumed output tokens; a team costs the sum of its seats.
+/// Beside it, `Report.lines` is the diagnostic table a routing paper would print: every model alone,
+/// random choice, the best single model (chosen on the training part), the oracle, and each strategy at
+/// k = 1 (top-1 accuracy) and k = 3 (coverage), with a `cost-aware` λ sweep. All of them are measured on
+/// the judged questions, so picking the best line after seeing them would peek. Skills come from the
+/// registry vocabulary plus terms mined from the training questions; profiles come from the training rows.
+///
+/// The cost of a call is its model's prices applied to the question's estimated tokens (`TokenEstimate`)
+/// and `outputTokens` assumed output tokens; a team costs the sum of its seats.
 ///
 /// ```swift
-/// let report = RoutingEvaluation(settings: .init(skills: registry.skills)).crossValidate(matrix, folds: 5)
-/// report.lines.first { $0.name == "oracle" }?.accuracy
+/// let report = try RoutingEvaluation(settings: .init(skills: registry.skills)).crossValidate(matrix, folds: 5)
+/// report.selected.accuracy; report.selected.differenceInterval
 /// ```
 public struct RoutingEvaluation: Sendable {
-    /// What the evaluation assumes and sweeps.
+    /// What the evaluation assumes, sweeps and draws.
     public struct Settings: Sendable {
         /// The registry vocabulary (mined terms are added per training part).
         public var skills: [Skill]
         public var minimumTermCount: Int = 20
         public var outputTokens: Int = 64
+        /// Seeds the folds, the inner folds, the symbolic draws and the bootstrap.
         public var seed: UInt64 = 42
         public var temperature: Double = 0.5
         public var coverageK: Int = 3
         public var replaceRareBelow: Double = 0.05
         /// λ values as multiples of 1 / (the best single model's mean cost per question on the training part).
         public var lambdaFactors: [Double] = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3]
-        /// The cost share of the best single model the target allows.
+        /// The cost share of the best single model the selection may spend.
         public var budgetShare: Double = 0.6
+        /// Folds of the inner cross-validation that selects the configuration inside each training part.
+        public var innerFolds: Int = 5
+        public var bootstrapResamples: Int = 1000
 
         public init(skills: [Skill]) { self.skills = skills }
     }
 
-    /// One line of the table: what was evaluated, at which k (and λ), its accuracy and mean cost.
+    /// One line of the diagnostic table: what was evaluated, at which k (and λ), its accuracy and mean cost.
     public struct Line: Sendable, Hashable, Codable {
         public enum Kind: String, Sendable, Codable { case single, baseline, strategy, frontier }
         public var name: String
@@ -46,160 +55,123 @@ public struct RoutingEvaluation: Sendable {
         public var relativeCost: Double
     }
 
-    /// The whole table and the verdict on the target.
+    /// The selected configuration and the diagnostic table.
     public struct Report: Sendable, Codable {
         public var instances: Int
         public var parts: Int
-        public var bestSingle: String
-        public var lines: [Line]
-        /// The most accurate top-1 strategy line within `budgetShare` of the best single model's cost.
-        public var bestWithinBudget: Line?
+        public var innerFolds: Int
+        public var seed: UInt64
         public var budgetShare: Double
-        /// Whether `bestWithinBudget` is at least as accurate as the best single model.
-        public var targetMet: Bool
+        public var bootstrapResamples: Int
+        /// The selection rule, in words.
+        public var selectionRule: String
+        public var selected: SelectedRouting
+        /// The model most often best on the training parts.
+        public var bestSingle: String
+        /// Says that `lines` were all measured on the judged questions.
+        public var diagnosticNote: String
+        public var lines: [Line]
+        /// Set by `repeated` when more than one seed ran.
+        public var seeds: RoutingSeedSpread?
     }
+
+    /// Why a matrix cannot be evaluated.
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case noModels
+        case noRows
+        case tooFewRows(rows: Int, folds: Int)
+
+        public var description: String {
+            switch self {
+            case .noModels: "the outcome matrix has no models"
+            case .noRows: "the outcome matrix has no rows to judge"
+            case let .tooFewRows(rows, folds): "\(rows) rows cannot fill \(folds) folds"
+            }
+        }
+    }
+
+    public static let diagnosticNote = "diagnostics: every line is measured on the judged questions, so choosing the best of them after seeing them peeks; the headline is `selected`"
 
     public var settings: Settings
 
     public init(settings: Settings) { self.settings = settings }
 
-    /// k-fold cross-validation: each fold is judged with profiles built from the others.
-    public func crossValidate(_ matrix: OutcomeMatrix, folds: Int) -> Report {
-        var tally = Tally()
-        let parts = matrix.folds(folds, seed: settings.seed)
-        for test in parts {
+    /// The selection rule of these settings, in words.
+    public var selectionRule: String {
+        let budget = Int((settings.budgetShare * 100).rounded())
+        return "chosen on training data only: inside each training part, a \(settings.innerFolds)-fold inner cross-validation judges every "
+            + "top-1 candidate (symbolic, top-k, symbolic with rare experts replaced, cost-aware at each λ factor); the most accurate "
+            + "whose inner cost is at most \(budget)% of the inner best single model's wins (none fits: the cheapest); it is then judged once on the held-out questions"
+    }
+
+    /// k-fold cross-validation: in each fold, the configuration is selected and profiled on the other folds.
+    public func crossValidate(_ matrix: OutcomeMatrix, folds: Int) throws -> Report {
+        guard matrix.rows.count >= folds else { throw Failure.tooFewRows(rows: matrix.rows.count, folds: folds) }
+        let parts = matrix.folds(folds, seed: settings.seed).map { test in
             let held = Set(test)
-            evaluate(matrix, train: matrix.rows.indices.filter { !held.contains($0) }, test: test, into: &tally)
+            return (train: matrix.rows.indices.filter { !held.contains($0) }, test: test)
         }
-        return tally.report(instances: matrix.rows.count, parts: folds, budgetShare: settings.budgetShare)
+        return try evaluate(matrix, parts: parts)
     }
 
-    /// Profiles from every row of `train`, judged on every row of `test` (same models, same order).
-    public func trainTest(train: OutcomeMatrix, test: OutcomeMatrix) -> Report {
-        var tally = Tally()
+    /// The configuration is selected by cross-validation on `train` and profiled on all of it, then judged
+    /// on every row of `test` (same models, same order).
+    public func trainTest(train: OutcomeMatrix, test: OutcomeMatrix) throws -> Report {
+        guard !train.rows.isEmpty else { throw Failure.noRows }
         let joined = OutcomeMatrix(models: train.models, rows: train.rows + test.rows)
-        evaluate(joined, train: Array(train.rows.indices), test: Array(train.rows.count..<joined.rows.count), into: &tally)
-        return tally.report(instances: test.rows.count, parts: 1, budgetShare: settings.budgetShare)
+        return try evaluate(joined, parts: [(train: Array(train.rows.indices), test: Array(train.rows.count..<joined.rows.count))])
     }
 
-    private func evaluate(_ matrix: OutcomeMatrix, train: [Int], test: [Int], into tally: inout Tally) {
-        let mined = TermMiner(minimumCount: settings.minimumTermCount).skills(from: train.map { matrix.rows[$0].question }, excluding: settings.skills)
-        let matcher = LexicalSkillMatcher(skills: settings.skills + mined)
-        let skillsOf = Dictionary(uniqueKeysWithValues: (train + test).map { ($0, matcher.match(matrix.rows[$0].question).map(\.skill)) })
-        var builders = Array(repeating: ProfileBuilder(), count: matrix.models.count)
-        for row in train {
-            for model in matrix.models.indices { builders[model].add(skills: skillsOf[row]!, score: matrix.rows[row].scores[model]) }
+    /// Runs `evaluate` under seeds seed, seed + 1, …, seed + count − 1; returns the first seed's report,
+    /// with the spread over the seeds when count > 1.
+    public func repeated(_ count: Int, _ evaluate: (RoutingEvaluation) throws -> Report) throws -> Report {
+        let reports = try (0..<UInt64(max(count, 1))).map { offset in
+            var settings = settings
+            settings.seed &+= offset
+            return try evaluate(RoutingEvaluation(settings: settings))
         }
-        let experts = matrix.models.indices.map { model in
-            Expert(id: matrix.models[model].name, description: "replayed outcomes",
-                   runtime: .openAI(baseURL: "replay:", model: matrix.models[model].name, apiKeyVariable: nil),
-                   price: matrix.models[model].price, contextWindow: 1 << 20, maxConcurrency: 1, timeoutSeconds: 1,
-                   sampling: Sampling(temperature: 0, maxTokens: settings.outputTokens), profile: builders[model].profile)
-        }
-        let costsOf = Dictionary(uniqueKeysWithValues: (train + test).map { row in
-            (row, experts.map { $0.expectedCost(promptTokens: TokenEstimate.tokens(in: matrix.rows[row].question)) })
-        })
-        let trainAccuracy = matrix.models.indices.map { model in train.map { matrix.rows[$0].scores[model] }.reduce(0, +) / Double(max(train.count, 1)) }
-        let best = trainAccuracy.indices.max { trainAccuracy[$0] < trainAccuracy[$1] }!
-        let bestCost = train.map { costsOf[$0]![best] }.reduce(0, +) / Double(max(train.count, 1))
-        tally.bestSingle[matrix.models[best].name, default: 0] += 1
+        guard var first = reports.first else { throw Failure.noRows }
+        if reports.count > 1 { first.seeds = RoutingSeedSpread(reports) }
+        return first
+    }
 
-        for row in test {
-            let scores = matrix.rows[row].scores, costs = costsOf[row]!
-            for model in matrix.models.indices {
-                tally.add("single: \(matrix.models[model].name)", .single, k: 1, accuracy: scores[model], cost: costs[model])
-            }
-            tally.add("random", .baseline, k: 1, accuracy: scores.reduce(0, +) / Double(scores.count), cost: costs.reduce(0, +) / Double(costs.count))
-            tally.add("best single", .baseline, k: 1, accuracy: scores[best], cost: costs[best], isBestSingle: true)
-            let top = scores.max()!
-            tally.add("oracle", .baseline, k: 1, accuracy: top, cost: scores.indices.filter { scores[$0] == top }.map { costs[$0] }.min()!)
-        }
-        let strategies: [(String, RecruitmentStrategy)] = [("symbolic", .symbolic), ("top-k", .topK)]
-        for k in [1, settings.coverageK] {
-            for (name, strategy) in strategies {
-                let recruiter = Recruiter(experts: experts, k: k, strategy: strategy, temperature: settings.temperature)
-                var recruitments = test.map { row in
-                    var rng = SeededGenerator(seed: settings.seed, instanceID: matrix.rows[row].id)
-                    return recruiter.recruit(skills: skillsOf[row]!, using: &rng)
-                }
-                tally.addTeams("\(name)", .strategy, k: k, recruitments, rows: test, matrix: matrix, costs: costsOf, experts: experts)
-                let rareShare = settings.replaceRareBelow
-                if strategy == .symbolic, rareShare > 0 {
-                    RareExpertReplacement(minimumShare: rareShare).apply(to: &recruitments)
-                    tally.addTeams("symbolic, rare < \(Int((rareShare * 100).rounded()))% replaced", .strategy, k: k, recruitments,
-                                   rows: test, matrix: matrix, costs: costsOf, experts: experts)
+    private func evaluate(_ matrix: OutcomeMatrix, parts: [(train: [Int], test: [Int])]) throws -> Report {
+        guard !matrix.models.isEmpty else { throw Failure.noModels }
+        let costs = RoutingPart.costs(of: matrix, outputTokens: settings.outputTokens)
+        let selection = RoutingSelection(innerFolds: settings.innerFolds, budgetShare: settings.budgetShare, seed: settings.seed)
+        var tally = RoutingTally()
+        var picks: [SelectedRouting.Pick] = []
+        var selected: [RoutingPart.Outcome] = [], bestSingle: [RoutingPart.Outcome] = []
+        for (number, (train, test)) in parts.enumerated() {
+            let part = RoutingPart(matrix: matrix, costs: costs, train: train, test: test, settings: settings)
+            let (chosen, scores) = selection.select(in: part, train: train)
+            let fit = part.fit(train: train)
+            tally.addBaselines(fit, rows: test)
+            bestSingle += test.map { part.outcome(of: [fit.bestSingle], row: $0, coverage: false) }
+            for k in Set([1, settings.coverageK]).sorted() {
+                for entry in fit.teams(k: k, rows: test) {
+                    tally.addTeams(entry, k: k, rows: test, part: part)
+                    guard k == 1, entry.candidate == chosen else { continue }
+                    selected += zip(entry.teams, test).map { part.outcome(of: $0, row: $1, coverage: false) }
+                    let inner = scores.first { $0.candidate == chosen }
+                    picks.append(.init(part: number + 1, name: chosen.name, strategy: chosen.strategy, lambdaFactor: chosen.lambdaFactor,
+                                       lambda: entry.lambda, innerAccuracy: inner?.accuracy ?? 0, innerRelativeCost: inner?.relativeCost ?? 0,
+                                       bestSingle: matrix.models[fit.bestSingle].name))
                 }
             }
-            for factor in settings.lambdaFactors {
-                let lambda = bestCost > 0 ? factor / bestCost : 0
-                let recruiter = Recruiter(experts: experts, k: k, strategy: .costAware, lambda: lambda)
-                var rng = SeededGenerator(seed: settings.seed)
-                let teams = test.map { recruiter.team(columns: recruiter.columns(for: skillsOf[$0]!), costs: costsOf[$0]!, using: &rng) }
-                tally.addTeams("cost-aware λ×\(factor)", .frontier, k: k, lambda: lambda, teams: teams, rows: test, matrix: matrix, costs: costsOf)
-            }
         }
-    }
-}
-
-/// Sums per line across the parts of an evaluation.
-private struct Tally {
-    struct Sum {
-        var kind: RoutingEvaluation.Line.Kind
-        var k: Int
-        var accuracy = 0.0, cost = 0.0, lambda = 0.0, lambdaParts = 0, count = 0
-    }
-    var order: [String] = []
-    var sums: [String: Sum] = [:]
-    var bestSingle: [String: Int] = [:]
-    var bestSingleKey = ""
-
-    mutating func add(_ name: String, _ kind: RoutingEvaluation.Line.Kind, k: Int, accuracy: Double, cost: Double, isBestSingle: Bool = false) {
-        let key = "\(name)#\(k)"
-        if sums[key] == nil {
-            order.append(key)
-            sums[key] = Sum(kind: kind, k: k)
-        }
-        sums[key]!.accuracy += accuracy
-        sums[key]!.cost += cost
-        sums[key]!.count += 1
-        if isBestSingle { bestSingleKey = key }
+        let bootstrap = PercentileBootstrap(resamples: settings.bootstrapResamples, seed: settings.seed)
+        guard let headline = SelectedRouting(picks: picks, selected: selected, bestSingle: bestSingle, bootstrap: bootstrap,
+                                             budgetShare: settings.budgetShare) else { throw Failure.noRows }
+        return Report(instances: selected.count, parts: parts.count, innerFolds: settings.innerFolds, seed: settings.seed,
+                      budgetShare: settings.budgetShare, bootstrapResamples: settings.bootstrapResamples, selectionRule: selectionRule,
+                      selected: headline, bestSingle: Self.mostFrequent(picks.map(\.bestSingle)), diagnosticNote: Self.diagnosticNote,
+                      lines: tally.lines, seeds: nil)
     }
 
-    mutating func addTeams(_ name: String, _ kind: RoutingEvaluation.Line.Kind, k: Int, _ recruitments: [Recruitment], rows: [Int],
-                           matrix: OutcomeMatrix, costs: [Int: [Double]], experts: [Expert]) {
-        let index = Dictionary(uniqueKeysWithValues: experts.enumerated().map { ($1.id, $0) })
-        addTeams(name, kind, k: k, teams: recruitments.map { $0.team.map { index[$0]! } }, rows: rows, matrix: matrix, costs: costs)
-    }
-
-    mutating func addTeams(_ name: String, _ kind: RoutingEvaluation.Line.Kind, k: Int, lambda: Double? = nil, teams: [[Int]], rows: [Int],
-                           matrix: OutcomeMatrix, costs: [Int: [Double]]) {
-        for (team, row) in zip(teams, rows) {
-            let scores = matrix.rows[row].scores
-            let accuracy = k == 1 ? scores[team[0]] : team.map { scores[$0] }.max()!
-            add(name, kind, k: k, accuracy: accuracy, cost: team.map { costs[row]![$0] }.reduce(0, +))
-        }
-        if let lambda {
-            sums["\(name)#\(k)"]!.lambda += lambda
-            sums["\(name)#\(k)"]!.lambdaParts += 1
-        }
-    }
-
-    func report(instances: Int, parts: Int, budgetShare: Double) -> RoutingEvaluation.Report {
-        let reference = sums[bestSingleKey].map { $0.cost / Double($0.count) } ?? 0
-        let lines = order.map { key -> RoutingEvaluation.Line in
-            let sum = sums[key]!
-            let cost = sum.cost / Double(sum.count)
-            return RoutingEvaluation.Line(name: String(key[..<key.lastIndex(of: "#")!]), kind: sum.kind, k: sum.k,
-                                          lambda: sum.lambdaParts > 0 ? sum.lambda / Double(sum.lambdaParts) : nil,
-                                          accuracy: sum.accuracy / Double(sum.count), cost: cost,
-                                          relativeCost: reference > 0 ? cost / reference : 0)
-        }
-        let best = lines.first { $0.name == "best single" }
-        let candidate = lines.filter { ($0.kind == .strategy || $0.kind == .frontier) && $0.k == 1 && $0.relativeCost <= budgetShare }
-            .max { $0.accuracy < $1.accuracy }
-        let name = bestSingle.max { $0.value < $1.value }?.key ?? ""
-        return RoutingEvaluation.Report(instances: instances, parts: parts, bestSingle: name, lines: lines,
-                                        bestWithinBudget: candidate, budgetShare: budgetShare,
-                                        targetMet: candidate.map { $0.accuracy >= (best?.accuracy ?? 1) } ?? false)
+    /// The most frequent name, ties going to the first seen.
+    private static func mostFrequent(_ names: [String]) -> String {
+        let counts = names.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        return names.first { counts[$0] == counts.values.max() } ?? ""
     }
 }

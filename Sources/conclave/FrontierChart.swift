@@ -3,15 +3,17 @@ import Foundation
 
 /// Draws a routing evaluation as an SVG scatter of accuracy against cost (relative to the best single
 /// model): each model, random and the oracle as labelled points, the strategies at k = 1 as points, and
-/// the cost-aware λ sweep as a line, the cost–accuracy frontier.
+/// the cost-aware λ sweep as a line, the cost–accuracy frontier (all diagnostics, measured on the judged
+/// questions), and the configuration selected on training data only as a black diamond.
 struct FrontierChart {
     let report: RoutingEvaluation.Report
     let width = 760.0, height = 480.0, margin = 60.0
 
     var svg: String {
         let shown = report.lines.filter { $0.k == 1 }
-        let maxCost = max(1.1, (shown.map(\.relativeCost).max() ?? 1) * 1.05)
-        let accuracies = shown.map(\.accuracy)
+        let selected = report.selected
+        let maxCost = max(1.1, ((shown.map(\.relativeCost) + [selected.relativeCost]).max() ?? 1) * 1.05)
+        let accuracies = shown.map(\.accuracy) + [selected.accuracy]
         let low = max(0, (accuracies.min() ?? 0) - 0.05), high = min(1, (accuracies.max() ?? 1) + 0.05)
         func x(_ cost: Double) -> Double { margin + cost / maxCost * (width - 2 * margin) }
         func y(_ accuracy: Double) -> Double { height - margin - (accuracy - low) / max(high - low, 1e-9) * (height - 2 * margin) }
@@ -41,6 +43,9 @@ struct FrontierChart {
             let label = entry.name.replacingOccurrences(of: "single: ", with: "")
             parts += [circle(x(entry.relativeCost), y(entry.accuracy), color: color), text(x(entry.relativeCost) + 6, y(entry.accuracy) - 4, label, color: color)]
         }
+        let (sx, sy) = (x(selected.relativeCost), y(selected.accuracy))
+        parts += [String(format: "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"black\"/>", sx, sy - 7, sx + 7, sy, sx, sy + 7, sx - 7, sy),
+                  text(sx + 9, sy + 14, "selected on training data: \(selected.name)")]
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
     }
