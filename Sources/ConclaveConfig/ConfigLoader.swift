@@ -5,6 +5,23 @@ import Foundation
 public struct LoadedPipeline: Sendable {
     public var spec: PipelineSpec
     public var registry: Registry
+    /// The measured profiles read from `registry.profiles` (which run and dataset measured each).
+    public var measuredProfiles: [ProfileRecord] = []
+
+    public init(spec: PipelineSpec, registry: Registry, measuredProfiles: [ProfileRecord] = []) {
+        self.spec = spec
+        self.registry = registry
+        self.measuredProfiles = measuredProfiles
+    }
+
+    /// The measured profiles whose validation set is the dataset this pipeline runs on: its accuracy on
+    /// that dataset is then not a held-out figure.
+    public var profilesMeasuredOnDataset: [ProfileRecord] {
+        let dataset = URL(fileURLWithPath: spec.dataset.path).standardizedFileURL.resolvingSymlinksInPath().path
+        return measuredProfiles.filter {
+            !$0.dataset.isEmpty && URL(fileURLWithPath: $0.dataset).standardizedFileURL.resolvingSymlinksInPath().path == dataset
+        }
+    }
 }
 
 /// Loads configuration for a run, and validates any set of configuration files for `conclave validate`.
@@ -30,7 +47,7 @@ public enum ConfigLoader {
         guard workspace.diagnostics.isEmpty else { throw ConfigurationError(workspace.diagnostics) }
         var resolved = spec
         if !spec.aggregatorPinned, let best = registry.bestAggregator { resolved.aggregatorExpert = best.id }
-        return LoadedPipeline(spec: resolved, registry: registry)
+        return LoadedPipeline(spec: resolved, registry: registry, measuredProfiles: workspace.measuredProfiles.map(\.record))
     }
 
     /// The skills declared in a `Skills/` folder (the registry vocabulary, without experts).

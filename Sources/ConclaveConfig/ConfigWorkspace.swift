@@ -9,7 +9,7 @@ final class ConfigWorkspace {
     private(set) var experts: [(path: String, file: ExpertFile)] = []
     private(set) var skillFiles: [(path: String, file: SkillsFile)] = []
     /// Measured profiles that replace the ones in the experts' files.
-    private(set) var measuredProfiles: [(path: String, profile: Profile, expert: (name: String, node: Node), skillReferences: [(name: String, node: Node)])] = []
+    private(set) var measuredProfiles: [(path: String, record: ProfileRecord, expert: (name: String, node: Node), skillReferences: [(name: String, node: Node)])] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var loaded: Set<String> = []
 
@@ -42,7 +42,7 @@ final class ConfigWorkspace {
         for path in files {
             guard let (root, reader) = parse(path) else { continue }
             if let (record, node, references) = ProfileRecord.read(root, reader: reader) {
-                measuredProfiles.append((path, record.profile, (record.expert, node), references))
+                measuredProfiles.append((path, record, (record.expert, node), references))
             }
             diagnostics += reader.diagnostics
         }
@@ -117,7 +117,7 @@ final class ConfigWorkspace {
 
     /// The registry built from every file that parsed completely; measured profiles replace the experts' own.
     func registry() -> Registry {
-        let measured = Dictionary(measuredProfiles.map { ($0.expert.name, $0.profile) }, uniquingKeysWith: { first, _ in first })
+        let measured = Dictionary(measuredProfiles.map { ($0.expert.name, $0.record.profile) }, uniquingKeysWith: { first, _ in first })
         return Registry(experts: experts.compactMap(\.file.expert).map { expert in
                             var expert = expert
                             expert.profile = measured[expert.id] ?? expert.profile

@@ -43,11 +43,16 @@ public struct DecisionMaker: Sendable {
     public let aggregator: String
     public let seed: UInt64
 
+    /// Rare-expert replacement across a window's decisions: experts recruited for less than this share of
+    /// them give their seats away (0 turns it off).
+    public let replaceRareBelow: Double
+
     public init(registry: Registry, k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0,
-                aggregator: String, seed: UInt64) {
+                replaceRareBelow: Double = 0, aggregator: String, seed: UInt64) {
         self.registry = registry
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
         self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
+        self.replaceRareBelow = replaceRareBelow
         self.aggregator = aggregator
         self.seed = seed
     }
@@ -55,25 +60,35 @@ public struct DecisionMaker: Sendable {
     /// The skills found lexically in the instance: in its `category` (when the dataset gives one), then in
     /// its question and choices.
     public func skills(for instance: Instance) -> [LexicalSkillMatcher.SkillMatch] {
-        var found = instance.metadata["category"].map(matcher.match) ?? []
-        for match in matcher.match(Self.matchedText(instance)) where !found.contains(where: { $0.skill == match.skill }) {
-            found.append(match)
-        }
+        let inText = matcher.match(instance.text, then: instance.choices)
+        guard let category = instance.metadata["category"] else { return inText }
+        var found = matcher.match(category)
+        for match in inText where !found.contains(where: { $0.skill == match.skill }) { found.append(match) }
         return found
     }
 
-    /// Recruits for the instance with the given skills (by default the lexical ones).
+    /// Recruits for the instance with the given skills (by default the lexical ones); every candidate's
+    /// expected cost for this question is in the decision.
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
         let skills = given ?? self.skills(for: instance)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
-        var costs: [Double] = []
-        if recruiter.strategy == .costAware {
-            let tokens = TokenEstimate.tokens(in: Self.matchedText(instance))
-            costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
-        }
-        let recruitment = recruiter.recruit(skills: skills.map(\.skill), costs: costs, using: &rng)
-        return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: skills.map(\.skill))?.name,
+        let tokens = Self.promptTokens(instance)
+        let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
+        let names = skills.map(\.skill)
+        let recruitment = recruiter.recruit(skills: names, costs: costs, using: &rng)
+        return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: names)?.name,
                         recruitment: recruitment, aggregator: aggregator, seed: seed)
+    }
+
+    /// Hands the seats of rare experts to frequent ones across a window of fresh decisions, as the pipeline's
+    /// `replace_rare_below` asks (`run` and `explain` both go through here); returns the rare experts.
+    @discardableResult
+    public func replaceRareExperts(in decisions: inout [Decision]) -> [String] {
+        guard replaceRareBelow > 0 else { return [] }
+        var recruitments = decisions.map(\.recruitment)
+        let rare = RareExpertReplacement(minimumShare: replaceRareBelow).apply(to: &recruitments)
+        for index in decisions.indices { decisions[index].recruitment = recruitments[index] }
+        return rare
     }
 
     /// The decision of a profiling run: the same skills, but every expert of the registry answers once and
@@ -94,8 +109,11 @@ public struct DecisionMaker: Sendable {
         return decision
     }
 
-    /// The question and its choices: where skills are looked for.
-    static func matchedText(_ instance: Instance) -> String {
-        instance.text + " " + instance.choices.joined(separator: " ")
+    /// The estimated tokens of the question and its choices, joined by spaces, without joining them.
+    public static func promptTokens(_ instance: Instance) -> Int {
+        var bytes = instance.text.utf8.count + 1
+        for choice in instance.choices { bytes += choice.utf8.count }
+        bytes += max(0, instance.choices.count - 1)
+        return TokenEstimate.tokens(bytes: bytes)
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// Keeps the number of models a run loads small (Symbolic-MoE): experts recruited for fewer than
 /// `minimumShare` of a batch's instances give their seats to frequent experts. Each seat of a rare expert
-/// goes to the frequent expert with the highest weight for that instance (ties: the more frequent, then
-/// declaration order). Nothing changes when no expert is frequent.
+/// goes to the eligible frequent expert with the highest weight for that instance (ties: the more frequent,
+/// then declaration order); eligible means a positive weight, or any weight for `cost-aware`, whose weights
+/// may be negative. An instance with no eligible frequent expert keeps its team, and nothing changes when
+/// no expert is frequent.
 ///
 /// ```swift
 /// let replaced = RareExpertReplacement(minimumShare: 0.05).apply(to: &recruitments)  // ["tiny-model"]
@@ -31,27 +33,32 @@ public struct RareExpertReplacement: Sendable {
 
     private func replace(in recruitment: inout Recruitment, rare: Set<String>, frequent: Set<String>,
                          instancesOf: [String: Int], total: Double) {
+        var substitute: Int?
+        for (index, score) in recruitment.scores.enumerated() where frequent.contains(score.expert) {
+            guard score.weight > 0 || score.basis.strategy == .costAware else { continue }
+            guard let current = substitute else {
+                substitute = index
+                continue
+            }
+            let best = recruitment.scores[current]
+            if (score.weight, instancesOf[score.expert] ?? 0) > (best.weight, instancesOf[best.expert] ?? 0) { substitute = index }
+        }
+        guard let substitute else { return }
+        let name = recruitment.scores[substitute].expert
         let position = Dictionary(recruitment.scores.enumerated().map { ($1.expert, $0) }, uniquingKeysWith: { first, _ in first })
-        let substitute = recruitment.scores.enumerated()
-            .filter { frequent.contains($0.element.expert) }
-            .max { lhs, rhs in
-                (lhs.element.weight, instancesOf[lhs.element.expert]!, -lhs.offset) < (rhs.element.weight, instancesOf[rhs.element.expert]!, -rhs.offset)
-            }!.element.expert
         var moved = 0
         for seat in recruitment.team.indices where rare.contains(recruitment.team[seat]) {
             let expert = recruitment.team[seat]
             if let index = position[expert] {
                 recruitment.scores[index].seats -= 1
-                let share = Double(instancesOf[expert]!) / total * 100
-                recruitment.scores[index].reason = "drawn, then replaced by \(substitute): recruited for \(Self.percent(share)) of the instances, under \(Self.percent(minimumShare * 100))"
+                let share = Double(instancesOf[expert] ?? 0) / total * 100
+                recruitment.scores[index].reason = "drawn, then replaced by \(name): recruited for \(Self.percent(share)) of the instances, under \(Self.percent(minimumShare * 100))"
             }
-            recruitment.team[seat] = substitute
+            recruitment.team[seat] = name
             moved += 1
         }
-        if let index = position[substitute] {
-            recruitment.scores[index].seats += moved
-            recruitment.scores[index].reason = "given \(moved) seat(s) of rare experts (highest weight among experts recruited for at least \(Self.percent(minimumShare * 100)) of the instances); now holds \(recruitment.scores[index].seats)"
-        }
+        recruitment.scores[substitute].seats += moved
+        recruitment.scores[substitute].reason = "given \(moved) seat(s) of rare experts (highest weight among experts recruited for at least \(Self.percent(minimumShare * 100)) of the instances); now holds \(recruitment.scores[substitute].seats)"
     }
 
     private static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }

@@ -10,52 +10,6 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
     case costAware = "cost-aware"
 }
 
-/// Everything the recruiter knows about one candidate expert for one instance.
-public struct ExpertScore: Sendable, Hashable, Codable {
-    public var expert: String
-    /// Profile score per matched skill of the instance.
-    public var relevanceBySkill: [String: Double]
-    /// Σ of `relevanceBySkill`, shifted to be positive when no expert had a positive relevance; for
-    /// `cost-aware`, the expected correctness (mean of (correct − wrong) / answered over the skills, −1…1).
-    public var relevance: Double
-    /// Global strength after temperature normalisation.
-    public var strength: Double
-    /// relevance × strength, the sampling weight (0 means not eligible); for `cost-aware`, relevance −
-    /// λ · cost.
-    public var weight: Double
-    /// The expected cost of the expert's call for this instance (0 when not estimated).
-    public var cost: Double
-    /// How many of the k seats this expert got.
-    public var seats: Int
-    /// Why it was or was not picked, in words.
-    public var reason: String
-
-    public init(expert: String, relevanceBySkill: [String: Double], relevance: Double, strength: Double, weight: Double,
-                cost: Double = 0, seats: Int, reason: String) {
-        self.expert = expert
-        self.relevanceBySkill = relevanceBySkill
-        self.relevance = relevance
-        self.strength = strength
-        self.weight = weight
-        self.cost = cost
-        self.seats = seats
-        self.reason = reason
-    }
-
-    /// Decisions stored before `cost` existed read back with a cost of 0.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        expert = try container.decode(String.self, forKey: .expert)
-        relevanceBySkill = try container.decode([String: Double].self, forKey: .relevanceBySkill)
-        relevance = try container.decode(Double.self, forKey: .relevance)
-        strength = try container.decode(Double.self, forKey: .strength)
-        weight = try container.decode(Double.self, forKey: .weight)
-        cost = try container.decodeIfPresent(Double.self, forKey: .cost) ?? 0
-        seats = try container.decode(Int.self, forKey: .seats)
-        reason = try container.decode(String.self, forKey: .reason)
-    }
-}
-
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled
 /// with replacement) and the score of every candidate.
 public struct Recruitment: Sendable, Hashable, Codable {
@@ -102,10 +56,8 @@ public struct Recruiter: Sendable {
     private let globalRates: [Double]
 
     public init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
-        precondition(k > 0, "k must be positive")
-        precondition(!experts.isEmpty, "recruiting needs at least one expert")
         self.candidates = experts
-        self.k = k
+        self.k = max(1, k)
         self.strategy = strategy
         self.lambda = lambda
         self.strengths = StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength))
@@ -141,32 +93,52 @@ public struct Recruiter: Sendable {
         }
     }
 
+    /// The team and every candidate's scores and reasons, as a decision stores them. `costs` holds the
+    /// expected cost of each candidate's call (empty when not estimated).
     public func recruit<G: RandomNumberGenerator>(skills: [String], costs: [Double] = [], using rng: inout G) -> Recruitment {
         var scores = score(skills: skills, costs: costs)
-        let fallback = columns(for: skills).isEmpty
-        let seats = scores.map(\.weight).withUnsafeBufferPointer { weights in
-            strategy == .symbolic ? sample(weights: weights, using: &rng) : best(weights: weights)
+        let seats = withUnsafeTemporaryAllocation(of: Double.self, capacity: scores.count) { weights in
+            for index in scores.indices { weights[index] = scores[index].weight }
+            return strategy == .symbolic ? sample(weights: UnsafeBufferPointer(weights), using: &rng) : best(weights: UnsafeBufferPointer(weights))
         }
-        for seat in seats { scores[seat].seats += 1 }
-        for index in scores.indices { scores[index].reason = reason(for: scores[index], fallback: fallback) }
-        return Recruitment(team: seats.map { candidates[$0].id }, scores: scores, usedStrengthFallback: fallback)
+        var team: [String] = []
+        team.reserveCapacity(seats.count)
+        for seat in seats {
+            scores[seat].seats += 1
+            team.append(candidates[seat].id)
+        }
+        return Recruitment(team: team, scores: scores, usedStrengthFallback: scores.first?.basis.usedStrengthFallback ?? true)
     }
 
-    /// Relevance, strength, cost and weight of every candidate for these skills.
+    /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet).
     public func score(skills: [String], costs: [Double] = []) -> [ExpertScore] {
-        var relevance = [Double](repeating: 0, count: candidates.count)
-        var weights = relevance
-        relevance.withUnsafeMutableBufferPointer { relevance in
-            weights.withUnsafeMutableBufferPointer { weights in
-                _ = fill(relevance: relevance, weights: weights, columns: columns(for: skills), costs: costs)
-            }
+        let count = candidates.count
+        var named: [String] = []
+        var columns: [Int] = []
+        named.reserveCapacity(skills.count)
+        columns.reserveCapacity(skills.count)
+        for skill in skills {
+            guard let column = columnOfSkill[skill] else { continue }
+            named.append(skill)
+            columns.append(column)
         }
-        return candidates.indices.map { index in
-            var bySkill: [String: Double] = [:]
-            for skill in skills { if let value = candidates[index].profile.skills[skill] { bySkill[skill] = value } }
-            return ExpertScore(expert: candidates[index].id, relevanceBySkill: bySkill, relevance: relevance[index],
-                               strength: strengths[index], weight: weights[index],
-                               cost: costs.isEmpty ? 0 : costs[index], seats: 0, reason: "")
+        // Each candidate's raw profile scores for the named skills, candidate after candidate.
+        let table = [Double](unsafeUninitializedCapacity: count * columns.count) { buffer, initialized in
+            for index in 0..<count {
+                for (offset, column) in columns.enumerated() { buffer[index * columns.count + offset] = scores[column * count + index] }
+            }
+            initialized = count * columns.count
+        }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+            let fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+            let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
+            return (0..<count).map { index in
+                ExpertScore(expert: candidates[index].id, relevanceBySkill: SkillScores(skills: named, values: table, start: index * columns.count),
+                            relevance: relevance[index], strength: strengths[index], weight: weights[index],
+                            cost: index < costs.count ? costs[index] : 0, seats: 0, basis: basis)
+            }
         }
     }
 
@@ -212,11 +184,12 @@ public struct Recruiter: Sendable {
         let total = weights.reduce(0, +)
         var team: [Int] = []
         team.reserveCapacity(k)
+        guard !weights.isEmpty else { return [] }
         guard total > 0 else {
             for _ in 0..<k { team.append(Int.random(in: 0..<weights.count, using: &rng)) }
             return team
         }
-        let last = weights.lastIndex { $0 > 0 }!
+        guard let last = weights.lastIndex(where: { $0 > 0 }) else { return [] }
         for _ in 0..<k {
             // A uniform point in [0, total) from the top 53 bits of one draw.
             var point = Double(rng.next() >> 11) * 0x1p-53 * total
@@ -249,23 +222,5 @@ public struct Recruiter: Sendable {
             team.append(pick)
         }
         return team
-    }
-
-    private func reason(for score: ExpertScore, fallback: Bool) -> String {
-        let basis: String
-        if strategy == .costAware {
-            basis = "expected correctness \(format(score.relevance)) − λ \(format(lambda)) × cost \(format(score.cost, digits: 8)) = \(format(score.weight))"
-        } else {
-            basis = fallback ? "no matched skill in its profile; weighted by global strength" : "relevance \(format(score.relevance)) × strength \(format(score.strength))"
-        }
-        if score.seats > 0 { return "recruited for \(score.seats) of \(k) seats: \(basis)" }
-        if strategy != .costAware, score.weight <= 0 { return "not eligible: relevance \(format(score.relevance)) is not positive" }
-        return strategy == .symbolic ? "not drawn: \(basis)" : "not in the top \(k): \(basis)"
-    }
-
-    private func format(_ value: Double, digits: Int = 3) -> String {
-        let scale = pow(10.0, Double(digits))
-        let rounded = (value * scale).rounded() / scale
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }

@@ -152,6 +152,8 @@ public struct Registry: Sendable {
     public private(set) var roles: [Role]
     private let expertIndex: [String: Int]
     private let skillIndex: [String: Int]
+    /// The roles (indices into `roles`) that list each skill.
+    private let rolesOfSkill: [String: [Int]]
 
     public init(experts: [Expert], skills: [Skill], roles: [Role]) {
         self.experts = experts
@@ -159,6 +161,11 @@ public struct Registry: Sendable {
         self.roles = roles
         self.expertIndex = Dictionary(experts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.skillIndex = Dictionary(skills.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var rolesOfSkill: [String: [Int]] = [:]
+        for (index, role) in roles.enumerated() {
+            for skill in Set(role.skills) { rolesOfSkill[skill, default: []].append(index) }
+        }
+        self.rolesOfSkill = rolesOfSkill
     }
 
     public func expert(_ id: String) -> Expert? { expertIndex[id].map { experts[$0] } }
@@ -174,25 +181,42 @@ public struct Registry: Sendable {
     /// The role that suits a set of matched skills best: most overlapping skills, then the first role of
     /// the most frequent domain among them; nil when no role exists for any of them.
     public func role(for skillNames: [String]) -> Role? {
-        let best = roles.map { role in (role, Set(role.skills).intersection(skillNames).count) }
-            .filter { $0.1 > 0 }
-            .max { $0.1 < $1.1 }
-        if let best { return best.0 }
-        var domainCounts: [String: Int] = [:]
-        var domain: String?
+        if !roles.isEmpty, let best = mostOverlapping(skillNames) { return roles[best] }
+        var domainCounts: [(domain: String, count: Int)] = []
+        var domain: Int?
         for name in skillNames {
             guard let candidate = skill(name)?.domain else { continue }
-            domainCounts[candidate, default: 0] += 1
-            if domain == nil || domainCounts[candidate]! > domainCounts[domain!]! { domain = candidate }
+            let index = domainCounts.firstIndex { $0.domain == candidate } ?? domainCounts.count
+            if index == domainCounts.count { domainCounts.append((candidate, 0)) }
+            domainCounts[index].count += 1
+            if domain.map({ domainCounts[index].count > domainCounts[$0].count }) ?? true { domain = index }
         }
-        return roles.first { $0.domain == domain }
+        guard let domain else { return nil }
+        return roles.first { $0.domain == domainCounts[domain].domain }
+    }
+
+    /// The first role with the most skills in common with `skillNames` (each name counted once); nil when
+    /// no role shares any.
+    private func mostOverlapping(_ skillNames: [String]) -> Int? {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: roles.count) { counts in
+            counts.initialize(repeating: 0)
+            for (position, name) in skillNames.enumerated() where !skillNames[..<position].contains(name) {
+                for role in rolesOfSkill[name] ?? [] { counts[role] += 1 }
+            }
+            var best: Int?
+            for index in counts.indices where counts[index] > 0 && counts[index] > (best.map { counts[$0] } ?? 0) { best = index }
+            return best
+        }
     }
 }
 
 /// A rough token count for text before any tokenizer is at hand: one token per four UTF-8 bytes, the
 /// usual rule of thumb for English. Used to estimate the cost of a call before making it.
 public enum TokenEstimate {
-    public static func tokens(in text: String) -> Int { (text.utf8.count + 3) / 4 }
+    public static func tokens(in text: String) -> Int { tokens(bytes: text.utf8.count) }
+
+    /// The estimate for a text of this many UTF-8 bytes.
+    public static func tokens(bytes: Int) -> Int { (bytes + 3) / 4 }
 }
 
 extension Expert {

@@ -36,7 +36,8 @@ struct RunSession {
         self.stop = stop
         let spec = pipeline.spec
         decider = DecisionMaker(registry: pipeline.registry, k: spec.k, strategy: spec.strategy,
-                                temperature: spec.temperature, lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
+                                temperature: spec.temperature, lambda: spec.lambda, replaceRareBelow: mode == .answer ? spec.replaceRareBelow : 0,
+                                aggregator: spec.aggregatorExpert, seed: spec.seed)
         if case .model(let extractorSpec) = spec.extractor {
             extractor = ModelSkillExtractor(spec: extractorSpec, registry: pipeline.registry)
         } else {
@@ -56,14 +57,14 @@ struct RunSession {
         guard !todo.isEmpty else { return }
         let ids = todo.map(\.instance.id)
         var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
+        try checkExperts(of: decisions)
         var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
         let undecided = todo.filter { decisions[$0.instance.id] == nil }
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
-        var fresh = undecided.concurrentMap {
-            (position: $0.position, question: $0.instance.text, decision: decide($0.instance, extraction: extractions[$0.instance.id]))
-        }
-        if mode == .answer { replaceRareExperts(in: &fresh) }
-        for entry in fresh { decisions[entry.decision.instanceID] = entry.decision }
+        var decided = undecided.concurrentMap { decide($0.instance, extraction: extractions[$0.instance.id]) }
+        decider.replaceRareExperts(in: &decided)
+        let fresh = zip(undecided, decided).map { (position: $0.position, question: $0.instance.text, decision: $1) }
+        for decision in decided { decisions[decision.instanceID] = decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
         let savingDecisions = Task { [store, runID] in try store.saveDecisions(run: runID, fresh) }
@@ -103,17 +104,18 @@ struct RunSession {
         for entry in results { observer.instanceFinished(entry.result) }
     }
 
+    /// Refuses stored decisions that name an expert the registry no longer has, before any call is made.
+    private func checkExperts(of decisions: [String: Decision]) throws {
+        for (instance, decision) in decisions.sorted(by: { $0.key < $1.key }) {
+            for expert in decision.recruitment.team + [decision.aggregator] where !expert.isEmpty && pipeline.registry.expert(expert) == nil {
+                throw RunMismatch(runID: runID, differences: ["instance '\(instance)' was decided with expert '\(expert)', which the registry no longer has"])
+            }
+        }
+    }
+
     /// The instance's decision: a recruited team, or every expert when profiling.
     private func decide(_ instance: Instance, extraction: SkillExtraction?) -> Decision {
         decider.decide(for: instance, extraction: extraction, everyExpert: mode == .profile)
-    }
-
-    /// Applies the pipeline's rare-expert replacement across a window's new decisions.
-    private func replaceRareExperts(in fresh: inout [(position: Int, question: String, decision: Decision)]) {
-        guard pipeline.spec.replaceRareBelow > 0 else { return }
-        var recruitments = fresh.map(\.decision.recruitment)
-        RareExpertReplacement(minimumShare: pipeline.spec.replaceRareBelow).apply(to: &recruitments)
-        for index in fresh.indices { fresh[index].decision.recruitment = recruitments[index] }
     }
 
     static func key(_ call: PlannedCall) -> CallKey {

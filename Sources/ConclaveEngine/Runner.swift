@@ -31,6 +31,7 @@ public struct Runner: Sendable {
     public func run(_ options: RunOptions) async throws -> RunSummary {
         let started = Date()
         let spec = pipeline.spec
+        try checkResumable(options.runID)
         let resuming = try store.beginRun(RunInfo(id: options.runID, pipeline: spec.name, pipelinePath: spec.file.path,
                                        dataset: spec.dataset.path, status: .running, createdAt: Date())).instances > 0
         let reader = DatasetReader(url: spec.dataset)

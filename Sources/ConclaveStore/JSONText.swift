@@ -211,7 +211,7 @@ extension Decision {
                         entry.field("reason", score.reason)
                         entry.field("relevance", score.relevance)
                         entry.object("relevanceBySkill") { bySkill in
-                            for (skill, value) in score.relevanceBySkill.sorted(by: { $0.key < $1.key }) { bySkill.field(skill, value) }
+                            for (skill, value) in score.relevanceBySkill.dictionary.sorted(by: { $0.key < $1.key }) { bySkill.field(skill, value) }
                         }
                         entry.field("seats", score.seats)
                         entry.field("strength", score.strength)

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 /// The default `RunStore`: one SQLite file in WAL mode (readers never block the writer), with schema
-/// migrations. Each call is committed in its own transaction as it completes.
+/// migrations. Calls are committed as they complete (calls completing together share a transaction), each
+/// as durable as `durability` says.
 ///
 /// ```swift
 /// let store = try SQLiteRunStore(path: "runs/conclave.sqlite")
@@ -12,6 +13,7 @@ import GRDB
 /// ```
 public final class SQLiteRunStore: RunStore, ProfileStore {
     public let path: String
+    public let durability: Durability
     private let pool: DatabasePool
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
@@ -22,17 +24,18 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         return decoder
     }()
 
-    public init(path: String) throws {
+    public init(path: String, durability: Durability = .full) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
         self.path = path
+        self.durability = durability
         self.pool = try DatabasePool(path: path, configuration: configuration)
         encoder.outputFormatting = .sortedKeys
         try Self.migrator.migrate(pool)

@@ -1,55 +1,123 @@
 import ArgumentParser
+import ConclaveConfig
 import ConclaveCore
 import Foundation
 
-/// `conclave-bench recruit`: recruitment decisions per second over a synthetic registry.
+/// `conclave-bench recruit`: decisions per second on the path `conclave run` takes — lexical skill
+/// extraction on real question text, every candidate's expected cost for the question, the whole decision
+/// with every candidate's scores — spread over the cores as a run's window is; the recruitment kernel on
+/// precomputed skill columns is printed beside it.
 struct RecruitBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "recruit", abstract: "Recruitment decisions per second (target ≥ 1,000,000).")
+    static let configuration = CommandConfiguration(
+        commandName: "recruit",
+        abstract: "Decisions per second on the production path (target ≥ 1,000,000 on 2 cores), and the kernel beside it.")
 
-    @Option(help: "Instances to recruit for.") var instances = 100_000
-    @Option(help: "Skills per instance.") var skills = 5
-    @Option(help: "Experts in the registry.") var experts = 16
+    @Option(help: "Question sets (JSONL, read with the dataset reader) whose text is decided.")
+    var datasets = ["../shared/data/routing/train.jsonl", "../shared/data/mcq/MMLU_Pro_train.jsonl", "../shared/data/mcq/MedMCQA_train.jsonl"]
+    @Option(help: "The registry's Skills folder (its vocabulary and roles).") var skills = "Skills"
+    @Option(help: "Terms mined from the questions join the vocabulary when in at least this many of them.") var minTermCount = 12
+    @Option(help: "Instances to decide (the questions, cycled, each with its own id).") var instances = 200_000
+    @Option(help: "Experts in the synthetic registry.") var experts = 16
     @Option(help: "Seats per team.") var k = 3
     @Option(help: "Runs; the median is the figure.") var repeats = 5
+    @OptionGroup var output: BenchOutput
 
     func run() throws {
-        let vocabulary = (0..<64).map { "skill-\($0)" }
-        var rng = SeededGenerator(seed: 1)
-        var registry: [Expert] = []
-        for index in 0..<experts {
-            var profile: [String: Double] = [:]
-            for skill in vocabulary { profile[skill] = Double(Int.random(in: -20...40, using: &rng)) }
-            let price = Double(index % 4 + 1)
-            registry.append(Expert(id: "e\(index)", description: "synthetic",
-                                   runtime: .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m\(index)", apiKeyVariable: nil),
-                                   price: Price(inputPerMillion: price, outputPerMillion: price), contextWindow: 4096,
-                                   maxConcurrency: 1, timeoutSeconds: 10, profile: Profile(skills: profile)))
+        let questions = try loadQuestions()
+        guard !questions.isEmpty else { throw ValidationError("no question could be read from \(datasets.joined(separator: ", "))") }
+        let shipped = FileManager.default.fileExists(atPath: skills) ? try ConfigLoader.loadSkills(directory: skills) : []
+        let vocabulary = shipped + TermMiner(minimumCount: minTermCount).skills(from: questions.map(\.text), excluding: shipped)
+        let registry = syntheticRegistry(vocabulary: vocabulary)
+        let asked = (0..<instances).map { index in
+            var instance = questions[index % questions.count]
+            instance.id = "q\(index)"
+            return instance
         }
-        let asked = (0..<instances).map { index in (id: "q\(index)", skills: (0..<skills).map { _ in vocabulary.randomElement(using: &rng)! }) }
+        let probe = DecisionMaker(registry: registry, k: k, strategy: .symbolic, aggregator: "e0", seed: 42)
+        let matched = asked.prefix(20_000).map { probe.skills(for: $0).count }
+        let meanSkills = Double(matched.reduce(0, +)) / Double(max(matched.count, 1))
+        let meanBytes = Double(asked.prefix(20_000).map { $0.text.utf8.count + $0.choices.map(\.utf8.count).reduce(0, +) }.reduce(0, +))
+            / Double(min(asked.count, 20_000))
+        output.say(String(format: "%d questions from %d files (mean %.0f bytes of text), vocabulary %d skills (%d shipped + mined terms in ≥ %d questions): mean %.2f skills matched per question; %d experts, k = %d, %d cores",
+                          questions.count, datasets.count, meanBytes, vocabulary.count, shipped.count, minTermCount, meanSkills, experts, k,
+                          ProcessInfo.processInfo.activeProcessorCount))
+
+        var figures: [String: BenchValue] = [:]
+        var perStrategy: [String: BenchValue] = [:]
         for strategy in RecruitmentStrategy.allCases {
-            let recruiter = Recruiter(experts: registry, k: k, strategy: strategy, lambda: 1)
-            let costs = registry.map { $0.expectedCost(promptTokens: 200) }
-            var rates: [Double] = []
-            var seats = 0
-            for _ in 0..<max(1, repeats) {
-                let started = Date()
-                // Each decision: the instance's skill columns, then its seeded team.
-                let teams = asked.concurrentMap { instance -> [Int] in
-                    var generator = SeededGenerator(seed: 42, instanceID: instance.id)
-                    return recruiter.team(columns: recruiter.columns(for: instance.skills), costs: costs, using: &generator)
+            let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
+            // What a run's window does: every instance decided on the cores, as `RunSession` decides it.
+            let decide = median { _ = asked.concurrentMap { decider.decide(for: $0, extraction: nil) } }
+            let rendered = median {
+                _ = asked.concurrentMap { instance in decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count } }
+            }
+            let recruiter = decider.recruiter
+            let columns = asked.map { recruiter.columns(for: decider.skills(for: $0).map(\.skill)) }
+            let costs = registry.experts.map { $0.expectedCost(promptTokens: 100) }
+            let kernel = median {
+                _ = columns.indices.map { $0 }.concurrentMap { index -> Int in
+                    var generator = SeededGenerator(seed: 42, instanceID: asked[index].id)
+                    return recruiter.team(columns: columns[index], costs: costs, using: &generator).count
                 }
-                rates.append(Double(instances) / Date().timeIntervalSince(started))
-                seats = teams.reduce(0) { $0 + $1.count }
             }
-            let explainedStart = Date()
-            let explained = Array(asked.prefix(10_000)).concurrentMap { instance -> Int in
-                var generator = SeededGenerator(seed: 42, instanceID: instance.id)
-                return recruiter.recruit(skills: instance.skills, costs: costs, using: &generator).team.count
+            output.say(String(format: "recruit %@: median %.0f decisions/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
+                              strategy.rawValue, decide, rendered, kernel))
+            perStrategy[strategy.rawValue] = .object(["decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered),
+                                                      "kernel_per_s": .double(kernel)])
+            if strategy == .symbolic {
+                figures["decide_per_s"] = .double(decide)
+                figures["decide_with_reason_text_per_s"] = .double(rendered)
+                figures["kernel_per_s"] = .double(kernel)
             }
-            let explainedRate = Double(explained.count) / Date().timeIntervalSince(explainedStart)
-            print(String(format: "recruit %@: median %.0f decisions/s over %d runs (%d instances × %d skills × %d experts, k = %d, %d seats; %d cores); with every candidate's scores and reasons: %.0f/s",
-                         strategy.rawValue, rates.sorted()[rates.count / 2], rates.count, instances, skills, experts, k, seats,
-                         ProcessInfo.processInfo.activeProcessorCount, explainedRate))
         }
+        figures["strategies"] = .object(perStrategy)
+        figures["instances"] = .int(instances)
+        figures["questions"] = .int(questions.count)
+        figures["mean_skills_per_question"] = .double(meanSkills)
+        figures["mean_text_bytes"] = .double(meanBytes)
+        figures["experts"] = .int(experts)
+        figures["k"] = .int(k)
+        figures["cores"] = .int(ProcessInfo.processInfo.activeProcessorCount)
+        try output.figures(figures)
+    }
+
+    /// Decisions per second: the median over `repeats` timed runs of `body` over every instance.
+    private func median(_ body: () -> Void) -> Double {
+        var rates: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let started = ContinuousClock.now
+            body()
+            let elapsed = ContinuousClock.now - started
+            rates.append(Double(instances) / elapsed.seconds)
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+
+    private func loadQuestions() throws -> [Instance] {
+        var questions: [Instance] = []
+        for path in datasets {
+            for row in try DatasetReader(url: URL(fileURLWithPath: path)).rows() {
+                if case .instance(let instance) = row { questions.append(instance) }
+            }
+        }
+        return questions
+    }
+
+    /// `experts` experts with seeded profiles over the whole vocabulary and four price levels.
+    private func syntheticRegistry(vocabulary: [Skill]) -> Registry {
+        var rng = SeededGenerator(seed: 1)
+        let team = (0..<experts).map { index in
+            var profile: [String: Double] = [:]
+            for skill in vocabulary { profile[skill.name] = Double(Int.random(in: -20...40, using: &rng)) }
+            let price = Double(index % 4 + 1)
+            return Expert(id: "e\(index)", description: "synthetic",
+                          runtime: .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m\(index)", apiKeyVariable: nil),
+                          price: Price(inputPerMillion: price, outputPerMillion: price), contextWindow: 4096,
+                          maxConcurrency: 1, timeoutSeconds: 10, profile: Profile(skills: profile))
+        }
+        // One role per domain of the vocabulary, suited to all its skills, as the shipped Skills files declare.
+        let domains = Dictionary(grouping: vocabulary, by: \.domain).sorted { $0.key < $1.key }
+        let roles = domains.map { Role(name: "\($0.key) expert", domain: $0.key, instructions: "", skills: $0.value.map(\.name)) }
+        return Registry(experts: team, skills: vocabulary, roles: roles)
     }
 }

@@ -44,7 +44,9 @@ struct SyntheticWorkspace {
     }
 
     func pipeline() throws -> LoadedPipeline { try ConfigLoader.loadPipeline(root.appendingPathComponent("pipeline.yaml").path) }
-    func store() throws -> SQLiteRunStore { try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path) }
+    func store(durability: Durability = .full) throws -> SQLiteRunStore {
+        try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path, durability: durability)
+    }
     var output: URL { root.appendingPathComponent("out") }
 
     func remove() { try? FileManager.default.removeItem(at: root) }

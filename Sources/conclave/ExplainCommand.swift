@@ -22,12 +22,18 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try loadPipelineOrExit(pipeline)
-        let asked = try question.map { Instance(id: "question", text: $0) } ?? find(instance!, in: loaded.spec.dataset)
         let spec = loaded.spec
-        let extraction = try cachedExtraction(of: asked, spec: spec, registry: loaded.registry)
-        let decision = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
-                                     lambda: spec.lambda, aggregator: spec.aggregatorExpert, seed: spec.seed)
-            .decide(for: asked, extraction: extraction)
+        let decider = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
+                                    lambda: spec.lambda, replaceRareBelow: spec.replaceRareBelow, aggregator: spec.aggregatorExpert,
+                                    seed: spec.seed)
+        // The instance is decided with the rest of its window, as `run` decides it, so rare-expert
+        // replacement applies the same way; a --question stands alone.
+        let window = try question.map { [Instance(id: "question", text: $0)] } ?? self.window(holding: instance ?? "", of: spec)
+        let extractions = try cachedExtractions(of: window, spec: spec, registry: loaded.registry)
+        var decisions = window.map { decider.decide(for: $0, extraction: extractions[$0.id]) }
+        decider.replaceRareExperts(in: &decisions)
+        let position = question == nil ? window.firstIndex { $0.id == instance } ?? 0 : 0
+        let asked = window[position], decision = decisions[position]
         let explanation = Explanation(decision: decision, instance: asked, registry: loaded.registry)
         if json { return try printJSON(explanation) }
         print("question    \(asked.text.prefix(200))\(asked.text.count > 200 ? "…" : "")")
@@ -55,6 +61,9 @@ struct ExplainCommand: ParsableCommand {
                    "\(score.seats)", score.reason]
         }))
         print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
+        if spec.replaceRareBelow > 0, question != nil {
+            print("note        rare-expert replacement (replace_rare_below) works across a run's window; --instance shows it applied")
+        }
         let score = loaded.registry.expert(decision.aggregator).map { ProfileTable.number($0.profile.aggregatorScore) } ?? "?"
         print("aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? "")
               + (spec.aggregatorPinned ? " (pinned by the pipeline; aggregator score \(score))" : " (best aggregator score, \(score))"))
@@ -62,19 +71,32 @@ struct ExplainCommand: ParsableCommand {
                      explanation.expectedCost, explanation.expertsCost, explanation.aggregatorCost, explanation.promptTokens))
     }
 
-    /// With a model extractor, its cached result for this question's text, if a run has extracted it.
-    private func cachedExtraction(of instance: Instance, spec: PipelineSpec, registry: Registry) throws -> SkillExtraction? {
-        guard case .model(let extractorSpec) = spec.extractor, FileManager.default.fileExists(atPath: store.resolvedPath) else { return nil }
+    /// With a model extractor, the cached results for these instances' texts that a run has extracted.
+    private func cachedExtractions(of instances: [Instance], spec: PipelineSpec, registry: Registry) throws -> [String: SkillExtraction] {
+        guard case .model(let extractorSpec) = spec.extractor, FileManager.default.fileExists(atPath: store.resolvedPath) else { return [:] }
         let extractor = ModelSkillExtractor(spec: extractorSpec, registry: registry)
-        let hash = extractor.textHash(of: instance)
-        return try store.open().cachedExtractions(extractor: extractor.fingerprint, textHashes: [hash])[hash]
+        let hashes = instances.map { extractor.textHash(of: $0) }
+        let cached = try store.open().cachedExtractions(extractor: extractor.fingerprint, textHashes: Array(Set(hashes)))
+        var found: [String: SkillExtraction] = [:]
+        for (instance, hash) in zip(instances, hashes) { found[instance.id] = cached[hash] }
+        return found
     }
 
-    private func find(_ id: String, in dataset: URL) throws -> Instance {
-        for row in try DatasetReader(url: dataset).rows() {
-            if case .instance(let instance) = row, instance.id == id { return instance }
+    /// The window of the dataset (in `run`'s windows of `runtime.window` instances) that holds `id`.
+    private func window(holding id: String, of spec: PipelineSpec) throws -> [Instance] {
+        var window: [Instance] = []
+        var holds = false
+        for row in try DatasetReader(url: spec.dataset).rows() {
+            guard case .instance(let instance) = row else { continue }
+            window.append(instance)
+            holds = holds || instance.id == id
+            if window.count == spec.window {
+                if holds { return window }
+                window.removeAll(keepingCapacity: true)
+            }
         }
-        throw ValidationError("no instance '\(id)' in \(dataset.path)")
+        if holds { return window }
+        throw ValidationError("no instance '\(id)' in \(spec.dataset.path)")
     }
 
     /// The decision with its expected cost, as `--json` prints it.

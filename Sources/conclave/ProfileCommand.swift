@@ -27,8 +27,8 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline YAML file (its registry, grader and runtime settings are used).")
     var pipeline: String
 
-    @Option(help: "The labelled validation set (JSON lines with gold answers; default: the pipeline's dataset).")
-    var dataset: String?
+    @Option(help: "The labelled validation set (JSON lines with gold answers); keep it apart from the datasets the pipeline is judged on.")
+    var dataset: String
 
     @Option(name: .customLong("aggregator-cases"), help: "Cases of the aggregator benchmark (0 keeps the aggregator scores the experts have).")
     var aggregatorCases = 20
@@ -43,13 +43,11 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
 
     func run() async throws {
         var loaded = try loadPipelineOrExit(pipeline)
-        if let dataset {
-            guard FileManager.default.isReadableFile(atPath: dataset) else {
-                printError("error: dataset '\(dataset)' is not readable")
-                throw ExitCode(2)
-            }
-            loaded.spec.dataset = URL(fileURLWithPath: dataset)
+        guard FileManager.default.isReadableFile(atPath: dataset) else {
+            printError("error: dataset '\(dataset)' is not readable")
+            throw ExitCode(2)
         }
+        loaded.spec.dataset = URL(fileURLWithPath: dataset)
         let store = controls.store
         let id = controls.runID ?? "profile-" + RunOptions.newRunID()
         let output = controls.output(for: id, pipelineDefault: nil)
@@ -95,6 +93,9 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
         case .failure(let error) where isStop(error):
             printError("profiling run \(id) stopped; every finished call is saved.\nresume with: \(resume)")
             throw ExitCode(130)
+        case .failure(let error as RunMismatch):
+            printError("error: \(error)")
+            throw ExitCode(2)
         case .failure(let error):
             printError("error: \(error)\nresume with: \(resume)")
             throw ExitCode(1)

@@ -24,6 +24,10 @@ struct RunCommand: AsyncParsableCommand {
         let logs = output.appendingPathComponent("logs")
         let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
         printError("run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)")
+        let peeking = loaded.profilesMeasuredOnDataset
+        if !peeking.isEmpty {
+            printError("warning: the profiles of \(peeking.map(\.expert).joined(separator: ", ")) were measured on \(loaded.spec.dataset.path), the dataset this run answers: recruitment has seen these questions' answers, so this run's accuracy is not a held-out figure")
+        }
         let runner = Runner(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver())
         let limit = controls.limit
         let outcome = await live.execute(grace: controls.grace) { stop in
@@ -38,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
         case .failure(let error) where isStop(error):
             printError("run \(id) stopped; every finished call is saved and every llama-server was shut down.\nresume with: \(resume)")
             throw ExitCode(130)
+        case .failure(let error as RunMismatch):
+            printError("error: \(error)")
+            throw ExitCode(2)
         case .failure(let error):
             printError("error: \(error)\nresume with: \(resume)")
             throw ExitCode(1)

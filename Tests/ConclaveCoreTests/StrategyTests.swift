@@ -87,4 +87,50 @@ import Testing
         #expect(Set(shares().keys).isDisjoint(with: rare))
         #expect(recruitments.allSatisfy { $0.team.count == 3 && $0.scores.map(\.seats).reduce(0, +) == 3 })
     }
+
+    @Test func aFrequentExpertWithNoWeightIsNeverSeatedByReplacement() {
+        // "b" is frequent overall but has no positive weight for geometry questions; "rare" is drawn once.
+        let recruiter = Recruiter(experts: [
+            Fixtures.expert("b", skills: ["algebra": 4, "geometry": -2]), Fixtures.expert("rare", skills: ["geometry": 1]),
+        ], k: 1, strategy: .topK)
+        var rng = SeededGenerator(seed: 1)
+        let algebra = recruiter.recruit(skills: ["algebra"], using: &rng)
+        let geometry = recruiter.recruit(skills: ["geometry"], using: &rng)
+        #expect(algebra.team == ["b"] && geometry.team == ["rare"])
+        #expect(geometry.scores[0].weight == 0)
+        var recruitments = Array(repeating: algebra, count: 99) + [geometry]
+        RareExpertReplacement(minimumShare: 0.05).apply(to: &recruitments)
+        #expect(recruitments[99] == geometry)
+        #expect(recruitments.allSatisfy { recruitment in
+            recruitment.scores.allSatisfy { $0.seats == 0 || $0.weight > 0 }
+        })
+    }
+
+    @Test func theDecisionMakerReplacesAcrossAWindowAsTheRunDoes() {
+        let registry = Registry(experts: (0..<6).map { Fixtures.expert("e\($0)", skills: ["algebra": $0 == 5 ? 0.3 : Double(6 - $0)]) },
+                                skills: Fixtures.skills, roles: [])
+        let decider = DecisionMaker(registry: registry, k: 3, strategy: .symbolic, replaceRareBelow: 0.05, aggregator: "e0", seed: 3)
+        let window = (0..<500).map { Instance(id: "q\($0)", text: "Solve the equation \($0)") }
+        var decisions = window.map { decider.decide(for: $0) }
+        let before = decisions
+        let rare = decider.replaceRareExperts(in: &decisions)
+        #expect(!rare.isEmpty)
+        #expect(decisions != before)
+        #expect(decisions.allSatisfy { Set($0.recruitment.team).isDisjoint(with: rare) })
+        var off = before
+        #expect(DecisionMaker(registry: registry, k: 3, strategy: .symbolic, aggregator: "e0", seed: 3).replaceRareExperts(in: &off).isEmpty)
+        #expect(off == before)
+    }
+
+    @Test func reasonsAreToldFromTheNumbers() {
+        let recruiter = Recruiter(experts: [Fixtures.expert("a", skills: ["algebra": 2]), Fixtures.expert("b", skills: ["algebra": -1])],
+                                  k: 2, strategy: .topK)
+        var rng = SeededGenerator(seed: 1)
+        let recruitment = recruiter.recruit(skills: ["algebra"], using: &rng)
+        #expect(recruitment.scores[0].reason == "recruited for 1 of 2 seats: relevance 2 × strength 0.941")
+        #expect(recruitment.scores[1].reason == "not eligible: relevance -1 is not positive")
+        let fallback = recruiter.recruit(skills: ["history"], using: &rng)
+        #expect(fallback.usedStrengthFallback)
+        #expect(fallback.scores[0].reason.hasSuffix("no matched skill in its profile; weighted by global strength"))
+    }
 }

@@ -11,7 +11,8 @@ import Testing
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-profile-\(UUID().uuidString)")
 
     func profile(_ extra: [String]) async throws -> CLIProcess {
-        let cli = try CLIProcess(["profile", "examples/quickstart/pipeline.yaml", "--limit", "4", "--aggregator-cases", "2",
+        let cli = try CLIProcess(["profile", "examples/quickstart/pipeline.yaml", "--dataset", "examples/quickstart/questions.jsonl",
+                                  "--limit", "4", "--aggregator-cases", "2",
                                   "--run-id", "p1", "--out", scratch.appendingPathComponent("run").path,
                                   "--export", scratch.appendingPathComponent("profiles").path,
                                   "--store", scratch.appendingPathComponent("store.sqlite").path] + extra)
