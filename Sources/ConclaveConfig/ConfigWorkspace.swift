@@ -66,8 +66,16 @@ final class ConfigWorkspace {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         guard loaded.insert(canonical).inserted else { return nil }
         let reader = YAMLReader(file: path)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             report(path, "cannot read the file")
+            return nil
+        }
+        let text: String
+        switch UTF8Text.decode(data) {
+        case .success(let decoded): text = decoded
+        case .failure(let invalid):
+            reader.report(line: invalid.line, column: 1, "the file is not valid UTF-8 (first invalid byte on this line)")
+            diagnostics += reader.diagnostics
             return nil
         }
         guard let root = reader.parse(text) else {

@@ -1,14 +1,17 @@
 import ConclaveCore
 import Foundation
 
-/// Streams instances from a JSONL dataset one line at a time, so a dataset of any size runs in constant
-/// memory. A line that cannot be parsed is reported with its line number and skipped.
+/// Streams instances from a JSONL dataset one line at a time. A line that cannot be used is reported with
+/// its line number and skipped: not a JSON object, not UTF-8, no question, more than 26 choices (one per
+/// letter A–Z), or an id that an earlier line already has. The ids seen are kept to find repeats (tens of
+/// bytes per row); everything else streams in constant memory. A read error part of the way through ends
+/// the rows with one `.invalid` row that says so, never silently.
 ///
 /// Accepted fields: `id` (string or number; default `line-N`), `question` or `text`, optional `choices`
 /// (list of strings), `answer` or `gold_answer`, and any other string field as metadata.
 ///
 /// ```swift
-/// for try await row in DatasetReader(url: url).rows() {
+/// for row in try DatasetReader(url: url).rows() {
 ///     switch row { case .instance(let instance): … case .invalid(let problem): print(problem) }
 /// }
 /// ```
@@ -27,25 +30,56 @@ public struct DatasetReader: Sendable {
         self.displayPath = displayPath ?? url.path
     }
 
-    /// Every non-blank line, in order.
+    /// Every non-blank line, in order; throws when the file cannot be opened.
     public func rows() throws -> some Sequence<Row> {
-        let lines = try LineSequence(url: url)
-        return lines.lazy.compactMap { number, line -> Row? in
-            guard line.contains(where: { !$0.isWhitespace }) else { return nil }
-            return self.parse(line, lineNumber: number)
-        }
+        rows(of: try LineReader(url: url, displayPath: displayPath))
     }
 
-    /// How many non-blank lines the dataset has: the progress total, counted without parsing JSON.
+    /// The rows of lines from any source (a test's that fails part of the way through).
+    func rows(of lines: LineReader) -> some Sequence<Row> { Rows(dataset: self, lines: lines) }
+
+    /// How many non-blank lines the dataset has: the progress total, counted without parsing JSON. Throws
+    /// when the file cannot be read to its end.
     public func instanceCount() throws -> Int {
-        try LineSequence(url: url).reduce(0) { count, line in line.1.contains(where: { !$0.isWhitespace }) ? count + 1 : count }
+        var lines = try LineReader(url: url, displayPath: displayPath)
+        var count = 0
+        while let line = try lines.nextLine() {
+            if !LineReader.isBlank(line.bytes) { count += 1 }
+        }
+        return count
     }
 
-    func parse(_ line: String, lineNumber: Int) -> Row {
-        func invalid(_ message: String) -> Row {
-            .invalid(Diagnostic(file: displayPath, line: lineNumber, column: 1, message: message))
+    /// The rows of one pass over the file, with the line of every id seen so far.
+    private struct Rows: Sequence, IteratorProtocol {
+        let dataset: DatasetReader
+        /// Nil once reading has failed.
+        var lines: LineReader?
+        var firstLine: [String: Int] = [:]
+
+        mutating func next() -> Row? {
+            do {
+                while let line = try lines?.nextLine() {
+                    guard !LineReader.isBlank(line.bytes) else { continue }
+                    let row = dataset.parse(line.bytes, lineNumber: line.number)
+                    guard case .instance(let instance) = row else { return row }
+                    if let first = firstLine[instance.id] {
+                        return dataset.invalid(line.number, "id '\(instance.id)' repeats the id of line \(first) (lines \(first) and \(line.number)); this row is skipped")
+                    }
+                    firstLine[instance.id] = line.number
+                    return row
+                }
+                return nil
+            } catch {
+                lines = nil
+                return dataset.invalid(error.line, "\(error.message); the rest of the file is not read")
+            }
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+    }
+
+    func parse(_ bytes: Data, lineNumber: Int) -> Row {
+        func invalid(_ message: String) -> Row { self.invalid(lineNumber, message) }
+        guard String(validating: bytes, as: UTF8.self) != nil else { return invalid("the line is not valid UTF-8") }
+        guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
             return invalid("not a JSON object")
         }
         guard let text = (object["question"] ?? object["text"]) as? String, !text.isEmpty else {
@@ -55,6 +89,9 @@ public struct DatasetReader: Sendable {
         var choices: [String] = []
         if let given = object["choices"] {
             guard let list = given as? [String] else { return invalid("field 'choices' must be a list of strings") }
+            guard list.count <= Instance.maxChoices else {
+                return invalid("field 'choices' has \(list.count) items; at most \(Instance.maxChoices) are allowed, one per letter A to Z")
+            }
             choices = list
         }
         let goldValue = object["answer"] ?? object["gold_answer"]
@@ -66,44 +103,8 @@ public struct DatasetReader: Sendable {
         }
         return .instance(Instance(id: id, text: text, choices: choices, gold: gold, metadata: metadata))
     }
-}
 
-/// The lines of a file, read in 64 KiB chunks, numbered from 1.
-struct LineSequence: Sequence, Sendable {
-    let url: URL
-
-    init(url: URL) throws {
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        self.url = url
-    }
-
-    func makeIterator() -> Iterator { Iterator(handle: try? FileHandle(forReadingFrom: url)) }
-
-    struct Iterator: IteratorProtocol {
-        let handle: FileHandle?
-        var buffer = Data()
-        var number = 0
-        var finished = false
-
-        mutating func next() -> (Int, String)? {
-            while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    let line = buffer[buffer.startIndex..<newline]
-                    buffer = buffer[buffer.index(after: newline)...]
-                    number += 1
-                    return (number, String(decoding: line, as: UTF8.self))
-                }
-                if finished {
-                    guard !buffer.isEmpty else { try? handle?.close(); return nil }
-                    defer { buffer = Data() }
-                    number += 1
-                    return (number, String(decoding: buffer, as: UTF8.self))
-                }
-                let chunk = (try? handle?.read(upToCount: 65_536)) ?? nil
-                if let chunk, !chunk.isEmpty { buffer.append(chunk) } else { finished = true }
-            }
-        }
+    private func invalid(_ line: Int, _ message: String) -> Row {
+        .invalid(Diagnostic(file: displayPath, line: line, column: 1, message: message))
     }
 }

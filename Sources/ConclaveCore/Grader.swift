@@ -77,26 +77,29 @@ struct ChoiceExtractor {
     let choices: [String]
 
     func extract(_ response: String) -> String? {
-        let patterns = Self.patterns(for: String(letters))
-        for pattern in patterns {
+        for pattern in Self.patterns(for: String(letters)) {
             if let last = response.matches(of: pattern).last { return String(last.output.1) }
         }
         return matchChoiceText(response)
     }
 
+    /// The answer patterns, `LETTERS` standing for the character class of valid letters.
+    private static let templates = [
+        "(?i)answer\\s*(?:is|:)?\\s*[:\\-]?\\s*\\*{0,2}\\(?([LETTERS])\\)?(?![A-Za-z])",
+        "\\*\\*\\(?([LETTERS])\\)?[.:]?\\*\\*",
+        "(?m)^\\s*\\(?([LETTERS])[).:](?:\\s|$)",
+        "\\(([LETTERS])\\)",
+        "(?m)^\\s*([LETTERS])\\s*$",
+    ]
+
     /// The answer patterns for a set of valid letters, compiled once per set (compiling a Regex costs far
-    /// more than matching it).
-    static func patterns(for valid: String) -> [Regex<(Substring, Substring)>] {
+    /// more than matching it). Only ASCII letters go into the pattern, so no set of choices can break it.
+    static func patterns(for letters: String) -> [Regex<(Substring, Substring)>] {
+        let valid = String(letters.filter { $0.isASCII && $0.isLetter })
         cacheLock.lock()
         defer { cacheLock.unlock() }
         if let cached = cache[valid] { return cached }
-        let compiled: [Regex<(Substring, Substring)>] = [
-            try! Regex("(?i)answer\\s*(?:is|:)?\\s*[:\\-]?\\s*\\*{0,2}\\(?([\(valid)])\\)?(?![A-Za-z])"),
-            try! Regex("\\*\\*\\(?([\(valid)])\\)?[.:]?\\*\\*"),
-            try! Regex("(?m)^\\s*\\(?([\(valid)])[).:](?:\\s|$)"),
-            try! Regex("\\(([\(valid)])\\)"),
-            try! Regex("(?m)^\\s*([\(valid)])\\s*$"),
-        ]
+        let compiled = templates.compactMap { try? Regex<(Substring, Substring)>($0.replacingOccurrences(of: "LETTERS", with: valid)) }
         cache[valid] = compiled
         return compiled
     }
@@ -107,10 +110,10 @@ struct ChoiceExtractor {
     /// The one choice whose full text appears in the response, when the model wrote the answer, not the letter.
     private func matchChoiceText(_ response: String) -> String? {
         let normalized = Grader.normalize(response)
-        let hits = choices.indices.filter {
-            let choice = Grader.normalize(choices[$0])
+        let hits = zip(letters, choices).filter { _, text in
+            let choice = Grader.normalize(text)
             return !choice.isEmpty && " \(normalized) ".contains(" \(choice) ")
         }
-        return hits.count == 1 ? String(letters[hits[0]]) : nil
+        return hits.count == 1 ? String(hits[0].0) : nil
     }
 }

@@ -14,9 +14,12 @@ public struct Instance: Sendable, Hashable, Codable {
         self.metadata = metadata
     }
 
-    /// The letters that label the choices: A, B, C, …
+    /// The most choices an instance can have: one per letter, A to Z. The dataset reader skips rows with more.
+    public static let maxChoices = 26
+
+    /// The letters that label the choices: A, B, C, … (the first 26 choices only).
     public var choiceLetters: [Character] {
-        choices.indices.map { Character(UnicodeScalar(UInt8(65 + $0))) }
+        Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ".prefix(choices.count))
     }
 
     /// Whether the options are written into the question itself, as "(A) … (B) …" (MMLU-Pro's style).

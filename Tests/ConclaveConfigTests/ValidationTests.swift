@@ -1,4 +1,5 @@
 import ConclaveConfig
+import Foundation
 import Testing
 
 @Suite struct ValidationTests {
@@ -121,5 +122,14 @@ import Testing
             "Agents/odd.yaml:4:9: unknown runtime kind 'lama.cpp' (did you mean 'llama.cpp'?)",
             "Agents/remote.yaml:6:13: base_url 'ftp://example' must be an http or https URL",
         ])
+    }
+}
+
+@Suite struct UnreadableConfigTests {
+    @Test func aFileThatIsNotUTF8IsReportedAtTheLineOfItsFirstBadByte() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        try (Data("domain: x\nskills:\n  - name: caf".utf8) + Data([0xC3]) + Data("\n".utf8)).write(to: sandbox.root.appendingPathComponent("Skills/bad.yaml"))
+        #expect(sandbox.validate(["Skills/bad.yaml"]) == ["Skills/bad.yaml:3:1: the file is not valid UTF-8 (first invalid byte on this line)"])
     }
 }

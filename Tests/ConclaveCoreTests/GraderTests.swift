@@ -48,4 +48,14 @@ import Testing
         #expect(normalized.isCorrect(normalized.extract(from: "The Eiffel-Tower!", for: plain), gold: "eiffel tower"))
         #expect(!normalized.isCorrect("paris france", gold: "paris"))
     }
+
+    @Test func moreChoicesThanLettersNeitherCrashNorGetLabelsPastZ() {
+        // Past Z the old labels were '[', '\\', ']' …, which broke the answer patterns (a crash in `try!`).
+        let many = Instance(id: "w", text: "Pick", choices: (0..<40).map { "option \($0)" }, gold: "Z")
+        #expect(many.choiceLetters == Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        #expect(mcq.extract(from: "The answer is (Z)", for: many) == "Z")
+        #expect(mcq.extract(from: "It is option 33", for: many) == nil)
+        #expect(mcq.extract(from: "It is option 25", for: many) == "Z")
+        #expect(Prompts.expert(instance: many, role: nil, expert: Fixtures.expert("e", skills: [:])).last?.content.contains("(Z) option 25") == true)
+    }
 }
