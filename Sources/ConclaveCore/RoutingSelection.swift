@@ -44,8 +44,9 @@ struct RoutingSelection {
             Score(candidate: candidates[index], accuracy: accuracy[index] / count, cost: cost[index] / count,
                   relativeCost: bestCost > 0 ? cost[index] / bestCost : 0)
         }
-        let fallback = RoutingCandidate.all(lambdaFactors: part.settings.lambdaFactors, replaceRareBelow: part.settings.replaceRareBelow)[0]
-        return (Self.choose(scores, budgetShare: budgetShare)?.candidate ?? fallback, scores)
+        // No scores only when `train` is empty: then the first candidate (symbolic) stands.
+        let first = RoutingCandidate.all(lambdaFactors: part.settings.lambdaFactors, replaceRareBelow: part.settings.replaceRareBelow)[0]
+        return (Self.choose(scores, budgetShare: budgetShare)?.candidate ?? first, scores)
     }
 
     /// The rule applied to inner scores; nil only when there are none.

@@ -43,7 +43,7 @@ struct EvalRoutingCommand: ParsableCommand {
         if innerFolds < 2 { throw ValidationError("--inner-folds must be at least 2") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1") }
         if seeds < 1 { throw ValidationError("--seeds must be at least 1") }
-        if budget <= 0 { throw ValidationError("--budget must be positive") }
+        if !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive number") }
     }
 
     func run() throws {
