@@ -29,15 +29,15 @@ public struct LexicalSkillMatcher: Sendable {
     }
 
     private let words: WordTable
-    /// The phrase trie: (node << 32 | word id) → child node; node 0 is the root.
+    /// The phrase trie: the root's child for each word id (-1 when none), then (node << 32 | word id) →
+    /// child node for the deeper edges; node 0 is the root.
+    private let rootChild: [Int32]
     private let children: [UInt64: Int32]
     /// The phrase that ends at each node, as an index into `phrases`; -1 where none ends.
     private let phraseAt: [Int32]
     private let phrases: [SkillMatch]
     /// The skill of each phrase, as an index into the distinct skill names.
     private let skillOfPhrase: [Int32]
-    /// The longest word the table holds, plus the bytes a plural ending may add.
-    private let longestWord: Int
 
     public init(skills: [Skill]) {
         var table = WordTable.Builder()
@@ -46,14 +46,12 @@ public struct LexicalSkillMatcher: Sendable {
         var phrases: [SkillMatch] = []
         var skillOfPhrase: [Int32] = []
         var skillIndex: [String: Int32] = [:]
-        var longest = 0
         for skill in skills {
             for term in [skill.name] + skill.aliases {
                 let tokens = Self.tokens(term)
                 guard !tokens.isEmpty else { continue }
                 var node: Int32 = 0
                 for token in tokens {
-                    longest = max(longest, token.utf8.count)
                     let key = Self.edge(node, table.insert(token))
                     if let child = children[key] {
                         node = child
@@ -72,11 +70,17 @@ public struct LexicalSkillMatcher: Sendable {
             }
         }
         self.words = table.table
-        self.children = children
+        var rootChild: [Int32] = []
+        for (key, child) in children where key >> 32 == 0 {
+            let word = Int(key & 0xFFFF_FFFF)
+            if word >= rootChild.count { rootChild += [Int32](repeating: -1, count: word + 1 - rootChild.count) }
+            rootChild[word] = child
+        }
+        self.rootChild = rootChild
+        self.children = children.filter { $0.key >> 32 != 0 }
         self.phraseAt = phraseAt
         self.phrases = phrases
         self.skillOfPhrase = skillOfPhrase
-        self.longestWord = longest + 2
     }
 
     /// The skills found in `text`, each once, in order of first appearance; longer phrases win over the
@@ -87,6 +91,7 @@ public struct LexicalSkillMatcher: Sendable {
     /// span two parts), without joining them.
     public func match(_ text: String, then more: [String]) -> [SkillMatch] {
         var hits: [Hit] = []
+        hits.reserveCapacity(16)
         var position: Int32 = 0
         scan(text, position: &position, into: &hits)
         for part in more { scan(part, position: &position, into: &hits) }
@@ -104,7 +109,9 @@ public struct LexicalSkillMatcher: Sendable {
             var end = start
             var next = start
             while next < hits.count, next == start || hits[next].position == hits[next - 1].position + 1,
-                let child = children[Self.edge(node, hits[next].word)]
+                let child = next == start ? rootChild.indices.contains(Int(hits[next].word)) ? rootChild[Int(hits[next].word)] : nil
+                    : children[Self.edge(node, hits[next].word)],
+                child >= 0
             {
                 node = child
                 if phraseAt[Int(node)] >= 0 {
@@ -130,75 +137,36 @@ public struct LexicalSkillMatcher: Sendable {
     /// Reads one part's words, numbering them from `position`, and keeps those in the vocabulary.
     private func scan(_ text: String, position: inout Int32, into hits: inout [Hit]) {
         var text = text
-        let capacity = longestWord
         text.withUTF8 { bytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            WordTable.byteClasses.withUnsafeBufferPointer { classes in
+                let count = bytes.count
                 var index = 0
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    if byte < 0x80, !Self.isWordByte(byte) {
+                while index < count {
+                    var kind = classes[Int(bytes[index])]
+                    if kind == 0 {
                         index += 1
                         continue
                     }
-                    var end = index
+                    let start = index
                     var ascii = true
-                    while end < bytes.count {
-                        let next = bytes[end]
-                        if next < 0x80 {
-                            if !Self.isWordByte(next) { break }
-                        } else {
-                            ascii = false
-                        }
-                        end += 1
-                    }
+                    repeat {
+                        if kind == 0xFF { ascii = false }
+                        index += 1
+                        guard index < count else { break }
+                        kind = classes[Int(bytes[index])]
+                    } while kind != 0
                     if ascii {
-                        if let word = asciiWord(bytes, index..<end, buffer: buffer) { hits.append(Hit(position: position, word: word)) }
+                        if let word = words.id(ofASCII: bytes, start..<index, classes: classes) { hits.append(Hit(position: position, word: word)) }
                         position += 1
                     } else {
-                        for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)) {
+                        for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) {
                             if let word = words.id(of: token) { hits.append(Hit(position: position, word: word)) }
                             position += 1
                         }
                     }
-                    index = end
                 }
             }
         }
-    }
-
-    /// The id of an ASCII word, lower-cased and stemmed in `buffer`; nil when it is not in the vocabulary.
-    private func asciiWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, buffer: UnsafeMutableBufferPointer<UInt8>) -> Int32? {
-        guard range.count <= buffer.count else { return nil }
-        for offset in 0..<range.count {
-            let byte = bytes[range.lowerBound + offset]
-            buffer[offset] = byte >= 65 && byte <= 90 ? byte + 32 : byte
-        }
-        let length = Self.stemmedLength(buffer, count: range.count)
-        return words.id(of: UnsafeBufferPointer(rebasing: buffer[0..<length]))
-    }
-
-    /// `stem(_:)` on an ASCII word held in `word[0..<count]`: returns the stem's length, writing the `y` of
-    /// an `-ies` plural.
-    private static func stemmedLength(_ word: UnsafeMutableBufferPointer<UInt8>, count: Int) -> Int {
-        guard count > 3 else { return count }
-        func ends(_ suffix: StaticString) -> Bool {
-            let length = suffix.utf8CodeUnitCount
-            guard count >= length else { return false }
-            let start = suffix.utf8Start
-            for offset in 0..<length where word[count - length + offset] != start[offset] { return false }
-            return true
-        }
-        if ends("ies") {
-            word[count - 3] = UInt8(ascii: "y")
-            return count - 2
-        }
-        if ends("sses") || ends("ches") || ends("shes") || ends("xes") { return count - 2 }
-        if ends("s"), !ends("ss"), !ends("us"), !ends("is") { return count - 1 }
-        return count
-    }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
     }
 
     private static func edge(_ node: Int32, _ word: Int32) -> UInt64 {

@@ -87,7 +87,7 @@ public struct Recruiter: Sendable {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates.count * 2) { buffer in
             let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<candidates.count])
             let weights = UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
-            _ = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+            _ = columns.withUnsafeBufferPointer { fill(relevance: relevance, weights: weights, columns: $0, costs: costs) }
             return strategy == .symbolic ? sample(weights: UnsafeBufferPointer(weights), using: &rng)
                                          : best(weights: UnsafeBufferPointer(weights))
         }
@@ -113,38 +113,43 @@ public struct Recruiter: Sendable {
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet).
     public func score(skills: [String], costs: [Double] = []) -> [ExpertScore] {
         let count = candidates.count
-        var named: [String] = []
-        var columns: [Int] = []
-        named.reserveCapacity(skills.count)
-        columns.reserveCapacity(skills.count)
-        for skill in skills {
-            guard let column = columnOfSkill[skill] else { continue }
-            named.append(skill)
-            columns.append(column)
-        }
-        // Each candidate's raw profile scores for the named skills, candidate after candidate.
-        let table = [Double](unsafeUninitializedCapacity: count * columns.count) { buffer, initialized in
-            for index in 0..<count {
-                for (offset, column) in columns.enumerated() { buffer[index * columns.count + offset] = scores[column * count + index] }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
+            var used = 0
+            for skill in skills {
+                guard let column = columnOfSkill[skill] else { continue }
+                columnBuffer[used] = column
+                used += 1
             }
-            initialized = count * columns.count
-        }
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-            let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-            let fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
-            let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
-            return (0..<count).map { index in
-                ExpertScore(expert: candidates[index].id, relevanceBySkill: SkillScores(skills: named, values: table, start: index * columns.count),
+            let named = used == skills.count ? skills : skills.filter { columnOfSkill[$0] != nil }
+            let columns = UnsafeBufferPointer(rebasing: columnBuffer[..<used])
+            // Each candidate's raw profile scores for the named skills, candidate after candidate.
+            let table = [Double](unsafeUninitializedCapacity: count * used) { buffer, initialized in
+                for index in 0..<count {
+                    for (offset, column) in columns.enumerated() { buffer[index * used + offset] = scores[column * count + index] }
+                }
+                initialized = count * used
+            }
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+                let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+                let fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+                let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
+                return [ExpertScore](unsafeUninitializedCapacity: count) { scores, initialized in
+                    for index in 0..<count {
+                        (scores.baseAddress! + index).initialize(to: ExpertScore(
+                            expert: candidates[index].id, relevanceBySkill: SkillScores(skills: named, values: table, start: index * used),
                             relevance: relevance[index], strength: strengths[index], weight: weights[index],
-                            cost: index < costs.count ? costs[index] : 0, seats: 0, basis: basis)
+                            cost: index < costs.count ? costs[index] : 0, seats: 0, basis: basis))
+                    }
+                    initialized = count
+                }
             }
         }
     }
 
     /// Fills each candidate's relevance and weight; returns whether no matched skill applied.
     private func fill(relevance: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
-                      columns: [Int], costs: [Double]) -> Bool {
+                      columns: UnsafeBufferPointer<Int>, costs: [Double]) -> Bool {
         let count = candidates.count
         let table = strategy == .costAware ? rates : scores
         var applies = false

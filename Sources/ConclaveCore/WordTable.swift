@@ -1,11 +1,12 @@
 /// The vocabulary's words (lower-cased, stemmed) in an open-addressing hash table over their UTF-8 bytes,
-/// so the lexical matcher can look up a word of a question without building a `String` for it.
+/// so the lexical matcher can look up a word of a question without building a `String` for it. An ASCII
+/// word is lower-cased and stemmed as it is hashed; cheap filters (stem length, first and last byte) turn
+/// most words away before any hashing.
 ///
 /// ```swift
 /// var builder = WordTable.Builder()
 /// let id = builder.insert("algebra")              // 0
-/// let table = builder.table
-/// "algebra".utf8.withContiguousStorageIfAvailable { table.id(of: $0) }  // Optional(Optional(0))
+/// builder.table.id(of: "algebra")                 // Optional(0)
 /// ```
 struct WordTable: Sendable {
     /// Collects words and gives each an id, in order of first insertion.
@@ -25,83 +26,148 @@ struct WordTable: Sendable {
         var table: WordTable { WordTable(words: words) }
     }
 
-    /// Each slot: the word's id, or -1 when empty.
-    private let slots: [Int32]
+    /// For each byte: 0 for an ASCII byte that separates words, the lower-cased byte for an ASCII letter or
+    /// digit, 0xFF for a byte of a non-ASCII character.
+    static let byteClasses: [UInt8] = (0..<256).map { value -> UInt8 in
+        let byte = UInt8(value)
+        switch byte {
+        case 48...57, 97...122: return byte
+        case 65...90: return byte + 32
+        case 128...255: return 0xFF
+        default: return 0
+        }
+    }
+
+    /// Each slot: the word's id, or -1 when empty, and the word's hash.
+    private let slotIDs: [Int32]
+    private let slotHashes: [UInt64]
     private let mask: Int
     /// The bytes of every word, back to back, and where each starts (one more entry than words).
     private let bytes: [UInt8]
     private let starts: [Int]
     /// Bit n is set when some word is n bytes long (n < 64); longer words set bit 63.
-    let lengths: UInt64
-    /// Bit b of word b / 64 is set when some word starts with byte b.
-    private let firstBytes: (UInt64, UInt64, UInt64, UInt64)
+    private let lengths: UInt64
+    /// Bit (first byte × 256 + last byte) is set when some word starts and ends with those bytes.
+    private let ends: [UInt64]
+    /// The longest word in bytes.
+    let longest: Int
 
     init(words: [String]) {
-        var capacity = 16
-        while capacity < words.count * 2 { capacity *= 2 }
-        var slots = [Int32](repeating: -1, count: capacity)
+        var capacity = 64
+        while capacity < words.count * 8 { capacity *= 2 }
+        var slotIDs = [Int32](repeating: -1, count: capacity)
+        var slotHashes = [UInt64](repeating: 0, count: capacity)
         var bytes: [UInt8] = []
         var starts = [0]
         var lengths: UInt64 = 0
-        var first: [UInt64] = [0, 0, 0, 0]
+        var ends = [UInt64](repeating: 0, count: 1024)
+        var longest = 0
         for (id, word) in words.enumerated() {
             let utf8 = Array(word.utf8)
-            var slot = Int(truncatingIfNeeded: Self.hash(utf8)) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(id)
+            let hash = Self.hash(utf8)
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            while slotIDs[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slotIDs[slot] = Int32(id)
+            slotHashes[slot] = hash
             bytes += utf8
             starts.append(bytes.count)
             lengths |= 1 << UInt64(min(utf8.count, 63))
-            if let head = utf8.first { first[Int(head >> 6)] |= 1 << UInt64(head & 63) }
+            if let first = utf8.first, let last = utf8.last {
+                let key = Int(first) << 8 | Int(last)
+                ends[key >> 6] |= 1 << UInt64(key & 63)
+            }
+            longest = max(longest, utf8.count)
         }
-        self.slots = slots
+        self.slotIDs = slotIDs
+        self.slotHashes = slotHashes
         self.mask = capacity - 1
         self.bytes = bytes
         self.starts = starts
         self.lengths = lengths
-        self.firstBytes = (first[0], first[1], first[2], first[3])
-    }
-
-    /// The id of the word spelled by `word`, or nil when it is not in the vocabulary.
-    func id(of word: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard let head = word.first, lengths & (1 << UInt64(min(word.count, 63))) != 0 else { return nil }
-        let set: UInt64
-        switch head >> 6 {
-        case 0: set = firstBytes.0
-        case 1: set = firstBytes.1
-        case 2: set = firstBytes.2
-        default: set = firstBytes.3
-        }
-        guard set & (1 << UInt64(head & 63)) != 0 else { return nil }
-        var slot = Int(truncatingIfNeeded: Self.hash(word)) & mask
-        while true {
-            let id = slots[slot]
-            if id < 0 { return nil }
-            if spells(Int(id), word) { return id }
-            slot = (slot + 1) & mask
-        }
+        self.ends = ends
+        self.longest = longest
     }
 
     /// The id of `word`, or nil when it is not in the vocabulary.
     func id(of word: String) -> Int32? {
-        var word = word
-        return word.withUTF8 { id(of: $0) }
+        let utf8 = Array(word.utf8)
+        guard let first = utf8.first, let last = utf8.last, passes(length: utf8.count, first: first, last: last) else { return nil }
+        return probe(Self.hash(utf8), utf8.count) { offset in utf8[offset] }
     }
 
-    private func spells(_ id: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The id of the ASCII word `text[range]` once lower-cased (through `classes`, `byteClasses`' storage)
+    /// and stemmed as `LexicalSkillMatcher.stem` does; nil when it is not in the vocabulary.
+    func id(ofASCII text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, classes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let count = range.count
+        guard count <= longest + 2 else { return nil }
+        let end = range.upperBound
+        @inline(__always) func lower(_ back: Int) -> UInt8 { classes[Int(text[end - back])] }
+        // The stem: `kept` bytes of the word, then a `y` for an -ies plural.
+        var kept = count
+        var endsInY = false
+        if count > 3 {
+            let (l1, l2, l3) = (lower(1), lower(2), lower(3))
+            let l4 = lower(4)
+            if l3 == 0x69, l2 == 0x65, l1 == 0x73 {  // ies
+                kept = count - 3
+                endsInY = true
+            } else if l2 == 0x65, l1 == 0x73, (l3 == 0x78 || (l3 == 0x73 && l4 == 0x73) || (l3 == 0x68 && (l4 == 0x63 || l4 == 0x73))) {
+                kept = count - 2  // xes, sses, ches, shes
+            } else if l1 == 0x73, l2 != 0x73, l2 != 0x75, l2 != 0x69 {
+                kept = count - 1  // s, but not ss, us, is
+            }
+        }
+        let length = kept + (endsInY ? 1 : 0)
+        let first = classes[Int(text[range.lowerBound])]
+        let last = endsInY ? 0x79 : classes[Int(text[range.lowerBound + kept - 1])]
+        guard passes(length: length, first: first, last: last) else { return nil }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for index in range.lowerBound..<range.lowerBound + kept {
+            hash ^= UInt64(classes[Int(text[index])])
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        if endsInY {
+            hash ^= 0x79
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return probe(Self.finish(hash), length) { offset in
+            offset < kept ? classes[Int(text[range.lowerBound + offset])] : 0x79
+        }
+    }
+
+    @inline(__always) private func passes(length: Int, first: UInt8, last: UInt8) -> Bool {
+        guard lengths & (1 << UInt64(min(length, 63))) != 0 else { return false }
+        let key = Int(first) << 8 | Int(last)
+        return ends[key >> 6] & (1 << UInt64(key & 63)) != 0
+    }
+
+    /// The id in the slot chain of `hash` whose word has `length` bytes equal to `byte(offset)`.
+    @inline(__always) private func probe(_ hash: UInt64, _ length: Int, byte: (Int) -> UInt8) -> Int32? {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slotIDs[slot]
+            if id < 0 { return nil }
+            if slotHashes[slot] == hash, spells(Int(id), length, byte) { return id }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func spells(_ id: Int, _ length: Int, _ byte: (Int) -> UInt8) -> Bool {
         let start = starts[id]
-        guard starts[id + 1] - start == word.count else { return false }
-        for offset in 0..<word.count where bytes[start + offset] != word[offset] { return false }
+        guard starts[id + 1] - start == length else { return false }
+        for offset in 0..<length where bytes[start + offset] != byte(offset) { return false }
         return true
     }
 
-    /// 64-bit FNV-1a over the bytes.
-    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+    /// 64-bit FNV-1a over the bytes, with the high bits folded in for the slot index.
+    private static func hash(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }
-        return hash ^ (hash >> 29)
+        return finish(hash)
     }
+
+    @inline(__always) private static func finish(_ hash: UInt64) -> UInt64 { hash ^ (hash >> 29) }
 }

@@ -13,9 +13,13 @@ public protocol ExpertConnector: Sendable {
     func shutdown() async
     /// A client for an embedding endpoint (the model extractor's last mapping step).
     func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend
+    /// How many managed model servers died while loaded and were started again.
+    func serverRestarts() async -> Int
 }
 
 extension ExpertConnector {
+    public func serverRestarts() async -> Int { 0 }
+
     public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {
         throw NoEmbeddings(endpoint: endpoint.baseURL)
     }

@@ -19,6 +19,9 @@ public final class LiveConnector: ExpertConnector {
     private let models: [String: LlamaModel]
     private let httpClient: HTTPClient
     private let environment: ConfigEnvironment
+    /// Retries of remote experts; `CONCLAVE_MAX_RETRY_AFTER` (seconds, default 60) caps the wait a server
+    /// may ask for with `Retry-After`.
+    private let retry: RetryPolicy
 
     /// Residency is decided by the runner's `BatchPlanner`, which unloads explicitly; the runtime itself
     /// keeps whatever it is told to load.
@@ -27,6 +30,7 @@ public final class LiveConnector: ExpertConnector {
         self.models = Self.llamaModels(for: registry.experts)
         self.httpClient = httpClient
         self.environment = environment
+        self.retry = RetryPolicy(maxRetryAfter: environment.variables["CONCLAVE_MAX_RETRY_AFTER"].flatMap(Double.init) ?? 60)
         let servers = ServerRegistry(directory: ConfigEnvironment.cacheDirectory(environment.variables).appendingPathComponent("servers"))
         let reaped = servers.reapOrphans()
         if !reaped.isEmpty { logger.warning("stopped \(reaped.count) llama-server(s) left behind by a Conclave that was killed: pids \(reaped)") }
@@ -70,8 +74,8 @@ public final class LiveConnector: ExpertConnector {
         switch expert.runtime {
         case .llamaCpp:
             guard let runtime, let model = models[expert.id] else { throw RuntimeError.binaryNotFound("no runtime for \(expert.id)") }
-            let baseURL = try await runtime.load(model)
-            return OpenAIChatClient(baseURL: baseURL, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
+            _ = try await runtime.load(model)
+            return ManagedLlamaBackend(runtime: runtime, model: model, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
         case .openAI(let baseURL, _, let keyVariable):
             var key: String?
             if let keyVariable {
@@ -80,7 +84,7 @@ public final class LiveConnector: ExpertConnector {
                 }
                 key = value
             }
-            return OpenAIChatClient(baseURL: baseURL, apiKey: key, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
+            return OpenAIChatClient(baseURL: baseURL, apiKey: key, httpClient: httpClient, requestTimeout: expert.timeoutSeconds, retry: retry)
         }
     }
 
@@ -101,6 +105,8 @@ public final class LiveConnector: ExpertConnector {
     }
 
     public func shutdown() async { await runtime?.shutdown() }
+
+    public func serverRestarts() async -> Int { await runtime?.counters.restarts ?? 0 }
 }
 
 /// An expert's API key variable is not set.

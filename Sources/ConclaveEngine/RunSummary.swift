@@ -16,6 +16,8 @@ public struct RunSummary: Sendable, Hashable {
     public var cost = 0.0
     public var modelLoads = 0
     public var modelUnloads = 0
+    /// Managed model servers that died while loaded and were started again.
+    public var serverRestarts = 0
     public var wallSeconds = 0.0
     public var resultsFile: URL?
     public var logDirectory: URL?
@@ -30,7 +32,7 @@ public struct RunSummary: Sendable, Hashable {
             ("calls", "\(calls) (\(failedCalls) failed)"),
             ("tokens", "\(inputTokens) in, \(outputTokens) out"),
             ("cost", String(format: "%.6f", cost)),
-            ("model loads", "\(modelLoads) (\(modelUnloads) unloads)"),
+            ("model loads", "\(modelLoads) (\(modelUnloads) unloads, \(serverRestarts) server restarts)"),
             ("wall time", String(format: "%.1f s", wallSeconds)),
             ("results", resultsFile?.path ?? "-"),
             ("server logs", logDirectory?.path ?? "-"),

@@ -70,6 +70,7 @@ public struct Runner: Sendable {
         summary.skippedRows = skipped
         summary.modelLoads = session.loads
         summary.modelUnloads = session.unloads
+        summary.serverRestarts = await connector.serverRestarts()
         summary.wallSeconds = Date().timeIntervalSince(started)
         summary.resultsFile = resultsFile
         return summary

@@ -45,6 +45,8 @@ public actor LlamaRuntime {
         public var loads = 0
         public var unloads = 0
         public var loadSeconds = 0.0
+        /// Servers that died while loaded and were started again.
+        public var restarts = 0
 
         public init() {}
     }
@@ -54,6 +56,9 @@ public actor LlamaRuntime {
     public let residentBudget: Int
     public let startupTimeout: Double
     public let threads: Int
+    /// How often one model's server is started again after dying while loaded.
+    public let maxRestarts: Int
+    private var restartsOf: [LlamaModel: Int] = [:]
     private let httpClient: HTTPClient
     private let logger: Logger
     private var servers: [LlamaModel: Server] = [:]
@@ -63,13 +68,14 @@ public actor LlamaRuntime {
     private let serverRegistry: ServerRegistry?
 
     public init(serverBinary: URL, logDirectory: URL, residentBudget: Int = 1, startupTimeout: Double = 120,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, httpClient: HTTPClient,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxRestarts: Int = 1, httpClient: HTTPClient,
                 serverRegistry: ServerRegistry? = nil, logger: Logger = Logger(label: "conclave.runtime")) {
         self.serverBinary = serverBinary
         self.logDirectory = logDirectory
         self.residentBudget = max(1, residentBudget)
         self.startupTimeout = startupTimeout
         self.threads = max(1, threads)
+        self.maxRestarts = max(0, maxRestarts)
         self.httpClient = httpClient
         self.serverRegistry = serverRegistry
         self.logger = logger
@@ -81,9 +87,23 @@ public actor LlamaRuntime {
     /// The log file of a resident model's server.
     public func logFile(for model: LlamaModel) -> URL? { servers[model]?.logFile }
 
-    /// The base URL (`http://127.0.0.1:PORT/v1`) of the model's server, starting it first when needed.
+    /// The base URL (`http://127.0.0.1:PORT/v1`) of the model's server, starting it first when needed. A
+    /// server that died while loaded is started again, at most `maxRestarts` times per model (each logged
+    /// and counted in `counters.restarts`); after that, `RuntimeError.died` is thrown.
     public func load(_ model: LlamaModel) async throws -> String {
         clock += 1
+        if let server = servers[model], !server.process.isRunning {
+            servers[model] = nil
+            processIDs.remove(server.process.processIdentifier)
+            serverRegistry?.forget(server: server.process.processIdentifier)
+            let status = server.process.terminationStatus
+            guard restartsOf[model, default: 0] < maxRestarts else {
+                throw RuntimeError.died(model: model.name, status: status, restarts: restartsOf[model, default: 0], logFile: server.logFile.path)
+            }
+            restartsOf[model, default: 0] += 1
+            counters.restarts += 1
+            logger.warning("llama-server for \(model.name) died (status \(status); log: \(server.logFile.path)); starting it again")
+        }
         if var server = servers[model] {
             server.lastUsed = clock
             servers[model] = server
@@ -100,6 +120,12 @@ public actor LlamaRuntime {
         logger.info("loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; log: \(server.logFile.path)")
         return Self.baseURL(port: server.port)
     }
+
+    /// The process id of the model's server, while it is loaded.
+    public func processID(of model: LlamaModel) -> Int32? { servers[model]?.process.processIdentifier }
+
+    /// Whether the model's server is loaded and its process alive.
+    public func isRunning(_ model: LlamaModel) -> Bool { servers[model]?.process.isRunning ?? false }
 
     /// Stops the model's server, if it is running.
     public func unload(_ model: LlamaModel) async {
@@ -189,6 +215,7 @@ public enum RuntimeError: Error, Sendable, CustomStringConvertible {
     case launchFailed(binary: String, reason: String)
     case exited(model: String, status: Int32, logFile: String, logTail: String)
     case notHealthy(model: String, seconds: Double, logFile: String, logTail: String)
+    case died(model: String, status: Int32, restarts: Int, logFile: String)
     case binaryNotFound(String)
 
     public var description: String {
@@ -198,6 +225,8 @@ public enum RuntimeError: Error, Sendable, CustomStringConvertible {
             return "llama-server for \(model) exited with status \(status) before it was healthy (log: \(logFile)):\n\(tail)"
         case .notHealthy(let model, let seconds, let logFile, let tail):
             return "llama-server for \(model) was not healthy within \(Int(seconds)) s (log: \(logFile)):\n\(tail)"
+        case .died(let model, let status, let restarts, let logFile):
+            return "llama-server for \(model) died (status \(status)) after \(restarts) restart(s); not starting it again (log: \(logFile))"
         case .binaryNotFound(let detail): return "llama-server not found: \(detail). Run scripts/setup.sh, or set CONCLAVE_LLAMA_SERVER."
         }
     }

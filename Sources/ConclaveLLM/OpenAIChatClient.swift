@@ -92,7 +92,7 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         }
         let text = String(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfterSeconds($0) }
             throw RetryableFailure(error: .http(status: Int(response.status.code), body: Self.errorMessage(in: text)), retryAfter: retryAfter)
         }
         return text

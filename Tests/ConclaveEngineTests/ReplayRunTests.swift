@@ -89,4 +89,43 @@ import Testing
             try await backend.complete(ChatRequest(model: "m", messages: unknown, temperature: 0, maxTokens: 8, seed: 1))
         }
     }
+
+    @Test func aRunIsNotResumedWithAnotherDatasetOrAVanishedExpert() async throws {
+        let matrix = OutcomeMatrix(models: [.init(name: "mathy", price: Price(inputPerMillion: 1, outputPerMillion: 1))],
+                                   rows: [.init(id: "q0", question: "Solve the equation x = 1.", scores: [1])])
+        try write("Skills/s.yaml", "domain: d\nskills:\n  - name: algebra\n    aliases: [equation]\n")
+        try write("Agents/mathy.yaml", expert("mathy", skills: "{ algebra: 5 }"))
+        try write("Agents/judge.yaml", expert("judge", skills: "{ algebra: 0 }"))
+        try write("data.jsonl", "{\"id\": \"q0\", \"question\": \"Solve the equation x = 1.\", \"answer\": \"A\"}\n")
+        try write("other.jsonl", "{\"id\": \"q0\", \"question\": \"Solve the equation x = 1.\", \"answer\": \"A\"}\n")
+        for (file, dataset) in [("pipeline.yaml", "data.jsonl"), ("other.yaml", "other.jsonl")] {
+            try write(file, "name: replay\nregistry: { agents: Agents, skills: Skills }\ndataset: \(dataset)\nrecruiter: { strategy: top-k, k: 1 }\n")
+        }
+        let store = try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path)
+        func runner(_ file: String) throws -> Runner {
+            Runner(pipeline: try ConfigLoader.loadPipeline(root.appendingPathComponent(file).path),
+                   connector: ReplayConnector(outcomes: ReplayOutcomes(matrix)), store: store, observer: RecordingObserver())
+        }
+        _ = try await runner("pipeline.yaml").run(RunOptions(runID: "r", outputDirectory: root.appendingPathComponent("out")))
+        await #expect {
+            _ = try await runner("other.yaml").run(RunOptions(runID: "r", outputDirectory: root.appendingPathComponent("out")))
+        } throws: { error in
+            let text = "\(error)"
+            return error is RunMismatch && text.contains("dataset") && text.contains("other.jsonl now") && text.contains("another --run-id")
+        }
+
+        // A run whose stored decision names an expert the registry no longer has is refused before any call.
+        let registry = try runner("pipeline.yaml").pipeline.registry
+        var decision = DecisionMaker(registry: registry, k: 1, strategy: .topK, aggregator: "judge", seed: 1)
+            .decide(for: Instance(id: "q0", text: "Solve the equation x = 1."))
+        decision.recruitment.team = ["ghost"]
+        _ = try store.beginRun(RunInfo(id: "g", pipeline: "replay", pipelinePath: root.appendingPathComponent("pipeline.yaml").path,
+                                       dataset: root.appendingPathComponent("data.jsonl").path, status: .stopped, createdAt: Date()))
+        try store.saveDecisions(run: "g", [(position: 0, question: "Solve the equation x = 1.", decision: decision)])
+        await #expect {
+            _ = try await runner("pipeline.yaml").run(RunOptions(runID: "g", outputDirectory: root.appendingPathComponent("g")))
+        } throws: { error in
+            error is RunMismatch && "\(error)".contains("expert 'ghost', which the registry no longer has")
+        }
+    }
 }

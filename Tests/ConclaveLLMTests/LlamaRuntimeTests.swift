@@ -88,4 +88,31 @@ import Testing
         #expect(vectors[0] == vectors[2], "the same text embeds the same")
         #expect(vectors[0] != vectors[1])
     }
+
+    @Test func aServerKilledMidRunIsStartedAgainOnceThenReported() async throws {
+        let runtime = try runtime()
+        let smol = try model("smollm2-135m-instruct-q4_1.gguf")
+        let first = try await runtime.load(smol)
+        let pid = try #require(await runtime.processID(of: smol))
+        kill(pid, SIGKILL)
+        for _ in 0..<50 where await runtime.isRunning(smol) { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(await !runtime.isRunning(smol))
+
+        let second = try await runtime.load(smol)
+        #expect(second != first)
+        #expect(await runtime.counters.restarts == 1)
+        let client = OpenAIChatClient(baseURL: second, httpClient: Self.client, requestTimeout: 60)
+        let completion = try await client.complete(ChatRequest(model: "smollm2", messages: [.user("Say yes.")], temperature: 0, maxTokens: 4, seed: 1))
+        #expect(completion.outputTokens > 0)
+
+        let again = try #require(await runtime.processID(of: smol))
+        kill(again, SIGKILL)
+        for _ in 0..<50 where await runtime.isRunning(smol) { try await Task.sleep(nanoseconds: 100_000_000) }
+        await #expect {
+            _ = try await runtime.load(smol)
+        } throws: { error in
+            "\(error)".contains("died") && "\(error)".contains("after 1 restart")
+        }
+        await runtime.shutdown()
+    }
 }

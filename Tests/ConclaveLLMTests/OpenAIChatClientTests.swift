@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import ConclaveCore
 @testable import ConclaveLLM
@@ -67,6 +68,23 @@ import Testing
             }
         }
         #expect(policy.delay(afterAttempt: 1, retryAfter: 3, using: &rng) == 3)
-        #expect(policy.delay(afterAttempt: 1, retryAfter: 60, using: &rng) == 4)
+        // A server's wait is honoured past the backoff maximum, up to the Retry-After cap (60 s by default).
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 30, using: &rng) == 30)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 600, using: &rng) == 60)
+        let capped = RetryPolicy(maxAttempts: 2, baseDelay: 0.5, maxDelay: 4, maxRetryAfter: 10)
+        #expect(capped.delay(afterAttempt: 1, retryAfter: 600, using: &rng) == 10)
+        #expect(capped.delay(afterAttempt: 1, retryAfter: .infinity, using: &rng) == 10)
+    }
+
+    @Test func retryAfterReadsSecondsAndHTTPDates() {
+        let now = Date(timeIntervalSince1970: 1_445_412_450)  // Wed, 21 Oct 2015 07:27:30 GMT
+        #expect(RetryPolicy.retryAfterSeconds("120", now: now) == 120)
+        #expect(RetryPolicy.retryAfterSeconds(" 7 ", now: now) == 7)
+        #expect(RetryPolicy.retryAfterSeconds("Wed, 21 Oct 2015 07:28:00 GMT", now: now) == 30)
+        #expect(RetryPolicy.retryAfterSeconds("Wednesday, 21-Oct-15 07:28:00 GMT", now: now) == 30)
+        #expect(RetryPolicy.retryAfterSeconds("Wed Oct 21 07:28:00 2015", now: now) == 30)
+        #expect(RetryPolicy.retryAfterSeconds("Wed, 21 Oct 2015 07:00:00 GMT", now: now) == 0)  // in the past: no wait
+        #expect(RetryPolicy.retryAfterSeconds("soon", now: now) == nil)
+        #expect(RetryPolicy.retryAfterSeconds("-5", now: now) == 0)
     }
 }
