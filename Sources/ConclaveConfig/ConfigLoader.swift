@@ -60,8 +60,8 @@ public enum ConfigLoader {
 
     /// Every problem in the given files and folders (default: `Agents`, `Skills` and `examples/*/pipeline.yaml`
     /// under the current folder). A file under a folder named `Agents` is an expert, under `Skills` a skills
-    /// file, anything else a pipeline. Sibling files are read for context (duplicate ids, skill references)
-    /// but only the files asked about are reported.
+    /// file, one with a top-level `expert` key a measured profile, anything else a pipeline. Sibling files
+    /// are read for context (duplicate ids, skill references) but only the files asked about are reported.
     public static func validate(paths: [String], environment: ConfigEnvironment = .current()) -> [Diagnostic] {
         let requested = expand(paths.isEmpty ? defaultPaths() : paths)
         let workspace = ConfigWorkspace(environment: environment)
@@ -72,6 +72,10 @@ public enum ConfigLoader {
             case .skills: workspace.addSkillsFile(path)
             case .pipeline:
                 guard let (root, reader) = workspace.parse(path) else { continue }
+                if ProfileRecord.isFile(root) {
+                    workspace.addProfile(path, root: root, reader: reader)
+                    continue
+                }
                 let pipeline = PipelineFile.read(root, path: path, reader: reader)
                 workspace.append(reader.diagnostics)
                 pipelines.append((path, pipeline))

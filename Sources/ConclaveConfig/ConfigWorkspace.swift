@@ -41,11 +41,16 @@ final class ConfigWorkspace {
         }
         for path in files {
             guard let (root, reader) = parse(path) else { continue }
-            if let (record, node, references) = ProfileRecord.read(root, reader: reader) {
-                measuredProfiles.append((path, record, (record.expert, node), references))
-            }
-            diagnostics += reader.diagnostics
+            addProfile(path, root: root, reader: reader)
         }
+    }
+
+    /// One parsed measured profile file.
+    func addProfile(_ path: String, root: Node, reader: YAMLReader) {
+        if let (record, node, references) = ProfileRecord.read(root, reader: reader) {
+            measuredProfiles.append((path, record, (record.expert, node), references))
+        }
+        diagnostics += reader.diagnostics
     }
 
     func addExpertFile(_ path: String) {
@@ -101,12 +106,14 @@ final class ConfigWorkspace {
         let references = experts.flatMap { entry in entry.file.skillReferences.map { (entry.path, $0.name, $0.node) } }
             + measuredProfiles.flatMap { entry in entry.skillReferences.map { (entry.path, $0.name, $0.node) } }
             + skillFiles.flatMap { entry in entry.file.roleSkillReferences.map { (entry.path, $0.name, $0.node) } }
-        for (path, name, node) in references where !knownSet.contains(name) {
-            report(path, "unknown skill '\(name)'" + YAMLReader.suggestion(for: name, among: known), at: node)
+        // Without any skill (or expert) read there is nothing to check names against: the missing or broken
+        // files are reported where they are, and a file checked alone is not buried in "unknown" names.
+        for (path, name, node) in references where !knownSet.isEmpty && !knownSet.contains(name) {
+            report(path, "unknown skill \(Diagnostic.quoted(name))" + YAMLReader.suggestion(for: name, among: known), at: node)
         }
         let expertIDs = experts.compactMap { $0.file.id?.name }
-        for entry in measuredProfiles where !expertIDs.contains(entry.expert.name) {
-            report(entry.path, "profile of unknown expert '\(entry.expert.name)'" + YAMLReader.suggestion(for: entry.expert.name, among: expertIDs),
+        for entry in measuredProfiles where !expertIDs.isEmpty && !expertIDs.contains(entry.expert.name) {
+            report(entry.path, "profile of unknown expert \(Diagnostic.quoted(entry.expert.name))" + YAMLReader.suggestion(for: entry.expert.name, among: expertIDs),
                    at: entry.expert.node)
         }
         reportDuplicates(measuredProfiles.map { ($0.path, $0.expert.name, $0.expert.node) }, kind: "measured profile of")
@@ -118,7 +125,7 @@ final class ConfigWorkspace {
             for entry in group {
                 let others = group.filter { $0.path != entry.path || $0.node.mark?.line != entry.node.mark?.line }
                     .map { "\($0.path):\($0.node.mark?.line ?? 1)" }
-                report(entry.path, "duplicate \(kind) '\(name)' (also defined at \(others.joined(separator: ", ")))", at: entry.node)
+                report(entry.path, "duplicate \(kind) \(Diagnostic.quoted(name)) (also defined at \(others.joined(separator: ", ")))", at: entry.node)
             }
         }
     }

@@ -16,8 +16,8 @@ struct ExpertFile {
     static func read(_ root: Node, reader: YAMLReader, environment: ConfigEnvironment, baseDirectory: URL) -> ExpertFile {
         var file = ExpertFile()
         guard let fields = reader.fields(root, of: "expert", allowed: keys) else { return file }
-        let id = fields.string("id")
-        if let id, let node = fields.value("id") { file.id = (id, node) }
+        file.id = fields.named("id")
+        let id = file.id?.name
         let description = fields.string("description")
         let runtime = fields.nested("runtime", allowed: ["kind", "model", "base_url", "api_key_env"])
             .flatMap { readRuntime($0, reader: reader, environment: environment, baseDirectory: baseDirectory) }
@@ -56,7 +56,7 @@ struct ExpertFile {
             guard let path = expand(model, node: fields.value("model"), reader: reader, environment: environment) else { return nil }
             let resolved = path.hasPrefix("/") ? path : baseDirectory.appendingPathComponent(path).path
             guard FileManager.default.isReadableFile(atPath: resolved) else {
-                reader.report(fields.value("model"), "model file '\(resolved)' is not readable (run scripts/setup.sh to install the local models)")
+                reader.report(fields.value("model"), "model file \(Diagnostic.quoted(resolved, limit: Diagnostic.pathLimit)) is not readable (run scripts/setup.sh to install the local models)")
                 return nil
             }
             return .llamaCpp(modelPath: resolved)
@@ -64,12 +64,12 @@ struct ExpertFile {
             guard let base = fields.string("base_url"),
                   let url = expand(base, node: fields.value("base_url"), reader: reader, environment: environment) else { return nil }
             guard URL(string: url)?.scheme?.hasPrefix("http") == true else {
-                reader.report(fields.value("base_url"), "base_url '\(url)' must be an http or https URL")
+                reader.report(fields.value("base_url"), "base_url \(Diagnostic.quoted(url)) must be an http or https URL")
                 return nil
             }
             return .openAI(baseURL: url, model: model, apiKeyVariable: fields.string("api_key_env", required: false))
         default:
-            reader.report(fields.value("kind"), "unknown runtime kind '\(kind)'" + YAMLReader.suggestion(for: kind, among: ["llama.cpp", "openai"]))
+            reader.report(fields.value("kind"), "unknown runtime kind \(Diagnostic.quoted(kind))" + YAMLReader.suggestion(for: kind, among: ["llama.cpp", "openai"]))
             return nil
         }
     }

@@ -26,7 +26,7 @@ struct PipelineFile {
         let profiles = registry?.string("profiles", required: false).map(resolve)
         let dataset = fields.string("dataset").map(resolve)
         if let dataset, !FileManager.default.isReadableFile(atPath: dataset.path) {
-            reader.report(fields.value("dataset"), "dataset '\(dataset.path)' is not readable")
+            reader.report(fields.value("dataset"), "dataset \(Diagnostic.quoted(dataset.path, limit: Diagnostic.pathLimit)) is not readable")
         }
         let extractor = readExtractor(fields.value("extractor", required: false), reader: reader)
         file.extractorNode = extractor.expertNode
@@ -34,7 +34,7 @@ struct PipelineFile {
         if let recruiter = fields.nested("recruiter", allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"], required: false) {
             if let given = recruiter.string("strategy", required: false) {
                 if let known = RecruitmentStrategy(rawValue: given) { strategy = known } else {
-                    reader.report(recruiter.value("strategy"), "unknown strategy '\(given)'" + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue)))
+                    reader.report(recruiter.value("strategy"), "unknown strategy \(Diagnostic.quoted(given))" + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue)))
                 }
             }
             k = recruiter.int("k", required: false, in: Limits.k) ?? k
@@ -75,7 +75,7 @@ struct PipelineFile {
     private static func readExtractor(_ node: Node?, reader: YAMLReader) -> (spec: ExtractorSpec?, expertNode: Node?) {
         guard let node else { return (.lexical, nil) }
         func unknown(_ name: String, at node: Node?) -> (ExtractorSpec?, Node?) {
-            reader.report(node, "unknown extractor '\(name)'" + YAMLReader.suggestion(for: name, among: ExtractorSpec.kinds))
+            reader.report(node, "unknown extractor \(Diagnostic.quoted(name))" + YAMLReader.suggestion(for: name, among: ExtractorSpec.kinds))
             return (nil, nil)
         }
         if case .scalar(let scalar) = node {
@@ -97,7 +97,7 @@ struct PipelineFile {
             if let given = fields.nested("embeddings", allowed: ["base_url", "model", "api_key_env", "min_similarity"], required: false),
                let base = given.string("base_url"), let model = given.string("model") {
                 if URL(string: base)?.scheme?.hasPrefix("http") != true {
-                    reader.report(given.value("base_url"), "base_url '\(base)' must be an http or https URL")
+                    reader.report(given.value("base_url"), "base_url \(Diagnostic.quoted(base)) must be an http or https URL")
                 }
                 embeddings = EmbeddingEndpoint(baseURL: base, model: model, apiKeyVariable: given.string("api_key_env", required: false),
                                                minSimilarity: given.double("min_similarity", required: false, in: Limits.similarity) ?? 0.6)
@@ -115,7 +115,7 @@ struct PipelineFile {
         let kinds = Grader.Kind.allCases.map(\.rawValue)
         func kind(_ name: String, at node: Node?) -> Grader.Kind? {
             if let kind = Grader.Kind(rawValue: name) { return kind }
-            reader.report(node, "unknown grader '\(name)'" + YAMLReader.suggestion(for: name, among: kinds))
+            reader.report(node, "unknown grader \(Diagnostic.quoted(name))" + YAMLReader.suggestion(for: name, among: kinds))
             return nil
         }
         if case .scalar(let scalar) = node { return kind(scalar.string, at: node).map { Grader(kind: $0) } }
@@ -128,13 +128,13 @@ struct PipelineFile {
     func checkReferences(against registry: Registry, path: String, workspace: ConfigWorkspace) {
         guard let spec else { return }
         if case .model(let extractor) = spec.extractor, registry.expert(extractor.expert) == nil {
-            workspace.report(path, "unknown extractor expert '\(extractor.expert)'" + YAMLReader.suggestion(for: extractor.expert, among: registry.experts.map(\.id)), at: extractorNode)
+            workspace.report(path, "unknown extractor expert \(Diagnostic.quoted(extractor.expert))" + YAMLReader.suggestion(for: extractor.expert, among: registry.experts.map(\.id)), at: extractorNode)
         }
         if spec.aggregatorPinned, registry.expert(spec.aggregatorExpert) == nil {
-            workspace.report(path, "unknown expert '\(spec.aggregatorExpert)'" + YAMLReader.suggestion(for: spec.aggregatorExpert, among: registry.experts.map(\.id)), at: aggregatorNode)
+            workspace.report(path, "unknown expert \(Diagnostic.quoted(spec.aggregatorExpert))" + YAMLReader.suggestion(for: spec.aggregatorExpert, among: registry.experts.map(\.id)), at: aggregatorNode)
         }
         if let role = spec.aggregatorRole, registry.role(named: role) == nil {
-            workspace.report(path, "unknown role '\(role)'" + YAMLReader.suggestion(for: role, among: registry.roles.map(\.name)), at: roleNode)
+            workspace.report(path, "unknown role \(Diagnostic.quoted(role))" + YAMLReader.suggestion(for: role, among: registry.roles.map(\.name)), at: roleNode)
         }
     }
 }

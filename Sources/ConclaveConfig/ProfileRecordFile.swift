@@ -33,7 +33,7 @@ extension ProfileRecord {
             value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
         }
         func map<Value>(_ values: [String: Value], _ text: (Value) -> String) -> String {
-            values.isEmpty ? " {}" : values.keys.sorted().map { "\n    \(quoted($0)): \(text(values[$0]!))" }.joined()
+            values.isEmpty ? " {}" : values.sorted { $0.key < $1.key }.map { "\n    \(quoted($0.key)): \(text($0.value))" }.joined()
         }
         var lines = [
             "# Measured by `conclave profile` (version \(version) of \(expert)). A pipeline uses it when its",
@@ -56,18 +56,25 @@ extension ProfileRecord {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Whether a parsed file is a measured profile rather than a pipeline: it names an expert, not a pipeline.
+    static func isFile(_ root: Node) -> Bool {
+        guard case .mapping(let mapping) = root else { return false }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        return keys.contains("expert") && !keys.contains("name")
+    }
+
     /// Reads the file, reporting problems to `reader`; nil when a required field is broken. The skill names
     /// come back with their nodes for checking against the vocabulary.
     static func read(_ root: Node, reader: YAMLReader) -> (record: ProfileRecord, expertNode: Node, skillReferences: [(name: String, node: Node)])? {
         guard let fields = reader.fields(root, of: "measured profile", allowed: yamlKeys),
-              let expert = fields.string("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys) else { return nil }
+              let expert = fields.named("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys) else { return nil }
         let (profile, references) = ProfileFields.read(given)
         let measuredAt = fields.string("measured_at", required: false).flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(timeIntervalSince1970: 0)
-        let record = ProfileRecord(expert: expert, version: fields.int("version", required: false, in: Limits.version) ?? 1,
+        let record = ProfileRecord(expert: expert.name, version: fields.int("version", required: false, in: Limits.version) ?? 1,
                                    runID: fields.string("run", required: false) ?? "", dataset: fields.string("dataset", required: false) ?? "",
                                    measuredAt: measuredAt, questions: fields.int("questions", required: false, in: Limits.count) ?? 0,
                                    correct: fields.int("correct", required: false, in: Limits.count) ?? 0,
                                    failedCalls: fields.int("failed_calls", required: false, in: Limits.count) ?? 0, profile: profile)
-        return (record, fields.value("expert")!, references)
+        return (record, expert.node, references)
     }
 }

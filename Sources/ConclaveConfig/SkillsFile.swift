@@ -14,16 +14,16 @@ struct SkillsFile {
               let domain = fields.string("domain") else { return file }
         for node in fields.list("skills") {
             guard let skill = reader.fields(node, of: "skill", allowed: ["name", "aliases"]),
-                  let name = skill.string("name") else { continue }
-            file.skills.append((Skill(name: name, aliases: skill.strings("aliases").map(\.0), domain: domain), skill.value("name")!))
+                  let name = skill.named("name") else { continue }
+            file.skills.append((Skill(name: name.name, aliases: skill.strings("aliases").map(\.0), domain: domain), name.node))
         }
         for node in fields.list("roles", required: false) {
             guard let role = reader.fields(node, of: "role", allowed: ["name", "instructions", "skills"]) else { continue }
-            let name = role.string("name"), instructions = role.string("instructions")
+            let name = role.named("name"), instructions = role.string("instructions")
             let references = role.strings("skills")
             file.roleSkillReferences += references
             if let name, let instructions {
-                file.roles.append((Role(name: name, domain: domain, instructions: instructions, skills: references.map(\.0)), role.value("name")!))
+                file.roles.append((Role(name: name.name, domain: domain, instructions: instructions, skills: references.map(\.0)), name.node))
             }
         }
         return file

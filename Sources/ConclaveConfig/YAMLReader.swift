@@ -20,7 +20,11 @@ final class YAMLReader {
         } catch let error as YamlError {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                report(line: mark.line, column: mark.column, "YAML syntax error: \(problem)")
+                // At the end of a file without a final newline, libyaml points one line past it.
+                let end = TextLines.end(of: text)
+                let (line, column) = mark.line > end.line ? end : (mark.line, mark.column)
+                let plain = problem.hasPrefix("Maximum nesting level reached") ? "lists or mappings nested too deeply" : problem
+                report(line: line, column: column, "YAML syntax error: \(plain)")
             default:
                 report(line: 1, column: 1, "YAML error: \(error)")
             }
@@ -49,9 +53,9 @@ final class YAMLReader {
         for (key, value) in mapping {
             guard let name = key.string else { report(key, "keys of \(what) must be strings"); continue }
             if entries[name] != nil {
-                report(key, "duplicate key '\(name)' in \(what)")
+                report(key, "duplicate key \(Diagnostic.quoted(name)) in \(what)")
             } else if !allowed.contains(name) {
-                report(key, "unknown key '\(name)' in \(what)" + Self.suggestion(for: name, among: allowed))
+                report(key, "unknown key \(Diagnostic.quoted(name)) in \(what)" + Self.suggestion(for: name, among: allowed))
                 if let intended = Self.closest(to: name, among: allowed) { misspelled.insert(intended) }
             } else {
                 entries[name] = (key, value)
@@ -70,8 +74,10 @@ final class YAMLReader {
 
     /// The known name within a small edit distance of `name`, if any.
     static func closest(to name: String, among names: [String]) -> String? {
-        let scored = names.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+        let limit = max(2, name.count / 3)
+        // A length difference past the limit is already too far: a long garbage key costs no distance table.
+        let scored = names.filter { abs($0.count - name.count) <= limit }.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
         return best.0
     }
 }
@@ -93,13 +99,16 @@ struct Fields {
 
     func keyNode(_ key: String) -> Node? { entries[key]?.key }
 
-    func string(_ key: String, required: Bool = true) -> String? {
+    func string(_ key: String, required: Bool = true) -> String? { named(key, required: required)?.name }
+
+    /// A non-empty string with the node it was read from, for names that other files refer to.
+    func named(_ key: String, required: Bool = true) -> (name: String, node: Node)? {
         guard let node = value(key, required: required) else { return nil }
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             reader.report(node, "field '\(key)' of \(what) must be a non-empty string")
             return nil
         }
-        return scalar.string
+        return (scalar.string, node)
     }
 
     /// A finite number within `range`: the range check also turns away YAML's `.inf` and `.nan`.
@@ -126,11 +135,11 @@ struct Fields {
                                            parse: (Node) -> Value?) -> Value? {
         guard let node = value(key, required: required) else { return nil }
         guard let number = parse(node) else {
-            reader.report(node, "field '\(key)' of \(what) must be \(kind), got '\(node.string ?? "a collection")'")
+            reader.report(node, "field '\(key)' of \(what) must be \(kind), got \(Diagnostic.quoted(node.string ?? "a collection"))")
             return nil
         }
         guard range.contains(number) else {
-            reader.report(node, "field '\(key)' of \(what) must be \(allowed), got '\(node.string ?? "\(number)")'")
+            reader.report(node, "field '\(key)' of \(what) must be \(allowed), got \(Diagnostic.quoted(node.string ?? "\(number)"))")
             return nil
         }
         return number
@@ -179,7 +188,7 @@ struct Fields {
                 return nil
             }
             guard let number = Self.double(value), range.contains(number), !integral || number.rounded() == number else {
-                reader.report(value, "score of '\(text)' in '\(key)' must be \(kind) \(NumberRange.describe(range)), got '\(value.string ?? "a collection")'")
+                reader.report(value, "score of \(Diagnostic.quoted(text)) in '\(key)' must be \(kind) \(NumberRange.describe(range)), got \(Diagnostic.quoted(value.string ?? "a collection"))")
                 return nil
             }
             return (text, number, name)

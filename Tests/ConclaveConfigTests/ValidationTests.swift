@@ -133,3 +133,32 @@ import Testing
         #expect(sandbox.validate(["Skills/bad.yaml"]) == ["Skills/bad.yaml:3:1: the file is not valid UTF-8 (first invalid byte on this line)"])
     }
 }
+
+@Suite struct OddConfigTests {
+    @Test func aSyntaxErrorAtTheEndOfAFileIsPlacedOnItsLastLine() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        try sandbox.write("Skills/cut.yaml", "domain: x\nskills")
+        #expect(sandbox.validate(["Skills/cut.yaml"]) == ["Skills/cut.yaml:2:7: YAML syntax error: could not find expected ':'"])
+        try sandbox.write("Skills/deep.yaml", "domain: " + String(repeating: "[", count: 2_000))
+        #expect(sandbox.validate(["Skills/deep.yaml"]).first?.hasSuffix("YAML syntax error: lists or mappings nested too deeply") == true)
+    }
+
+    @Test func aHugeValueIsCutInTheMessage() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        let huge = String(repeating: "9", count: 100_000)
+        try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "max_concurrency: 2", with: "max_concurrency: \(huge)"))
+        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
+            "Agents/beta.yaml:8:18: field 'max_concurrency' of expert must be an integer, got '\(huge.prefix(60))…' (100000 characters)",
+        ])
+    }
+
+    @Test func aMeasuredProfileCheckedAloneIsReadAsAProfile() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.write("profiles/alpha.yaml", "expert: alpha\nquestions: -2\nprofile:\n  skills: { algebra: 1 }\n")
+        #expect(sandbox.validate(["profiles/alpha.yaml"]) == [
+            "profiles/alpha.yaml:2:12: field 'questions' of measured profile must be between 0 and 1000000000, got '-2'",
+        ])
+    }
+}
