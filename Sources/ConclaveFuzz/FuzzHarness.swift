@@ -63,9 +63,8 @@ public final class FuzzHarness {
         defer { try? Self.write(fuzzCase.seed.bytes, to: url) }
         let readers = ReaderChecks(root: root, environment: environment, expert: expert)
         switch fuzzCase.seed.kind {
-        case .agents, .skills: return readers.configuration(url.path, bytes: fuzzCase.bytes, pipeline: Self.quickstart, agree: false)
-        case .pipeline: return readers.configuration(url.path, bytes: fuzzCase.bytes, pipeline: Self.quickstart, agree: true)
-        case .profile: return readers.configuration(url.path, bytes: fuzzCase.bytes, pipeline: Self.profiled, agree: true)
+        case .agents, .skills, .pipeline: return readers.configuration(url.path, bytes: fuzzCase.bytes, pipeline: Self.quickstart)
+        case .profile: return readers.configuration(url.path, bytes: fuzzCase.bytes, pipeline: Self.profiled)
         case .dataset: return readers.dataset(url, bytes: fuzzCase.bytes)
         case .outcomes, .models: return readers.outcomes(damaged: url, bytes: fuzzCase.bytes)
         }

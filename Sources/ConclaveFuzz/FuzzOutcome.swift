@@ -13,7 +13,7 @@ public enum FuzzOutcome: Sendable, Equatable {
 
     /// The outcome of a set of diagnostics about the damaged file at `path`, whose text is `bytes`.
     static func judging(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8]) -> FuzzOutcome {
-        let lines = bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lines = TextLines.count(in: String(decoding: bytes, as: UTF8.self))
         for diagnostic in diagnostics {
             if let problem = problem(with: diagnostic, path: path, lines: lines) { return .badRejection("\(problem): \(diagnostic)") }
         }

@@ -8,24 +8,22 @@ struct ReaderChecks {
     let environment: ConfigEnvironment
     let expert: Expert
 
-    /// A YAML file as `conclave validate FILE` checks it and as `run` loads the pipeline that reads it.
-    /// With `agree`, validation and loading must agree on whether the pipeline is usable (for the
-    /// pipeline's own files; an expert file checked alone may fail where the pipeline does not use it).
-    func configuration(_ path: String, bytes: [UInt8], pipeline: String, agree: Bool) -> FuzzOutcome {
+    /// A YAML file as `conclave validate FILE` checks it alone, and as `conclave validate PIPELINE` and `run`
+    /// see it through the pipeline that reads it; those two must agree on whether the pipeline is usable.
+    func configuration(_ path: String, bytes: [UInt8], pipeline: String) -> FuzzOutcome {
         let pipelinePath = root.appendingPathComponent(pipeline).path
-        let validated = ConfigLoader.validate(paths: [path], environment: environment)
-        let loadProblems: [Diagnostic]
-        do {
-            _ = try ConfigLoader.loadPipeline(pipelinePath, environment: environment)
-            loadProblems = []
-        } catch {
+        let alone = ConfigLoader.validate(paths: [path], environment: environment)
+        let validated = ConfigLoader.validate(paths: [pipelinePath], environment: environment)
+        var loadProblems: [Diagnostic] = []
+        do { _ = try ConfigLoader.loadPipeline(pipelinePath, environment: environment) } catch {
+            guard !error.diagnostics.isEmpty else { return .badRejection("loading the pipeline failed without a diagnostic") }
             loadProblems = error.diagnostics
-            if loadProblems.isEmpty { return .badRejection("loading the pipeline failed without a diagnostic") }
         }
-        if agree, validated.isEmpty != loadProblems.isEmpty {
-            return .badRejection(validated.isEmpty ? "validate accepts what loading rejects: \(loadProblems[0])" : "loading accepts what validate rejects: \(validated[0])")
+        if validated.isEmpty != loadProblems.isEmpty {
+            return .badRejection(validated.isEmpty ? "validate accepts what loading rejects: \(loadProblems[0])"
+                                                   : "loading accepts what validate rejects: \(validated[0])")
         }
-        return FuzzOutcome.judging(validated, path: path, bytes: bytes).combined(with: FuzzOutcome.judging(loadProblems, path: path, bytes: bytes))
+        return [alone, validated, loadProblems].map { FuzzOutcome.judging($0, path: path, bytes: bytes) }.reduce(.accepted) { $0.combined(with: $1) }
     }
 
     /// A dataset as `run` reads it: the progress count, every row, and the prompt and grade of every instance.
