@@ -70,7 +70,6 @@ final class ConfigWorkspace {
     func parse(_ path: String) -> (Node, YAMLReader)? {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         guard loaded.insert(canonical).inserted else { return nil }
-        let reader = YAMLReader(file: path)
         guard let data = FileManager.default.contents(atPath: path) else {
             report(path, "cannot read the file")
             return nil
@@ -79,10 +78,10 @@ final class ConfigWorkspace {
         switch UTF8Text.decode(data) {
         case .success(let decoded): text = decoded
         case .failure(let invalid):
-            reader.report(line: invalid.line, column: 1, "the file is not valid UTF-8 (first invalid byte on this line)")
-            diagnostics += reader.diagnostics
+            diagnostics.append(Diagnostic(file: path, line: invalid.line, column: 1, message: "the file is not valid UTF-8 (first invalid byte on this line)"))
             return nil
         }
+        let reader = YAMLReader(file: path)
         guard let root = reader.parse(text) else {
             diagnostics += reader.diagnostics
             return nil

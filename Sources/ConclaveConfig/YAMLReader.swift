@@ -6,13 +6,18 @@ import Yams
 final class YAMLReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    private var text = ""
+    /// The last line of `text` and the column after its last character, once a report needs them.
+    private var end: (line: Int, column: Int)?
 
     init(file: String) { self.file = file }
 
     /// The document's root node, or nil (with a diagnostic) when the text is not valid YAML.
     func parse(_ text: String) -> Node? {
+        self.text = text
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // A document of nothing but comments and markers (`---`) is an empty null scalar.
+            guard let node = try Yams.compose(yaml: text), node.null == nil || node.scalar?.string.isEmpty == false else {
                 report(line: 1, column: 1, "the file is empty")
                 return nil
             }
@@ -20,11 +25,8 @@ final class YAMLReader {
         } catch let error as YamlError {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                // At the end of a file without a final newline, libyaml points one line past it.
-                let end = TextLines.end(of: text)
-                let (line, column) = mark.line > end.line ? end : (mark.line, mark.column)
                 let plain = problem.hasPrefix("Maximum nesting level reached") ? "lists or mappings nested too deeply" : problem
-                report(line: line, column: column, "YAML syntax error: \(plain)")
+                report(line: mark.line, column: mark.column, "YAML syntax error: \(plain)")
             default:
                 report(line: 1, column: 1, "YAML error: \(error)")
             }
@@ -38,7 +40,11 @@ final class YAMLReader {
         report(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message)
     }
 
+    /// At the end of a file without a final newline libyaml may point one line past it: such a position moves
+    /// back to the end of the last line.
     func report(line: Int, column: Int, _ message: String) {
+        if end == nil, line > 1 { end = TextLines.end(of: text) }
+        let (line, column) = if let end, line > end.line { end } else { (line, column) }
         diagnostics.append(Diagnostic(file: file, line: line, column: column, message: message))
     }
 

@@ -12,8 +12,8 @@ struct ReaderChecks {
     /// see it through the pipeline that reads it; those two must agree on whether the pipeline is usable.
     func configuration(_ path: String, bytes: [UInt8], pipeline: String) -> FuzzOutcome {
         let pipelinePath = root.appendingPathComponent(pipeline).path
-        let alone = ConfigLoader.validate(paths: [path], environment: environment)
         let validated = ConfigLoader.validate(paths: [pipelinePath], environment: environment)
+        let alone = path == pipelinePath ? validated : ConfigLoader.validate(paths: [path], environment: environment)
         var loadProblems: [Diagnostic] = []
         do { _ = try ConfigLoader.loadPipeline(pipelinePath, environment: environment) } catch {
             guard !error.diagnostics.isEmpty else { return .badRejection("loading the pipeline failed without a diagnostic") }

@@ -140,6 +140,8 @@ import Testing
         try sandbox.writeValidRegistry()
         try sandbox.write("Skills/cut.yaml", "domain: x\nskills")
         #expect(sandbox.validate(["Skills/cut.yaml"]) == ["Skills/cut.yaml:2:7: YAML syntax error: could not find expected ':'"])
+        try sandbox.write("Skills/comments.yaml", "---\n# only a comment")
+        #expect(sandbox.validate(["Skills/comments.yaml"]) == ["Skills/comments.yaml:1:1: the file is empty"])
         try sandbox.write("Skills/deep.yaml", "domain: " + String(repeating: "[", count: 2_000))
         #expect(sandbox.validate(["Skills/deep.yaml"]).first?.hasSuffix("YAML syntax error: lists or mappings nested too deeply") == true)
     }
