@@ -8,19 +8,25 @@ import ConclaveStore
 import Foundation
 
 /// `conclave-bench schedule-local`: the quickstart's local models, N instances × 3 experts on two models
-/// plus the aggregator, resident budget one model; grouped scheduling (the runner) against the naive
-/// per-instance order.
+/// plus the aggregator, resident budget one model, three ways with the same calls, seeds and per-model
+/// concurrency (each model's parallel slots):
+/// - grouped: the runner as `conclave run` runs it (every stage across all instances, grouped per model);
+/// - naive: the same runner with a window of one instance, so the calls go instance by instance;
+/// - limit: the grouped run's stored requests sent straight to already-loaded llama-servers, stage by
+///   stage and model by model with every slot busy, and no Conclave in the path (loads not timed).
 struct ScheduleLocalBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schedule-local",
-        abstract: "Model loads and wall time: grouped scheduler vs naive per-instance order (target ≥ 2× at N = 24).")
+    static let configuration = CommandConfiguration(
+        commandName: "schedule-local",
+        abstract: "Loads and wall time: grouped scheduling vs the naive per-instance order vs the raw servers (targets: loads optimal, grouped ≥ 1.5× naive, grouped ≥ 0.85 of the limit).")
 
     @Option(help: "Instances.") var instances = 24
     @Option(help: "The pipeline whose registry and dataset are used.") var pipeline = "examples/quickstart/pipeline.yaml"
+    @OptionGroup var output: BenchOutput
 
     func run() async throws {
         var loaded = try ConfigLoader.loadPipeline(pipeline)
         // Equal profiles and top-k: every instance gets the same mixed team (gemma3-base, smollm2-generalist,
-        // smollm2-judge), so both orders make exactly the same calls.
+        // smollm2-judge), so every way makes exactly the same calls.
         loaded.registry = Registry(experts: loaded.registry.experts.map {
             var expert = $0
             expert.profile = Profile(skills: [:], strength: 1)
@@ -31,17 +37,44 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         loaded.spec.residentModels = 1
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-schedule-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dataset = try syntheticDataset(from: loaded.spec.dataset, count: instances, into: root)
-        loaded.spec.dataset = dataset
+        loaded.spec.dataset = try syntheticDataset(from: loaded.spec.dataset, count: instances, into: root)
 
         let client = HTTPClient.conclave()
-        let grouped = try await runGrouped(loaded, root: root, client: client)
-        let naive = try await runNaive(loaded, root: root, client: client)
+        let grouped: Outcome, naive: Outcome, limit: Outcome
+        do {
+            grouped = try await runThroughRunner(loaded, name: "grouped", root: root, client: client)
+            var instanceByInstance = loaded
+            instanceByInstance.spec.window = 1
+            naive = try await runThroughRunner(instanceByInstance, name: "naive", root: root, client: client)
+            limit = try await sendStraight(grouped.calls, registry: loaded.registry, root: root, client: client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
         try await client.shutdown()
-        print(String(format: "schedule-local: %d instances × 3 experts + aggregator, resident budget 1 model", instances))
-        print(String(format: "  grouped: %3d loads  %6.1f s", grouped.loads, grouped.seconds))
-        print(String(format: "  naive:   %3d loads  %6.1f s", naive.loads, naive.seconds))
-        print(String(format: "  ratio:   %.1f× fewer loads, %.2f× faster", Double(naive.loads) / Double(max(grouped.loads, 1)), naive.seconds / grouped.seconds))
+        let optimal = Self.optimalLoads(grouped.calls, registry: loaded.registry)
+
+        output.say(String(format: "schedule-local: %d instances × 3 experts + aggregator, resident budget 1 model, same calls, seeds and slots", instances))
+        output.say(String(format: "  grouped (runner):            %3d loads  %6.1f s  %6d output tokens", grouped.loads, grouped.seconds, grouped.outputTokens))
+        output.say(String(format: "  naive (runner, window 1):    %3d loads  %6.1f s  %6d output tokens", naive.loads, naive.seconds, naive.outputTokens))
+        output.say(String(format: "  limit (raw servers, loaded): %3d loads  %6.1f s  %6d output tokens (loads not timed)", limit.loads, limit.seconds, limit.outputTokens))
+        output.say(String(format: "  optimal loads %d; grouped %.2f× faster than naive; efficiency (limit ÷ grouped) %.2f",
+                          optimal, naive.seconds / grouped.seconds, limit.seconds / grouped.seconds))
+        try output.figures([
+            "instances": .int(instances), "grouped_s": .double(grouped.seconds), "naive_s": .double(naive.seconds),
+            "limit_s": .double(limit.seconds), "grouped_loads": .int(grouped.loads), "naive_loads": .int(naive.loads),
+            "optimal_loads": .int(optimal), "speedup": .double(naive.seconds / grouped.seconds),
+            "efficiency": .double(limit.seconds / grouped.seconds), "grouped_output_tokens": .int(grouped.outputTokens),
+            "naive_output_tokens": .int(naive.outputTokens), "limit_output_tokens": .int(limit.outputTokens),
+        ])
+    }
+
+    /// One way's figures; `calls` are the stored calls of a runner's run.
+    struct Outcome {
+        var loads: Int
+        var seconds: Double
+        var outputTokens: Int
+        var calls: [StoredCall] = []
     }
 
     /// The quickstart's questions repeated with fresh ids until there are `count` of them.
@@ -50,6 +83,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let rows = try DatasetReader(url: source).rows().compactMap { row -> Instance? in
             if case .instance(let instance) = row { return instance } else { return nil }
         }
+        guard !rows.isEmpty else { throw ValidationError("no instance in \(source.path)") }
         var text = ""
         for index in 0..<count {
             let instance = rows[index % rows.count]
@@ -61,53 +95,109 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         return url
     }
 
-    private func runGrouped(_ pipeline: LoadedPipeline, root: URL, client: HTTPClient) async throws -> (loads: Int, seconds: Double) {
-        let connector = try LiveConnector(registry: pipeline.registry, environment: .current(), logDirectory: root.appendingPathComponent("logs"), httpClient: client)
-        let store = try SQLiteRunStore(path: root.appendingPathComponent("grouped.sqlite").path)
+    private func runThroughRunner(_ pipeline: LoadedPipeline, name: String, root: URL, client: HTTPClient) async throws -> Outcome {
+        let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
+                                          logDirectory: root.appendingPathComponent("\(name)-logs"), httpClient: client)
+        let store = try SQLiteRunStore(path: root.appendingPathComponent("\(name).sqlite").path)
         let runner = Runner(pipeline: pipeline, connector: connector, store: store, observer: SilentObserver())
-        let started = Date()
-        let summary = try await runner.run(RunOptions(runID: "grouped", outputDirectory: root.appendingPathComponent("grouped")))
-        let seconds = Date().timeIntervalSince(started)
-        await connector.shutdown()
-        return (summary.modelLoads, seconds)
-    }
-
-    /// One instance at a time, each call in plan order, loading whatever the call needs with one model resident.
-    private func runNaive(_ pipeline: LoadedPipeline, root: URL, client: HTTPClient) async throws -> (loads: Int, seconds: Double) {
-        let binary = try requireServer()
-        let runtime = LlamaRuntime(serverBinary: binary, logDirectory: root.appendingPathComponent("naive-logs"), residentBudget: 1, httpClient: client)
-        let decider = DecisionMaker(registry: pipeline.registry, k: 3, strategy: .topK, aggregator: pipeline.spec.aggregatorExpert, seed: pipeline.spec.seed)
-        let registry = pipeline.registry
-        let started = Date()
-        for row in try DatasetReader(url: pipeline.spec.dataset).rows() {
-            guard case .instance(let instance) = row else { continue }
-            let decision = decider.decide(for: instance)
-            var texts: [String] = []
-            for id in decision.recruitment.team {
-                let expert = registry.expert(id)!
-                texts.append(try await call(expert, Prompts.expert(instance: instance, role: decision.role.flatMap(registry.role(named:)), expert: expert), runtime: runtime, client: client))
-            }
-            let aggregator = registry.expert(decision.aggregator)!
-            _ = try await call(aggregator, Prompts.aggregation(instance: instance, responses: texts, role: pipeline.spec.aggregatorRole.flatMap(registry.role(named:))), runtime: runtime, client: client)
+        let started = ContinuousClock.now
+        let summary: RunSummary
+        do {
+            summary = try await runner.run(RunOptions(runID: name, outputDirectory: root.appendingPathComponent(name)))
+        } catch {
+            await connector.shutdown()
+            throw error
         }
-        let seconds = Date().timeIntervalSince(started)
-        let loads = await runtime.counters.loads
-        await runtime.shutdown()
-        return (loads, seconds)
+        let seconds = (ContinuousClock.now - started).seconds
+        await connector.shutdown()
+        var calls: [StoredCall] = []
+        for index in 0..<instances { calls += try store.calls(run: name, instance: "q\(index)") }
+        return Outcome(loads: summary.modelLoads, seconds: seconds, outputTokens: summary.outputTokens, calls: calls)
     }
 
-    private func call(_ expert: Expert, _ messages: [ChatMessage], runtime: LlamaRuntime, client: HTTPClient) async throws -> String {
-        guard case .llamaCpp(let path) = expert.runtime else { throw ValidationError("schedule-local needs llama.cpp experts") }
-        let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: expert.maxConcurrency, contextPerSlot: expert.contextWindow))
-        let completion = try await OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: expert.timeoutSeconds).complete(
-            ChatRequest(model: "local", messages: messages, temperature: expert.sampling.temperature, maxTokens: expert.sampling.maxTokens, seed: 1))
-        return completion.text
-    }
-
-    private func requireServer() throws -> URL {
-        guard let path = ConfigEnvironment.current().variables["CONCLAVE_LLAMA_SERVER"] else {
+    /// The stored requests sent again, stage by stage and model by model, each model's group with as many
+    /// requests in flight as it has slots; only the sending is timed.
+    private func sendStraight(_ calls: [StoredCall], registry: Registry, root: URL, client: HTTPClient) async throws -> Outcome {
+        guard let binary = ConfigEnvironment.current().variables["CONCLAVE_LLAMA_SERVER"] else {
             throw ValidationError("llama-server not found: run scripts/setup.sh")
         }
-        return URL(fileURLWithPath: path)
+        let runtime = LlamaRuntime(serverBinary: URL(fileURLWithPath: binary), logDirectory: root.appendingPathComponent("limit-logs"),
+                                   residentBudget: 1, httpClient: client)
+        var outcome = Outcome(loads: 0, seconds: 0, outputTokens: 0)
+        do {
+            for stage in [Stage.expert, .aggregator] {
+                let staged = calls.filter { $0.key.stage == stage.rawValue }
+                var models: [String] = []
+                for call in staged where !models.contains(Self.modelPath(of: call, registry) ?? "") {
+                    if let path = Self.modelPath(of: call, registry) { models.append(path) }
+                }
+                for path in models {
+                    let group = staged.filter { Self.modelPath(of: $0, registry) == path }
+                    guard let expert = registry.expert(group[0].record.expert) else { continue }
+                    let slots = registry.experts.filter { Self.modelPath(of: $0) == path }.map(\.maxConcurrency).max() ?? 1
+                    let context = registry.experts.filter { Self.modelPath(of: $0) == path }.map(\.contextWindow).max() ?? 1024
+                    let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: slots, contextPerSlot: context))
+                    let started = ContinuousClock.now
+                    outcome.outputTokens += try await send(group, to: baseURL, expert: expert, registry: registry, slots: slots, client: client)
+                    outcome.seconds += (ContinuousClock.now - started).seconds
+                }
+            }
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        outcome.loads = await runtime.counters.loads
+        await runtime.shutdown()
+        return outcome
+    }
+
+    /// Sends the group's requests with `slots` in flight; returns the output tokens.
+    private func send(_ group: [StoredCall], to baseURL: String, expert: Expert, registry: Registry, slots: Int, client: HTTPClient) async throws -> Int {
+        let server = OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: expert.timeoutSeconds)
+        let requests = group.map { call -> ChatRequest in
+            let sampling = registry.expert(call.record.expert)?.sampling ?? expert.sampling
+            return ChatRequest(model: "local", messages: call.prompt, temperature: sampling.temperature, maxTokens: sampling.maxTokens,
+                               seed: StableHash.fnv1a(call.key.instanceID) &+ UInt64(bitPattern: Int64(call.key.seat)))
+        }
+        return try await withThrowingTaskGroup(of: Int.self) { tasks in
+            var next = 0
+            var tokens = 0
+            for _ in 0..<min(slots, requests.count) {
+                let request = requests[next]
+                next += 1
+                tasks.addTask { try await server.complete(request).outputTokens }
+            }
+            while let done = try await tasks.next() {
+                tokens += done
+                if next < requests.count {
+                    let request = requests[next]
+                    next += 1
+                    tasks.addTask { try await server.complete(request).outputTokens }
+                }
+            }
+            return tokens
+        }
+    }
+
+    private static func modelPath(of call: StoredCall, _ registry: Registry) -> String? {
+        registry.expert(call.record.expert).flatMap { modelPath(of: $0) }
+    }
+
+    private static func modelPath(of expert: Expert) -> String? {
+        if case .llamaCpp(let path) = expert.runtime { return path }
+        return nil
+    }
+
+    /// The fewest loads these calls allow with one model resident: each stage loads its distinct models,
+    /// except that a stage may start with the model the previous stage ended on.
+    static func optimalLoads(_ calls: [StoredCall], registry: Registry) -> Int {
+        var loads = 0
+        var previous: Set<String> = []
+        for stage in [Stage.expert, .aggregator] {
+            let models = Set(calls.filter { $0.key.stage == stage.rawValue }.compactMap { modelPath(of: $0, registry) })
+            loads += models.count - (models.isDisjoint(with: previous) ? 0 : 1)
+            previous = models
+        }
+        return loads
     }
 }
