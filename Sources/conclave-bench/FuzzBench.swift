@@ -17,6 +17,11 @@ struct FuzzBench: ParsableCommand {
     @Option(help: .hidden) var chunk: String?
     @OptionGroup var output: BenchOutput
 
+    func validate() throws {
+        guard cases >= 0 else { throw ValidationError("--cases must be 0 or more") }
+        guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+    }
+
     func run() throws {
         if let chunk { return try runChunk(chunk) }
         let started = Date()

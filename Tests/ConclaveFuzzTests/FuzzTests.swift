@@ -24,17 +24,17 @@ import Testing
         }
     }
 
-    @Test func twoThousandDamagedFilesAreAcceptedOrRejectedWithDiagnostics() throws {
+    @Test func threeThousandDamagedFilesAreAcceptedOrRejectedWithDiagnostics() throws {
         let harness = try FuzzHarness(repository: Self.repository)
         defer { harness.remove() }
         var tally = FuzzTally()
-        for index in 0..<2_000 {
+        for index in 0..<3_000 {
             let fuzzCase = FuzzCase(index: index, runSeed: 20_261_123, seeds: harness.seeds)
             let outcome = harness.run(fuzzCase)
             tally.add(fuzzCase.seed.kind, outcome)
             if case .badRejection(let why) = outcome { Issue.record("case \(index), \(fuzzCase.summary): \(why)") }
         }
-        #expect(tally.total.cases == 2_000)
+        #expect(tally.total.cases == 3_000)
         for kind in FileKind.allCases {
             #expect(tally.byKind[kind]?.rejected ?? 0 > 0, "no \(kind) case was rejected")
         }
