@@ -76,7 +76,7 @@ public struct DecisionMaker: Sendable {
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let recruitment = recruiter.recruit(skills: names, costs: costs, using: &rng)
-        return Decision(instanceID: instance.id, skills: skills, role: registry.role(for: names)?.name,
+        return Decision(instanceID: instance.id, skills: skills, role: registry.roleIndex(for: names).map { registry.roles[$0].name },
                         recruitment: recruitment, aggregator: aggregator, seed: seed)
     }
 

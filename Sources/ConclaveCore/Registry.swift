@@ -180,19 +180,23 @@ public struct Registry: Sendable {
 
     /// The role that suits a set of matched skills best: most overlapping skills, then the first role of
     /// the most frequent domain among them; nil when no role exists for any of them.
-    public func role(for skillNames: [String]) -> Role? {
-        if !roles.isEmpty, let best = mostOverlapping(skillNames) { return roles[best] }
+    public func role(for skillNames: [String]) -> Role? { roleIndex(for: skillNames).map { roles[$0] } }
+
+    /// The index in `roles` of `role(for:)`, without copying the role.
+    public func roleIndex(for skillNames: [String]) -> Int? {
+        if !roles.isEmpty, let best = mostOverlapping(skillNames) { return best }
         var domainCounts: [(domain: String, count: Int)] = []
         var domain: Int?
         for name in skillNames {
-            guard let candidate = skill(name)?.domain else { continue }
-            let index = domainCounts.firstIndex { $0.domain == candidate } ?? domainCounts.count
-            if index == domainCounts.count { domainCounts.append((candidate, 0)) }
-            domainCounts[index].count += 1
-            if domain.map({ domainCounts[index].count > domainCounts[$0].count }) ?? true { domain = index }
+            guard let index = skillIndex[name] else { continue }
+            let candidate = skills[index].domain
+            let position = domainCounts.firstIndex { $0.domain == candidate } ?? domainCounts.count
+            if position == domainCounts.count { domainCounts.append((candidate, 0)) }
+            domainCounts[position].count += 1
+            if domain.map({ domainCounts[position].count > domainCounts[$0].count }) ?? true { domain = position }
         }
         guard let domain else { return nil }
-        return roles.first { $0.domain == domainCounts[domain].domain }
+        return roles.firstIndex { $0.domain == domainCounts[domain].domain }
     }
 
     /// The first role with the most skills in common with `skillNames` (each name counted once); nil when

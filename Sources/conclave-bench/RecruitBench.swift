@@ -15,7 +15,7 @@ struct RecruitBench: ParsableCommand {
     @Option(help: "Question sets (JSONL, read with the dataset reader) whose text is decided.")
     var datasets = ["../shared/data/routing/train.jsonl", "../shared/data/mcq/MMLU_Pro_train.jsonl", "../shared/data/mcq/MedMCQA_train.jsonl"]
     @Option(help: "The registry's Skills folder (its vocabulary and roles).") var skills = "Skills"
-    @Option(help: "Terms mined from the questions join the vocabulary when in at least this many of them.") var minTermCount = 12
+    @Option(help: "Terms mined from the questions join the vocabulary when in at least this many of them.") var minTermCount = 150
     @Option(help: "Instances to decide (the questions, cycled, each with its own id).") var instances = 200_000
     @Option(help: "Experts in the synthetic registry.") var experts = 16
     @Option(help: "Seats per team.") var k = 3
