@@ -49,8 +49,11 @@ struct WordTable: Sendable {
     private let lengths: UInt64
     /// Bit (first byte × 256 + last byte) is set when some word starts and ends with those bytes.
     private let ends: [UInt64]
-    /// The longest word in bytes.
+    /// Bit b of word b / 64 is set when some word starts with byte b.
+    private let firstBytes: [UInt64]
+    /// The longest and the shortest word in bytes.
     let longest: Int
+    private let shortest: Int
 
     init(words: [String]) {
         var capacity = 64
@@ -62,6 +65,8 @@ struct WordTable: Sendable {
         var lengths: UInt64 = 0
         var ends = [UInt64](repeating: 0, count: 1024)
         var longest = 0
+        var shortest = Int.max
+        var firstBytes = [UInt64](repeating: 0, count: 4)
         for (id, word) in words.enumerated() {
             let utf8 = Array(word.utf8)
             let hash = Self.hash(utf8)
@@ -77,6 +82,8 @@ struct WordTable: Sendable {
                 ends[key >> 6] |= 1 << UInt64(key & 63)
             }
             longest = max(longest, utf8.count)
+            shortest = min(shortest, utf8.count)
+            if let first = utf8.first { firstBytes[Int(first >> 6)] |= 1 << UInt64(first & 63) }
         }
         self.slotIDs = slotIDs
         self.slotHashes = slotHashes
@@ -86,6 +93,8 @@ struct WordTable: Sendable {
         self.lengths = lengths
         self.ends = ends
         self.longest = longest
+        self.shortest = shortest
+        self.firstBytes = firstBytes
     }
 
     /// The id of `word`, or nil when it is not in the vocabulary.
@@ -99,7 +108,10 @@ struct WordTable: Sendable {
     /// and stemmed as `LexicalSkillMatcher.stem` does; nil when it is not in the vocabulary.
     func id(ofASCII text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, classes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let count = range.count
-        guard count <= longest + 2 else { return nil }
+        // Stemming shortens a word by at most two bytes and keeps its first byte: most words stop here.
+        guard count <= longest + 2, count >= shortest else { return nil }
+        let first = classes[Int(text[range.lowerBound])]
+        guard firstBytes[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0 else { return nil }
         let end = range.upperBound
         @inline(__always) func lower(_ back: Int) -> UInt8 { classes[Int(text[end - back])] }
         // The stem: `kept` bytes of the word, then a `y` for an -ies plural.
@@ -118,7 +130,6 @@ struct WordTable: Sendable {
             }
         }
         let length = kept + (endsInY ? 1 : 0)
-        let first = classes[Int(text[range.lowerBound])]
         let last = endsInY ? 0x79 : classes[Int(text[range.lowerBound + kept - 1])]
         guard passes(length: length, first: first, last: last) else { return nil }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
