@@ -25,7 +25,7 @@ public final class FuzzHarness {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-fuzz-\(UUID().uuidString)")
         let models = root.appendingPathComponent("models")
         environment = ConfigEnvironment(variables: ["CONCLAVE_MODELS": models.path])
-        var seeds = try FuzzSeed.shipped(in: repository) + FuzzSeed.outcomeSamples()
+        let seeds = try FuzzSeed.shipped(in: repository) + FuzzSeed.outcomeSamples()
         for seed in seeds { try Self.write(seed.bytes, to: root.appendingPathComponent(seed.path)) }
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
         for name in Self.modelFiles(in: seeds) { try Self.write(Array("GGUF".utf8), to: models.appendingPathComponent(name)) }
@@ -40,14 +40,14 @@ public final class FuzzHarness {
                                    measuredAt: Date(timeIntervalSince1970: 1_800_000_000), questions: 16, correct: 9, failedCalls: 0,
                                    profile: Profile(skills: first.profile.skills, aggregatorScore: 0.5,
                                                     answered: first.profile.skills.mapValues { Int(abs($0)) + 1 }, globalRate: 0.1))
-        seeds.append(FuzzSeed(kind: .profile, path: "profiles/\(first.id).yaml", bytes: Array(record.yaml.utf8)))
-        try Self.write(seeds[seeds.count - 1].bytes, to: root.appendingPathComponent(seeds[seeds.count - 1].path))
+        let profile = FuzzSeed(kind: .profile, path: "profiles/\(first.id).yaml", bytes: Array(record.yaml.utf8))
+        try Self.write(profile.bytes, to: root.appendingPathComponent(profile.path))
         try Self.write(Array("""
             name: profiled
             registry: { agents: ../../Agents, skills: ../../Skills, profiles: ../../profiles }
             dataset: ../quickstart/questions.jsonl
             """.utf8), to: root.appendingPathComponent(Self.profiled))
-        self.seeds = seeds
+        self.seeds = seeds + [profile]
 
         let baseline = ConfigLoader.validate(paths: ["Agents", "Skills", Self.quickstart, Self.profiled].map { root.appendingPathComponent($0).path },
                                              environment: environment)
