@@ -49,8 +49,10 @@ struct WordTable: Sendable {
     private let lengths: UInt64
     /// Bit (first byte × 256 + last byte) is set when some word starts and ends with those bytes.
     private let ends: [UInt64]
-    /// Bit b of word b / 64 is set when some word starts with byte b.
-    private let firstBytes: [UInt64]
+    /// Bit (b0 × 256 + b1) is set when some word starts with the bytes b0 b1; bit b0 when a word is the
+    /// single byte b0.
+    private let prefixes: [UInt64]
+    private let singles: [UInt64]
     /// The longest and the shortest word in bytes.
     let longest: Int
     private let shortest: Int
@@ -66,7 +68,8 @@ struct WordTable: Sendable {
         var ends = [UInt64](repeating: 0, count: 1024)
         var longest = 0
         var shortest = Int.max
-        var firstBytes = [UInt64](repeating: 0, count: 4)
+        var prefixes = [UInt64](repeating: 0, count: 1024)
+        var singles = [UInt64](repeating: 0, count: 4)
         for (id, word) in words.enumerated() {
             let utf8 = Array(word.utf8)
             let hash = Self.hash(utf8)
@@ -83,7 +86,12 @@ struct WordTable: Sendable {
             }
             longest = max(longest, utf8.count)
             shortest = min(shortest, utf8.count)
-            if let first = utf8.first { firstBytes[Int(first >> 6)] |= 1 << UInt64(first & 63) }
+            if utf8.count == 1 {
+                singles[Int(utf8[0] >> 6)] |= 1 << UInt64(utf8[0] & 63)
+            } else if utf8.count > 1 {
+                let key = Int(utf8[0]) << 8 | Int(utf8[1])
+                prefixes[key >> 6] |= 1 << UInt64(key & 63)
+            }
         }
         self.slotIDs = slotIDs
         self.slotHashes = slotHashes
@@ -94,7 +102,8 @@ struct WordTable: Sendable {
         self.ends = ends
         self.longest = longest
         self.shortest = shortest
-        self.firstBytes = firstBytes
+        self.prefixes = prefixes
+        self.singles = singles
     }
 
     /// The id of `word`, or nil when it is not in the vocabulary.
@@ -108,11 +117,17 @@ struct WordTable: Sendable {
     /// and stemmed as `LexicalSkillMatcher.stem` does; nil when it is not in the vocabulary.
     func id(ofASCII text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, classes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let count = range.count
-        // Stemming shortens a word by at most two bytes and keeps its first byte: most words stop here.
+        // Stemming shortens a word by at most three bytes, to no fewer than two, and keeps its first two
+        // bytes (but for a four-byte -ies word, whose second becomes y): most words stop here.
         guard count <= longest + 2, count >= shortest else { return nil }
-        let first = classes[Int(text[range.lowerBound])]
-        guard firstBytes[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0 else { return nil }
-        let end = range.upperBound
+        let start = range.lowerBound, end = range.upperBound
+        let first = classes[Int(text[start])]
+        guard count > 1 else { return singles[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0 ? lookUp(first) : nil }
+        let fourByteIes = count == 4 && classes[Int(text[end - 1])] == 0x73 && classes[Int(text[end - 2])] == 0x65
+            && classes[Int(text[end - 3])] == 0x69
+        let second = fourByteIes ? 0x79 : classes[Int(text[start + 1])]
+        let prefix = Int(first) << 8 | Int(second)
+        guard prefixes[prefix >> 6] & (1 << UInt64(prefix & 63)) != 0 else { return nil }
         @inline(__always) func lower(_ back: Int) -> UInt8 { classes[Int(text[end - back])] }
         // The stem: `kept` bytes of the word, then a `y` for an -ies plural.
         var kept = count
@@ -144,6 +159,14 @@ struct WordTable: Sendable {
         return probe(Self.finish(hash), length) { offset in
             offset < kept ? classes[Int(text[range.lowerBound + offset])] : 0x79
         }
+    }
+
+    /// The id of the one-byte word `byte`.
+    private func lookUp(_ byte: UInt8) -> Int32? {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01B3
+        return probe(Self.finish(hash), 1) { _ in byte }
     }
 
     @inline(__always) private func passes(length: Int, first: UInt8, last: UInt8) -> Bool {

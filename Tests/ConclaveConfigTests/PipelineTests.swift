@@ -90,6 +90,16 @@ import Testing
         #expect(alpha.profile == measured.profile)
         #expect(loaded.registry.expert("beta")?.profile.skills == ["geometry": 1])
         #expect(loaded.spec.aggregatorExpert == "alpha" && !loaded.spec.aggregatorPinned)
+        #expect(loaded.measuredProfiles.map(\.dataset) == ["val.jsonl"])
+        #expect(loaded.profilesMeasuredOnDataset.isEmpty)
+
+        // Profiles measured on the very dataset the pipeline runs are named, so `run` can warn.
+        var peeking = measured
+        peeking.dataset = sandbox.path("data.jsonl")
+        try sandbox.write("profiles/alpha.yaml", peeking.yaml)
+        let warned = try ConfigLoader.loadPipeline(path, environment: sandbox.environment)
+        #expect(warned.profilesMeasuredOnDataset.map(\.expert) == ["alpha"])
+        try sandbox.write("profiles/alpha.yaml", measured.yaml)
 
         // A profile of an unknown expert, or naming an unknown skill, is reported where it is written.
         var stray = measured
