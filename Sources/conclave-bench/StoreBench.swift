@@ -37,7 +37,7 @@ struct StoreBench: AsyncParsableCommand {
             figures["\(durability.rawValue)_min_calls_per_s"] = .double(sorted[0])
         }
         let syncs = try syncedAppendsPerSecond()
-        output.say(String(format: "disk limit: %.0f synced appends/s (write + fsync of one small record, one at a time); full durability commits %.1f calls per sync on average",
+        output.say(String(format: "disk limit: %.0f synced appends/s (write + fsync of one small record, one at a time); full durability persisted %.1f calls per such sync time, so calls share syncs (group commit)",
                           syncs, (figures["full_calls_per_s"].flatMap { if case .double(let value) = $0 { value } else { nil } } ?? 0) / max(syncs, 1)))
         figures["fsyncs_per_s"] = .double(syncs)
         try output.figures(figures)
