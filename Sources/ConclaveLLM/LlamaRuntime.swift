@@ -190,8 +190,9 @@ public actor LlamaRuntime {
         return response.status.code == 200
     }
 
-    /// SIGTERM, then SIGKILL when the server has not exited within 1.5 s (llama-server keeps serving open
-    /// keep-alive connections after SIGTERM, and holds no state worth a longer wait).
+    /// SIGTERM, then SIGKILL when the server has not exited within 0.3 s (llama-server keeps serving open
+    /// keep-alive connections after SIGTERM, and holds no state worth a longer wait: the next model's load
+    /// waits on this).
     private func stop(_ process: Process) async {
         defer {
             processIDs.remove(process.processIdentifier)
@@ -199,7 +200,7 @@ public actor LlamaRuntime {
         }
         guard process.isRunning else { return }
         process.terminate()
-        for _ in 0..<15 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }
+        for _ in 0..<3 where process.isRunning { try? await Task.sleep(nanoseconds: 100_000_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for _ in 0..<20 where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
     }
