@@ -7,11 +7,12 @@ import Foundation
 /// StrengthNormalizer(temperature: 0.5).normalize([-2, 0, 3])  // [1, 9, 36] / 46
 /// ```
 public struct StrengthNormalizer: Sendable {
-    public var temperature: Double
+    /// The temperature T, kept in 0.01…100 (the range pipeline validation allows; NaN reads as 0.5) so no
+    /// caller can make 1/T divide by zero.
+    public let temperature: Double
 
     public init(temperature: Double = 0.5) {
-        precondition(temperature > 0, "temperature must be positive")
-        self.temperature = temperature
+        self.temperature = temperature.isNaN ? 0.5 : min(max(temperature, 0.01), 100)
     }
 
     /// Normalised strengths in the same order; uniform when every strength is zero.

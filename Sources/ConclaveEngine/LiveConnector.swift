@@ -41,7 +41,7 @@ public final class LiveConnector: ExpertConnector {
 
     /// One `LlamaModel` per GGUF file: slots = the largest `max_concurrency` and context per slot = the
     /// largest `context_window` among the experts sharing it. Keyed by expert id.
-    static func llamaModels(for experts: [Expert]) -> [String: LlamaModel] {
+    public static func llamaModels(for experts: [Expert]) -> [String: LlamaModel] {
         var byPath: [String: LlamaModel] = [:]
         for expert in experts {
             guard case .llamaCpp(let path) = expert.runtime else { continue }

@@ -123,7 +123,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let binary = try serverBinary()
         let runtime = LlamaRuntime(serverBinary: binary, logDirectory: root.appendingPathComponent("warm-up-logs"), residentBudget: 1, httpClient: client)
         do {
-            for path in Set(registry.experts.compactMap { Self.modelPath(of: $0) }).sorted() {
+            for path in Set(LiveConnector.llamaModels(for: registry.experts).values.map(\.path)).sorted() {
                 let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 1024))
                 _ = try await OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: 120)
                     .complete(ChatRequest(model: "local", messages: [.user("What is 2 + 2?")], temperature: 0, maxTokens: 16, seed: 1))
@@ -149,20 +149,20 @@ struct ScheduleLocalBench: AsyncParsableCommand {
                                    residentBudget: 1, httpClient: client)
         var outcome = Outcome(loads: 0, seconds: 0, outputTokens: 0)
         do {
+            // The models exactly as the runner's connector serves them (slots, context per slot).
+            let models = LiveConnector.llamaModels(for: registry.experts)
             for stage in [Stage.expert, .aggregator] {
                 let staged = calls.filter { $0.key.stage == stage.rawValue }
-                var models: [String] = []
-                for call in staged where !models.contains(Self.modelPath(of: call, registry) ?? "") {
-                    if let path = Self.modelPath(of: call, registry) { models.append(path) }
+                var order: [LlamaModel] = []
+                for call in staged {
+                    if let model = models[call.record.expert], !order.contains(model) { order.append(model) }
                 }
-                for path in models {
-                    let group = staged.filter { Self.modelPath(of: $0, registry) == path }
+                for model in order {
+                    let group = staged.filter { models[$0.record.expert] == model }
                     guard let expert = registry.expert(group[0].record.expert) else { continue }
-                    let slots = registry.experts.filter { Self.modelPath(of: $0) == path }.map(\.maxConcurrency).max() ?? 1
-                    let context = registry.experts.filter { Self.modelPath(of: $0) == path }.map(\.contextWindow).max() ?? 1024
-                    let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: slots, contextPerSlot: context))
+                    let baseURL = try await runtime.load(model)
                     let started = ContinuousClock.now
-                    outcome.outputTokens += try await send(group, to: baseURL, expert: expert, registry: registry, slots: slots, client: client)
+                    outcome.outputTokens += try await send(group, to: baseURL, expert: expert, registry: registry, slots: model.parallelSlots, client: client)
                     outcome.seconds += (ContinuousClock.now - started).seconds
                 }
             }
@@ -203,24 +203,16 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         }
     }
 
-    private static func modelPath(of call: StoredCall, _ registry: Registry) -> String? {
-        registry.expert(call.record.expert).flatMap { modelPath(of: $0) }
-    }
-
-    private static func modelPath(of expert: Expert) -> String? {
-        if case .llamaCpp(let path) = expert.runtime { return path }
-        return nil
-    }
-
     /// The fewest loads these calls allow with one model resident: each stage loads its distinct models,
     /// except that a stage may start with the model the previous stage ended on.
     static func optimalLoads(_ calls: [StoredCall], registry: Registry) -> Int {
+        let models = LiveConnector.llamaModels(for: registry.experts)
         var loads = 0
         var previous: Set<String> = []
         for stage in [Stage.expert, .aggregator] {
-            let models = Set(calls.filter { $0.key.stage == stage.rawValue }.compactMap { modelPath(of: $0, registry) })
-            loads += models.count - (models.isDisjoint(with: previous) ? 0 : 1)
-            previous = models
+            let used = Set(calls.filter { $0.key.stage == stage.rawValue }.compactMap { models[$0.record.expert]?.path })
+            loads += used.count - (used.isDisjoint(with: previous) ? 0 : 1)
+            previous = used
         }
         return loads
     }

@@ -109,7 +109,7 @@ struct ExplainCommand: ParsableCommand {
 
         init(decision: Decision, instance: Instance, registry: Registry) {
             self.decision = decision
-            let tokens = TokenEstimate.tokens(in: instance.text + " " + instance.choices.joined(separator: " "))
+            let tokens = DecisionMaker.promptTokens(instance)
             let team = decision.recruitment.team.compactMap(registry.expert)
             let experts = team.map { $0.expectedCost(promptTokens: tokens) }.reduce(0, +)
             // The aggregator reads the question and every answer.

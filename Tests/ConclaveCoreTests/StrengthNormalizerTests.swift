@@ -33,4 +33,12 @@ import Testing
             #expect(abs(total - 1) < 1e-9)
         }
     }
+
+    @Test func anyTemperatureIsSafe() {
+        for temperature in [0, -1, .nan, .infinity, -.infinity, 1e-300, 1e300] as [Double] {
+            let normalizer = StrengthNormalizer(temperature: temperature)
+            #expect((0.01...100).contains(normalizer.temperature))
+            #expect(normalizer.normalize([-2, 0, 3]).allSatisfy { !$0.isNaN })
+        }
+    }
 }
