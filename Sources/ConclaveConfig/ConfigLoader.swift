@@ -1,29 +1,6 @@
 import ConclaveCore
 import Foundation
 
-/// A pipeline with the registry it names, loaded and fully validated.
-public struct LoadedPipeline: Sendable {
-    public var spec: PipelineSpec
-    public var registry: Registry
-    /// The measured profiles read from `registry.profiles` (which run and dataset measured each).
-    public var measuredProfiles: [ProfileRecord] = []
-
-    public init(spec: PipelineSpec, registry: Registry, measuredProfiles: [ProfileRecord] = []) {
-        self.spec = spec
-        self.registry = registry
-        self.measuredProfiles = measuredProfiles
-    }
-
-    /// The measured profiles whose validation set is the dataset this pipeline runs on: its accuracy on
-    /// that dataset is then not a held-out figure.
-    public var profilesMeasuredOnDataset: [ProfileRecord] {
-        let dataset = URL(fileURLWithPath: spec.dataset.path).standardizedFileURL.resolvingSymlinksInPath().path
-        return measuredProfiles.filter {
-            !$0.dataset.isEmpty && URL(fileURLWithPath: $0.dataset).standardizedFileURL.resolvingSymlinksInPath().path == dataset
-        }
-    }
-}
-
 /// Loads configuration for a run, and validates any set of configuration files for `conclave validate`.
 ///
 /// ```swift

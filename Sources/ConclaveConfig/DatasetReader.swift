@@ -15,13 +15,7 @@ import Foundation
 ///     switch row { case .instance(let instance): … case .invalid(let problem): print(problem) }
 /// }
 /// ```
-public struct DatasetReader: Sendable {
-    /// One line of the dataset: an instance, or the reason it was skipped.
-    public enum Row: Sendable {
-        case instance(Instance)
-        case invalid(Diagnostic)
-    }
-
+public struct DatasetReader: DatasetSource {
     public let url: URL
     public let displayPath: String
 
@@ -31,12 +25,12 @@ public struct DatasetReader: Sendable {
     }
 
     /// Every non-blank line, in order; throws when the file cannot be opened.
-    public func rows() throws -> some Sequence<Row> {
+    public func rows() throws -> any Sequence<DatasetRow> {
         rows(of: try LineReader(url: url, displayPath: displayPath))
     }
 
     /// The rows of lines from any source (a test's that fails part of the way through).
-    func rows(of lines: LineReader) -> some Sequence<Row> { Rows(dataset: self, lines: lines) }
+    func rows(of lines: LineReader) -> some Sequence<DatasetRow> { Rows(dataset: self, lines: lines) }
 
     /// How many non-blank lines the dataset has: the progress total, counted without parsing JSON. Throws
     /// when the file cannot be read to its end.
@@ -56,7 +50,7 @@ public struct DatasetReader: Sendable {
         var lines: LineReader?
         var firstLine: [String: Int] = [:]
 
-        mutating func next() -> Row? {
+        mutating func next() -> DatasetRow? {
             do {
                 while let line = try lines?.nextLine() {
                     guard !LineReader.isBlank(line.bytes) else { continue }
@@ -76,8 +70,8 @@ public struct DatasetReader: Sendable {
         }
     }
 
-    func parse(_ bytes: Data, lineNumber: Int) -> Row {
-        func invalid(_ message: String) -> Row { self.invalid(lineNumber, message) }
+    func parse(_ bytes: Data, lineNumber: Int) -> DatasetRow {
+        func invalid(_ message: String) -> DatasetRow { self.invalid(lineNumber, message) }
         guard String(validating: bytes, as: UTF8.self) != nil else { return invalid("the line is not valid UTF-8") }
         guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
             return invalid("not a JSON object")
@@ -104,7 +98,16 @@ public struct DatasetReader: Sendable {
         return .instance(Instance(id: id, text: text, choices: choices, gold: gold, metadata: metadata))
     }
 
-    private func invalid(_ line: Int, _ message: String) -> Row {
+    private func invalid(_ line: Int, _ message: String) -> DatasetRow {
         .invalid(Diagnostic(file: displayPath, line: line, column: 1, message: message))
     }
+}
+
+extension LoadedPipeline {
+    /// A reader of the pipeline's dataset file, to hand to a `Runner` or `Profiler`.
+    ///
+    /// ```swift
+    /// let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: observer)
+    /// ```
+    public var datasetReader: DatasetReader { DatasetReader(url: spec.dataset) }
 }

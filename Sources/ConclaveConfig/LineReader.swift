@@ -8,29 +8,29 @@ import Foundation
 /// var lines = try LineReader(url: url)
 /// while let (number, bytes) = try lines.nextLine() { … }
 /// ```
-struct LineReader {
+public struct LineReader {
     /// The file could not be opened, or reading it failed part of the way through.
-    struct ReadError: Error, CustomStringConvertible {
-        var path: String
+    public struct ReadError: Error, CustomStringConvertible {
+        public var path: String
         /// The line that was being read when reading failed (1 when the file could not be opened).
-        var line: Int
-        var reason: String
+        public var line: Int
+        public var reason: String
 
         /// What went wrong, without the file's name.
-        var message: String {
+        public var message: String {
             line == 1 ? "cannot read the file: \(reason)" : "cannot read the file past line \(line - 1): \(reason)"
         }
 
-        var description: String { "\(path): \(message)" }
+        public var description: String { "\(path): \(message)" }
     }
 
-    let path: String
+    public let path: String
     private let readChunk: () throws -> Data?
     private var buffer = Data()
     private var number = 0
     private var finished = false
 
-    init(url: URL, displayPath: String? = nil) throws(ReadError) {
+    public init(url: URL, displayPath: String? = nil) throws(ReadError) {
         let path = displayPath ?? url.path
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
@@ -48,7 +48,7 @@ struct LineReader {
     }
 
     /// The next line without its newline, or nil at the end of the file.
-    mutating func nextLine() throws(ReadError) -> (number: Int, bytes: Data)? {
+    public mutating func nextLine() throws(ReadError) -> (number: Int, bytes: Data)? {
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {
                 let line = Data(buffer[buffer.startIndex..<newline])
@@ -80,29 +80,5 @@ struct LineReader {
         var error = error as NSError
         while error.domain != NSPOSIXErrorDomain, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError { error = underlying }
         return error.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(error.code))) : error.localizedDescription
-    }
-}
-
-/// The lines of a file as text, numbered from 1, for iterating with `for`; each iteration reads the file
-/// afresh. A read error ends the sequence as the end of the file would, so a reader that must tell them
-/// apart uses `LineReader`.
-struct LineSequence: Sequence {
-    let url: URL
-
-    /// Throws when the file cannot be opened.
-    init(url: URL) throws {
-        _ = try LineReader(url: url)
-        self.url = url
-    }
-
-    func makeIterator() -> Iterator { Iterator(lines: try? LineReader(url: url)) }
-
-    struct Iterator: IteratorProtocol {
-        var lines: LineReader?
-
-        mutating func next() -> (Int, String)? {
-            guard let line = (try? lines?.nextLine()) ?? nil else { return nil }
-            return (line.number, String(decoding: line.bytes, as: UTF8.self))
-        }
     }
 }

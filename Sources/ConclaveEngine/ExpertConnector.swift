@@ -1,4 +1,3 @@
-import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 

@@ -1,20 +1,22 @@
 import AsyncHTTPClient
-import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Connects experts to real models: llama.cpp experts through a managed `LlamaRuntime` (one server per
 /// model, shared by the experts that use it), OpenAI-compatible experts directly over HTTP.
 ///
 /// ```swift
-/// let connector = try LiveConnector(registry: registry, environment: .current(), logDirectory: logs,
-///                                   residentBudget: 1, httpClient: client)
+/// let connector = try LiveConnector(registry: registry, environment: .current(), logDirectory: logs)
 /// let backend = try await connector.backend(for: expert)
 /// await connector.shutdown()
 /// ```
-public final class LiveConnector: ExpertConnector {
+///
+/// The connector owns its HTTP client. In a `ServiceGroup` it is a `Service`: when the group shuts down it
+/// stops every llama-server and then the client, as `shutdown()` does.
+public final class LiveConnector: ExpertConnector, Service {
     public let runtime: LlamaRuntime?
     private let models: [String: LlamaModel]
     private let httpClient: HTTPClient
@@ -24,19 +26,24 @@ public final class LiveConnector: ExpertConnector {
     private let retry: RetryPolicy
 
     /// Residency is decided by the runner's `BatchPlanner`, which unloads explicitly; the runtime itself
-    /// keeps whatever it is told to load.
-    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL,
-                httpClient: HTTPClient, logger: Logger = Logger(label: "conclave.runtime")) throws {
-        self.models = Self.llamaModels(for: registry.experts)
+    /// keeps whatever it is told to load. `connectTimeout` (seconds) bounds each connection attempt of the
+    /// connector's HTTP client.
+    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL, connectTimeout: Double = 5,
+                logger: Logger = Logger(label: "conclave.runtime")) throws {
+        let models = Self.llamaModels(for: registry.experts)
+        let binary = models.isEmpty ? nil : try Self.locateServer(environment)
+        let httpClient = HTTPClient.conclave(connectTimeout: connectTimeout)
+        self.models = models
         self.httpClient = httpClient
         self.environment = environment
         self.retry = RetryPolicy(maxRetryAfter: environment.variables["CONCLAVE_MAX_RETRY_AFTER"].flatMap(Double.init) ?? 60)
         let servers = ServerRegistry(directory: ConfigEnvironment.cacheDirectory(environment.variables).appendingPathComponent("servers"))
         let reaped = servers.reapOrphans()
         if !reaped.isEmpty { logger.warning("stopped \(reaped.count) llama-server(s) left behind by a Conclave that was killed: pids \(reaped)") }
-        self.runtime = models.isEmpty ? nil : LlamaRuntime(
-            serverBinary: try Self.locateServer(environment), logDirectory: logDirectory,
-            residentBudget: Int.max, httpClient: httpClient, serverRegistry: servers, logger: logger)
+        self.runtime = binary.map {
+            LlamaRuntime(serverBinary: $0, logDirectory: logDirectory, residentBudget: Int.max, httpClient: httpClient,
+                         serverRegistry: servers, logger: logger)
+        }
     }
 
     /// One `LlamaModel` per GGUF file: slots = the largest `max_concurrency` and context per slot = the
@@ -104,7 +111,17 @@ public final class LiveConnector: ExpertConnector {
         await runtime.unload(model)
     }
 
-    public func shutdown() async { await runtime?.shutdown() }
+    /// Stops every llama-server, then the HTTP client. Call it once, after the last call.
+    public func shutdown() async {
+        await runtime?.shutdown()
+        try? await httpClient.shutdown()
+    }
+
+    /// Serves until the group shuts down gracefully (or is cancelled), then shuts down.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
 
     public func serverRestarts() async -> Int { await runtime?.counters.restarts ?? 0 }
 }

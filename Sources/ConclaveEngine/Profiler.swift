@@ -1,4 +1,3 @@
-import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 import ConclaveStore
@@ -10,18 +9,22 @@ import Foundation
 /// profile when right and −1 when wrong. Each measured profile is saved as the expert's next version.
 ///
 /// ```swift
-/// let profiler = Profiler(pipeline: pipeline, connector: connector, store: store, observer: observer)
+/// let profiler = Profiler(pipeline: pipeline, dataset: DatasetReader(url: pipeline.spec.dataset),
+///                         connector: connector, store: store, observer: observer)
 /// let report = try await profiler.profile(RunOptions(runID: "profile-1", outputDirectory: output))
 /// report.records.map(\.accuracy)
 /// ```
 public struct Profiler: Sendable {
     public let pipeline: LoadedPipeline
+    /// The labelled validation set the experts answer.
+    public let dataset: any DatasetSource
     public let connector: any ExpertConnector
     public let store: any RunStore & ProfileStore
     public let observer: any RunObserver
 
-    public init(pipeline: LoadedPipeline, connector: any ExpertConnector, store: any RunStore & ProfileStore, observer: any RunObserver) {
+    public init(pipeline: LoadedPipeline, dataset: any DatasetSource, connector: any ExpertConnector, store: any RunStore & ProfileStore, observer: any RunObserver) {
         self.pipeline = pipeline
+        self.dataset = dataset
         self.connector = connector
         self.store = store
         self.observer = observer
@@ -34,7 +37,7 @@ public struct Profiler: Sendable {
     public func profile(_ options: RunOptions, aggregatorCases: Int = 20, aggregatorCaseSize: Int = 3) async throws -> ProfilingReport {
         var options = options
         options.mode = .profile
-        let summary = try await Runner(pipeline: pipeline, connector: connector, store: store, observer: observer).run(options)
+        let summary = try await Runner(pipeline: pipeline, dataset: dataset, connector: connector, store: store, observer: observer).run(options)
         let graded = try gradedAnswers(run: options.runID)
         var aggregators: [AggregatorScore] = []
         var cases: [AggregationCase] = []
@@ -76,7 +79,7 @@ public struct Profiler: Sendable {
     /// without gold cannot be graded and are left out.
     func gradedAnswers(run: String) throws -> [GradedQuestion] {
         var instances: [String: Instance] = [:]
-        for case .instance(let instance) in try DatasetReader(url: pipeline.spec.dataset).rows() where instance.gold != nil {
+        for case .instance(let instance) in try dataset.rows() where instance.gold != nil {
             instances[instance.id] = instance
         }
         let grader = pipeline.spec.grader

@@ -1,4 +1,4 @@
-import ConclaveConfig
+import ConclaveCore
 import ConclaveStore
 
 /// Receives a run's events as they happen: for progress bars, logs and tests.

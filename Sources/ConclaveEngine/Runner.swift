@@ -1,4 +1,3 @@
-import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 import ConclaveStore
@@ -12,17 +11,22 @@ import Foundation
 /// error and the run goes on; an instance whose calls all failed is marked failed with the reason.
 ///
 /// ```swift
-/// let runner = Runner(pipeline: pipeline, connector: connector, store: store, observer: observer)
+/// let runner = Runner(pipeline: pipeline, dataset: DatasetReader(url: pipeline.spec.dataset),
+///                     connector: connector, store: store, observer: observer)
 /// let summary = try await runner.run(RunOptions(runID: "r1", outputDirectory: URL(fileURLWithPath: "runs/r1")))
 /// ```
 public struct Runner: Sendable {
     public let pipeline: LoadedPipeline
+    /// The instances to answer (the pipeline's `dataset`, read by ConclaveConfig's `DatasetReader`).
+    public let dataset: any DatasetSource
     public let connector: any ExpertConnector
     public let store: any RunStore
     public let observer: any RunObserver
 
-    public init(pipeline: LoadedPipeline, connector: any ExpertConnector, store: any RunStore, observer: any RunObserver) {
+    public init(pipeline: LoadedPipeline, dataset: any DatasetSource, connector: any ExpertConnector, store: any RunStore,
+                observer: any RunObserver) {
         self.pipeline = pipeline
+        self.dataset = dataset
         self.connector = connector
         self.store = store
         self.observer = observer
@@ -34,7 +38,7 @@ public struct Runner: Sendable {
         try checkResumable(options.runID)
         let resuming = try store.beginRun(RunInfo(id: options.runID, pipeline: spec.name, pipelinePath: spec.file.path,
                                        dataset: spec.dataset.path, status: .running, createdAt: Date())).instances > 0
-        let reader = DatasetReader(url: spec.dataset)
+        let reader = dataset
         observer.runStarted(id: options.runID, instances: min(try reader.instanceCount(), options.limit ?? .max))
         var session = RunSession(pipeline: pipeline, connector: connector, store: store, observer: observer,
                                  runID: options.runID, mode: options.mode, stop: options.stop)

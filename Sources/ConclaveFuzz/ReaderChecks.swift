@@ -1,5 +1,6 @@
 import ConclaveConfig
 import ConclaveCore
+import ConclaveEvaluation
 import Foundation
 
 /// The readers a damaged file goes through, as the commands use them, each judged by `FuzzOutcome`.

@@ -29,8 +29,10 @@ public struct LlamaModel: Sendable, Hashable {
 /// ```swift
 /// let runtime = LlamaRuntime(serverBinary: binary, logDirectory: logs, httpClient: .shared)
 /// let baseURL = try await runtime.load(model)   // "http://127.0.0.1:PORT/v1"
-/// await runtime.shutdown()                      // stops every server; call it on every exit path
+/// await runtime.shutdown()                      // stops every server
 /// ```
+///
+/// In a `ServiceGroup` the runtime is a `Service` that stops every server when the group shuts down.
 public actor LlamaRuntime {
     /// A running server.
     struct Server {

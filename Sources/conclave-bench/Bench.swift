@@ -1,3 +1,4 @@
+import ConclaveCore
 import ArgumentParser
 
 /// `conclave-bench`: prints the figures behind Conclave's performance targets.

@@ -1,3 +1,4 @@
+import ConclaveCore
 import ArgumentParser
 import ConclaveFuzz
 import Foundation

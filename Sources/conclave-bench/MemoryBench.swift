@@ -1,5 +1,7 @@
+import ConclaveCore
 import ArgumentParser
 import ConclaveEngine
+import ConclaveTesting
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +18,8 @@ struct MemoryBench: AsyncParsableCommand {
     func run() async throws {
         let workspace = try SyntheticWorkspace(instances: instances, k: k, window: window)
         defer { workspace.remove() }
-        let runner = Runner(pipeline: try workspace.pipeline(), connector: InstantConnector(), store: try workspace.store(), observer: SilentObserver())
+        let pipeline = try workspace.pipeline()
+        let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: InstantConnector(), store: try workspace.store(), observer: SilentObserver())
         let started = Date()
         let summary = try await runner.run(RunOptions(runID: "memory", outputDirectory: workspace.output))
         var usage = rusage()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConclaveConfig
 import ConclaveCore
+import ConclaveEvaluation
 import Foundation
 
 /// `conclave-bench recruit`: decisions per second on the path `conclave run` takes — lexical skill

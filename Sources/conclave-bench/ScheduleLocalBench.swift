@@ -5,6 +5,7 @@ import ConclaveCore
 import ConclaveEngine
 import ConclaveLLM
 import ConclaveStore
+import ConclaveTesting
 import Foundation
 
 /// `conclave-bench schedule-local`: the quickstart's local models, N instances × 3 experts on two models
@@ -45,10 +46,10 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let grouped: Outcome, naive: Outcome, limit: Outcome
         do {
             try await warmUp(loaded.registry, root: root, client: client)
-            grouped = try await runThroughRunner(loaded, name: "grouped", root: root, client: client)
+            grouped = try await runThroughRunner(loaded, name: "grouped", root: root)
             var instanceByInstance = loaded
             instanceByInstance.spec.window = 1
-            naive = try await runThroughRunner(instanceByInstance, name: "naive", root: root, client: client)
+            naive = try await runThroughRunner(instanceByInstance, name: "naive", root: root)
             limit = try await sendStraight(grouped.calls, registry: loaded.registry, root: root, client: client)
         } catch {
             try? await client.shutdown()
@@ -98,11 +99,11 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         return url
     }
 
-    private func runThroughRunner(_ pipeline: LoadedPipeline, name: String, root: URL, client: HTTPClient) async throws -> Outcome {
+    private func runThroughRunner(_ pipeline: LoadedPipeline, name: String, root: URL) async throws -> Outcome {
         let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
-                                          logDirectory: root.appendingPathComponent("\(name)-logs"), httpClient: client)
+                                          logDirectory: root.appendingPathComponent("\(name)-logs"))
         let store = try SQLiteRunStore(path: root.appendingPathComponent("\(name).sqlite").path)
-        let runner = Runner(pipeline: pipeline, connector: connector, store: store, observer: SilentObserver())
+        let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: SilentObserver())
         let started = ContinuousClock.now
         let summary: RunSummary
         do {

@@ -1,6 +1,8 @@
+import ConclaveCore
 import ArgumentParser
 import ConclaveEngine
 import ConclaveStore
+import ConclaveTesting
 import Foundation
 
 /// `conclave-bench store`: calls persisted per second through the runner with a zero-latency backend, for
@@ -21,7 +23,8 @@ struct StoreBench: AsyncParsableCommand {
             for attempt in 1...max(1, repeats) {
                 let workspace = try SyntheticWorkspace(instances: instances, k: k, window: 10_000)
                 defer { workspace.remove() }
-                let runner = Runner(pipeline: try workspace.pipeline(), connector: InstantConnector(),
+                let pipeline = try workspace.pipeline()
+                let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: InstantConnector(),
                                     store: try workspace.store(durability: durability), observer: SilentObserver())
                 let started = ContinuousClock.now
                 let summary = try await runner.run(RunOptions(runID: "bench", outputDirectory: workspace.output))

@@ -1,3 +1,4 @@
+import ConclaveCore
 import ArgumentParser
 
 /// The `conclave` command line: validate configuration and run pipelines.

@@ -1,3 +1,4 @@
+import ConclaveCore
 import ConclaveConfig
 import ConclaveEngine
 import ConclaveStore

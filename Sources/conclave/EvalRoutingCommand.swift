@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConclaveConfig
 import ConclaveCore
+import ConclaveEvaluation
 import Foundation
 
 /// `conclave eval-routing`: how well recruitment routes questions to models, judged offline on recorded

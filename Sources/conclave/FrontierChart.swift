@@ -1,4 +1,5 @@
 import ConclaveCore
+import ConclaveEvaluation
 import Foundation
 
 /// Draws a routing evaluation as an SVG scatter of accuracy against cost (relative to the best single

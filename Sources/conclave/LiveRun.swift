@@ -1,24 +1,27 @@
+import ConclaveCore
 import ArgumentParser
-import AsyncHTTPClient
 import ConclaveConfig
 import ConclaveEngine
 import ConclaveLLM
 import ConclaveStore
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 
-/// What `conclave run` and `conclave profile` share: the store, a connector to the real models, and
-/// Ctrl-C handling. The first SIGINT/SIGTERM stops dispatching and lets calls in flight finish (up to
-/// `grace` seconds); the second kills the llama-servers and exits. Every llama-server is stopped at the end.
+/// What `conclave run` and `conclave profile` share: the store, a connector to the real models, and a
+/// `ServiceGroup` that runs the work beside the connector. The first SIGINT/SIGTERM shuts the group down
+/// gracefully: the work stops dispatching and calls in flight finish (up to `grace` seconds, then the work
+/// is cancelled); then the connector stops every llama-server and its HTTP client. A second signal kills
+/// the servers at once and exits with status 130.
 ///
 /// ```swift
-/// let live = try LiveRun.open(loaded, store: store, logs: logs, verbose: false)
+/// let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: false)
 /// let outcome = await live.execute(grace: 30) { stop in try await runner.run(options(stop)) }
 /// ```
 struct LiveRun {
     let store: SQLiteRunStore
     let connector: LiveConnector
-    private let httpClient: HTTPClient
 
     /// Opens the store and the connector; on failure prints why and exits with status 2.
     static func open(_ loaded: LoadedPipeline, store option: StoreOption, logs: URL, verbose: Bool) async throws -> LiveRun {
@@ -27,41 +30,41 @@ struct LiveRun {
             handler.logLevel = verbose ? .info : .warning
             return handler
         }
-        let httpClient = HTTPClient.conclave()
         do {
             let store = try option.open()
-            let connector = try LiveConnector(registry: loaded.registry, environment: .current(), logDirectory: logs, httpClient: httpClient)
-            return LiveRun(store: store, connector: connector, httpClient: httpClient)
+            let connector = try LiveConnector(registry: loaded.registry, environment: .current(), logDirectory: logs)
+            return LiveRun(store: store, connector: connector)
         } catch {
             printError("error: \(error)")
-            try? await httpClient.shutdown()
             throw ExitCode(2)
         }
     }
 
-    /// Runs `work` with a stop signal wired to Ctrl-C, then shuts every server and the HTTP client down.
+    /// Runs `work` and the connector as one service group until the work ends or a signal stops it; every
+    /// server and the HTTP client are shut down when this returns.
     func execute<Value: Sendable>(grace: Double, _ work: @escaping @Sendable (StopSignal) async throws -> Value) async -> Result<Value, any Error> {
         let stop = StopSignal()
-        let task = Task { try await work(stop) }
-        let connector = self.connector
-        let trap = SignalTrap(
-            onFirst: { number in
-                printError("\nreceived \(number == SIGINT ? "SIGINT" : "SIGTERM"): no new calls; waiting up to \(Int(grace)) s for calls in flight. Press Ctrl-C again to stop at once.")
+        let outcome = Mutex<Result<Value, any Error>?>(nil)
+        let worker = ClosureService {
+            let result: Result<Value, any Error> = await withGracefulShutdownHandler {
+                do { return .success(try await work(stop)) } catch { return .failure(error) }
+            } onGracefulShutdown: {
                 stop.request()
-                Task {
-                    try? await Task.sleep(nanoseconds: UInt64(grace * 1_000_000_000))
-                    task.cancel()
-                }
-            },
-            onRepeat: { _ in
-                connector.runtime?.killAllImmediately()
-                Foundation.exit(130)
-            })
-        let outcome = await task.result
-        await connector.shutdown()
-        try? await httpClient.shutdown()
-        withExtendedLifetime(trap) {}
-        return outcome
+            }
+            outcome.withLock { $0 = result }
+        }
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: SignalNotice(grace: grace, runtime: connector.runtime)),
+                .init(service: connector),
+                .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigint, .sigterm],
+            logger: Logger(label: "conclave.lifecycle"))
+        configuration.maximumGracefulShutdownDuration = .seconds(max(0, grace))
+        let group = ServiceGroup(configuration: configuration)
+        do { try await group.run() } catch { outcome.withLock { $0 = $0 ?? .failure(error) } }
+        return outcome.withLock { $0 } ?? .failure(CancellationError())
     }
 }
 

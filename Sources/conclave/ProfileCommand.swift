@@ -54,7 +54,7 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
         let logs = output.appendingPathComponent("logs")
         let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
         printError("profiling run \(id): \(loaded.registry.experts.count) experts over \(loaded.spec.dataset.path); store \(store.resolvedPath)")
-        let profiler = Profiler(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver(instanceLinesUpTo: 0))
+        let profiler = Profiler(pipeline: loaded, dataset: loaded.datasetReader, connector: live.connector, store: live.store, observer: ConsoleObserver(instanceLinesUpTo: 0))
         let limit = controls.limit, cases = aggregatorCases, size = aggregatorSize ?? loaded.spec.k
         let started = Date()
         let outcome = await live.execute(grace: controls.grace) { stop in

@@ -1,4 +1,5 @@
 import ConclaveCore
+import ConclaveEvaluation
 import Foundation
 
 /// The human form of a routing evaluation: the selected configuration first, with its intervals, the

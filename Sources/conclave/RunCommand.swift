@@ -1,3 +1,4 @@
+import ConclaveCore
 import ArgumentParser
 import ConclaveConfig
 import ConclaveEngine
@@ -28,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
         if !peeking.isEmpty {
             printError("warning: the profiles of \(peeking.map(\.expert).joined(separator: ", ")) were measured on \(loaded.spec.dataset.path), the dataset this run answers: recruitment has seen these questions' answers, so this run's accuracy is not a held-out figure")
         }
-        let runner = Runner(pipeline: loaded, connector: live.connector, store: live.store, observer: ConsoleObserver())
+        let runner = Runner(pipeline: loaded, dataset: loaded.datasetReader, connector: live.connector, store: live.store, observer: ConsoleObserver())
         let limit = controls.limit
         let outcome = await live.execute(grace: controls.grace) { stop in
             try await runner.run(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop))

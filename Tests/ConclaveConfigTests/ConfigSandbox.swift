@@ -1,4 +1,5 @@
 import ConclaveConfig
+import ConclaveCore
 import Foundation
 
 /// A temporary folder with Agents/, Skills/ and pipeline files written by a test.

@@ -1,4 +1,5 @@
 @testable import ConclaveCore
+import ConclaveTesting
 import Testing
 
 @Suite struct DecisionMakerTests {

@@ -1,27 +1,11 @@
-import AsyncHTTPClient
 import ConclaveConfig
 import ConclaveCore
 import ConclaveEngine
 import ConclaveLLM
 import ConclaveStore
+import ConclaveTesting
 import Foundation
 import Testing
-
-/// Collects a run's events.
-final class RecordingObserver: RunObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var stages: [String] = []
-    private(set) var calls: [CallRecord] = []
-    private(set) var skippedLines: [Int] = []
-
-    func runStarted(id: String, instances: Int) {}
-    func alreadyDone(_ count: Int) {}
-    func skipped(_ problem: Diagnostic) { lock.withLock { skippedLines.append(problem.line) } }
-    func stageStarted(_ stage: String, calls: Int) { lock.withLock { stages.append(stage) } }
-    func loading(model: String) {}
-    func callFinished(_ call: CallRecord) { lock.withLock { calls.append(call) } }
-    func instanceFinished(_ result: InstanceResult) {}
-}
 
 /// Runs real pipelines on the real local SmolLM2 model, with one expert pointed at a closed port.
 @Suite(.serialized) struct RunnerTests {
@@ -71,19 +55,16 @@ final class RecordingObserver: RunObserver, @unchecked Sendable {
     }
 
     func run(_ pipeline: LoadedPipeline, observer: RecordingObserver) async throws -> RunSummary {
-        let client = HTTPClient.conclave(connectTimeout: 2)
         let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
-                                          logDirectory: root.appendingPathComponent("logs"), httpClient: client)
+                                          logDirectory: root.appendingPathComponent("logs"), connectTimeout: 2)
         let store = try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path)
-        let runner = Runner(pipeline: pipeline, connector: connector, store: store, observer: observer)
+        let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: observer)
         let summary: RunSummary
         do { summary = try await runner.run(RunOptions(runID: "test", outputDirectory: root.appendingPathComponent("out"))) } catch {
             await connector.shutdown()
-            try await client.shutdown()
             throw error
         }
         await connector.shutdown()
-        try await client.shutdown()
         return summary
     }
 

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A fresh folder under the system's temporary directory that removes itself (and everything written in
+/// it) when the last reference goes away, for tests that write configuration, datasets and stores.
+///
+/// ```swift
+/// let workspace = try TemporaryWorkspace()
+/// let pipeline = try workspace.write("pipeline.yaml", "name: demo\n…")
+/// ```
+public final class TemporaryWorkspace: Sendable {
+    /// The folder.
+    public let root: URL
+
+    /// Creates the folder, named `prefix-UUID`.
+    public init(prefix: String = "conclave-test") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    /// The URL of `relative` inside the workspace.
+    public func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    /// The path of `relative` inside the workspace.
+    public func path(_ relative: String) -> String { url(relative).path }
+
+    /// Writes `text` to `relative`, creating its folders; returns the file's URL.
+    @discardableResult
+    public func write(_ relative: String, _ text: String) throws -> URL {
+        let file = url(relative)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+}

@@ -1,0 +1,97 @@
+@testable import ConclaveCore
+import ConclaveTesting
+@testable import ConclaveEvaluation
+import Foundation
+import Testing
+
+/// The byte-level matcher against the plain definition it replaces: tokenize the whole text with
+/// `LexicalSkillMatcher.tokens`, then take the longest phrase at each word.
+@Suite struct LexicalMatcherEquivalenceTests {
+    /// The definition, written the simple way.
+    struct Reference {
+        var phrases: [[String]: LexicalSkillMatcher.SkillMatch] = [:]
+        var longest = 1
+
+        init(skills: [Skill]) {
+            for skill in skills {
+                for term in [skill.name] + skill.aliases {
+                    let tokens = LexicalSkillMatcher.tokens(term)
+                    guard !tokens.isEmpty, phrases[tokens] == nil else { continue }
+                    phrases[tokens] = .init(skill: skill.name, term: term)
+                    longest = max(longest, tokens.count)
+                }
+            }
+        }
+
+        func match(_ text: String) -> [LexicalSkillMatcher.SkillMatch] {
+            let words = LexicalSkillMatcher.tokens(text)
+            var found: [LexicalSkillMatcher.SkillMatch] = []
+            var index = 0
+            while index < words.count {
+                var advanced = 1
+                for length in stride(from: min(longest, words.count - index), through: 1, by: -1) {
+                    guard let hit = phrases[Array(words[index..<index + length])] else { continue }
+                    if !found.contains(where: { $0.skill == hit.skill }) { found.append(hit) }
+                    advanced = length
+                    break
+                }
+                index += advanced
+            }
+            return found
+        }
+    }
+
+    static let vocabulary = Fixtures.skills + [
+        Skill(name: "linear algebra", aliases: ["matrix", "eigen value"], domain: "mathematics"),
+        Skill(name: "café culture", aliases: ["straße", "ÉTUDE"], domain: "culture"),
+        Skill(name: "class", aliases: ["classes of boxes", "probabilities"], domain: "misc"),
+        Skill(name: "a b c d", aliases: ["b c"], domain: "misc"),
+    ]
+
+    @Test func agreesOnSeededRandomTexts() {
+        let matcher = LexicalSkillMatcher(skills: Self.vocabulary)
+        let reference = Reference(skills: Self.vocabulary)
+        let pieces = ["algebra", "Algebras", "EQUATIONS", "solve", "for", "x", "linear", "matrices", "matrix", "eigen", "value",
+                      "values", "café", "Café", "CAFÉ", "culture", "Straße", "étude", "études", "class", "classes", "boxes", "of",
+                      "probabilities", "Probability", "a", "b", "c", "d", "prime", "primes", "cell", "cells", "triangle",
+                      "İstanbul", "e\u{301}", "\u{301}", "Σίσυφος", "🙂", "x²", "½", "3rd", "2x", "ﬁle", "K"]
+        let separators = [" ", "  ", ", ", ".", "-", "\n", "\r\n", "(", ") ", "/", "'", "\u{00A0}", "—", "\t", ""]
+        var rng = SeededGenerator(seed: 2026)
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...14, using: &rng) {
+                text += pieces.randomElement(using: &rng) ?? ""
+                text += separators.randomElement(using: &rng) ?? ""
+            }
+            #expect(matcher.match(text) == reference.match(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func agreesWhenTheTextComesInParts() {
+        let matcher = LexicalSkillMatcher(skills: Self.vocabulary)
+        let reference = Reference(skills: Self.vocabulary)
+        #expect(matcher.match("Compute the linear", then: ["algebra of it", "b", "c"]) == reference.match("Compute the linear algebra of it b c"))
+        #expect(matcher.match("", then: []) == [])
+        #expect(matcher.match("x", then: ["", "matrix"]).map(\.skill) == ["linear algebra"])
+    }
+
+    /// Every question of the shared training sets, with the shipped vocabulary and mined terms.
+    @Test func agreesOnTheSharedQuestionSets() throws {
+        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data").standardized
+        var questions: [String] = []
+        for file in ["routing/train.jsonl", "mcq/MMLU_Pro_train.jsonl", "mcq/MedMCQA_train.jsonl"] {
+            let text = try String(contentsOf: data.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if let question = row?["question"] as? String { questions.append(question) }
+            }
+        }
+        #expect(questions.count > 6_000)
+        let skills = Self.vocabulary + TermMiner(minimumCount: 12).skills(from: questions, excluding: Self.vocabulary)
+        let matcher = LexicalSkillMatcher(skills: skills)
+        let reference = Reference(skills: skills)
+        var mismatches = 0
+        for question in questions where matcher.match(question) != reference.match(question) { mismatches += 1 }
+        #expect(mismatches == 0)
+    }
+}
