@@ -32,7 +32,7 @@ struct AggregatorBenchmark {
         return candidates.enumerated().map { seat, expert in
             var score = AggregatorScore(expert: expert, cases: cases.count)
             for benchmarkCase in cases {
-                guard let text = outcomes[CallKey(instanceID: benchmarkCase.id, stage: Stage.aggregator.rawValue, seat: seat)]?.text,
+                guard let text = outcomes[CallKey(instanceID: benchmarkCase.id, stage: .aggregator, seat: seat)]?.text,
                       let instance = questions[benchmarkCase.questionID], let gold = instance.gold else {
                     score.failed += 1
                     continue

@@ -15,7 +15,7 @@ struct CallRequest: Sendable {
     }
 
     /// Seats of one team get different seeds, so an expert holding two seats answers twice, not once.
-    var seed: UInt64 { StableHash.fnv1a(call.instanceID) &+ UInt64(bitPattern: Int64(call.seat)) }
+    var seed: UInt64 { StableHash.fnv1a(call.instanceID) &+ UInt64(bitPattern: Int64(call.seat ?? -1)) }
 }
 
 /// Sends one group's calls with the model's concurrency (for llama.cpp, its parallel slots, so the server
@@ -69,7 +69,7 @@ struct CallExecutor: Sendable {
     private func perform(_ request: CallRequest) async throws -> CallRecord {
         let hash = request.requestHash
         if cache, var cached = try store.cachedResponse(hash) {
-            cached.seat = request.call.seat < 0 ? nil : request.call.seat
+            cached.seat = request.call.seat
             cached.latencyMs = 0
             cached.cost = 0
             return try await save(request, cached, hash: hash)
@@ -89,7 +89,7 @@ struct CallExecutor: Sendable {
             let completion = try await backend.complete(ChatRequest(
                 model: expert.modelName, messages: request.messages, temperature: expert.sampling.temperature,
                 maxTokens: expert.sampling.maxTokens, seed: request.seed))
-            return CallRecord(stage: request.call.stage.rawValue, expert: expert.id, seat: request.call.seat < 0 ? nil : request.call.seat,
+            return CallRecord(stage: request.call.stage, expert: expert.id, seat: request.call.seat,
                               text: completion.text, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
                               latencyMs: Date().timeIntervalSince(started) * 1000,
                               cost: expert.price.cost(inputTokens: completion.inputTokens, outputTokens: completion.outputTokens),
@@ -103,13 +103,13 @@ struct CallExecutor: Sendable {
 
     /// Returns once the call is committed to the store (group commit: concurrent calls share a transaction).
     private func save(_ request: CallRequest, _ record: CallRecord, hash: String? = nil) async throws -> CallRecord {
-        let key = CallKey(instanceID: request.call.instanceID, stage: request.call.stage.rawValue, seat: request.call.seat)
+        let key = CallKey(instanceID: request.call.instanceID, stage: request.call.stage, seat: request.call.seat)
         try await committer.submit(StoredCall(key: key, requestHash: hash ?? request.requestHash, prompt: request.messages, record: record))
         return record
     }
 
     static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
-        CallRecord(stage: request.call.stage.rawValue, expert: request.expert.id, seat: request.call.seat < 0 ? nil : request.call.seat,
+        CallRecord(stage: request.call.stage, expert: request.expert.id, seat: request.call.seat,
                    text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
     }
 }

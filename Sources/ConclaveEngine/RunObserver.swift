@@ -10,7 +10,7 @@ public protocol RunObserver: Sendable {
     /// A dataset line was skipped.
     func skipped(_ problem: Diagnostic)
     /// A stage starts with this many calls.
-    func stageStarted(_ stage: String, calls: Int)
+    func stageStarted(_ stage: Stage, calls: Int)
     /// A model is about to be loaded for a group of calls.
     func loading(model: String)
     /// One call finished (successfully or not); calls of a group report from several tasks at once.

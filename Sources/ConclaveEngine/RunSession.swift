@@ -118,7 +118,7 @@ struct RunSession {
     }
 
     static func key(_ call: PlannedCall) -> CallKey {
-        CallKey(instanceID: call.instanceID, stage: call.stage.rawValue, seat: call.seat)
+        CallKey(instanceID: call.instanceID, stage: call.stage, seat: call.seat)
     }
 
     /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups; `messages`
@@ -126,7 +126,7 @@ struct RunSession {
     mutating func execute(_ calls: [PlannedCall], stage: Stage, outcomes: inout [CallKey: CallRecord], upcoming: Set<String>,
                           messages: (PlannedCall) -> [ChatMessage]) async throws {
         let pending = calls.filter { outcomes[Self.key($0)] == nil }
-        observer.stageStarted(stage.rawValue, calls: pending.count)
+        observer.stageStarted(stage, calls: pending.count)
         guard !pending.isEmpty else { return }
         let registry = pipeline.registry
         let schedule = BatchPlanner.schedule(pending.map { (id: $0, model: registry.expert($0.expert)!.runtime.modelKey) },

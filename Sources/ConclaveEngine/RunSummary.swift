@@ -1,7 +1,7 @@
 import Foundation
 
 /// The totals of a run, printed as the summary table and returned to callers.
-public struct RunSummary: Sendable, Hashable {
+public struct RunSummary: Sendable, Hashable, Codable {
     public var instances = 0
     public var answered = 0
     public var failed = 0

@@ -155,7 +155,7 @@ extension JSONText {
         field("latency_ms", record.latencyMs)
         field("output_tokens", record.outputTokens)
         field("seat", record.seat)
-        field("stage", record.stage)
+        field("stage", record.stage.rawValue)
         field("text", record.text)
     }
 }

@@ -2,8 +2,8 @@ import ConclaveCore
 
 /// The outcome of one call to one expert: its text or its error, tokens, latency, cost and attempts.
 public struct CallRecord: Sendable, Hashable, Codable {
-    /// Which part of the plan the call served: `expert` or `aggregator`.
-    public var stage: String
+    /// Which part of the plan the call served.
+    public var stage: Stage
     public var expert: String
     /// The expert's seat in the team (experts may hold several seats); nil for the aggregator.
     public var seat: Int?
@@ -15,7 +15,7 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var attempts: Int
     public var error: String?
 
-    public init(stage: String, expert: String, seat: Int?, text: String?, inputTokens: Int, outputTokens: Int,
+    public init(stage: Stage, expert: String, seat: Int?, text: String?, inputTokens: Int, outputTokens: Int,
                 latencyMs: Double, cost: Double, attempts: Int, error: String?) {
         self.stage = stage
         self.expert = expert

@@ -1,14 +1,14 @@
 import ConclaveCore
 import Foundation
 
-/// Identifies one call of a run: the instance, the stage (`expert` or `aggregator`) and the seat (-1 for
-/// the aggregator). A resumed run skips every key that already has a successful call.
+/// Identifies one call of a run: the instance, the stage and the seat (nil for the aggregator of a run).
+/// A resumed run skips every key that already has a successful call.
 public struct CallKey: Sendable, Hashable, Codable {
     public var instanceID: String
-    public var stage: String
-    public var seat: Int
+    public var stage: Stage
+    public var seat: Int?
 
-    public init(instanceID: String, stage: String, seat: Int) {
+    public init(instanceID: String, stage: Stage, seat: Int?) {
         self.instanceID = instanceID
         self.stage = stage
         self.seat = seat

@@ -191,7 +191,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         try pool.read { db in
             var found: [CallKey: CallRecord] = [:]
             for row in try Self.rows(db, "SELECT * FROM calls", where: "error IS NULL", run: run, instances: instances) {
-                found[Self.key(row)] = Self.record(row)
+                found[try Self.key(row)] = try Self.record(row)
             }
             return found
         }
@@ -207,7 +207,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                 """)
             for call in calls {
                 let record = call.record
-                try statement.execute(arguments: [run, call.key.instanceID, call.key.stage, call.key.seat, record.expert, call.requestHash,
+                try statement.execute(arguments: [run, call.key.instanceID, call.key.stage.rawValue, call.key.seat ?? -1, record.expert, call.requestHash,
                                                   call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
                                                   record.cost, record.error, record.attempts, now])
             }
@@ -218,22 +218,33 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, seat",
                              arguments: [run, instance]).map { row in
-                StoredCall(key: Self.key(row), requestHash: row["request_hash"],
+                StoredCall(key: try Self.key(row), requestHash: row["request_hash"],
                            prompt: (try? decoder.decode([ChatMessage].self, from: Data((row["prompt"] as String).utf8))) ?? [],
-                           record: Self.record(row), savedAt: Date(timeIntervalSince1970: row["created_at"]))
+                           record: try Self.record(row), savedAt: Date(timeIntervalSince1970: row["created_at"]))
             }
         }
     }
 
-    private static func key(_ row: Row) -> CallKey {
-        CallKey(instanceID: row["instance_id"], stage: row["stage"], seat: row["seat"])
+    /// The `calls` table keeps the seat as an integer, −1 for none.
+    private static func key(_ row: Row) throws -> CallKey {
+        CallKey(instanceID: row["instance_id"], stage: try stage(row), seat: seat(row))
     }
 
-    private static func record(_ row: Row) -> CallRecord {
-        let seat: Int = row["seat"]
-        return CallRecord(stage: row["stage"], expert: row["expert"], seat: seat < 0 ? nil : seat, text: row["response"],
+    private static func record(_ row: Row) throws -> CallRecord {
+        CallRecord(stage: try stage(row), expert: row["expert"], seat: seat(row), text: row["response"],
                           inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], latencyMs: row["latency_ms"],
                           cost: row["cost"], attempts: row["attempts"], error: row["error"])
+    }
+
+    private static func seat(_ row: Row) -> Int? {
+        let seat: Int = row["seat"]
+        return seat < 0 ? nil : seat
+    }
+
+    private static func stage(_ row: Row) throws -> Stage {
+        let name: String = row["stage"]
+        guard let stage = Stage(rawValue: name) else { throw UnknownStage(name: name) }
+        return stage
     }
 
     // MARK: results
@@ -360,4 +371,10 @@ extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
+}
+
+/// A stored call names a stage this version of Conclave does not know (a store written by a newer one).
+public struct UnknownStage: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "the store holds a call of unknown stage '\(name)'; it was written by another version of Conclave" }
 }

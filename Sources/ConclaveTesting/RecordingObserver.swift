@@ -10,11 +10,11 @@ import Synchronization
 /// ```swift
 /// let observer = RecordingObserver()
 /// _ = try await Runner(pipeline: p, dataset: p.datasetReader, connector: c, store: s, observer: observer).run(options)
-/// #expect(observer.stages == ["experts", "aggregate"])
+/// #expect(observer.stages == [.expert, .aggregator])
 /// ```
 public final class RecordingObserver: RunObserver {
     private struct Record {
-        var stages: [String] = []
+        var stages: [Stage] = []
         var calls: [CallRecord] = []
         var skippedLines: [Int] = []
         var results: [InstanceResult] = []
@@ -25,7 +25,7 @@ public final class RecordingObserver: RunObserver {
     public init() {}
 
     /// The stages, in the order they started.
-    public var stages: [String] { record.withLock { $0.stages } }
+    public var stages: [Stage] { record.withLock { $0.stages } }
     /// Every finished call, in the order they finished.
     public var calls: [CallRecord] { record.withLock { $0.calls } }
     /// The line numbers of the dataset rows that were skipped.
@@ -36,7 +36,7 @@ public final class RecordingObserver: RunObserver {
     public func runStarted(id: String, instances: Int) {}
     public func alreadyDone(_ count: Int) {}
     public func skipped(_ problem: Diagnostic) { record.withLock { $0.skippedLines.append(problem.line) } }
-    public func stageStarted(_ stage: String, calls: Int) { record.withLock { $0.stages.append(stage) } }
+    public func stageStarted(_ stage: Stage, calls: Int) { record.withLock { $0.stages.append(stage) } }
     public func loading(model: String) {}
     public func callFinished(_ call: CallRecord) { record.withLock { $0.calls.append(call) } }
     public func instanceFinished(_ result: InstanceResult) { record.withLock { $0.results.append(result) } }

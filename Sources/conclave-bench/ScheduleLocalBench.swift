@@ -153,7 +153,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
             // The models exactly as the runner's connector serves them (slots, context per slot).
             let models = LiveConnector.llamaModels(for: registry.experts)
             for stage in [Stage.expert, .aggregator] {
-                let staged = calls.filter { $0.key.stage == stage.rawValue }
+                let staged = calls.filter { $0.key.stage == stage }
                 var order: [LlamaModel] = []
                 for call in staged {
                     if let model = models[call.record.expert], !order.contains(model) { order.append(model) }
@@ -182,7 +182,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let requests = group.map { call -> ChatRequest in
             let sampling = registry.expert(call.record.expert)?.sampling ?? expert.sampling
             return ChatRequest(model: "local", messages: call.prompt, temperature: sampling.temperature, maxTokens: sampling.maxTokens,
-                               seed: StableHash.fnv1a(call.key.instanceID) &+ UInt64(bitPattern: Int64(call.key.seat)))
+                               seed: StableHash.fnv1a(call.key.instanceID) &+ UInt64(bitPattern: Int64(call.key.seat ?? -1)))
         }
         return try await withThrowingTaskGroup(of: Int.self) { tasks in
             var next = 0
@@ -211,7 +211,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         var loads = 0
         var previous: Set<String> = []
         for stage in [Stage.expert, .aggregator] {
-            let used = Set(calls.filter { $0.key.stage == stage.rawValue }.compactMap { models[$0.record.expert]?.path })
+            let used = Set(calls.filter { $0.key.stage == stage }.compactMap { models[$0.record.expert]?.path })
             loads += used.count - (used.isDisjoint(with: previous) ? 0 : 1)
             previous = used
         }

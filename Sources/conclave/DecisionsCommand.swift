@@ -18,7 +18,7 @@ struct DecisionsCommand: ParsableCommand {
         func run() throws {
             let opened = try store.open()
             guard let decision = try opened.decisions(run: runID, instances: [instance])[instance] else {
-                throw ValidationError("no decision for instance '\(instance)' in run '\(runID)' (\(store.resolvedPath))")
+                throw ExitStatus.notFound("no decision for instance '\(instance)' in run '\(runID)' (\(store.resolvedPath))")
             }
             let calls = try opened.calls(run: runID, instance: instance)
             let result = try opened.result(run: runID, instance: instance)
@@ -35,7 +35,7 @@ struct DecisionsCommand: ParsableCommand {
             print("")
             print(Table.render([["stage", "seat", "expert", "latency ms", "tokens in/out", "attempts", "outcome"]] + calls.map { call in
                 let outcome = call.record.error.map { "error: \($0.prefix(80))" } ?? String((call.record.text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(60))
-                return [call.key.stage, call.key.seat < 0 ? "-" : "\(call.key.seat)", call.record.expert, String(format: "%.0f", call.record.latencyMs),
+                return [call.key.stage.rawValue, call.key.seat.map(String.init) ?? "-", call.record.expert, String(format: "%.0f", call.record.latencyMs),
                         "\(call.record.inputTokens)/\(call.record.outputTokens)", "\(call.record.attempts)", outcome]
             }))
             if let result {

@@ -96,7 +96,7 @@ struct ExplainCommand: ParsableCommand {
             }
         }
         if holds { return window }
-        throw ValidationError("no instance '\(id)' in \(spec.dataset.path)")
+        throw ExitStatus.notFound("no instance '\(id)' in \(spec.dataset.path)")
     }
 
     /// The decision with its expected cost, as `--json` prints it.

@@ -36,7 +36,7 @@ struct LiveRun {
             return LiveRun(store: store, connector: connector)
         } catch {
             printError("error: \(error)")
-            throw ExitCode(2)
+            throw ExitStatus.badInput.code
         }
     }
 
@@ -98,7 +98,7 @@ struct RunControls: ParsableArguments {
 func loadPipelineOrExit(_ path: String) throws -> LoadedPipeline {
     do { return try ConfigLoader.loadPipeline(path) } catch {
         printError(error.description)
-        throw ExitCode(2)
+        throw ExitStatus.badInput.code
     }
 }
 

@@ -45,7 +45,7 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
         var loaded = try loadPipelineOrExit(pipeline)
         guard FileManager.default.isReadableFile(atPath: dataset) else {
             printError("error: dataset '\(dataset)' is not readable")
-            throw ExitCode(2)
+            throw ExitStatus.badInput.code
         }
         loaded.spec.dataset = URL(fileURLWithPath: dataset)
         let store = controls.store
@@ -92,13 +92,13 @@ struct MeasureProfilesCommand: AsyncParsableCommand {
             }
         case .failure(let error) where isStop(error):
             printError("profiling run \(id) stopped; every finished call is saved.\nresume with: \(resume)")
-            throw ExitCode(130)
+            throw ExitStatus.stopped.code
         case .failure(let error as RunMismatch):
             printError("error: \(error)")
-            throw ExitCode(2)
+            throw ExitStatus.badInput.code
         case .failure(let error):
             printError("error: \(error)\nresume with: \(resume)")
-            throw ExitCode(1)
+            throw ExitStatus.failure.code
         }
     }
 }
@@ -121,9 +121,9 @@ struct ShowProfileCommand: ParsableCommand {
         let versions = try store.open().profiles(expert: expert)
         guard let record = version.map({ wanted in versions.first { $0.version == wanted } }) ?? versions.first else {
             let known = versions.map { String($0.version) }.joined(separator: ", ")
-            printError(versions.isEmpty ? "error: no measured profile of expert '\(expert)' in \(store.resolvedPath) (run conclave profile PIPELINE --dataset VAL.jsonl)"
-                                        : "error: expert '\(expert)' has no profile version \(version!) (versions: \(known))")
-            throw ExitCode(1)
+            throw ExitStatus.notFound(versions.isEmpty || version == nil
+                ? "no measured profile of expert '\(expert)' in \(store.resolvedPath) (run conclave profile PIPELINE --dataset VAL.jsonl)"
+                : "expert '\(expert)' has no profile version \(version ?? 0) (versions: \(known))")
         }
         if json { return try printJSON(record) }
         print("expert      \(record.expert), version \(record.version) of \(versions.count)")

@@ -17,6 +17,16 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var controls: RunControls
 
+    @Flag(help: "Print the summary as JSON on standard output (progress stays on standard error).")
+    var json = false
+
+    /// The JSON `--json` prints.
+    struct Report: Encodable {
+        var runID: String
+        var summary: RunSummary
+        var accuracy: Double?
+    }
+
     func run() async throws {
         let loaded = try loadPipelineOrExit(pipeline)
         let store = controls.store
@@ -38,17 +48,18 @@ struct RunCommand: AsyncParsableCommand {
         switch outcome {
         case .success(var summary):
             summary.logDirectory = logs
+            if json { return try printJSON(Report(runID: id, summary: summary, accuracy: summary.accuracy)) }
             print("\n" + summary.table)
             print("run id       \(id)")
         case .failure(let error) where isStop(error):
             printError("run \(id) stopped; every finished call is saved and every llama-server was shut down.\nresume with: \(resume)")
-            throw ExitCode(130)
+            throw ExitStatus.stopped.code
         case .failure(let error as RunMismatch):
             printError("error: \(error)")
-            throw ExitCode(2)
+            throw ExitStatus.badInput.code
         case .failure(let error):
             printError("error: \(error)\nresume with: \(resume)")
-            throw ExitCode(1)
+            throw ExitStatus.failure.code
         }
     }
 }

@@ -34,7 +34,7 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             let opened = try store.open()
-            guard let info = try opened.run(runID) else { throw ValidationError("no run '\(runID)' in \(store.resolvedPath)") }
+            guard let info = try opened.run(runID) else { throw ExitStatus.notFound("no run '\(runID)' in \(store.resolvedPath)") }
             var failures: [FailedInstance] = []
             try opened.forEachResult(run: runID) { result in
                 if let reason = result.failureReason { failures.append(FailedInstance(instance: result.id, reason: reason)) }
@@ -55,15 +55,4 @@ struct RunsCommand: ParsableCommand {
 
     struct FailedInstance: Encodable { var instance: String; var reason: String }
     struct RunReport: Encodable { var run: RunInfo; var failures: [FailedInstance] }
-}
-
-/// Left-aligned text columns.
-enum Table {
-    static func render(_ rows: [[String]]) -> String {
-        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }.joined(separator: "\n")
-    }
 }

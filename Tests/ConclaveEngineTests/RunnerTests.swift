@@ -83,7 +83,7 @@ import Testing
         #expect(summary.calls == 6)  // 2 instances × (2 experts + aggregator)
         #expect(summary.failedCalls == 2)
         #expect(summary.modelLoads == 1)
-        #expect(observer.stages == ["expert", "aggregator"])
+        #expect(observer.stages == [.expert, .aggregator])
         let failed = observer.calls.filter { $0.error != nil }
         #expect(failed.map(\.expert) == ["dead", "dead"])
         #expect(failed.allSatisfy { $0.error!.contains("connection error") && $0.attempts == 3 })

@@ -16,9 +16,9 @@ import Testing
     }
 
     func call(_ id: String, seat: Int, text: String?, error: String? = nil) -> StoredCall {
-        StoredCall(key: CallKey(instanceID: id, stage: seat < 0 ? "aggregator" : "expert", seat: seat), requestHash: "h\(id)\(seat)",
+        StoredCall(key: CallKey(instanceID: id, stage: seat < 0 ? .aggregator : .expert, seat: seat < 0 ? nil : seat), requestHash: "h\(id)\(seat)",
                    prompt: [.system("be \"careful\"\n"), .user("2+2?\t\u{1}")],
-                   record: CallRecord(stage: seat < 0 ? "aggregator" : "expert", expert: "e", seat: seat < 0 ? nil : seat, text: text,
+                   record: CallRecord(stage: seat < 0 ? .aggregator : .expert, expert: "e", seat: seat < 0 ? nil : seat, text: text,
                                       inputTokens: 5, outputTokens: 2, latencyMs: 1.5, cost: 0.25, attempts: 1, error: error))
     }
 
@@ -32,7 +32,7 @@ import Testing
         try store.saveCalls(run: "r", [call("a", seat: 0, text: "4"), call("a", seat: 1, text: nil, error: "HTTP 500: boom")])
         try store.saveCalls(run: "r", [call("a", seat: -1, text: "The answer is 4")])
         let completed = try store.completedCalls(run: "r", instances: ["a"])
-        #expect(Set(completed.keys) == [CallKey(instanceID: "a", stage: "expert", seat: 0), CallKey(instanceID: "a", stage: "aggregator", seat: -1)])
+        #expect(Set(completed.keys) == [CallKey(instanceID: "a", stage: .expert, seat: 0), CallKey(instanceID: "a", stage: .aggregator, seat: nil)])
         let stored = try store.calls(run: "r", instance: "a")
         #expect(stored.count == 3)
         #expect(stored.first { $0.key.seat == 0 }?.prompt == call("a", seat: 0, text: "4").prompt)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func resultLinesAreValidJSONWithEveryFieldAndSurviveEscaping() throws {
-        let record = CallRecord(stage: "expert", expert: "e", seat: 0, text: "quote \" backslash \\ newline \n tab \t bell \u{7} é 🙂",
+        let record = CallRecord(stage: .expert, expert: "e", seat: 0, text: "quote \" backslash \\ newline \n tab \t bell \u{7} é 🙂",
                                 inputTokens: 1, outputTokens: 1, latencyMs: 0.5, cost: 0, attempts: 1, error: nil)
         let result = InstanceResult(id: "x", question: "q", decision: decision("x"), responses: [record], aggregation: nil,
                                     extractedAnswer: nil, gold: nil, correct: nil, failureReason: nil)

@@ -71,12 +71,12 @@ import Testing
                 #expect((mapping.method == .unmapped) == (mapping.skill == nil))
                 if mapping.method == .embedding { #expect(mapping.similarity >= 0.6) }
             }
-            #expect(try store.calls(run: "r1", instance: id).filter { $0.key.stage == "extraction" }.count == 3)
+            #expect(try store.calls(run: "r1", instance: id).filter { $0.key.stage == .extraction }.count == 3)
             // The second run finds the extraction in the cache: same keywords, no extraction call.
             #expect(second[id]?.keywords == keywords)
-            #expect(try store.calls(run: "r2", instance: id).allSatisfy { $0.key.stage != "extraction" })
+            #expect(try store.calls(run: "r2", instance: id).allSatisfy { $0.key.stage != .extraction })
         }
         #expect(first["again"]?.keywords == first["math-01"]?.keywords)
-        #expect(try store.calls(run: "r1", instance: "again").allSatisfy { $0.key.stage != "extraction" })
+        #expect(try store.calls(run: "r1", instance: "again").allSatisfy { $0.key.stage != .extraction })
     }
 }

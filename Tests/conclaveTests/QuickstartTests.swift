@@ -61,4 +61,24 @@ import Testing
         #expect(cli.errors.contains("resume with: conclave run examples/quickstart/pipeline.yaml --run-id "))
         #expect(servers.allSatisfy { !CLIProcess.isAlive($0) }, "llama-server left running: \(servers)")
     }
+
+    @Test func aSecondSignalKillsTheServersAtOnce() async throws {
+        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "60",
+                                  "--store", out.appendingPathComponent("store.sqlite").path])
+        var servers: [Int32] = []
+        let deadline = Date().addingTimeInterval(90)
+        while servers.isEmpty, cli.process.isRunning, Date() < deadline {
+            servers = cli.serverChildren()
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        try #require(!servers.isEmpty, "no llama-server started: \(cli.errors)")
+        kill(cli.process.processIdentifier, SIGINT)
+        try await Task.sleep(nanoseconds: 300_000_000)
+        kill(cli.process.processIdentifier, SIGINT)
+        let status = await cli.wait(seconds: 30)
+        #expect(status == 130, "\(cli.errors)")
+        #expect(cli.errors.contains("Press Ctrl-C again to stop at once"), "\(cli.errors)")
+        #expect(!cli.errors.contains("every finished call is saved"), "the second signal should not wait for the graceful end: \(cli.errors)")
+        #expect(servers.allSatisfy { !CLIProcess.isAlive($0) }, "llama-server left running: \(servers)")
+    }
 }

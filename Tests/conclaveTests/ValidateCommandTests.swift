@@ -22,7 +22,7 @@ import Testing
         try expert("alpha", "descripton", "algebar").write(to: agents.appendingPathComponent("beta.yaml"), atomically: true, encoding: .utf8)
 
         let cli = try CLIProcess(["validate", "Agents/beta.yaml"], directory: root)
-        #expect(await cli.wait(seconds: 30) == 1)
+        #expect(await cli.wait(seconds: 30) == 2, "problems found are bad input")
         let lines = cli.output.split(separator: "\n").map(String.init)
         #expect(lines == [
             "Agents/beta.yaml:1:5: duplicate expert id 'alpha' (also defined at Agents/alpha.yaml:1)",
@@ -30,6 +30,14 @@ import Testing
             "Agents/beta.yaml:6:22: unknown skill 'algebar' (did you mean 'algebra'?)",
         ])
         #expect(cli.errors.contains("3 problems found"))
+
+        let json = try CLIProcess(["validate", "--json", "Agents/beta.yaml"], directory: root)
+        #expect(await json.wait(seconds: 30) == 2)
+        let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        let problems = try #require(report?["problems"] as? [[String: Any]])
+        #expect(problems.map { "\($0["file"] ?? ""):\($0["line"] ?? ""):\($0["column"] ?? "")" }
+                == ["Agents/beta.yaml:1:5", "Agents/beta.yaml:2:1", "Agents/beta.yaml:6:22"])
+        #expect((problems.last?["message"] as? String)?.hasPrefix("unknown skill 'algebar'") == true)
 
         try FileManager.default.removeItem(at: agents.appendingPathComponent("beta.yaml"))
         let clean = try CLIProcess(["validate"], directory: root)

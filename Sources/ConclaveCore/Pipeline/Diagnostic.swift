@@ -1,7 +1,7 @@
 /// A problem found in a configuration or data file, located by file, line and column (both from 1).
 ///
 /// Printed as `file:line:column: message`, the form editors and CI logs link to.
-public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible, Comparable {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
     public var file: String
     public var line: Int
     public var column: Int

@@ -8,14 +8,15 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
     case aggregator
 }
 
-/// One call an instance needs: which stage, which seat of the team (−1 for the aggregator), which expert.
+/// One call an instance needs: which stage, which seat of the team (nil for the aggregator of a run), which
+/// expert.
 public struct PlannedCall: Sendable, Hashable {
     public var instanceID: String
     public var stage: Stage
-    public var seat: Int
+    public var seat: Int?
     public var expert: String
 
-    public init(instanceID: String, stage: Stage, seat: Int, expert: String) {
+    public init(instanceID: String, stage: Stage, seat: Int?, expert: String) {
         self.instanceID = instanceID
         self.stage = stage
         self.seat = seat
@@ -39,7 +40,7 @@ public enum Planner {
                 PlannedCall(instanceID: decision.instanceID, stage: .expert, seat: $0, expert: $1)
             }
         case .aggregator:
-            return [PlannedCall(instanceID: decision.instanceID, stage: .aggregator, seat: -1, expert: decision.aggregator)]
+            return [PlannedCall(instanceID: decision.instanceID, stage: .aggregator, seat: nil, expert: decision.aggregator)]
         }
     }
 }

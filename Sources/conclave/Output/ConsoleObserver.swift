@@ -49,10 +49,10 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
         lock.withLock { clearBar(); printError("skipped dataset line: \(problem)") }
     }
 
-    func stageStarted(_ stage: String, calls: Int) {
+    func stageStarted(_ stage: Stage, calls: Int) {
         lock.withLock {
             clearBar()
-            self.stage = stage
+            self.stage = stage.rawValue
             total = calls
             done = 0
             lastPlainTenth = -1
