@@ -22,48 +22,74 @@ let package = Package(
     ],
     targets: [
         .target(name: "ConclaveCore"),
-        .target(name: "ConclaveConfig", dependencies: [
-            "ConclaveCore",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .target(name: "ConclaveLLM", dependencies: [
-            "ConclaveCore",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
-        .target(name: "ConclaveStore", dependencies: [
-            "ConclaveCore",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .target(name: "ConclaveEngine", dependencies: [
-            "ConclaveCore", "ConclaveLLM", "ConclaveStore",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "ConclaveConfig",
+            dependencies: [
+                "ConclaveCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "ConclaveLLM",
+            dependencies: [
+                "ConclaveCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ConclaveStore",
+            dependencies: [
+                "ConclaveCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "ConclaveEngine",
+            dependencies: [
+                "ConclaveCore", "ConclaveLLM", "ConclaveStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "ConclaveEvaluation", dependencies: ["ConclaveCore", "ConclaveConfig", "ConclaveLLM", "ConclaveEngine"]),
-        .executableTarget(name: "conclave", dependencies: [
-            "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ]),
+        .executableTarget(
+            name: "conclave",
+            dependencies: [
+                "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "ConclaveFuzz", dependencies: ["ConclaveCore", "ConclaveConfig", "ConclaveEvaluation"]),
-        .executableTarget(name: "conclave-bench", dependencies: [
-            "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore", "ConclaveFuzz",
-            "ConclaveTesting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "conclave-bench",
+            dependencies: [
+                "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore", "ConclaveFuzz",
+                "ConclaveTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "ConclaveTesting", dependencies: ["ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM"]),
         .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting"]),
         .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
-        .testTarget(name: "ConclaveEvaluationTests", dependencies: ["ConclaveEvaluation", "ConclaveTesting", "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveStore"]),
+        .testTarget(
+            name: "ConclaveEvaluationTests",
+            dependencies: ["ConclaveEvaluation", "ConclaveTesting", "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveStore"]
+        ),
         .testTarget(name: "ConclaveFuzzTests", dependencies: ["ConclaveFuzz", "ConclaveConfig", "ConclaveCore"]),
         .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM", "ConclaveConfig"]),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
-        .testTarget(name: "conclaveTests", dependencies: ["conclave", "ConclaveStore", "ConclaveConfig", "ConclaveCore", "ConclaveLLM",
-                                                         .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(
+            name: "conclaveTests",
+            dependencies: [
+                "conclave", "ConclaveStore", "ConclaveConfig", "ConclaveCore", "ConclaveLLM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

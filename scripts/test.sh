@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (scripts/setup.sh: system packages, llama-server, the local models),
-# builds, and runs the whole test suite: unit tests of the pure core and integration tests against a real
-# llama-server, real files and real HTTP. Safe to run again.
+# The test command. Without arguments: sets up everything the tests need (scripts/setup.sh: system
+# packages, llama-server, the local models), builds, and runs the whole suite — unit tests of the libraries
+# and integration tests against a real llama-server, real files and real HTTP. An integration test fails,
+# never skips, when the runtime is missing. Safe to run again.
+#
+# With --unit: builds and runs only the unit tests (ConclaveCore, ConclaveConfig, ConclaveStore,
+# ConclaveEvaluation, ConclaveFuzz), which need no setup and no llama-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|ConclaveEvaluationTests|ConclaveFuzzTests)\.'
+
+if [ "${1:-}" = "--unit" ]; then
+  swift build --build-tests
+  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS"
+fi
+
 bash scripts/setup.sh
 swift build --build-tests
+bash scripts/lint.sh
 swift test --skip-build --no-parallel

@@ -101,7 +101,8 @@ public enum ConfigLoader {
     }
 
     private static func defaultPaths() -> [String] {
-        let examples = (try? FileManager.default.contentsOfDirectory(atPath: "examples"))?.sorted()
+        let examples =
+            (try? FileManager.default.contentsOfDirectory(atPath: "examples"))?.sorted()
             .map { "examples/\($0)/pipeline.yaml" }
             .filter { FileManager.default.fileExists(atPath: $0) } ?? []
         return ["Agents", "Skills"].filter { FileManager.default.fileExists(atPath: $0) } + examples

@@ -9,7 +9,8 @@ final class ConfigWorkspace {
     private(set) var experts: [(path: String, file: ExpertFile)] = []
     private(set) var skillFiles: [(path: String, file: SkillsFile)] = []
     /// Measured profiles that replace the ones in the experts' files.
-    private(set) var measuredProfiles: [(path: String, record: ProfileRecord, expert: (name: String, node: Node), skillReferences: [(name: String, node: Node)])] = []
+    private(set) var measuredProfiles:
+        [(path: String, record: ProfileRecord, expert: (name: String, node: Node), skillReferences: [(name: String, node: Node)])] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var loaded: Set<String> = []
 
@@ -78,7 +79,9 @@ final class ConfigWorkspace {
         switch UTF8Text.decode(data) {
         case .success(let decoded): text = decoded
         case .failure(let invalid):
-            diagnostics.append(Diagnostic(file: path, line: invalid.line, column: 1, message: "the file is not valid UTF-8 (first invalid byte on this line)"))
+            diagnostics.append(
+                Diagnostic(file: path, line: invalid.line, column: 1, message: "the file is not valid UTF-8 (first invalid byte on this line)")
+            )
             return nil
         }
         let reader = YAMLReader(file: path)
@@ -102,7 +105,8 @@ final class ConfigWorkspace {
         reportDuplicates(skillFiles.flatMap { entry in entry.file.roles.map { (entry.path, $0.role.name, $0.node) } }, kind: "role")
         let known = skillFiles.flatMap { $0.file.skills.map(\.skill.name) }
         let knownSet = Set(known)
-        let references = experts.flatMap { entry in entry.file.skillReferences.map { (entry.path, $0.name, $0.node) } }
+        let references =
+            experts.flatMap { entry in entry.file.skillReferences.map { (entry.path, $0.name, $0.node) } }
             + measuredProfiles.flatMap { entry in entry.skillReferences.map { (entry.path, $0.name, $0.node) } }
             + skillFiles.flatMap { entry in entry.file.roleSkillReferences.map { (entry.path, $0.name, $0.node) } }
         // Without any skill (or expert) read there is nothing to check names against: the missing or broken
@@ -112,8 +116,11 @@ final class ConfigWorkspace {
         }
         let expertIDs = experts.compactMap { $0.file.id?.name }
         for entry in measuredProfiles where !expertIDs.isEmpty && !expertIDs.contains(entry.expert.name) {
-            report(entry.path, "profile of unknown expert \(Diagnostic.quoted(entry.expert.name))" + YAMLReader.suggestion(for: entry.expert.name, among: expertIDs),
-                   at: entry.expert.node)
+            report(
+                entry.path,
+                "profile of unknown expert \(Diagnostic.quoted(entry.expert.name))" + YAMLReader.suggestion(for: entry.expert.name, among: expertIDs),
+                at: entry.expert.node
+            )
         }
         reportDuplicates(measuredProfiles.map { ($0.path, $0.expert.name, $0.expert.node) }, kind: "measured profile of")
     }
@@ -132,12 +139,14 @@ final class ConfigWorkspace {
     /// The registry built from every file that parsed completely; measured profiles replace the experts' own.
     func registry() -> Registry {
         let measured = Dictionary(measuredProfiles.map { ($0.expert.name, $0.record.profile) }, uniquingKeysWith: { first, _ in first })
-        return Registry(experts: experts.compactMap(\.file.expert).map { expert in
-                            var expert = expert
-                            expert.profile = measured[expert.id] ?? expert.profile
-                            return expert
-                        },
-                 skills: skillFiles.flatMap { $0.file.skills.map(\.skill) },
-                 roles: skillFiles.flatMap { $0.file.roles.map(\.role) })
+        return Registry(
+            experts: experts.compactMap(\.file.expert).map { expert in
+                var expert = expert
+                expert.profile = measured[expert.id] ?? expert.profile
+                return expert
+            },
+            skills: skillFiles.flatMap { $0.file.skills.map(\.skill) },
+            roles: skillFiles.flatMap { $0.file.roles.map(\.role) }
+        )
     }
 }

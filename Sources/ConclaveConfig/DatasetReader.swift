@@ -57,7 +57,10 @@ public struct DatasetReader: DatasetSource {
                     let row = dataset.parse(line.bytes, lineNumber: line.number)
                     guard case .instance(let instance) = row else { return row }
                     if let first = firstLine[instance.id] {
-                        return dataset.invalid(line.number, "id \(Diagnostic.quoted(instance.id)) repeats the id of line \(first) (lines \(first) and \(line.number)); this row is skipped")
+                        return dataset.invalid(
+                            line.number,
+                            "id \(Diagnostic.quoted(instance.id)) repeats the id of line \(first) (lines \(first) and \(line.number)); this row is skipped"
+                        )
                     }
                     firstLine[instance.id] = line.number
                     return row

@@ -9,8 +9,10 @@ struct ExpertFile {
     var id: (name: String, node: Node)?
     var skillReferences: [(name: String, node: Node)] = []
 
-    static let keys = ["id", "description", "runtime", "price", "context_window", "max_concurrency",
-                       "timeout_seconds", "sampling", "instructions", "profile", "memory_mb"]
+    static let keys = [
+        "id", "description", "runtime", "price", "context_window", "max_concurrency",
+        "timeout_seconds", "sampling", "instructions", "profile", "memory_mb",
+    ]
 
     /// Reads the file, reporting problems to `reader`; model files of the llama.cpp runtime must be readable.
     static func read(_ root: Node, reader: YAMLReader, environment: ConfigEnvironment, baseDirectory: URL) -> ExpertFile {
@@ -23,7 +25,8 @@ struct ExpertFile {
             .flatMap { readRuntime($0, reader: reader, environment: environment, baseDirectory: baseDirectory) }
         let price = fields.nested("price", allowed: ["input_per_million", "output_per_million"]).flatMap { price -> Price? in
             guard let input = price.double("input_per_million", in: Limits.price),
-                  let output = price.double("output_per_million", in: Limits.price) else { return nil }
+                let output = price.double("output_per_million", in: Limits.price)
+            else { return nil }
             return Price(inputPerMillion: input, outputPerMillion: output)
         }
         let context = fields.int("context_window", in: Limits.contextWindow)
@@ -41,9 +44,19 @@ struct ExpertFile {
             (profile, file.skillReferences) = ProfileFields.read(given)
         }
         if let id, let description, let runtime, let price, let context, let profile {
-            file.expert = Expert(id: id, description: description, runtime: runtime, price: price, contextWindow: context,
-                                 maxConcurrency: concurrency, timeoutSeconds: timeout, sampling: sampling,
-                                 instructions: instructions, profile: profile, memoryMB: memory)
+            file.expert = Expert(
+                id: id,
+                description: description,
+                runtime: runtime,
+                price: price,
+                contextWindow: context,
+                maxConcurrency: concurrency,
+                timeoutSeconds: timeout,
+                sampling: sampling,
+                instructions: instructions,
+                profile: profile,
+                memoryMB: memory
+            )
         }
         return file
     }
@@ -52,24 +65,33 @@ struct ExpertFile {
         guard let kind = fields.string("kind"), let model = fields.string("model") else { return nil }
         switch kind {
         case "llama.cpp":
-            if let node = fields.value("base_url", required: false) { reader.report(node, "'base_url' is for kind openai; llama.cpp models are served by Conclave itself") }
+            if let node = fields.value("base_url", required: false) {
+                reader.report(node, "'base_url' is for kind openai; llama.cpp models are served by Conclave itself")
+            }
             guard let path = expand(model, node: fields.value("model"), reader: reader, environment: environment) else { return nil }
             let resolved = path.hasPrefix("/") ? path : baseDirectory.appendingPathComponent(path).path
             guard FileManager.default.isReadableFile(atPath: resolved) else {
-                reader.report(fields.value("model"), "model file \(Diagnostic.quoted(resolved, limit: Diagnostic.pathLimit)) is not readable (run scripts/setup.sh to install the local models)")
+                reader.report(
+                    fields.value("model"),
+                    "model file \(Diagnostic.quoted(resolved, limit: Diagnostic.pathLimit)) is not readable (run scripts/setup.sh to install the local models)"
+                )
                 return nil
             }
             return .llamaCpp(modelPath: resolved)
         case "openai":
             guard let base = fields.string("base_url"),
-                  let url = expand(base, node: fields.value("base_url"), reader: reader, environment: environment) else { return nil }
+                let url = expand(base, node: fields.value("base_url"), reader: reader, environment: environment)
+            else { return nil }
             guard URL(string: url)?.scheme?.hasPrefix("http") == true else {
                 reader.report(fields.value("base_url"), "base_url \(Diagnostic.quoted(url)) must be an http or https URL")
                 return nil
             }
             return .openAI(baseURL: url, model: model, apiKeyVariable: fields.string("api_key_env", required: false))
         default:
-            reader.report(fields.value("kind"), "unknown runtime kind \(Diagnostic.quoted(kind))" + YAMLReader.suggestion(for: kind, among: ["llama.cpp", "openai"]))
+            reader.report(
+                fields.value("kind"),
+                "unknown runtime kind \(Diagnostic.quoted(kind))" + YAMLReader.suggestion(for: kind, among: ["llama.cpp", "openai"])
+            )
             return nil
         }
     }

@@ -30,11 +30,26 @@ struct PipelineFile {
         }
         let extractor = readExtractor(fields.value("extractor", required: false), reader: reader)
         file.extractorNode = extractor.expertNode
-        var strategy = RecruitmentStrategy.symbolic, k = 3, seed: UInt64 = 0, temperature = 0.5, lambda = 0.0, rareShare = 0.0
-        if let recruiter = fields.nested("recruiter", allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"], required: false) {
+        var strategy = RecruitmentStrategy.symbolic
+        var k = 3
+        var seed: UInt64 = 0
+        var temperature = 0.5
+        var lambda = 0.0
+        var rareShare = 0.0
+        if let recruiter = fields.nested(
+            "recruiter",
+            allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"],
+            required: false
+        ) {
             if let given = recruiter.string("strategy", required: false) {
-                if let known = RecruitmentStrategy(rawValue: given) { strategy = known } else {
-                    reader.report(recruiter.value("strategy"), "unknown strategy \(Diagnostic.quoted(given))" + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue)))
+                if let known = RecruitmentStrategy(rawValue: given) {
+                    strategy = known
+                } else {
+                    reader.report(
+                        recruiter.value("strategy"),
+                        "unknown strategy \(Diagnostic.quoted(given))"
+                            + YAMLReader.suggestion(for: given, among: RecruitmentStrategy.allCases.map(\.rawValue))
+                    )
                 }
             }
             k = recruiter.int("k", required: false, in: Limits.k) ?? k
@@ -59,13 +74,30 @@ struct PipelineFile {
         let output = fields.nested("outputs", allowed: ["dir"], required: false)?.string("dir").map(resolve)
         let pinned = aggregator?.string("expert", required: false)
         if let name, let agents, let skills, let dataset, let grader {
-            file.spec = PipelineSpec(name: name, file: URL(fileURLWithPath: path), agentsDirectory: agents, skillsDirectory: skills,
-                                     profilesDirectory: profiles,
-                                     dataset: dataset, extractor: extractor.spec ?? .lexical, strategy: strategy, k: k, seed: seed,
-                                     temperature: temperature, lambda: lambda, replaceRareBelow: rareShare, aggregatorExpert: pinned ?? "",
-                                     aggregatorPinned: pinned != nil, aggregatorRole: aggregator?.string("role", required: false),
-                                     grader: grader, residentModels: resident, residentMemoryMB: residentMemory,
-                                     window: window, cache: cache, outputDirectory: output)
+            file.spec = PipelineSpec(
+                name: name,
+                file: URL(fileURLWithPath: path),
+                agentsDirectory: agents,
+                skillsDirectory: skills,
+                profilesDirectory: profiles,
+                dataset: dataset,
+                extractor: extractor.spec ?? .lexical,
+                strategy: strategy,
+                k: k,
+                seed: seed,
+                temperature: temperature,
+                lambda: lambda,
+                replaceRareBelow: rareShare,
+                aggregatorExpert: pinned ?? "",
+                aggregatorPinned: pinned != nil,
+                aggregatorRole: aggregator?.string("role", required: false),
+                grader: grader,
+                residentModels: resident,
+                residentMemoryMB: residentMemory,
+                window: window,
+                cache: cache,
+                outputDirectory: output
+            )
         }
         return file
     }
@@ -88,19 +120,25 @@ struct PipelineFile {
             }
         }
         guard let fields = reader.fields(node, of: "'extractor'", allowed: ["kind", "expert", "samples", "embeddings"]),
-              let kind = fields.string("kind") else { return (nil, nil) }
+            let kind = fields.string("kind")
+        else { return (nil, nil) }
         switch kind {
         case "lexical": return (.lexical, nil)
         case "model":
             let samples = fields.int("samples", required: false, in: Limits.samples) ?? 5
             var embeddings: EmbeddingEndpoint?
             if let given = fields.nested("embeddings", allowed: ["base_url", "model", "api_key_env", "min_similarity"], required: false),
-               let base = given.string("base_url"), let model = given.string("model") {
+                let base = given.string("base_url"), let model = given.string("model")
+            {
                 if URL(string: base)?.scheme?.hasPrefix("http") != true {
                     reader.report(given.value("base_url"), "base_url \(Diagnostic.quoted(base)) must be an http or https URL")
                 }
-                embeddings = EmbeddingEndpoint(baseURL: base, model: model, apiKeyVariable: given.string("api_key_env", required: false),
-                                               minSimilarity: given.double("min_similarity", required: false, in: Limits.similarity) ?? 0.6)
+                embeddings = EmbeddingEndpoint(
+                    baseURL: base,
+                    model: model,
+                    apiKeyVariable: given.string("api_key_env", required: false),
+                    minSimilarity: given.double("min_similarity", required: false, in: Limits.similarity) ?? 0.6
+                )
             }
             guard let expert = fields.string("expert") else { return (nil, nil) }
             return (.model(ModelExtractorSpec(expert: expert, samples: samples, embeddings: embeddings)), fields.value("expert"))
@@ -120,7 +158,8 @@ struct PipelineFile {
         }
         if case .scalar(let scalar) = node { return kind(scalar.string, at: node).map { Grader(kind: $0) } }
         guard let fields = reader.fields(node, of: "'grader'", allowed: ["kind", "tolerance"]),
-              let name = fields.string("kind"), let parsed = kind(name, at: fields.value("kind")) else { return nil }
+            let name = fields.string("kind"), let parsed = kind(name, at: fields.value("kind"))
+        else { return nil }
         return Grader(kind: parsed, tolerance: fields.double("tolerance", required: false, in: Limits.tolerance) ?? 1e-6)
     }
 
@@ -128,13 +167,27 @@ struct PipelineFile {
     func checkReferences(against registry: Registry, path: String, workspace: ConfigWorkspace) {
         guard let spec else { return }
         if case .model(let extractor) = spec.extractor, registry.expert(extractor.expert) == nil {
-            workspace.report(path, "unknown extractor expert \(Diagnostic.quoted(extractor.expert))" + YAMLReader.suggestion(for: extractor.expert, among: registry.experts.map(\.id)), at: extractorNode)
+            workspace.report(
+                path,
+                "unknown extractor expert \(Diagnostic.quoted(extractor.expert))"
+                    + YAMLReader.suggestion(for: extractor.expert, among: registry.experts.map(\.id)),
+                at: extractorNode
+            )
         }
         if spec.aggregatorPinned, registry.expert(spec.aggregatorExpert) == nil {
-            workspace.report(path, "unknown expert \(Diagnostic.quoted(spec.aggregatorExpert))" + YAMLReader.suggestion(for: spec.aggregatorExpert, among: registry.experts.map(\.id)), at: aggregatorNode)
+            workspace.report(
+                path,
+                "unknown expert \(Diagnostic.quoted(spec.aggregatorExpert))"
+                    + YAMLReader.suggestion(for: spec.aggregatorExpert, among: registry.experts.map(\.id)),
+                at: aggregatorNode
+            )
         }
         if let role = spec.aggregatorRole, registry.role(named: role) == nil {
-            workspace.report(path, "unknown role \(Diagnostic.quoted(role))" + YAMLReader.suggestion(for: role, among: registry.roles.map(\.name)), at: roleNode)
+            workspace.report(
+                path,
+                "unknown role \(Diagnostic.quoted(role))" + YAMLReader.suggestion(for: role, among: registry.roles.map(\.name)),
+                at: roleNode
+            )
         }
     }
 }

@@ -18,11 +18,13 @@ enum ProfileFields {
     static func read(_ fields: Fields) -> (profile: Profile, skillReferences: [(name: String, node: Node)]) {
         let scores = fields.numberMap("skills", range: Limits.score)
         let answered = fields.numberMap("answered", range: Limits.answered, integral: true)
-        let profile = Profile(skills: Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                              strength: fields.double("strength", required: false, in: Limits.score),
-                              aggregatorScore: fields.double("aggregator_score", required: false, in: Limits.share) ?? 0,
-                              answered: Dictionary(answered.map { ($0.name, Int($0.value)) }, uniquingKeysWith: { a, _ in a }),
-                              globalRate: fields.double("global_rate", required: false, in: Limits.rate))
+        let profile = Profile(
+            skills: Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            strength: fields.double("strength", required: false, in: Limits.score),
+            aggregatorScore: fields.double("aggregator_score", required: false, in: Limits.share) ?? 0,
+            answered: Dictionary(answered.map { ($0.name, Int($0.value)) }, uniquingKeysWith: { a, _ in a }),
+            globalRate: fields.double("global_rate", required: false, in: Limits.rate)
+        )
         return (profile, (scores + answered).map { ($0.name, $0.node) })
     }
 }

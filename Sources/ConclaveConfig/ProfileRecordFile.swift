@@ -67,14 +67,22 @@ extension ProfileRecord {
     /// come back with their nodes for checking against the vocabulary.
     static func read(_ root: Node, reader: YAMLReader) -> (record: ProfileRecord, expertNode: Node, skillReferences: [(name: String, node: Node)])? {
         guard let fields = reader.fields(root, of: "measured profile", allowed: yamlKeys),
-              let expert = fields.named("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys) else { return nil }
+            let expert = fields.named("expert"), let given = fields.nested("profile", allowed: ProfileFields.keys)
+        else { return nil }
         let (profile, references) = ProfileFields.read(given)
-        let measuredAt = fields.string("measured_at", required: false).flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(timeIntervalSince1970: 0)
-        let record = ProfileRecord(expert: expert.name, version: fields.int("version", required: false, in: Limits.version) ?? 1,
-                                   runID: fields.string("run", required: false) ?? "", dataset: fields.string("dataset", required: false) ?? "",
-                                   measuredAt: measuredAt, questions: fields.int("questions", required: false, in: Limits.count) ?? 0,
-                                   correct: fields.int("correct", required: false, in: Limits.count) ?? 0,
-                                   failedCalls: fields.int("failed_calls", required: false, in: Limits.count) ?? 0, profile: profile)
+        let measuredAt =
+            fields.string("measured_at", required: false).flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(timeIntervalSince1970: 0)
+        let record = ProfileRecord(
+            expert: expert.name,
+            version: fields.int("version", required: false, in: Limits.version) ?? 1,
+            runID: fields.string("run", required: false) ?? "",
+            dataset: fields.string("dataset", required: false) ?? "",
+            measuredAt: measuredAt,
+            questions: fields.int("questions", required: false, in: Limits.count) ?? 0,
+            correct: fields.int("correct", required: false, in: Limits.count) ?? 0,
+            failedCalls: fields.int("failed_calls", required: false, in: Limits.count) ?? 0,
+            profile: profile
+        )
         return (record, expert.node, references)
     }
 }

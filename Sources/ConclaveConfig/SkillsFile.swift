@@ -11,15 +11,18 @@ struct SkillsFile {
     static func read(_ root: Node, reader: YAMLReader) -> SkillsFile {
         var file = SkillsFile()
         guard let fields = reader.fields(root, of: "skills file", allowed: ["domain", "skills", "roles"]),
-              let domain = fields.string("domain") else { return file }
+            let domain = fields.string("domain")
+        else { return file }
         for node in fields.list("skills") {
             guard let skill = reader.fields(node, of: "skill", allowed: ["name", "aliases"]),
-                  let name = skill.named("name") else { continue }
+                let name = skill.named("name")
+            else { continue }
             file.skills.append((Skill(name: name.name, aliases: skill.strings("aliases").map(\.0), domain: domain), name.node))
         }
         for node in fields.list("roles", required: false) {
             guard let role = reader.fields(node, of: "role", allowed: ["name", "instructions", "skills"]) else { continue }
-            let name = role.named("name"), instructions = role.string("instructions")
+            let name = role.named("name")
+            let instructions = role.string("instructions")
             let references = role.strings("skills")
             file.roleSkillReferences += references
             if let name, let instructions {

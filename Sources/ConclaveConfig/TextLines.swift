@@ -6,7 +6,8 @@ public enum TextLines {
 
     /// The line of the last character and the column just after it.
     static func end(of text: String) -> (line: Int, column: Int) {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
             defer { previous = scalar }

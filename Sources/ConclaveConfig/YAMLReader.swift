@@ -58,7 +58,10 @@ final class YAMLReader {
         var entries: [String: (key: Node, value: Node)] = [:]
         var misspelled: Set<String> = []
         for (key, value) in mapping {
-            guard let name = key.string else { report(key, "keys of \(what) must be strings"); continue }
+            guard let name = key.string else {
+                report(key, "keys of \(what) must be strings")
+                continue
+            }
             if entries[name] != nil {
                 report(key, "duplicate key \(Diagnostic.quoted(name)) in \(what)")
             } else if !allowed.contains(name) {
@@ -138,8 +141,14 @@ struct Fields {
 
     /// A scalar parsed by `parse`, reported as not `kind` when it does not parse, or as not `allowed` when
     /// outside `range`.
-    private func number<Value: Comparable>(_ key: String, required: Bool, range: ClosedRange<Value>, allowed: String, kind: String,
-                                           parse: (Node) -> Value?) -> Value? {
+    private func number<Value: Comparable>(
+        _ key: String,
+        required: Bool,
+        range: ClosedRange<Value>,
+        allowed: String,
+        kind: String,
+        parse: (Node) -> Value?
+    ) -> Value? {
         guard let node = value(key, required: required) else { return nil }
         guard let number = parse(node) else {
             reader.report(node, "field '\(key)' of \(what) must be \(kind), got \(Diagnostic.quoted(node.string ?? "a collection"))")
@@ -195,7 +204,10 @@ struct Fields {
                 return nil
             }
             guard let number = Self.double(value), range.contains(number), !integral || number.rounded() == number else {
-                reader.report(value, "score of \(Diagnostic.quoted(text)) in '\(key)' must be \(kind) \(NumberRange.describe(range)), got \(Diagnostic.quoted(value.string ?? "a collection"))")
+                reader.report(
+                    value,
+                    "score of \(Diagnostic.quoted(text)) in '\(key)' must be \(kind) \(NumberRange.describe(range)), got \(Diagnostic.quoted(value.string ?? "a collection"))"
+                )
                 return nil
             }
             return (text, number, name)
@@ -206,7 +218,8 @@ struct Fields {
 /// Levenshtein distance, for "did you mean" suggestions.
 enum EditDistance {
     static func between(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var previous = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var current = [i] + Array(repeating: 0, count: b.count)

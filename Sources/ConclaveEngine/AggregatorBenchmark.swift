@@ -33,7 +33,8 @@ struct AggregatorBenchmark {
             var score = AggregatorScore(expert: expert, cases: cases.count)
             for benchmarkCase in cases {
                 guard let text = outcomes[CallKey(instanceID: benchmarkCase.id, stage: .aggregator, seat: seat)]?.text,
-                      let instance = questions[benchmarkCase.questionID], let gold = instance.gold else {
+                    let instance = questions[benchmarkCase.questionID], let gold = instance.gold
+                else {
                     score.failed += 1
                     continue
                 }

@@ -10,8 +10,13 @@ struct CallRequest: Sendable {
     var messages: [ChatMessage]
 
     var requestHash: String {
-        RequestHash.of(modelKey: expert.runtime.modelKey, messages: messages, temperature: expert.sampling.temperature,
-                       maxTokens: expert.sampling.maxTokens, seed: seed)
+        RequestHash.of(
+            modelKey: expert.runtime.modelKey,
+            messages: messages,
+            temperature: expert.sampling.temperature,
+            maxTokens: expert.sampling.maxTokens,
+            seed: seed
+        )
     }
 
     /// Seats of one team get different seeds, so an expert holding two seats answers twice, not once.
@@ -40,7 +45,9 @@ struct CallExecutor: Sendable {
         } catch {
             var failed: [(PlannedCall, CallRecord)] = []
             for request in requests {
-                failed.append((request.call, try await save(request, Self.failure(request, error: "model not available: \(error)", latencyMs: 0, attempts: 1))))
+                failed.append(
+                    (request.call, try await save(request, Self.failure(request, error: "model not available: \(error)", latencyMs: 0, attempts: 1)))
+                )
             }
             return failed
         }
@@ -86,14 +93,27 @@ struct CallExecutor: Sendable {
         let started = Date()
         do {
             let backend = try await connector.backend(for: expert)
-            let completion = try await backend.complete(ChatRequest(
-                model: expert.modelName, messages: request.messages, temperature: expert.sampling.temperature,
-                maxTokens: expert.sampling.maxTokens, seed: request.seed))
-            return CallRecord(stage: request.call.stage, expert: expert.id, seat: request.call.seat,
-                              text: completion.text, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
-                              latencyMs: Date().timeIntervalSince(started) * 1000,
-                              cost: expert.price.cost(inputTokens: completion.inputTokens, outputTokens: completion.outputTokens),
-                              attempts: completion.attempts, error: nil)
+            let completion = try await backend.complete(
+                ChatRequest(
+                    model: expert.modelName,
+                    messages: request.messages,
+                    temperature: expert.sampling.temperature,
+                    maxTokens: expert.sampling.maxTokens,
+                    seed: request.seed
+                )
+            )
+            return CallRecord(
+                stage: request.call.stage,
+                expert: expert.id,
+                seat: request.call.seat,
+                text: completion.text,
+                inputTokens: completion.inputTokens,
+                outputTokens: completion.outputTokens,
+                latencyMs: Date().timeIntervalSince(started) * 1000,
+                cost: expert.price.cost(inputTokens: completion.inputTokens, outputTokens: completion.outputTokens),
+                attempts: completion.attempts,
+                error: nil
+            )
         } catch {
             var attempts = 1
             if case LLMError.exhausted(let count, _) = error { attempts = count }
@@ -109,8 +129,18 @@ struct CallExecutor: Sendable {
     }
 
     static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
-        CallRecord(stage: request.call.stage, expert: request.expert.id, seat: request.call.seat,
-                   text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
+        CallRecord(
+            stage: request.call.stage,
+            expert: request.expert.id,
+            seat: request.call.seat,
+            text: nil,
+            inputTokens: 0,
+            outputTokens: 0,
+            latencyMs: latencyMs,
+            cost: 0,
+            attempts: attempts,
+            error: error
+        )
     }
 }
 

@@ -28,8 +28,13 @@ public final class LiveConnector: ExpertConnector, Service {
     /// Residency is decided by the runner's `BatchPlanner`, which unloads explicitly; the runtime itself
     /// keeps whatever it is told to load. `connectTimeout` (seconds) bounds each connection attempt of the
     /// connector's HTTP client.
-    public init(registry: Registry, environment: ConfigEnvironment, logDirectory: URL, connectTimeout: Double = 5,
-                logger: Logger = Logger(label: "conclave.runtime")) throws {
+    public init(
+        registry: Registry,
+        environment: ConfigEnvironment,
+        logDirectory: URL,
+        connectTimeout: Double = 5,
+        logger: Logger = Logger(label: "conclave.runtime")
+    ) throws {
         let models = Self.llamaModels(for: registry.experts)
         let binary = models.isEmpty ? nil : try Self.locateServer(environment)
         let httpClient = HTTPClient.conclave(connectTimeout: connectTimeout)
@@ -41,8 +46,14 @@ public final class LiveConnector: ExpertConnector, Service {
         let reaped = servers.reapOrphans()
         if !reaped.isEmpty { logger.warning("stopped \(reaped.count) llama-server(s) left behind by a Conclave that was killed: pids \(reaped)") }
         self.runtime = binary.map {
-            LlamaRuntime(serverBinary: $0, logDirectory: logDirectory, residentBudget: Int.max, httpClient: httpClient,
-                         serverRegistry: servers, logger: logger)
+            LlamaRuntime(
+                serverBinary: $0,
+                logDirectory: logDirectory,
+                residentBudget: Int.max,
+                httpClient: httpClient,
+                serverRegistry: servers,
+                logger: logger
+            )
         }
     }
 
@@ -107,7 +118,9 @@ public final class LiveConnector: ExpertConnector, Service {
     }
 
     public func unload(modelKey: String) async {
-        guard let runtime, let model = Set(models.values).first(where: { ExpertRuntime.llamaCpp(modelPath: $0.path).modelKey == modelKey }) else { return }
+        guard let runtime, let model = Set(models.values).first(where: { ExpertRuntime.llamaCpp(modelPath: $0.path).modelKey == modelKey }) else {
+            return
+        }
         await runtime.unload(model)
     }
 

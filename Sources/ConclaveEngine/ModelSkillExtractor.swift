@@ -44,8 +44,12 @@ public struct ModelSkillExtractor: Sendable {
 
     /// The embedding step for every keyword still unmapped in `extractions`, with one request for the
     /// window's keywords and one for the vocabulary (kept in `termVectors` for the rest of the run).
-    func mapByEmbedding(_ extractions: inout [SkillExtraction], backend: any EmbeddingBackend, model: String,
-                        termVectors: inout [[Double]]?) async throws {
+    func mapByEmbedding(
+        _ extractions: inout [SkillExtraction],
+        backend: any EmbeddingBackend,
+        model: String,
+        termVectors: inout [[Double]]?
+    ) async throws {
         let unmapped = Array(Set(extractions.flatMap(\.unmapped))).sorted()
         guard !unmapped.isEmpty else { return }
         if termVectors == nil { termVectors = try await backend.embed(mapper.terms.map(\.text), model: model) }
@@ -85,8 +89,12 @@ extension RunSession {
             var cacheable = true
             if let endpoint = spec.embeddings {
                 do {
-                    try await extractor.mapByEmbedding(&extractions, backend: try connector.embeddings(endpoint), model: endpoint.model,
-                                                       termVectors: &termVectors)
+                    try await extractor.mapByEmbedding(
+                        &extractions,
+                        backend: try connector.embeddings(endpoint),
+                        model: endpoint.model,
+                        termVectors: &termVectors
+                    )
                 } catch {
                     cacheable = false
                     observer.warning("embedding endpoint \(endpoint.baseURL) failed, keywords left unmapped for now: \(error)")

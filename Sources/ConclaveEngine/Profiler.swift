@@ -22,7 +22,13 @@ public struct Profiler: Sendable {
     public let store: any RunStore & ProfileStore
     public let observer: any RunObserver
 
-    public init(pipeline: LoadedPipeline, dataset: any DatasetSource, connector: any ExpertConnector, store: any RunStore & ProfileStore, observer: any RunObserver) {
+    public init(
+        pipeline: LoadedPipeline,
+        dataset: any DatasetSource,
+        connector: any ExpertConnector,
+        store: any RunStore & ProfileStore,
+        observer: any RunObserver
+    ) {
         self.pipeline = pipeline
         self.dataset = dataset
         self.connector = connector
@@ -42,11 +48,19 @@ public struct Profiler: Sendable {
         var aggregators: [AggregatorScore] = []
         var cases: [AggregationCase] = []
         if aggregatorCases > 0 {
-            cases = AggregationCases.sample(graded.map { question in
-                (id: question.instance.id, answers: question.answers.compactMap { answer in
-                    answer.text.flatMap { text in answer.correct.map { (text: text, correct: $0) } }
-                })
-            }, count: aggregatorCases, size: aggregatorCaseSize, seed: pipeline.spec.seed)
+            cases = AggregationCases.sample(
+                graded.map { question in
+                    (
+                        id: question.instance.id,
+                        answers: question.answers.compactMap { answer in
+                            answer.text.flatMap { text in answer.correct.map { (text: text, correct: $0) } }
+                        }
+                    )
+                },
+                count: aggregatorCases,
+                size: aggregatorCaseSize,
+                seed: pipeline.spec.seed
+            )
             let questions = Dictionary(graded.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
             aggregators = try await AggregatorBenchmark(pipeline: pipeline, connector: connector, store: store, observer: observer)
                 .run(cases, questions: questions, runID: options.runID, stop: options.stop)
@@ -55,7 +69,9 @@ public struct Profiler: Sendable {
         var records: [ProfileRecord] = []
         for expert in pipeline.registry.experts {
             var builder = ProfileBuilder()
-            var questions = 0, correct = 0, failed = 0
+            var questions = 0
+            var correct = 0
+            var failed = 0
             for question in graded {
                 guard let answer = question.answers.first(where: { $0.expert == expert.id }) else { continue }
                 guard let isCorrect = answer.correct else {
@@ -66,10 +82,19 @@ public struct Profiler: Sendable {
                 questions += 1
                 if isCorrect { correct += 1 }
             }
-            let record = ProfileRecord(expert: expert.id, runID: options.runID, dataset: pipeline.spec.dataset.path, measuredAt: measuredAt,
-                                       questions: questions, correct: correct, failedCalls: failed,
-                                       profile: builder.profile(aggregatorScore: aggregators.first { $0.expert == expert.id }?.score
-                                                                    ?? expert.profile.aggregatorScore))
+            let record = ProfileRecord(
+                expert: expert.id,
+                runID: options.runID,
+                dataset: pipeline.spec.dataset.path,
+                measuredAt: measuredAt,
+                questions: questions,
+                correct: correct,
+                failedCalls: failed,
+                profile: builder.profile(
+                    aggregatorScore: aggregators.first { $0.expert == expert.id }?.score
+                        ?? expert.profile.aggregatorScore
+                )
+            )
             records.append(try store.saveProfile(record))
         }
         return ProfilingReport(summary: summary, records: records, answers: graded, aggregatorCases: cases, aggregators: aggregators)
@@ -87,8 +112,11 @@ public struct Profiler: Sendable {
         try store.forEachResult(run: run) { result in
             guard let instance = instances[result.id], let gold = instance.gold else { return }
             let answers = result.responses.map { response in
-                GradedAnswer(expert: response.expert, text: response.text,
-                             correct: response.text.map { grader.isCorrect(grader.extract(from: $0, for: instance), gold: gold) })
+                GradedAnswer(
+                    expert: response.expert,
+                    text: response.text,
+                    correct: response.text.map { grader.isCorrect(grader.extract(from: $0, for: instance), gold: gold) }
+                )
             }
             graded.append(GradedQuestion(instance: instance, skills: result.skills, answers: answers))
         }

@@ -17,8 +17,16 @@ struct ResultGrader {
         }
         let extracted = aggregation?.text.flatMap { spec.grader.extract(from: $0, for: instance) }
         let correct = gradesAggregation ? instance.gold.map { failure == nil && spec.grader.isCorrect(extracted, gold: $0) } : nil
-        return InstanceResult(id: instance.id, question: instance.text, decision: decision, responses: responses,
-                              aggregation: aggregation, extractedAnswer: extracted, gold: instance.gold,
-                              correct: correct, failureReason: failure)
+        return InstanceResult(
+            id: instance.id,
+            question: instance.text,
+            decision: decision,
+            responses: responses,
+            aggregation: aggregation,
+            extractedAnswer: extracted,
+            gold: instance.gold,
+            correct: correct,
+            failureReason: failure
+        )
     }
 }

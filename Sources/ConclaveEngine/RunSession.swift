@@ -24,8 +24,15 @@ struct RunSession {
     private(set) var loads = 0
     private(set) var unloads = 0
 
-    init(pipeline: LoadedPipeline, connector: any ExpertConnector, store: any RunStore, observer: any RunObserver,
-         runID: String, mode: RunMode, stop: StopSignal) {
+    init(
+        pipeline: LoadedPipeline,
+        connector: any ExpertConnector,
+        store: any RunStore,
+        observer: any RunObserver,
+        runID: String,
+        mode: RunMode,
+        stop: StopSignal
+    ) {
         self.pipeline = pipeline
         self.connector = connector
         self.store = store
@@ -34,9 +41,16 @@ struct RunSession {
         self.mode = mode
         self.stop = stop
         let spec = pipeline.spec
-        decider = DecisionMaker(registry: pipeline.registry, k: spec.k, strategy: spec.strategy,
-                                temperature: spec.temperature, lambda: spec.lambda, replaceRareBelow: mode == .answer ? spec.replaceRareBelow : 0,
-                                aggregator: spec.aggregatorExpert, seed: spec.seed)
+        decider = DecisionMaker(
+            registry: pipeline.registry,
+            k: spec.k,
+            strategy: spec.strategy,
+            temperature: spec.temperature,
+            lambda: spec.lambda,
+            replaceRareBelow: mode == .answer ? spec.replaceRareBelow : 0,
+            aggregator: spec.aggregatorExpert,
+            seed: spec.seed
+        )
         if case .model(let extractorSpec) = spec.extractor {
             extractor = ModelSkillExtractor(spec: extractorSpec, registry: pipeline.registry)
         } else {
@@ -72,18 +86,33 @@ struct RunSession {
         let aggregatorModel = pipeline.registry.expert(pipeline.spec.aggregatorExpert)!.runtime.modelKey
         let expertCalls = ids.flatMap { Planner.calls(for: decisions[$0]!, stage: .expert) }
         do {
-            let registry = pipeline.registry, role = pipeline.spec.aggregatorRole.flatMap(registry.role(named:))
+            let registry = pipeline.registry
+            let role = pipeline.spec.aggregatorRole.flatMap(registry.role(named:))
             try await execute(expertCalls, stage: .expert, outcomes: &outcomes, upcoming: mode == .answer ? [aggregatorModel] : []) {
-                Self.messages(for: $0, instance: instances[$0.instanceID]!, decision: decisions[$0.instanceID]!, outcomes: [:],
-                              registry: registry, aggregatorRole: role)
+                Self.messages(
+                    for: $0,
+                    instance: instances[$0.instanceID]!,
+                    decision: decisions[$0.instanceID]!,
+                    outcomes: [:],
+                    registry: registry,
+                    aggregatorRole: role
+                )
             }
             if mode == .answer {
-                let ready = ids.filter { id in Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true } }
+                let ready = ids.filter { id in
+                    Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true }
+                }
                 let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
                 let answered = outcomes
                 try await execute(aggregatorCalls, stage: .aggregator, outcomes: &outcomes, upcoming: []) {
-                    Self.messages(for: $0, instance: instances[$0.instanceID]!, decision: decisions[$0.instanceID]!, outcomes: answered,
-                                  registry: registry, aggregatorRole: role)
+                    Self.messages(
+                        for: $0,
+                        instance: instances[$0.instanceID]!,
+                        decision: decisions[$0.instanceID]!,
+                        outcomes: answered,
+                        registry: registry,
+                        aggregatorRole: role
+                    )
                 }
             }
         } catch {
@@ -107,7 +136,10 @@ struct RunSession {
     private func checkExperts(of decisions: [String: Decision]) throws {
         for (instance, decision) in decisions.sorted(by: { $0.key < $1.key }) {
             for expert in decision.recruitment.team + [decision.aggregator] where !expert.isEmpty && pipeline.registry.expert(expert) == nil {
-                throw RunMismatch(runID: runID, differences: ["instance '\(instance)' was decided with expert '\(expert)', which the registry no longer has"])
+                throw RunMismatch(
+                    runID: runID,
+                    differences: ["instance '\(instance)' was decided with expert '\(expert)', which the registry no longer has"]
+                )
             }
         }
     }
@@ -123,14 +155,23 @@ struct RunSession {
 
     /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups; `messages`
     /// gives each call's prompt.
-    mutating func execute(_ calls: [PlannedCall], stage: Stage, outcomes: inout [CallKey: CallRecord], upcoming: Set<String>,
-                          messages: (PlannedCall) -> [ChatMessage]) async throws {
+    mutating func execute(
+        _ calls: [PlannedCall],
+        stage: Stage,
+        outcomes: inout [CallKey: CallRecord],
+        upcoming: Set<String>,
+        messages: (PlannedCall) -> [ChatMessage]
+    ) async throws {
         let pending = calls.filter { outcomes[Self.key($0)] == nil }
         observer.stageStarted(stage, calls: pending.count)
         guard !pending.isEmpty else { return }
         let registry = pipeline.registry
-        let schedule = BatchPlanner.schedule(pending.map { (id: $0, model: registry.expert($0.expert)!.runtime.modelKey) },
-                                             models: catalog.footprints, resident: &resident, upcoming: upcoming)
+        let schedule = BatchPlanner.schedule(
+            pending.map { (id: $0, model: registry.expert($0.expert)!.runtime.modelKey) },
+            models: catalog.footprints,
+            resident: &resident,
+            upcoming: upcoming
+        )
         for group in schedule.groups {
             if stop.isRequested { throw RunStopped(runID: runID) }
             for model in group.unloadFirst { await connector.unload(modelKey: model) }
@@ -140,8 +181,15 @@ struct RunSession {
             let requests = group.calls.map { call in
                 CallRequest(call: call, expert: registry.expert(call.expert)!, messages: messages(call))
             }
-            let executor = CallExecutor(connector: connector, store: store, observer: observer, runID: runID,
-                                        stop: stop, cache: pipeline.spec.cache, committer: committer)
+            let executor = CallExecutor(
+                connector: connector,
+                store: store,
+                observer: observer,
+                runID: runID,
+                stop: stop,
+                cache: pipeline.spec.cache,
+                committer: committer
+            )
             for (call, record) in try await executor.run(requests) { outcomes[Self.key(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }
         }
@@ -149,8 +197,14 @@ struct RunSession {
 
     /// An expert's prompt uses the role of the instance's decision; the aggregator's holds the instance's
     /// successful expert responses in seat order.
-    private static func messages(for call: PlannedCall, instance: Instance, decision: Decision, outcomes: [CallKey: CallRecord],
-                                 registry: Registry, aggregatorRole: Role?) -> [ChatMessage] {
+    private static func messages(
+        for call: PlannedCall,
+        instance: Instance,
+        decision: Decision,
+        outcomes: [CallKey: CallRecord],
+        registry: Registry,
+        aggregatorRole: Role?
+    ) -> [ChatMessage] {
         switch call.stage {
         case .extraction:
             return Prompts.extraction(instance: instance)

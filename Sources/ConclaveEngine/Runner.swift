@@ -23,8 +23,13 @@ public struct Runner: Sendable {
     public let store: any RunStore
     public let observer: any RunObserver
 
-    public init(pipeline: LoadedPipeline, dataset: any DatasetSource, connector: any ExpertConnector, store: any RunStore,
-                observer: any RunObserver) {
+    public init(
+        pipeline: LoadedPipeline,
+        dataset: any DatasetSource,
+        connector: any ExpertConnector,
+        store: any RunStore,
+        observer: any RunObserver
+    ) {
         self.pipeline = pipeline
         self.dataset = dataset
         self.connector = connector
@@ -36,12 +41,28 @@ public struct Runner: Sendable {
         let started = Date()
         let spec = pipeline.spec
         try checkResumable(options.runID)
-        let resuming = try store.beginRun(RunInfo(id: options.runID, pipeline: spec.name, pipelinePath: spec.file.path,
-                                       dataset: spec.dataset.path, status: .running, createdAt: Date())).instances > 0
+        let resuming =
+            try store.beginRun(
+                RunInfo(
+                    id: options.runID,
+                    pipeline: spec.name,
+                    pipelinePath: spec.file.path,
+                    dataset: spec.dataset.path,
+                    status: .running,
+                    createdAt: Date()
+                )
+            ).instances > 0
         let reader = dataset
         observer.runStarted(id: options.runID, instances: min(try reader.instanceCount(), options.limit ?? .max))
-        var session = RunSession(pipeline: pipeline, connector: connector, store: store, observer: observer,
-                                 runID: options.runID, mode: options.mode, stop: options.stop)
+        var session = RunSession(
+            pipeline: pipeline,
+            connector: connector,
+            store: store,
+            observer: observer,
+            runID: options.runID,
+            mode: options.mode,
+            stop: options.stop
+        )
         var skipped = 0
         do {
             var window: [(position: Int, instance: Instance)] = []
@@ -63,8 +84,12 @@ public struct Runner: Sendable {
             }
             if !window.isEmpty { try await session.process(window, resuming: resuming) }
         } catch {
-            try? store.finishRun(options.runID, status: error is RunStopped || error is CancellationError ? .stopped : .failed,
-                                 loads: session.loads, unloads: session.unloads)
+            try? store.finishRun(
+                options.runID,
+                status: error is RunStopped || error is CancellationError ? .stopped : .failed,
+                loads: session.loads,
+                unloads: session.unloads
+            )
             _ = try? exportResults(options)
             throw error
         }

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// A two-sided confidence interval, written as `[lower, upper]` in JSON.
 public struct ConfidenceInterval: Sendable, Hashable, Codable {
     public var lower: Double

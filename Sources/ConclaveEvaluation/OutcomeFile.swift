@@ -1,5 +1,5 @@
-import ConclaveCore
 import ConclaveConfig
+import ConclaveCore
 import Foundation
 
 /// Reads an outcome matrix: a JSONL file with one question per line (`{"id", "question", "scores":
@@ -28,12 +28,24 @@ public enum OutcomeFile {
             let line = String(decoding: bytes, as: UTF8.self)
             guard line.contains(where: { !$0.isWhitespace }) else { continue }
             func skip(_ message: String) { skipped.append(Diagnostic(file: outcomes.path, line: number, column: 1, message: message)) }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { skip("not a JSON object"); continue }
-            guard let question = object["question"] as? String else { skip("missing string field 'question'"); continue }
-            guard let given = object["scores"] as? [String: Any] else { skip("missing object field 'scores'"); continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                skip("not a JSON object")
+                continue
+            }
+            guard let question = object["question"] as? String else {
+                skip("missing string field 'question'")
+                continue
+            }
+            guard let given = object["scores"] as? [String: Any] else {
+                skip("missing object field 'scores'")
+                continue
+            }
             var scores = [Double](repeating: .nan, count: names.count)
             for (model, value) in given {
-                guard let index = column[model] else { unpriced[model] = unpriced[model] ?? number; continue }
+                guard let index = column[model] else {
+                    unpriced[model] = unpriced[model] ?? number
+                    continue
+                }
                 if let number = value as? NSNumber, (0...1).contains(number.doubleValue) { scores[index] = number.doubleValue }
             }
             if let missing = scores.indices.first(where: { scores[$0].isNaN }) {
@@ -44,8 +56,14 @@ public enum OutcomeFile {
             rows.append(OutcomeMatrix.Row(id: id, question: question, scores: scores))
         }
         if let (model, line) = unpriced.min(by: { $0.value < $1.value }) {
-            throw ConfigurationError([Diagnostic(file: outcomes.path, line: line, column: 1,
-                                                 message: "model '\(model)' has scores but no price in \(models.path)")])
+            throw ConfigurationError([
+                Diagnostic(
+                    file: outcomes.path,
+                    line: line,
+                    column: 1,
+                    message: "model '\(model)' has scores but no price in \(models.path)"
+                )
+            ])
         }
         guard !rows.isEmpty else {
             let why = skipped.isEmpty ? "no rows: the file is empty" : "no usable rows: every line was skipped"
@@ -55,15 +73,18 @@ public enum OutcomeFile {
     }
 
     static func readModels(_ url: URL) throws -> [OutcomeMatrix.Model] {
-        func problem(_ message: String) -> ConfigurationError { ConfigurationError([Diagnostic(file: url.path, line: 1, column: 1, message: message)]) }
+        func problem(_ message: String) -> ConfigurationError {
+            ConfigurationError([Diagnostic(file: url.path, line: 1, column: 1, message: message)])
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any] else {
             throw problem(FileManager.default.isReadableFile(atPath: url.path) ? "expected a JSON object of models" : "cannot read the file")
         }
         guard !object.isEmpty else { throw problem("no models: expected {model: {input_price_per_mtok, output_price_per_mtok}, …}") }
         return try object.keys.sorted().map { name in
             guard let fields = object[name] as? [String: Any],
-                  let input = (fields["input_price_per_mtok"] as? NSNumber)?.doubleValue,
-                  let output = (fields["output_price_per_mtok"] as? NSNumber)?.doubleValue else {
+                let input = (fields["input_price_per_mtok"] as? NSNumber)?.doubleValue,
+                let output = (fields["output_price_per_mtok"] as? NSNumber)?.doubleValue
+            else {
                 throw problem("model '\(name)' needs numbers 'input_price_per_mtok' and 'output_price_per_mtok'")
             }
             return OutcomeMatrix.Model(name: name, price: Price(inputPerMillion: input, outputPerMillion: output))

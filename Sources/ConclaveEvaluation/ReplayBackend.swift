@@ -31,8 +31,11 @@ public struct ReplayBackend: ChatBackend {
         } else {
             right = Self.count("The answer is (A)", in: prompt) >= Self.count("The answer is (B)", in: prompt)
         }
-        return ChatCompletion(text: right ? "The answer is (A)." : "The answer is (B).",
-                              inputTokens: TokenEstimate.tokens(in: prompt), outputTokens: 6)
+        return ChatCompletion(
+            text: right ? "The answer is (A)." : "The answer is (B).",
+            inputTokens: TokenEstimate.tokens(in: prompt),
+            outputTokens: 6
+        )
     }
 
     static func count(_ needle: String, in text: String) -> Int {

@@ -1,5 +1,5 @@
-import ConclaveEngine
 import ConclaveCore
+import ConclaveEngine
 import ConclaveLLM
 
 /// Connects every expert to a `ReplayBackend` over recorded outcomes, matching the expert's model name

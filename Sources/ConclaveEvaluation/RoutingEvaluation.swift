@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// Judges routing on an `OutcomeMatrix` without peeking at the judged questions. The headline,
 /// `Report.selected`, is one configuration chosen on training data only (`RoutingSelection`: an inner
 /// cross-validation inside each training part), then judged once on the held-out questions, with
@@ -91,7 +92,8 @@ public struct RoutingEvaluation: Sendable {
         }
     }
 
-    public static let diagnosticNote = "diagnostics: every line is measured on the judged questions, so choosing the best of them after seeing them peeks; the headline is `selected`"
+    public static let diagnosticNote =
+        "diagnostics: every line is measured on the judged questions, so choosing the best of them after seeing them peeks; the headline is `selected`"
 
     public var settings: Settings
 
@@ -142,7 +144,8 @@ public struct RoutingEvaluation: Sendable {
         let selection = RoutingSelection(innerFolds: settings.innerFolds, budgetShare: settings.budgetShare, seed: settings.seed)
         var tally = RoutingTally()
         var picks: [SelectedRouting.Pick] = []
-        var selected: [RoutingPart.Outcome] = [], bestSingle: [RoutingPart.Outcome] = []
+        var selected: [RoutingPart.Outcome] = []
+        var bestSingle: [RoutingPart.Outcome] = []
         for (number, (train, test)) in parts.enumerated() {
             let part = RoutingPart(matrix: matrix, costs: costs, train: train, test: test, settings: settings)
             let (chosen, scores) = selection.select(in: part, train: train)
@@ -155,19 +158,45 @@ public struct RoutingEvaluation: Sendable {
                     guard k == 1, entry.candidate == chosen else { continue }
                     selected += zip(entry.teams, test).map { part.outcome(of: $0, row: $1, coverage: false) }
                     let inner = scores.first { $0.candidate == chosen }
-                    picks.append(.init(part: number + 1, name: chosen.name, strategy: chosen.strategy, lambdaFactor: chosen.lambdaFactor,
-                                       lambda: entry.lambda, innerAccuracy: inner?.accuracy ?? 0, innerRelativeCost: inner?.relativeCost ?? 0,
-                                       bestSingle: matrix.models[fit.bestSingle].name))
+                    picks.append(
+                        .init(
+                            part: number + 1,
+                            name: chosen.name,
+                            strategy: chosen.strategy,
+                            lambdaFactor: chosen.lambdaFactor,
+                            lambda: entry.lambda,
+                            innerAccuracy: inner?.accuracy ?? 0,
+                            innerRelativeCost: inner?.relativeCost ?? 0,
+                            bestSingle: matrix.models[fit.bestSingle].name
+                        )
+                    )
                 }
             }
         }
         let bootstrap = PercentileBootstrap(resamples: settings.bootstrapResamples, seed: settings.seed)
-        guard let headline = SelectedRouting(picks: picks, selected: selected, bestSingle: bestSingle, bootstrap: bootstrap,
-                                             budgetShare: settings.budgetShare) else { throw Failure.noRows }
-        return Report(instances: selected.count, parts: parts.count, innerFolds: settings.innerFolds, seed: settings.seed,
-                      budgetShare: settings.budgetShare, bootstrapResamples: settings.bootstrapResamples, selectionRule: selectionRule,
-                      selected: headline, bestSingle: Self.mostFrequent(picks.map(\.bestSingle)), diagnosticNote: Self.diagnosticNote,
-                      lines: tally.lines, seeds: nil)
+        guard
+            let headline = SelectedRouting(
+                picks: picks,
+                selected: selected,
+                bestSingle: bestSingle,
+                bootstrap: bootstrap,
+                budgetShare: settings.budgetShare
+            )
+        else { throw Failure.noRows }
+        return Report(
+            instances: selected.count,
+            parts: parts.count,
+            innerFolds: settings.innerFolds,
+            seed: settings.seed,
+            budgetShare: settings.budgetShare,
+            bootstrapResamples: settings.bootstrapResamples,
+            selectionRule: selectionRule,
+            selected: headline,
+            bestSingle: Self.mostFrequent(picks.map(\.bestSingle)),
+            diagnosticNote: Self.diagnosticNote,
+            lines: tally.lines,
+            seeds: nil
+        )
     }
 
     /// The most frequent name, ties going to the first seen.

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// Profiles built from some training rows of a `RoutingPart` (+1 / −1 per skill of each question), the
 /// best single model on those rows, and the team every candidate recruits for other rows.
 struct RoutingFit {
@@ -29,10 +30,17 @@ struct RoutingFit {
             }
         }
         experts = matrix.models.indices.map { model in
-            Expert(id: matrix.models[model].name, description: "replayed outcomes",
-                   runtime: .openAI(baseURL: "replay:", model: matrix.models[model].name, apiKeyVariable: nil),
-                   price: matrix.models[model].price, contextWindow: 1 << 20, maxConcurrency: 1, timeoutSeconds: 1,
-                   sampling: Sampling(temperature: 0, maxTokens: part.settings.outputTokens), profile: builders[model].profile)
+            Expert(
+                id: matrix.models[model].name,
+                description: "replayed outcomes",
+                runtime: .openAI(baseURL: "replay:", model: matrix.models[model].name, apiKeyVariable: nil),
+                price: matrix.models[model].price,
+                contextWindow: 1 << 20,
+                maxConcurrency: 1,
+                timeoutSeconds: 1,
+                sampling: Sampling(temperature: 0, maxTokens: part.settings.outputTokens),
+                profile: builders[model].profile
+            )
         }
         let best = correct.indices.max { correct[$0] < correct[$1] } ?? 0
         bestSingle = best

@@ -1,5 +1,6 @@
 import ConclaveCore
 import ConclaveEngine
+
 /// One training part of an outcome matrix, prepared once for every fit inside it: the skills of its rows
 /// (the registry vocabulary plus terms mined from the part's training questions only, so nothing is
 /// learned from the rows it is judged on) and each model's expected cost on each row. The inner
@@ -24,7 +25,10 @@ struct RoutingPart {
         self.matrix = matrix
         self.costs = costs
         self.settings = settings
-        let mined = TermMiner(minimumCount: settings.minimumTermCount).skills(from: train.map { matrix.rows[$0].question }, excluding: settings.skills)
+        let mined = TermMiner(minimumCount: settings.minimumTermCount).skills(
+            from: train.map { matrix.rows[$0].question },
+            excluding: settings.skills
+        )
         let matcher = LexicalSkillMatcher(skills: settings.skills + mined)
         let rows = train + test
         let matched = rows.concurrentMap { matcher.match(matrix.rows[$0].question).map(\.skill) }

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// How the selected configuration's figures move when the seeded parts of an evaluation (folds, inner
 /// folds, symbolic draws, bootstrap) are drawn again with seeds seed, seed + 1, …
 public struct RoutingSeedSpread: Sendable, Codable {
@@ -34,7 +35,8 @@ public struct RoutingSeedSpread: Sendable, Codable {
     public init?(_ reports: [RoutingEvaluation.Report]) {
         let selected = reports.map(\.selected)
         guard let accuracy = Spread(selected.map(\.accuracy)), let relativeCost = Spread(selected.map(\.relativeCost)),
-              let difference = Spread(selected.map(\.differenceFromBestSingle)) else { return nil }
+            let difference = Spread(selected.map(\.differenceFromBestSingle))
+        else { return nil }
         seeds = reports.map(\.seed)
         names = selected.map(\.name)
         self.accuracy = accuracy

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// Chooses the routing configuration from training rows alone. The rule: an inner k-fold
 /// cross-validation inside the training rows judges every top-1 candidate (`RoutingCandidate.all`) with
 /// profiles from the other inner folds; the most accurate candidate whose pooled inner cost is at most
@@ -20,7 +21,9 @@ struct RoutingSelection {
 
     /// The chosen candidate and every candidate's inner score, judged on `train` (rows of `part`'s training rows).
     func select(in part: RoutingPart, train: [Int]) -> (chosen: RoutingCandidate, scores: [Score]) {
-        var accuracy: [Double] = [], cost: [Double] = [], candidates: [RoutingCandidate] = []
+        var accuracy: [Double] = []
+        var cost: [Double] = []
+        var candidates: [RoutingCandidate] = []
         var bestCost = 0.0
         for test in OutcomeMatrix.split(train, into: min(innerFolds, train.count), seed: seed) where !test.isEmpty {
             let held = Set(test)
@@ -42,8 +45,12 @@ struct RoutingSelection {
         }
         let count = Double(max(train.count, 1))
         let scores = candidates.indices.map { index in
-            Score(candidate: candidates[index], accuracy: accuracy[index] / count, cost: cost[index] / count,
-                  relativeCost: bestCost > 0 ? cost[index] / bestCost : 0)
+            Score(
+                candidate: candidates[index],
+                accuracy: accuracy[index] / count,
+                cost: cost[index] / count,
+                relativeCost: bestCost > 0 ? cost[index] / bestCost : 0
+            )
         }
         // No scores only when `train` is empty: then the first candidate (symbolic) stands.
         let first = RoutingCandidate.all(lambdaFactors: part.settings.lambdaFactors, replaceRareBelow: part.settings.replaceRareBelow)[0]

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// Pools the diagnostic table of a routing evaluation over its parts: for every line (name and k), the
 /// mean accuracy and cost over the judged questions, and the mean λ over the parts for `cost-aware`.
 struct RoutingTally {
@@ -23,7 +24,8 @@ struct RoutingTally {
     mutating func addBaselines(_ fit: RoutingFit, rows: [Int]) {
         let part = fit.part
         for row in rows {
-            let scores = part.matrix.rows[row].scores, costs = part.costs[row]
+            let scores = part.matrix.rows[row].scores
+            let costs = part.costs[row]
             for model in part.matrix.models.indices {
                 add("single: \(part.matrix.models[model].name)", .single, k: 1, part.outcome(of: [model], row: row, coverage: false))
             }
@@ -54,10 +56,15 @@ struct RoutingTally {
         return order.compactMap { key in
             guard let sum = sums[key] else { return nil }
             let count = Double(max(sum.count, 1))
-            return RoutingEvaluation.Line(name: key.name, kind: sum.kind, k: key.k,
-                                          lambda: sum.lambdaParts > 0 ? sum.lambda / Double(sum.lambdaParts) : nil,
-                                          accuracy: sum.accuracy / count, cost: sum.cost / count,
-                                          relativeCost: reference > 0 ? sum.cost / count / reference : 0)
+            return RoutingEvaluation.Line(
+                name: key.name,
+                kind: sum.kind,
+                k: key.k,
+                lambda: sum.lambdaParts > 0 ? sum.lambda / Double(sum.lambdaParts) : nil,
+                accuracy: sum.accuracy / count,
+                cost: sum.cost / count,
+                relativeCost: reference > 0 ? sum.cost / count / reference : 0
+            )
         }
     }
 

@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// The headline of a routing evaluation: the configuration chosen on training data only (`RoutingSelection`),
 /// judged once on the held-out questions and pooled over the parts, with percentile-bootstrap intervals
 /// over questions for its accuracy and for its paired difference from the best single model (chosen on
@@ -57,7 +58,8 @@ public struct SelectedRouting: Sendable, Codable {
         let scores = selected.map(\.accuracy)
         let differences = zip(selected, bestSingle).map { $0.accuracy - $1.accuracy }
         guard !scores.isEmpty, let accuracyInterval = bootstrap.interval(ofMeanOf: scores),
-              let differenceInterval = bootstrap.interval(ofMeanOf: differences) else { return nil }
+            let differenceInterval = bootstrap.interval(ofMeanOf: differences)
+        else { return nil }
         let count = Double(scores.count)
         (name, strategy, lambdaFactor, lambda) = Self.summary(of: picks)
         self.picks = picks
@@ -71,9 +73,12 @@ public struct SelectedRouting: Sendable, Codable {
         differenceFromBestSingle = differences.reduce(0, +) / count
         self.differenceInterval = differenceInterval
         beatsBestSingle = differenceInterval.lower > 0
-        verdict = beatsBestSingle ? .beatsBestSingle
-            : differenceInterval.upper < 0 ? .belowBestSingle
-            : relativeCost <= budgetShare ? .matchesWithinBudget : .matchesOverBudget
+        verdict =
+            beatsBestSingle
+            ? .beatsBestSingle
+            : differenceInterval.upper < 0
+                ? .belowBestSingle
+                : relativeCost <= budgetShare ? .matchesWithinBudget : .matchesOverBudget
     }
 
     /// The shared choice, or `per-part choice: A (3 of 5), B (2 of 5)` by count.

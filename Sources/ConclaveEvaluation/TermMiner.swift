@@ -1,4 +1,5 @@
 import ConclaveCore
+
 /// Mines skill terms from a set of training questions, for offline evaluation without an extractor
 /// model: words (lower-cased, lightly stemmed, at least three letters, not a stop word) that occur in at
 /// least `minimumCount` questions and in at most `maximumShare` of them. Each becomes a `Skill` of the

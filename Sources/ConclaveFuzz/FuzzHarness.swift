@@ -36,21 +36,40 @@ public final class FuzzHarness {
         }
         guard let first = loaded.registry.experts.first else { throw FuzzSetupError(description: "the shipped registry has no experts") }
         expert = first
-        let record = ProfileRecord(expert: first.id, version: 1, runID: "fuzz", dataset: "questions.jsonl",
-                                   measuredAt: Date(timeIntervalSince1970: 1_800_000_000), questions: 16, correct: 9, failedCalls: 0,
-                                   profile: Profile(skills: first.profile.skills, aggregatorScore: 0.5,
-                                                    answered: first.profile.skills.mapValues { Int(abs($0)) + 1 }, globalRate: 0.1))
+        let record = ProfileRecord(
+            expert: first.id,
+            version: 1,
+            runID: "fuzz",
+            dataset: "questions.jsonl",
+            measuredAt: Date(timeIntervalSince1970: 1_800_000_000),
+            questions: 16,
+            correct: 9,
+            failedCalls: 0,
+            profile: Profile(
+                skills: first.profile.skills,
+                aggregatorScore: 0.5,
+                answered: first.profile.skills.mapValues { Int(abs($0)) + 1 },
+                globalRate: 0.1
+            )
+        )
         let profile = FuzzSeed(kind: .profile, path: "profiles/\(first.id).yaml", bytes: Array(record.yaml.utf8))
         try Self.write(profile.bytes, to: root.appendingPathComponent(profile.path))
-        try Self.write(Array("""
-            name: profiled
-            registry: { agents: ../../Agents, skills: ../../Skills, profiles: ../../profiles }
-            dataset: ../quickstart/questions.jsonl
-            """.utf8), to: root.appendingPathComponent(Self.profiled))
+        try Self.write(
+            Array(
+                """
+                name: profiled
+                registry: { agents: ../../Agents, skills: ../../Skills, profiles: ../../profiles }
+                dataset: ../quickstart/questions.jsonl
+                """.utf8
+            ),
+            to: root.appendingPathComponent(Self.profiled)
+        )
         self.seeds = seeds + [profile]
 
-        let baseline = ConfigLoader.validate(paths: ["Agents", "Skills", Self.quickstart, Self.profiled].map { root.appendingPathComponent($0).path },
-                                             environment: environment)
+        let baseline = ConfigLoader.validate(
+            paths: ["Agents", "Skills", Self.quickstart, Self.profiled].map { root.appendingPathComponent($0).path },
+            environment: environment
+        )
         guard baseline.isEmpty else {
             throw FuzzSetupError(description: "the undamaged files have problems:\n" + baseline.map(\.description).joined(separator: "\n"))
         }
@@ -76,9 +95,11 @@ public final class FuzzHarness {
     /// The model files that expert files name under `${CONCLAVE_MODELS}`.
     static func modelFiles(in seeds: [FuzzSeed]) -> Set<String> {
         let pattern = /\$\{CONCLAVE_MODELS\}\/([^\s"']+)/
-        return Set(seeds.filter { $0.kind == .agents }.flatMap { seed in
-            String(decoding: seed.bytes, as: UTF8.self).matches(of: pattern).map { String($0.output.1) }
-        })
+        return Set(
+            seeds.filter { $0.kind == .agents }.flatMap { seed in
+                String(decoding: seed.bytes, as: UTF8.self).matches(of: pattern).map { String($0.output.1) }
+            }
+        )
     }
 
     static func write(_ bytes: [UInt8], to url: URL) throws {

@@ -1,5 +1,5 @@
-import ConclaveCore
 import ConclaveConfig
+import ConclaveCore
 import Foundation
 
 /// What the readers made of one damaged file.

@@ -22,14 +22,17 @@ public struct FuzzSeed: Sendable {
     public static func shipped(in repository: URL) throws -> [FuzzSeed] {
         func files(_ folder: String, _ suffix: String, recursive: Bool = false) throws -> [String] {
             let root = repository.appendingPathComponent(folder).path
-            let names = recursive ? (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
-                                  : try FileManager.default.contentsOfDirectory(atPath: root)
+            let names =
+                recursive
+                ? (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+                : try FileManager.default.contentsOfDirectory(atPath: root)
             return names.filter { $0.hasSuffix(suffix) }.sorted().map { folder + "/" + $0 }
         }
         func seed(_ kind: FileKind, _ path: String) throws -> FuzzSeed {
             FuzzSeed(kind: kind, path: path, bytes: Array(try Data(contentsOf: repository.appendingPathComponent(path))))
         }
-        let found = try files("Agents", ".yaml", recursive: true).map { try seed(.agents, $0) }
+        let found =
+            try files("Agents", ".yaml", recursive: true).map { try seed(.agents, $0) }
             + files("Skills", ".yaml").map { try seed(.skills, $0) }
             + [try seed(.pipeline, "examples/quickstart/pipeline.yaml")]
             + files("examples/quickstart", ".jsonl").map { try seed(.dataset, $0) }
@@ -45,13 +48,16 @@ public struct FuzzSeed: Sendable {
         let models: [(name: String, price: Double, size: String)] = [("large-70b", 0.9, "70B"), ("medium-32b", 0.8, "32B"), ("small-7b", 0.2, "7B")]
         let rows = (0..<12).map { row in
             let scores = models.indices.map { column in "\"\(models[column].name)\": \((row + column) % 3 == 0 ? "0.0" : "1.0")" }
-            return "{\"id\": \"q\(row)\", \"question\": \"What is \(row) + \(row)? Choose the sum.\", \"scores\": {\(scores.joined(separator: ", "))}}"
+            return
+                "{\"id\": \"q\(row)\", \"question\": \"What is \(row) + \(row)? Choose the sum.\", \"scores\": {\(scores.joined(separator: ", "))}}"
         }
         let prices = models.map { model in
             "  \"\(model.name)\": {\"input_price_per_mtok\": \(model.price), \"output_price_per_mtok\": \(model.price), \"size\": \"\(model.size)\"}"
         }
-        return [FuzzSeed(kind: .outcomes, path: "routing/train.jsonl", bytes: Array((rows.joined(separator: "\n") + "\n").utf8)),
-                FuzzSeed(kind: .models, path: "routing/models.json", bytes: Array(("{\n" + prices.joined(separator: ",\n") + "\n}\n").utf8))]
+        return [
+            FuzzSeed(kind: .outcomes, path: "routing/train.jsonl", bytes: Array((rows.joined(separator: "\n") + "\n").utf8)),
+            FuzzSeed(kind: .models, path: "routing/models.json", bytes: Array(("{\n" + prices.joined(separator: ",\n") + "\n}\n").utf8)),
+        ]
     }
 }
 

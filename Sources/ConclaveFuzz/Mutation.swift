@@ -38,20 +38,24 @@ public enum Mutation: String, CaseIterable, Sendable {
             guard !bytes.isEmpty else { return [UInt8.random(in: 0...255, using: &rng)] }
             for _ in 0..<Int.random(in: 1...8, using: &rng) {
                 let index = Int.random(in: 0..<bytes.count, using: &rng)
-                bytes[index] = Bool.random(using: &rng) ? bytes[index] ^ (1 << UInt8.random(in: 0...7, using: &rng))
-                                                        : UInt8.random(in: 0...255, using: &rng)
+                bytes[index] =
+                    Bool.random(using: &rng)
+                    ? bytes[index] ^ (1 << UInt8.random(in: 0...7, using: &rng))
+                    : UInt8.random(in: 0...255, using: &rng)
             }
             return bytes
         case .swapType:
             return TextSites.replaceValue(in: bytes, with: Self.otherTypes.randomElement(using: &rng)!, using: &rng)
         case .hugeNumber:
             let huge = Self.hugeNumbers.randomElement(using: &rng)!
-            return Bool.random(using: &rng) ? TextSites.replaceNumber(in: bytes, with: { _ in huge }, using: &rng)
-                                            : TextSites.replaceValue(in: bytes, with: huge, using: &rng)
+            return Bool.random(using: &rng)
+                ? TextSites.replaceNumber(in: bytes, with: { _ in huge }, using: &rng)
+                : TextSites.replaceValue(in: bytes, with: huge, using: &rng)
         case .negativeNumber:
             let negative = ["-1", "-0", "-99999", "-0.5", "-1e9"].randomElement(using: &rng)!
-            return Bool.random(using: &rng) ? TextSites.replaceNumber(in: bytes, with: { "-" + $0 }, using: &rng)
-                                            : TextSites.replaceValue(in: bytes, with: negative, using: &rng)
+            return Bool.random(using: &rng)
+                ? TextSites.replaceNumber(in: bytes, with: { "-" + $0 }, using: &rng)
+                : TextSites.replaceValue(in: bytes, with: negative, using: &rng)
         case .deepNesting:
             return TextSites.replaceValue(in: bytes, with: Self.nested(using: &rng), using: &rng)
         case .invalidUTF8:

@@ -21,8 +21,11 @@ struct ReaderChecks {
             loadProblems = error.diagnostics
         }
         if validated.isEmpty != loadProblems.isEmpty {
-            return .badRejection(validated.isEmpty ? "validate accepts what loading rejects: \(loadProblems[0])"
-                                                   : "loading accepts what validate rejects: \(validated[0])")
+            return .badRejection(
+                validated.isEmpty
+                    ? "validate accepts what loading rejects: \(loadProblems[0])"
+                    : "loading accepts what validate rejects: \(validated[0])"
+            )
         }
         return [alone, validated, loadProblems].map { FuzzOutcome.judging($0, path: path, bytes: bytes) }.reduce(.accepted) { $0.combined(with: $1) }
     }
@@ -41,7 +44,10 @@ struct ReaderChecks {
                 case .invalid(let problem): problems.append(problem)
                 case .instance(let instance):
                     _ = Prompts.expert(instance: instance, role: nil, expert: expert)
-                    _ = grader.isCorrect(grader.extract(from: "The answer is (B). B) \(instance.choices.last ?? "")", for: instance), gold: instance.gold ?? "")
+                    _ = grader.isCorrect(
+                        grader.extract(from: "The answer is (B). B) \(instance.choices.last ?? "")", for: instance),
+                        gold: instance.gold ?? ""
+                    )
                 }
             }
             if rows != count { return .badRejection("the dataset counts \(count) rows but yields \(rows)") }
@@ -55,7 +61,10 @@ struct ReaderChecks {
     func outcomes(damaged url: URL, bytes: [UInt8]) -> FuzzOutcome {
         let routing = root.appendingPathComponent("routing")
         do {
-            let read = try OutcomeFile.read(outcomes: routing.appendingPathComponent("train.jsonl"), models: routing.appendingPathComponent("models.json"))
+            let read = try OutcomeFile.read(
+                outcomes: routing.appendingPathComponent("train.jsonl"),
+                models: routing.appendingPathComponent("models.json")
+            )
             return FuzzOutcome.judging(read.skipped, path: url.path, bytes: bytes)
         } catch let error as ConfigurationError {
             guard !error.diagnostics.isEmpty else { return .badRejection("a configuration error without a diagnostic") }

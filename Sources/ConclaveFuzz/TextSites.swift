@@ -9,7 +9,10 @@ enum TextSites {
         var sites: [Range<Int>] = []
         var index = 0
         while index + 1 < bytes.count {
-            guard bytes[index] == colon, bytes[index + 1] == space else { index += 1; continue }
+            guard bytes[index] == colon, bytes[index + 1] == space else {
+                index += 1
+                continue
+            }
             var start = index + 2
             while start < bytes.count, bytes[start] == space { start += 1 }
             var end = start
@@ -28,7 +31,10 @@ enum TextSites {
         var sites: [Range<Int>] = []
         var index = 0
         while index < bytes.count {
-            guard isDigit(bytes[index]) else { index += 1; continue }
+            guard isDigit(bytes[index]) else {
+                index += 1
+                continue
+            }
             var end = index
             while end < bytes.count, isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: "e") { end += 1 }
             sites.append(index..<end)

@@ -69,9 +69,17 @@ public actor LlamaRuntime {
     private nonisolated let processIDs = ProcessIDSet()
     private let serverRegistry: ServerRegistry?
 
-    public init(serverBinary: URL, logDirectory: URL, residentBudget: Int = 1, startupTimeout: Double = 120,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxRestarts: Int = 1, httpClient: HTTPClient,
-                serverRegistry: ServerRegistry? = nil, logger: Logger = Logger(label: "conclave.runtime")) {
+    public init(
+        serverBinary: URL,
+        logDirectory: URL,
+        residentBudget: Int = 1,
+        startupTimeout: Double = 120,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        maxRestarts: Int = 1,
+        httpClient: HTTPClient,
+        serverRegistry: ServerRegistry? = nil,
+        logger: Logger = Logger(label: "conclave.runtime")
+    ) {
         self.serverBinary = serverBinary
         self.logDirectory = logDirectory
         self.residentBudget = max(1, residentBudget)
@@ -119,7 +127,9 @@ public actor LlamaRuntime {
         servers[model] = server
         counters.loads += 1
         counters.loadSeconds += Date().timeIntervalSince(started)
-        logger.info("loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; log: \(server.logFile.path)")
+        logger.info(
+            "loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; log: \(server.logFile.path)"
+        )
         return Self.baseURL(port: server.port)
     }
 
@@ -158,11 +168,12 @@ public actor LlamaRuntime {
         let log = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = serverBinary
-        process.arguments = [
-            "--model", model.path, "--host", "127.0.0.1", "--port", String(port),
-            "--parallel", String(model.parallelSlots), "--ctx-size", String(model.parallelSlots * model.contextPerSlot),
-            "--threads", String(threads),
-        ] + (model.embeddings ? ["--embeddings", "--pooling", "mean"] : [])
+        process.arguments =
+            [
+                "--model", model.path, "--host", "127.0.0.1", "--port", String(port),
+                "--parallel", String(model.parallelSlots), "--ctx-size", String(model.parallelSlots * model.contextPerSlot),
+                "--threads", String(threads),
+            ] + (model.embeddings ? ["--embeddings", "--pooling", "mean"] : [])
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -174,7 +185,12 @@ public actor LlamaRuntime {
         let deadline = Date().addingTimeInterval(startupTimeout)
         while Date() < deadline {
             if !process.isRunning {
-                throw RuntimeError.exited(model: model.name, status: process.terminationStatus, logFile: logFile.path, logTail: Self.tail(of: logFile))
+                throw RuntimeError.exited(
+                    model: model.name,
+                    status: process.terminationStatus,
+                    logFile: logFile.path,
+                    logTail: Self.tail(of: logFile)
+                )
             }
             if await healthy(port: port) { return Server(process: process, port: port, logFile: logFile, lastUsed: clock) }
             try? await Task.sleep(nanoseconds: 100_000_000)

@@ -111,19 +111,23 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
 
     static func parse(_ text: String) -> ChatCompletion? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              let choices = object["choices"] as? [[String: Any]],
-              let message = choices.first?["message"] as? [String: Any],
-              let content = message["content"] as? String else { return nil }
+            let choices = object["choices"] as? [[String: Any]],
+            let message = choices.first?["message"] as? [String: Any],
+            let content = message["content"] as? String
+        else { return nil }
         let usage = object["usage"] as? [String: Any]
-        return ChatCompletion(text: content,
-                              inputTokens: (usage?["prompt_tokens"] as? Int) ?? 0,
-                              outputTokens: (usage?["completion_tokens"] as? Int) ?? 0)
+        return ChatCompletion(
+            text: content,
+            inputTokens: (usage?["prompt_tokens"] as? Int) ?? 0,
+            outputTokens: (usage?["completion_tokens"] as? Int) ?? 0
+        )
     }
 
     /// The vectors of an embeddings answer (`data[].embedding`, put in `index` order).
     static func parseEmbeddings(_ text: String) -> [[Double]]? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              let data = object["data"] as? [[String: Any]] else { return nil }
+            let data = object["data"] as? [[String: Any]]
+        else { return nil }
         var vectors: [(index: Int, vector: [Double])] = []
         for (position, entry) in data.enumerated() {
             guard let numbers = entry["embedding"] as? [NSNumber], !numbers.isEmpty else { return nil }

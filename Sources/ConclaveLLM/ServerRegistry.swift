@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,10 @@ public struct ServerRegistry: Sendable {
         for name in names where name.hasSuffix(".pid") {
             let url = directory.appendingPathComponent(name)
             let fields = ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int32($0) }
-            guard fields.count == 2 else { try? FileManager.default.removeItem(at: url); continue }
+            guard fields.count == 2 else {
+                try? FileManager.default.removeItem(at: url)
+                continue
+            }
             let (server, owner) = (fields[0], fields[1])
             if Self.isAlive(owner) { continue }
             if Self.isAlive(server), Self.command(of: server) == "llama-server" {
@@ -51,7 +55,8 @@ public struct ServerRegistry: Sendable {
     static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         return !stat[close...].hasPrefix(") Z")
     }
 

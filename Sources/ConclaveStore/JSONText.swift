@@ -35,11 +35,26 @@ struct JSONText {
 
     // MARK: members of an object
 
-    mutating func field(_ key: String, _ value: String?) { self.key(key); value.map { string($0) } ?? null() }
-    mutating func field(_ key: String, _ value: Int?) { self.key(key); value.map { literal(String($0)) } ?? null() }
-    mutating func field(_ key: String, _ value: UInt64) { self.key(key); literal(String(value)) }
-    mutating func field(_ key: String, _ value: Bool?) { self.key(key); value.map { literal($0 ? "true" : "false") } ?? null() }
-    mutating func field(_ key: String, _ value: Double) { self.key(key); literal(value.isFinite ? "\(value)" : "null") }
+    mutating func field(_ key: String, _ value: String?) {
+        self.key(key)
+        value.map { string($0) } ?? null()
+    }
+    mutating func field(_ key: String, _ value: Int?) {
+        self.key(key)
+        value.map { literal(String($0)) } ?? null()
+    }
+    mutating func field(_ key: String, _ value: UInt64) {
+        self.key(key)
+        literal(String(value))
+    }
+    mutating func field(_ key: String, _ value: Bool?) {
+        self.key(key)
+        value.map { literal($0 ? "true" : "false") } ?? null()
+    }
+    mutating func field(_ key: String, _ value: Double) {
+        self.key(key)
+        literal(value.isFinite ? "\(value)" : "null")
+    }
     mutating func field(_ key: String, _ values: [String]) { array(key, values) { $0.string($1) } }
 
     /// A member whose value is an object written by `body`, or `null`.

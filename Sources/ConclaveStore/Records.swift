@@ -15,8 +15,18 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var attempts: Int
     public var error: String?
 
-    public init(stage: Stage, expert: String, seat: Int?, text: String?, inputTokens: Int, outputTokens: Int,
-                latencyMs: Double, cost: Double, attempts: Int, error: String?) {
+    public init(
+        stage: Stage,
+        expert: String,
+        seat: Int?,
+        text: String?,
+        inputTokens: Int,
+        outputTokens: Int,
+        latencyMs: Double,
+        cost: Double,
+        attempts: Int,
+        error: String?
+    ) {
         self.stage = stage
         self.expert = expert
         self.seat = seat
@@ -58,8 +68,17 @@ public struct InstanceResult: Sendable, Hashable, Codable {
     public var latencyMs: Double
     public var cost: Double
 
-    public init(id: String, question: String, decision: Decision, responses: [CallRecord], aggregation: CallRecord?,
-                extractedAnswer: String?, gold: String?, correct: Bool?, failureReason: String?) {
+    public init(
+        id: String,
+        question: String,
+        decision: Decision,
+        responses: [CallRecord],
+        aggregation: CallRecord?,
+        extractedAnswer: String?,
+        gold: String?,
+        correct: Bool?,
+        failureReason: String?
+    ) {
         self.id = id
         self.question = question
         self.skills = decision.skills.map(\.skill)

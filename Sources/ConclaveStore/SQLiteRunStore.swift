@@ -25,8 +25,10 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     }()
 
     public init(path: String, durability: Durability = .full) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
@@ -44,53 +46,59 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: runs, instances, decisions, calls, results, cache") { db in
-            try db.execute(sql: """
-                CREATE TABLE runs (
-                    id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, pipeline_path TEXT NOT NULL, dataset TEXT NOT NULL,
-                    status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
-                    model_loads INTEGER NOT NULL DEFAULT 0, model_unloads INTEGER NOT NULL DEFAULT 0);
-                CREATE TABLE instances (
-                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
-                    position INTEGER NOT NULL, question TEXT NOT NULL,
-                    status TEXT NOT NULL DEFAULT 'pending', failure_reason TEXT,
-                    PRIMARY KEY (run_id, instance_id));
-                CREATE TABLE decisions (
-                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, body TEXT NOT NULL,
-                    PRIMARY KEY (run_id, instance_id),
-                    FOREIGN KEY (run_id, instance_id) REFERENCES instances(run_id, instance_id) ON DELETE CASCADE);
-                CREATE TABLE calls (
-                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, stage TEXT NOT NULL, seat INTEGER NOT NULL,
-                    expert TEXT NOT NULL, request_hash TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT,
-                    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
-                    cost REAL NOT NULL, error TEXT, attempts INTEGER NOT NULL, created_at REAL NOT NULL,
-                    PRIMARY KEY (run_id, instance_id, stage, seat));
-                CREATE TABLE results (
-                    run_id TEXT NOT NULL, instance_id TEXT NOT NULL, position INTEGER NOT NULL, status TEXT NOT NULL,
-                    correct INTEGER, cost REAL NOT NULL, call_count INTEGER NOT NULL, failed_calls INTEGER NOT NULL,
-                    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, body TEXT NOT NULL,
-                    PRIMARY KEY (run_id, instance_id));
-                CREATE INDEX results_by_position ON results(run_id, position);
-                CREATE TABLE response_cache (
-                    request_hash TEXT PRIMARY KEY, body TEXT NOT NULL, created_at REAL NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, pipeline_path TEXT NOT NULL, dataset TEXT NOT NULL,
+                        status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                        model_loads INTEGER NOT NULL DEFAULT 0, model_unloads INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE instances (
+                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
+                        position INTEGER NOT NULL, question TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending', failure_reason TEXT,
+                        PRIMARY KEY (run_id, instance_id));
+                    CREATE TABLE decisions (
+                        run_id TEXT NOT NULL, instance_id TEXT NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (run_id, instance_id),
+                        FOREIGN KEY (run_id, instance_id) REFERENCES instances(run_id, instance_id) ON DELETE CASCADE);
+                    CREATE TABLE calls (
+                        run_id TEXT NOT NULL, instance_id TEXT NOT NULL, stage TEXT NOT NULL, seat INTEGER NOT NULL,
+                        expert TEXT NOT NULL, request_hash TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT,
+                        input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
+                        cost REAL NOT NULL, error TEXT, attempts INTEGER NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (run_id, instance_id, stage, seat));
+                    CREATE TABLE results (
+                        run_id TEXT NOT NULL, instance_id TEXT NOT NULL, position INTEGER NOT NULL, status TEXT NOT NULL,
+                        correct INTEGER, cost REAL NOT NULL, call_count INTEGER NOT NULL, failed_calls INTEGER NOT NULL,
+                        input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (run_id, instance_id));
+                    CREATE INDEX results_by_position ON results(run_id, position);
+                    CREATE TABLE response_cache (
+                        request_hash TEXT PRIMARY KEY, body TEXT NOT NULL, created_at REAL NOT NULL);
+                    """
+            )
         }
         migrator.registerMigration("v2: an instance's status is its result's") { db in
             try db.execute(sql: "ALTER TABLE instances DROP COLUMN status; ALTER TABLE instances DROP COLUMN failure_reason;")
         }
         migrator.registerMigration("v3: versioned expert profiles") { db in
-            try db.execute(sql: """
-                CREATE TABLE profiles (
-                    expert TEXT NOT NULL, version INTEGER NOT NULL, run_id TEXT NOT NULL, dataset TEXT NOT NULL,
-                    measured_at REAL NOT NULL, body TEXT NOT NULL,
-                    PRIMARY KEY (expert, version));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE profiles (
+                        expert TEXT NOT NULL, version INTEGER NOT NULL, run_id TEXT NOT NULL, dataset TEXT NOT NULL,
+                        measured_at REAL NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (expert, version));
+                    """
+            )
         }
         migrator.registerMigration("v4: the model extractor's cache") { db in
-            try db.execute(sql: """
-                CREATE TABLE extractions (
-                    text_hash TEXT NOT NULL, extractor TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,
-                    PRIMARY KEY (text_hash, extractor));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE extractions (
+                        text_hash TEXT NOT NULL, extractor TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (text_hash, extractor));
+                    """
+            )
         }
         return migrator
     }
@@ -100,14 +108,21 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     public func beginRun(_ run: RunInfo) throws -> RunInfo {
         try pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == nil {
-                try db.execute(sql: """
-                    INSERT INTO runs (id, pipeline, pipeline_path, dataset, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [run.id, run.pipeline, run.pipelinePath, run.dataset, run.status.rawValue,
-                                     run.createdAt.timeIntervalSince1970, run.createdAt.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (id, pipeline, pipeline_path, dataset, status, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        run.id, run.pipeline, run.pipelinePath, run.dataset, run.status.rawValue,
+                        run.createdAt.timeIntervalSince1970, run.createdAt.timeIntervalSince1970,
+                    ]
+                )
             } else {
-                try db.execute(sql: "UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?",
-                               arguments: [Date().timeIntervalSince1970, run.id])
+                try db.execute(
+                    sql: "UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?",
+                    arguments: [Date().timeIntervalSince1970, run.id]
+                )
             }
         }
         return try self.run(run.id)!
@@ -115,10 +130,13 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     public func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, updated_at = ?, model_loads = model_loads + ?, model_unloads = model_unloads + ?
-                WHERE id = ?
-                """, arguments: [status.rawValue, Date().timeIntervalSince1970, loads, unloads, id])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = ?, updated_at = ?, model_loads = model_loads + ?, model_unloads = model_unloads + ?
+                    WHERE id = ?
+                    """,
+                arguments: [status.rawValue, Date().timeIntervalSince1970, loads, unloads, id]
+            )
         }
     }
 
@@ -134,19 +152,28 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     private static func runInfo(_ db: Database, id: String) throws -> RunInfo? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
-        var info = RunInfo(id: row["id"], pipeline: row["pipeline"], pipelinePath: row["pipeline_path"], dataset: row["dataset"],
-                           status: RunInfo.Status(rawValue: row["status"]) ?? .failed,
-                           createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        var info = RunInfo(
+            id: row["id"],
+            pipeline: row["pipeline"],
+            pipelinePath: row["pipeline_path"],
+            dataset: row["dataset"],
+            status: RunInfo.Status(rawValue: row["status"]) ?? .failed,
+            createdAt: Date(timeIntervalSince1970: row["created_at"])
+        )
         info.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
         info.modelLoads = row["model_loads"]
         info.modelUnloads = row["model_unloads"]
         info.instances = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instances WHERE run_id = ?", arguments: [id]) ?? 0
-        if let totals = try Row.fetchOne(db, sql: """
-            SELECT SUM(status = 'answered') AS answered, SUM(status = 'failed') AS failed, COUNT(correct) AS graded,
-                   SUM(correct) AS correct, SUM(cost) AS cost, SUM(call_count) AS calls, SUM(failed_calls) AS failed_calls,
-                   SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
-            FROM results WHERE run_id = ?
-            """, arguments: [id]) {
+        if let totals = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT SUM(status = 'answered') AS answered, SUM(status = 'failed') AS failed, COUNT(correct) AS graded,
+                       SUM(correct) AS correct, SUM(cost) AS cost, SUM(call_count) AS calls, SUM(failed_calls) AS failed_calls,
+                       SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+                FROM results WHERE run_id = ?
+                """,
+            arguments: [id]
+        ) {
             info.answered = totals["answered"] ?? 0
             info.failed = totals["failed"] ?? 0
             info.graded = totals["graded"] ?? 0
@@ -176,7 +203,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         guard !decisions.isEmpty else { return }
         let bodies = decisions.map(\.decision.storeJSON)
         try pool.write { db in
-            let instance = try db.cachedStatement(sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)")
+            let instance = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)"
+            )
             let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
             for (entry, body) in zip(decisions, bodies) {
                 try instance.execute(arguments: [run, entry.decision.instanceID, entry.position, entry.question])
@@ -200,27 +229,38 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     public func saveCalls(run: String, _ calls: [StoredCall]) throws {
         let now = Date().timeIntervalSince1970
         try pool.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO calls (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
-                    input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO calls (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
+                        input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
             for call in calls {
                 let record = call.record
-                try statement.execute(arguments: [run, call.key.instanceID, call.key.stage.rawValue, call.key.seat ?? -1, record.expert, call.requestHash,
-                                                  call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
-                                                  record.cost, record.error, record.attempts, now])
+                try statement.execute(arguments: [
+                    run, call.key.instanceID, call.key.stage.rawValue, call.key.seat ?? -1, record.expert, call.requestHash,
+                    call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
+                    record.cost, record.error, record.attempts, now,
+                ])
             }
         }
     }
 
     public func calls(run: String, instance: String) throws -> [StoredCall] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, seat",
-                             arguments: [run, instance]).map { row in
-                StoredCall(key: try Self.key(row), requestHash: row["request_hash"],
-                           prompt: (try? decoder.decode([ChatMessage].self, from: Data((row["prompt"] as String).utf8))) ?? [],
-                           record: try Self.record(row), savedAt: Date(timeIntervalSince1970: row["created_at"]))
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, seat",
+                arguments: [run, instance]
+            ).map { row in
+                StoredCall(
+                    key: try Self.key(row),
+                    requestHash: row["request_hash"],
+                    prompt: (try? decoder.decode([ChatMessage].self, from: Data((row["prompt"] as String).utf8))) ?? [],
+                    record: try Self.record(row),
+                    savedAt: Date(timeIntervalSince1970: row["created_at"])
+                )
             }
         }
     }
@@ -231,9 +271,18 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     }
 
     private static func record(_ row: Row) throws -> CallRecord {
-        CallRecord(stage: try stage(row), expert: row["expert"], seat: seat(row), text: row["response"],
-                          inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], latencyMs: row["latency_ms"],
-                          cost: row["cost"], attempts: row["attempts"], error: row["error"])
+        CallRecord(
+            stage: try stage(row),
+            expert: row["expert"],
+            seat: seat(row),
+            text: row["response"],
+            inputTokens: row["input_tokens"],
+            outputTokens: row["output_tokens"],
+            latencyMs: row["latency_ms"],
+            cost: row["cost"],
+            attempts: row["attempts"],
+            error: row["error"]
+        )
     }
 
     private static func seat(_ row: Row) -> Int? {
@@ -251,25 +300,31 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     public func answeredInstances(run: String, among ids: [String]) throws -> Set<String> {
         try pool.read { db in
-            Set(try Self.rows(db, "SELECT instance_id FROM results", where: "status = 'answered'", run: run, instances: ids)
-                .map { $0["instance_id"] as String })
+            Set(
+                try Self.rows(db, "SELECT instance_id FROM results", where: "status = 'answered'", run: run, instances: ids)
+                    .map { $0["instance_id"] as String }
+            )
         }
     }
 
     public func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws {
         let bodies = results.map(\.result.resultsJSON)
         try pool.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
-                    input_tokens, output_tokens, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
+                        input_tokens, output_tokens, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
             for (entry, body) in zip(results, bodies) {
                 let result = entry.result
                 let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
-                try insert.execute(arguments: [run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
-                                               result.cost, calls.count, calls.filter { !$0.succeeded }.count,
-                                               result.inputTokens, result.outputTokens, body])
+                try insert.execute(arguments: [
+                    run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
+                    result.cost, calls.count, calls.filter { !$0.succeeded }.count,
+                    result.inputTokens, result.outputTokens, body,
+                ])
             }
         }
     }
@@ -298,9 +353,13 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         try pool.write { db in
             var saved = record
             saved.version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM profiles WHERE expert = ?", arguments: [record.expert]) ?? 0) + 1
-            try db.execute(sql: "INSERT INTO profiles (expert, version, run_id, dataset, measured_at, body) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [saved.expert, saved.version, saved.runID, saved.dataset, saved.measuredAt.timeIntervalSince1970,
-                                       String(decoding: try encoder.encode(saved), as: UTF8.self)])
+            try db.execute(
+                sql: "INSERT INTO profiles (expert, version, run_id, dataset, measured_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    saved.expert, saved.version, saved.runID, saved.dataset, saved.measuredAt.timeIntervalSince1970,
+                    String(decoding: try encoder.encode(saved), as: UTF8.self),
+                ]
+            )
             return saved
         }
     }
@@ -319,8 +378,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
             var found: [String: SkillExtraction] = [:]
             for chunk in textHashes.chunked(500) {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT text_hash, body FROM extractions WHERE extractor = ? AND text_hash IN (\(placeholders))",
-                                            arguments: StatementArguments([extractor] + chunk)) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: "SELECT text_hash, body FROM extractions WHERE extractor = ? AND text_hash IN (\(placeholders))",
+                    arguments: StatementArguments([extractor] + chunk)
+                ) {
                     found[row["text_hash"]] = try decoder.decode(SkillExtraction.self, from: Data((row["body"] as String).utf8))
                 }
             }
@@ -333,7 +395,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         let now = Date().timeIntervalSince1970
         let bodies = try entries.map { String(decoding: try encoder.encode($0.extraction), as: UTF8.self) }
         try pool.write { db in
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO extractions (text_hash, extractor, body, created_at) VALUES (?, ?, ?, ?)")
+            let insert = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO extractions (text_hash, extractor, body, created_at) VALUES (?, ?, ?, ?)"
+            )
             for (entry, body) in zip(entries, bodies) { try insert.execute(arguments: [entry.textHash, extractor, body, now]) }
         }
     }
@@ -350,8 +414,10 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     public func cacheResponse(_ requestHash: String, _ record: CallRecord) throws {
         let body = String(decoding: try encoder.encode(record), as: UTF8.self)
         try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO response_cache (request_hash, body, created_at) VALUES (?, ?, ?)",
-                           arguments: [requestHash, body, Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO response_cache (request_hash, body, created_at) VALUES (?, ?, ?)",
+                arguments: [requestHash, body, Date().timeIntervalSince1970]
+            )
         }
     }
 
@@ -361,8 +427,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         let filter = condition.map { " AND \($0)" } ?? ""
         return try instances.chunked(500).flatMap { chunk in
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            return try Row.fetchAll(db, sql: "\(select) WHERE run_id = ?\(filter) AND instance_id IN (\(placeholders))",
-                                    arguments: StatementArguments([run] + chunk))
+            return try Row.fetchAll(
+                db,
+                sql: "\(select) WHERE run_id = ?\(filter) AND instance_id IN (\(placeholders))",
+                arguments: StatementArguments([run] + chunk)
+            )
         }
     }
 }

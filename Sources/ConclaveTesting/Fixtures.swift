@@ -9,9 +9,16 @@ import ConclaveCore
 public enum Fixtures {
     /// An expert with this profile (and `strength`, or the sum of the profile), priced 1/2 per million tokens.
     public static func expert(_ id: String, skills: [String: Double], strength: Double? = nil) -> Expert {
-        Expert(id: id, description: id, runtime: .openAI(baseURL: "http://127.0.0.1:1/v1", model: id, apiKeyVariable: nil),
-               price: Price(inputPerMillion: 1, outputPerMillion: 2), contextWindow: 2048, maxConcurrency: 1,
-               timeoutSeconds: 10, profile: Profile(skills: skills, strength: strength))
+        Expert(
+            id: id,
+            description: id,
+            runtime: .openAI(baseURL: "http://127.0.0.1:1/v1", model: id, apiKeyVariable: nil),
+            price: Price(inputPerMillion: 1, outputPerMillion: 2),
+            contextWindow: 2048,
+            maxConcurrency: 1,
+            timeoutSeconds: 10,
+            profile: Profile(skills: skills, strength: strength)
+        )
     }
 
     /// algebra, geometry and number theory (mathematics), biology (science), each with aliases.

@@ -1,5 +1,5 @@
-import ConclaveCore
 import ArgumentParser
+import ConclaveCore
 import Foundation
 
 /// The `--json` flag every benchmark takes, and where its lines go: with `--json`, the human lines go to

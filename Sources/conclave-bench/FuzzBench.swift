@@ -1,5 +1,5 @@
-import ConclaveCore
 import ArgumentParser
+import ConclaveCore
 import ConclaveFuzz
 import Foundation
 
@@ -8,7 +8,9 @@ import Foundation
 /// (with the case that caused it) instead of ending the run.
 struct FuzzBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fuzz", abstract: "Damaged input files: no crash, and every rejection a diagnostic with a message and a position.")
+        commandName: "fuzz",
+        abstract: "Damaged input files: no crash, and every rejection a diagnostic with a message and a position."
+    )
 
     @Option(help: "Cases to run.") var cases = 1_000
     @Option(help: "The run's seed: the same seed damages the same files the same way.") var seed: UInt64 = 1
@@ -27,7 +29,8 @@ struct FuzzBench: ParsableCommand {
         if let chunk { return try runChunk(chunk) }
         let started = Date()
         var tally = FuzzTally()
-        var crashes: [String] = [], bad: [String] = []
+        var crashes: [String] = []
+        var bad: [String] = []
         var next = 0
         while next < cases {
             let report = try child(start: next, count: min(chunkSize, cases - next))
@@ -37,10 +40,14 @@ struct FuzzBench: ParsableCommand {
             }
             if let crash = report.crash {
                 tally.addCrash(crash.kind)
-                crashes.append("case \(crash.index), \(crash.summary): \(report.signalName); rerun: conclave-bench fuzz --seed \(seed) --chunk \(crash.index):1")
+                crashes.append(
+                    "case \(crash.index), \(crash.summary): \(report.signalName); rerun: conclave-bench fuzz --seed \(seed) --chunk \(crash.index):1"
+                )
                 next = crash.index + 1
             } else if report.finished.isEmpty {
-                throw ValidationError("the fuzz child for cases from \(next) finished none of them (\(report.signalled ? report.signalName : "status \(report.status)"))")
+                throw ValidationError(
+                    "the fuzz child for cases from \(next) finished none of them (\(report.signalled ? report.signalName : "status \(report.status)"))"
+                )
             } else {
                 next += report.finished.count
             }
@@ -60,21 +67,44 @@ struct FuzzBench: ParsableCommand {
     }
 
     private func report(tally: FuzzTally, crashes: [String], bad: [String], seconds: Double) {
-        output.say(String(format: "fuzz: %d cases (seed %llu) in %.1f s, %.0f cases/s; %d crashes, %d accepted, %d rejected with diagnostics, %d bad rejections",
-                          tally.total.cases, seed, seconds, Double(tally.total.cases) / seconds, tally.total.crashes,
-                          tally.total.accepted, tally.total.rejected, tally.total.badRejections))
+        output.say(
+            String(
+                format:
+                    "fuzz: %d cases (seed %llu) in %.1f s, %.0f cases/s; %d crashes, %d accepted, %d rejected with diagnostics, %d bad rejections",
+                tally.total.cases,
+                seed,
+                seconds,
+                Double(tally.total.cases) / seconds,
+                tally.total.crashes,
+                tally.total.accepted,
+                tally.total.rejected,
+                tally.total.badRejections
+            )
+        )
         output.say("  kind        cases  accepted  rejected  bad  crashes")
         for kind in FileKind.allCases {
             let counts = tally.byKind[kind] ?? FuzzTally.Counts()
-            output.say(String(format: "  %@ %6d  %8d  %8d  %3d  %7d", kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), counts.cases, counts.accepted, counts.rejected, counts.badRejections, counts.crashes))
+            output.say(
+                String(
+                    format: "  %@ %6d  %8d  %8d  %3d  %7d",
+                    kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                    counts.cases,
+                    counts.accepted,
+                    counts.rejected,
+                    counts.badRejections,
+                    counts.crashes
+                )
+            )
         }
         for line in crashes { output.say("crash: \(line)") }
         for line in bad.prefix(10) { output.say("bad rejection: \(line)") }
     }
 
     private static func figures(_ counts: FuzzTally.Counts) -> [String: BenchValue] {
-        ["cases": .int(counts.cases), "accepted": .int(counts.accepted), "rejected": .int(counts.rejected),
-         "bad_rejections": .int(counts.badRejections), "crashes": .int(counts.crashes)]
+        [
+            "cases": .int(counts.cases), "accepted": .int(counts.accepted), "rejected": .int(counts.rejected),
+            "bad_rejections": .int(counts.badRejections), "crashes": .int(counts.crashes),
+        ]
     }
 
     /// Runs `--chunk START:COUNT` in this process, writing a line before and after each case straight to
@@ -101,8 +131,11 @@ struct FuzzBench: ParsableCommand {
         try process.run()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let report = ChunkReport(lines: text.split(separator: "\n").compactMap(ChunkLine.init), status: process.terminationStatus,
-                                 signalled: process.terminationReason == .uncaughtSignal)
+        let report = ChunkReport(
+            lines: text.split(separator: "\n").compactMap(ChunkLine.init),
+            status: process.terminationStatus,
+            signalled: process.terminationReason == .uncaughtSignal
+        )
         if !report.signalled, process.terminationStatus != 0 {
             throw ValidationError("the fuzz child for cases \(start)..<\(start + count) exited with status \(process.terminationStatus)")
         }

@@ -11,7 +11,8 @@ import Foundation
 struct RecruitBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recruit",
-        abstract: "Decisions per second on the production path (target ≥ 1,000,000 on 2 cores), and the kernel beside it.")
+        abstract: "Decisions per second on the production path (target ≥ 1,000,000 on 2 cores), and the kernel beside it."
+    )
 
     @Option(help: "Question sets (JSONL, read with the dataset reader) whose text is decided.")
     var datasets = ["../shared/data/routing/train.jsonl", "../shared/data/mcq/MMLU_Pro_train.jsonl", "../shared/data/mcq/MedMCQA_train.jsonl"]
@@ -37,11 +38,25 @@ struct RecruitBench: ParsableCommand {
         let probe = DecisionMaker(registry: registry, k: k, strategy: .symbolic, aggregator: "e0", seed: 42)
         let matched = asked.prefix(20_000).map { probe.skills(for: $0).count }
         let meanSkills = Double(matched.reduce(0, +)) / Double(max(matched.count, 1))
-        let meanBytes = Double(asked.prefix(20_000).map { $0.text.utf8.count + $0.choices.map(\.utf8.count).reduce(0, +) }.reduce(0, +))
+        let meanBytes =
+            Double(asked.prefix(20_000).map { $0.text.utf8.count + $0.choices.map(\.utf8.count).reduce(0, +) }.reduce(0, +))
             / Double(min(asked.count, 20_000))
-        output.say(String(format: "%d questions from %d files (mean %.0f bytes of text), vocabulary %d skills (%d shipped + mined terms in ≥ %d questions): mean %.2f skills matched per question; %d experts, k = %d, %d cores",
-                          questions.count, datasets.count, meanBytes, vocabulary.count, shipped.count, minTermCount, meanSkills, experts, k,
-                          ProcessInfo.processInfo.activeProcessorCount))
+        output.say(
+            String(
+                format:
+                    "%d questions from %d files (mean %.0f bytes of text), vocabulary %d skills (%d shipped + mined terms in ≥ %d questions): mean %.2f skills matched per question; %d experts, k = %d, %d cores",
+                questions.count,
+                datasets.count,
+                meanBytes,
+                vocabulary.count,
+                shipped.count,
+                minTermCount,
+                meanSkills,
+                experts,
+                k,
+                ProcessInfo.processInfo.activeProcessorCount
+            )
+        )
 
         var figures: [String: BenchValue] = [:]
         var perStrategy: [String: BenchValue] = [:]
@@ -50,7 +65,9 @@ struct RecruitBench: ParsableCommand {
             // What a run's window does: every instance decided on the cores, as `RunSession` decides it.
             let decide = median { _ = asked.concurrentMap { decider.decide(for: $0, extraction: nil) } }
             let rendered = median {
-                _ = asked.concurrentMap { instance in decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count } }
+                _ = asked.concurrentMap { instance in
+                    decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count }
+                }
             }
             let recruiter = decider.recruiter
             let columns = asked.map { recruiter.columns(for: decider.skills(for: $0).map(\.skill)) }
@@ -61,10 +78,19 @@ struct RecruitBench: ParsableCommand {
                     return recruiter.team(columns: columns[index], costs: costs, using: &generator).count
                 }
             }
-            output.say(String(format: "recruit %@: median %.0f decisions/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
-                              strategy.rawValue, decide, rendered, kernel))
-            perStrategy[strategy.rawValue] = .object(["decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered),
-                                                      "kernel_per_s": .double(kernel)])
+            output.say(
+                String(
+                    format: "recruit %@: median %.0f decisions/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
+                    strategy.rawValue,
+                    decide,
+                    rendered,
+                    kernel
+                )
+            )
+            perStrategy[strategy.rawValue] = .object([
+                "decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered),
+                "kernel_per_s": .double(kernel),
+            ])
             if strategy == .symbolic {
                 figures["decide_per_s"] = .double(decide)
                 figures["decide_with_reason_text_per_s"] = .double(rendered)
@@ -111,10 +137,16 @@ struct RecruitBench: ParsableCommand {
             var profile: [String: Double] = [:]
             for skill in vocabulary { profile[skill.name] = Double(Int.random(in: -20...40, using: &rng)) }
             let price = Double(index % 4 + 1)
-            return Expert(id: "e\(index)", description: "synthetic",
-                          runtime: .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m\(index)", apiKeyVariable: nil),
-                          price: Price(inputPerMillion: price, outputPerMillion: price), contextWindow: 4096,
-                          maxConcurrency: 1, timeoutSeconds: 10, profile: Profile(skills: profile))
+            return Expert(
+                id: "e\(index)",
+                description: "synthetic",
+                runtime: .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m\(index)", apiKeyVariable: nil),
+                price: Price(inputPerMillion: price, outputPerMillion: price),
+                contextWindow: 4096,
+                maxConcurrency: 1,
+                timeoutSeconds: 10,
+                profile: Profile(skills: profile)
+            )
         }
         // One role per domain of the vocabulary, suited to all its skills, as the shipped Skills files declare.
         let domains = Dictionary(grouping: vocabulary, by: \.domain).sorted { $0.key < $1.key }

@@ -20,7 +20,9 @@ import Foundation
 struct ScheduleLocalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule-local",
-        abstract: "Loads and wall time: grouped scheduling vs the naive per-instance order vs the raw servers (targets: loads optimal, grouped ≥ 1.5× naive, grouped ≥ 0.85 of the limit).")
+        abstract:
+            "Loads and wall time: grouped scheduling vs the naive per-instance order vs the raw servers (targets: loads optimal, grouped ≥ 1.5× naive, grouped ≥ 0.85 of the limit)."
+    )
 
     @Option(help: "Instances.") var instances = 24
     @Option(help: "The pipeline whose registry and dataset are used.") var pipeline = "examples/quickstart/pipeline.yaml"
@@ -30,11 +32,15 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         var loaded = try ConfigLoader.loadPipeline(pipeline)
         // Equal profiles and top-k: every instance gets the same mixed team (gemma3-base, smollm2-generalist,
         // smollm2-judge), so every way makes exactly the same calls.
-        loaded.registry = Registry(experts: loaded.registry.experts.map {
-            var expert = $0
-            expert.profile = Profile(skills: [:], strength: 1)
-            return expert
-        }, skills: loaded.registry.skills, roles: loaded.registry.roles)
+        loaded.registry = Registry(
+            experts: loaded.registry.experts.map {
+                var expert = $0
+                expert.profile = Profile(skills: [:], strength: 1)
+                return expert
+            },
+            skills: loaded.registry.skills,
+            roles: loaded.registry.roles
+        )
         loaded.spec.strategy = .topK
         loaded.spec.k = 3
         loaded.spec.residentModels = 1
@@ -43,7 +49,9 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         loaded.spec.dataset = try syntheticDataset(from: loaded.spec.dataset, count: instances, into: root)
 
         let client = HTTPClient.conclave()
-        let grouped: Outcome, naive: Outcome, limit: Outcome
+        let grouped: Outcome
+        let naive: Outcome
+        let limit: Outcome
         do {
             try await warmUp(loaded.registry, root: root, client: client)
             grouped = try await runThroughRunner(loaded, name: "grouped", root: root)
@@ -58,12 +66,36 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         try await client.shutdown()
         let optimal = Self.optimalLoads(grouped.calls, registry: loaded.registry)
 
-        output.say(String(format: "schedule-local: %d instances × 3 experts + aggregator, resident budget 1 model, same calls, seeds and slots", instances))
-        output.say(String(format: "  grouped (runner):            %3d loads  %6.1f s  %6d output tokens", grouped.loads, grouped.seconds, grouped.outputTokens))
-        output.say(String(format: "  naive (runner, window 1):    %3d loads  %6.1f s  %6d output tokens", naive.loads, naive.seconds, naive.outputTokens))
-        output.say(String(format: "  limit (raw servers, loaded): %3d loads  %6.1f s  %6d output tokens (loads not timed)", limit.loads, limit.seconds, limit.outputTokens))
-        output.say(String(format: "  optimal loads %d; grouped %.2f× faster than naive; efficiency (limit ÷ grouped) %.2f",
-                          optimal, naive.seconds / grouped.seconds, limit.seconds / grouped.seconds))
+        output.say(
+            String(format: "schedule-local: %d instances × 3 experts + aggregator, resident budget 1 model, same calls, seeds and slots", instances)
+        )
+        output.say(
+            String(
+                format: "  grouped (runner):            %3d loads  %6.1f s  %6d output tokens",
+                grouped.loads,
+                grouped.seconds,
+                grouped.outputTokens
+            )
+        )
+        output.say(
+            String(format: "  naive (runner, window 1):    %3d loads  %6.1f s  %6d output tokens", naive.loads, naive.seconds, naive.outputTokens)
+        )
+        output.say(
+            String(
+                format: "  limit (raw servers, loaded): %3d loads  %6.1f s  %6d output tokens (loads not timed)",
+                limit.loads,
+                limit.seconds,
+                limit.outputTokens
+            )
+        )
+        output.say(
+            String(
+                format: "  optimal loads %d; grouped %.2f× faster than naive; efficiency (limit ÷ grouped) %.2f",
+                optimal,
+                naive.seconds / grouped.seconds,
+                limit.seconds / grouped.seconds
+            )
+        )
         try output.figures([
             "instances": .int(instances), "grouped_s": .double(grouped.seconds), "naive_s": .double(naive.seconds),
             "limit_s": .double(limit.seconds), "grouped_loads": .int(grouped.loads), "naive_loads": .int(naive.loads),
@@ -100,8 +132,11 @@ struct ScheduleLocalBench: AsyncParsableCommand {
     }
 
     private func runThroughRunner(_ pipeline: LoadedPipeline, name: String, root: URL) async throws -> Outcome {
-        let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
-                                          logDirectory: root.appendingPathComponent("\(name)-logs"))
+        let connector = try LiveConnector(
+            registry: pipeline.registry,
+            environment: .current(),
+            logDirectory: root.appendingPathComponent("\(name)-logs")
+        )
         let store = try SQLiteRunStore(path: root.appendingPathComponent("\(name).sqlite").path)
         let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: SilentObserver())
         let started = ContinuousClock.now
@@ -122,7 +157,12 @@ struct ScheduleLocalBench: AsyncParsableCommand {
     /// Loads each local model once and has it answer one short request, untimed.
     private func warmUp(_ registry: Registry, root: URL, client: HTTPClient) async throws {
         let binary = try serverBinary()
-        let runtime = LlamaRuntime(serverBinary: binary, logDirectory: root.appendingPathComponent("warm-up-logs"), residentBudget: 1, httpClient: client)
+        let runtime = LlamaRuntime(
+            serverBinary: binary,
+            logDirectory: root.appendingPathComponent("warm-up-logs"),
+            residentBudget: 1,
+            httpClient: client
+        )
         do {
             for path in Set(LiveConnector.llamaModels(for: registry.experts).values.map(\.path)).sorted() {
                 let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 1024))
@@ -146,8 +186,12 @@ struct ScheduleLocalBench: AsyncParsableCommand {
     /// The stored requests sent again, stage by stage and model by model, each model's group with as many
     /// requests in flight as it has slots; only the sending is timed.
     private func sendStraight(_ calls: [StoredCall], registry: Registry, root: URL, client: HTTPClient) async throws -> Outcome {
-        let runtime = LlamaRuntime(serverBinary: try serverBinary(), logDirectory: root.appendingPathComponent("limit-logs"),
-                                   residentBudget: 1, httpClient: client)
+        let runtime = LlamaRuntime(
+            serverBinary: try serverBinary(),
+            logDirectory: root.appendingPathComponent("limit-logs"),
+            residentBudget: 1,
+            httpClient: client
+        )
         var outcome = Outcome(loads: 0, seconds: 0, outputTokens: 0)
         do {
             // The models exactly as the runner's connector serves them (slots, context per slot).
@@ -163,7 +207,14 @@ struct ScheduleLocalBench: AsyncParsableCommand {
                     guard let expert = registry.expert(group[0].record.expert) else { continue }
                     let baseURL = try await runtime.load(model)
                     let started = ContinuousClock.now
-                    outcome.outputTokens += try await send(group, to: baseURL, expert: expert, registry: registry, slots: model.parallelSlots, client: client)
+                    outcome.outputTokens += try await send(
+                        group,
+                        to: baseURL,
+                        expert: expert,
+                        registry: registry,
+                        slots: model.parallelSlots,
+                        client: client
+                    )
                     outcome.seconds += (ContinuousClock.now - started).seconds
                 }
             }
@@ -177,12 +228,24 @@ struct ScheduleLocalBench: AsyncParsableCommand {
     }
 
     /// Sends the group's requests with `slots` in flight; returns the output tokens.
-    private func send(_ group: [StoredCall], to baseURL: String, expert: Expert, registry: Registry, slots: Int, client: HTTPClient) async throws -> Int {
+    private func send(
+        _ group: [StoredCall],
+        to baseURL: String,
+        expert: Expert,
+        registry: Registry,
+        slots: Int,
+        client: HTTPClient
+    ) async throws -> Int {
         let server = OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: expert.timeoutSeconds)
         let requests = group.map { call -> ChatRequest in
             let sampling = registry.expert(call.record.expert)?.sampling ?? expert.sampling
-            return ChatRequest(model: "local", messages: call.prompt, temperature: sampling.temperature, maxTokens: sampling.maxTokens,
-                               seed: StableHash.fnv1a(call.key.instanceID) &+ UInt64(bitPattern: Int64(call.key.seat ?? -1)))
+            return ChatRequest(
+                model: "local",
+                messages: call.prompt,
+                temperature: sampling.temperature,
+                maxTokens: sampling.maxTokens,
+                seed: StableHash.fnv1a(call.key.instanceID) &+ UInt64(bitPattern: Int64(call.key.seat ?? -1))
+            )
         }
         return try await withThrowingTaskGroup(of: Int.self) { tasks in
             var next = 0

@@ -1,5 +1,5 @@
-import ConclaveCore
 import ArgumentParser
+import ConclaveCore
 import ConclaveEngine
 import ConclaveStore
 import ConclaveTesting
@@ -9,7 +9,9 @@ import Foundation
 /// each durability, with the disk's own limit (synced appends per second) measured in the same run.
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Calls persisted per second through the runner and SQLite (targets: full ≥ 10,000, normal ≥ 30,000).")
+        commandName: "store",
+        abstract: "Calls persisted per second through the runner and SQLite (targets: full ≥ 10,000, normal ≥ 30,000)."
+    )
 
     @Option(help: "Instances (each makes k expert calls and one aggregator call).") var instances = 5_000
     @Option(help: "Experts per instance.") var k = 3
@@ -24,24 +26,53 @@ struct StoreBench: AsyncParsableCommand {
                 let workspace = try SyntheticWorkspace(instances: instances, k: k, window: 10_000)
                 defer { workspace.remove() }
                 let pipeline = try workspace.pipeline()
-                let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: InstantConnector(),
-                                    store: try workspace.store(durability: durability), observer: SilentObserver())
+                let runner = Runner(
+                    pipeline: pipeline,
+                    dataset: pipeline.datasetReader,
+                    connector: InstantConnector(),
+                    store: try workspace.store(durability: durability),
+                    observer: SilentObserver()
+                )
                 let started = ContinuousClock.now
                 let summary = try await runner.run(RunOptions(runID: "bench", outputDirectory: workspace.output))
                 let seconds = (ContinuousClock.now - started).seconds
                 rates.append(Double(summary.calls) / seconds)
-                output.say(String(format: "%@ run %d: %d instances, %d calls persisted in %.2f s = %.0f calls/s",
-                                  durability.rawValue, attempt, summary.instances, summary.calls, seconds, rates[rates.count - 1]))
+                output.say(
+                    String(
+                        format: "%@ run %d: %d instances, %d calls persisted in %.2f s = %.0f calls/s",
+                        durability.rawValue,
+                        attempt,
+                        summary.instances,
+                        summary.calls,
+                        seconds,
+                        rates[rates.count - 1]
+                    )
+                )
             }
             let sorted = rates.sorted()
-            output.say(String(format: "store, durability %@: median %.0f calls/s over %d runs (min %.0f, max %.0f; includes decisions, results and the results.jsonl export)",
-                              durability.rawValue, sorted[sorted.count / 2], sorted.count, sorted[0], sorted[sorted.count - 1]))
+            output.say(
+                String(
+                    format:
+                        "store, durability %@: median %.0f calls/s over %d runs (min %.0f, max %.0f; includes decisions, results and the results.jsonl export)",
+                    durability.rawValue,
+                    sorted[sorted.count / 2],
+                    sorted.count,
+                    sorted[0],
+                    sorted[sorted.count - 1]
+                )
+            )
             figures["\(durability.rawValue)_calls_per_s"] = .double(sorted[sorted.count / 2])
             figures["\(durability.rawValue)_min_calls_per_s"] = .double(sorted[0])
         }
         let syncs = try syncedAppendsPerSecond()
-        output.say(String(format: "disk limit: %.0f synced appends/s (write + fsync of one small record, one at a time); full durability persisted %.1f calls per such sync time, so calls share syncs (group commit)",
-                          syncs, (figures["full_calls_per_s"].flatMap { if case .double(let value) = $0 { value } else { nil } } ?? 0) / max(syncs, 1)))
+        output.say(
+            String(
+                format:
+                    "disk limit: %.0f synced appends/s (write + fsync of one small record, one at a time); full durability persisted %.1f calls per such sync time, so calls share syncs (group commit)",
+                syncs,
+                (figures["full_calls_per_s"].flatMap { if case .double(let value) = $0 { value } else { nil } } ?? 0) / max(syncs, 1)
+            )
+        )
         figures["fsyncs_per_s"] = .double(syncs)
         try output.figures(figures)
     }

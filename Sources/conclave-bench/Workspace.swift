@@ -1,5 +1,5 @@
-import ConclaveCore
 import ConclaveConfig
+import ConclaveCore
 import ConclaveStore
 import Foundation
 
@@ -13,7 +13,11 @@ struct SyntheticWorkspace {
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("Agents"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("Skills"), withIntermediateDirectories: true)
-        try "domain: d\nskills:\n  - name: algebra\n  - name: geometry\n".write(to: root.appendingPathComponent("Skills/d.yaml"), atomically: true, encoding: .utf8)
+        try "domain: d\nskills:\n  - name: algebra\n  - name: geometry\n".write(
+            to: root.appendingPathComponent("Skills/d.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
         for index in 0..<4 {
             try """
             id: e\(index)
@@ -37,8 +41,12 @@ struct SyntheticWorkspace {
         let handle = try FileHandle(forWritingTo: root.appendingPathComponent("data.jsonl"))
         var chunk = ""
         for index in 0..<instances {
-            chunk += "{\"id\": \"q\(index)\", \"question\": \"Solve the algebra for triangle \(index)\", \"choices\": [\"1\", \"2\"], \"answer\": \"A\"}\n"
-            if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
+            chunk +=
+                "{\"id\": \"q\(index)\", \"question\": \"Solve the algebra for triangle \(index)\", \"choices\": [\"1\", \"2\"], \"answer\": \"A\"}\n"
+            if chunk.utf8.count > 1 << 20 {
+                handle.write(Data(chunk.utf8))
+                chunk = ""
+            }
         }
         handle.write(Data(chunk.utf8))
         try handle.close()

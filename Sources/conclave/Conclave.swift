@@ -10,8 +10,11 @@ struct Conclave: AsyncParsableCommand {
         abstract: "Multi-agent LLM orchestration: recruit the experts each question needs, and aggregate their answers.",
         discussion: ExitStatus.helpText,
         version: ConclaveVersion.current,
-        subcommands: [ValidateCommand.self, RunCommand.self, RunsCommand.self, DecisionsCommand.self, ExplainCommand.self, EvalRoutingCommand.self,
-                      ProfileCommand.self])
+        subcommands: [
+            ValidateCommand.self, RunCommand.self, RunsCommand.self, DecisionsCommand.self, ExplainCommand.self, EvalRoutingCommand.self,
+            ProfileCommand.self,
+        ]
+    )
 
     /// Parses and runs the command; a command line that cannot be parsed or validated exits with
     /// `ExitStatus.badInput` (2) rather than ArgumentParser's 64, so every command keeps one set of statuses.

@@ -6,7 +6,10 @@ import Foundation
 /// `conclave decisions show RUN INSTANCE`: why each expert was or was not recruited, and every call.
 struct DecisionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "decisions", abstract: "Inspect the decision made for one instance of a run.", subcommands: [Show.self])
+        commandName: "decisions",
+        abstract: "Inspect the decision made for one instance of a run.",
+        subcommands: [Show.self]
+    )
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Skills, scores, team, aggregator and every call with its latency and tokens.")
@@ -29,21 +32,46 @@ struct DecisionsCommand: ParsableCommand {
             print("role        \(decision.role ?? "-")")
             print("team        \(decision.recruitment.team.joined(separator: ", "))")
             print("aggregator  \(decision.aggregator)    seed \(decision.seed)\n")
-            print(Table.render([["expert", "relevance", "strength", "weight", "seats", "why"]] + decision.recruitment.scores.map {
-                [$0.expert, String(format: "%.3f", $0.relevance), String(format: "%.3f", $0.strength), String(format: "%.4f", $0.weight), "\($0.seats)", $0.reason]
-            }))
+            print(
+                Table.render(
+                    [["expert", "relevance", "strength", "weight", "seats", "why"]]
+                        + decision.recruitment.scores.map {
+                            [
+                                $0.expert, String(format: "%.3f", $0.relevance), String(format: "%.3f", $0.strength),
+                                String(format: "%.4f", $0.weight), "\($0.seats)", $0.reason,
+                            ]
+                        }
+                )
+            )
             print("")
-            print(Table.render([["stage", "seat", "expert", "latency ms", "tokens in/out", "attempts", "outcome"]] + calls.map { call in
-                let outcome = call.record.error.map { "error: \($0.prefix(80))" } ?? String((call.record.text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(60))
-                return [call.key.stage.rawValue, call.key.seat.map(String.init) ?? "-", call.record.expert, String(format: "%.0f", call.record.latencyMs),
-                        "\(call.record.inputTokens)/\(call.record.outputTokens)", "\(call.record.attempts)", outcome]
-            }))
+            print(
+                Table.render(
+                    [["stage", "seat", "expert", "latency ms", "tokens in/out", "attempts", "outcome"]]
+                        + calls.map { call in
+                            let outcome =
+                                call.record.error.map { "error: \($0.prefix(80))" }
+                                ?? String((call.record.text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(60))
+                            return [
+                                call.key.stage.rawValue, call.key.seat.map(String.init) ?? "-", call.record.expert,
+                                String(format: "%.0f", call.record.latencyMs),
+                                "\(call.record.inputTokens)/\(call.record.outputTokens)", "\(call.record.attempts)", outcome,
+                            ]
+                        }
+                )
+            )
             if let result {
-                print("\nanswer      \(result.extractedAnswer ?? "?")" + (result.gold.map { " (gold \($0), \(result.correct == true ? "correct" : "wrong"))" } ?? ""))
+                print(
+                    "\nanswer      \(result.extractedAnswer ?? "?")"
+                        + (result.gold.map { " (gold \($0), \(result.correct == true ? "correct" : "wrong"))" } ?? "")
+                )
                 if let reason = result.failureReason { print("failed      \(reason)") }
             }
         }
     }
 
-    struct Report: Encodable { var decision: Decision; var calls: [StoredCall]; var result: InstanceResult? }
+    struct Report: Encodable {
+        var decision: Decision
+        var calls: [StoredCall]
+        var result: InstanceResult?
+    }
 }

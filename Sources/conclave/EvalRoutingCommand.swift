@@ -10,7 +10,8 @@ import Foundation
 struct EvalRoutingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval-routing",
-        abstract: "Judge routing on recorded outcomes: a configuration chosen on training data only, with bootstrap intervals, then every strategy as diagnostics.",
+        abstract:
+            "Judge routing on recorded outcomes: a configuration chosen on training data only, with bootstrap intervals, then every strategy as diagnostics.",
         discussion: """
             Selection: inside each training part (each fold's other folds with --folds; all of --outcomes with \
             --test), an inner cross-validation (--inner-folds) judges every top-1 candidate (symbolic, top-k, \
@@ -21,7 +22,8 @@ struct EvalRoutingCommand: ParsableCommand {
             the registry vocabulary (--skills) plus terms mined from the training questions; profiles are built \
             from the training part. The cost of a call is its model's prices applied to the question's \
             estimated tokens (4 bytes per token) plus --output-tokens assumed output tokens.
-            """)
+            """
+    )
 
     @Option(help: "Outcomes: JSONL rows {id, question, scores: {model: 0…1}}.") var outcomes: String
     @Option(help: "Model prices: {model: {input_price_per_mtok, output_price_per_mtok}}.") var models: String
@@ -50,7 +52,9 @@ struct EvalRoutingCommand: ParsableCommand {
     func run() throws {
         let read = try OutcomeFile.read(outcomes: URL(fileURLWithPath: outcomes), models: URL(fileURLWithPath: models))
         for problem in read.skipped { printError("skipped: \(problem)") }
-        var settings = RoutingEvaluation.Settings(skills: FileManager.default.fileExists(atPath: skills) ? try ConfigLoader.loadSkills(directory: skills) : [])
+        var settings = RoutingEvaluation.Settings(
+            skills: FileManager.default.fileExists(atPath: skills) ? try ConfigLoader.loadSkills(directory: skills) : []
+        )
         settings.outputTokens = outputTokens
         settings.minimumTermCount = minTermCount
         settings.seed = seed
@@ -69,14 +73,18 @@ struct EvalRoutingCommand: ParsableCommand {
         } else {
             let folds = folds ?? 5
             guard read.matrix.rows.count >= folds else {
-                throw ConfigurationError([Diagnostic(file: outcomes, line: 1, column: 1, message: "\(read.matrix.rows.count) usable rows cannot fill \(folds) folds")])
+                throw ConfigurationError([
+                    Diagnostic(file: outcomes, line: 1, column: 1, message: "\(read.matrix.rows.count) usable rows cannot fill \(folds) folds")
+                ])
             }
             report = try evaluation.repeated(seeds) { try $0.crossValidate(read.matrix, folds: folds) }
             method = "\(folds)-fold cross-validation on \(outcomes)"
         }
         if let plot { try FrontierChart(report: report).svg.write(toFile: plot, atomically: true, encoding: .utf8) }
         if json { return try printJSON(report) }
-        print("routing evaluation: \(report.instances) questions, \(method); \(read.matrix.models.count) models; skills: \(settings.skills.count) registry + terms in ≥ \(minTermCount) training questions")
+        print(
+            "routing evaluation: \(report.instances) questions, \(method); \(read.matrix.models.count) models; skills: \(settings.skills.count) registry + terms in ≥ \(minTermCount) training questions"
+        )
         print("cost per question = prices × (question tokens + \(outputTokens) output tokens); a team of k costs k calls\n")
         print(RoutingReportText(report: report).text)
         if let plot { print("chart: \(plot)") }
@@ -86,7 +94,14 @@ struct EvalRoutingCommand: ParsableCommand {
     private func refuseOverlap(_ shared: [String], test: String) throws {
         guard !shared.isEmpty else { return }
         let named = shared.prefix(5).joined(separator: ", ") + (shared.count > 5 ? ", …" : "")
-        throw ConfigurationError([Diagnostic(file: test, line: 1, column: 1, message:
-            "\(shared.count) row(s) repeat a row of \(outcomes) (same id or same question text): \(named); a test file must hold only unseen questions")])
+        throw ConfigurationError([
+            Diagnostic(
+                file: test,
+                line: 1,
+                column: 1,
+                message:
+                    "\(shared.count) row(s) repeat a row of \(outcomes) (same id or same question text): \(named); a test file must hold only unseen questions"
+            )
+        ])
     }
 }

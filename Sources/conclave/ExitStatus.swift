@@ -31,7 +31,8 @@ enum ExitStatus: Int32, CaseIterable {
 
     /// The statuses as lines for a command's discussion.
     static var helpText: String {
-        "Exit status:\n" + allCases.map { "  \(String($0.rawValue).padding(toLength: 5, withPad: " ", startingAt: 0))\($0.meaning)" }.joined(separator: "\n")
+        "Exit status:\n"
+            + allCases.map { "  \(String($0.rawValue).padding(toLength: 5, withPad: " ", startingAt: 0))\($0.meaning)" }.joined(separator: "\n")
     }
 
     /// Prints `error: message` and gives the bad-input status to throw: for a run, instance or file the

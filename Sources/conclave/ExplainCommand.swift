@@ -8,7 +8,8 @@ import Foundation
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show why each expert is or is not recruited for a question: skills, scores, team, aggregator, expected cost.")
+        abstract: "Show why each expert is or is not recruited for a question: skills, scores, team, aggregator, expected cost."
+    )
 
     @Argument(help: "The pipeline YAML file.") var pipeline: String
     @Option(help: "A question to explain.") var question: String?
@@ -23,9 +24,16 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadPipelineOrExit(pipeline)
         let spec = loaded.spec
-        let decider = DecisionMaker(registry: loaded.registry, k: spec.k, strategy: spec.strategy, temperature: spec.temperature,
-                                    lambda: spec.lambda, replaceRareBelow: spec.replaceRareBelow, aggregator: spec.aggregatorExpert,
-                                    seed: spec.seed)
+        let decider = DecisionMaker(
+            registry: loaded.registry,
+            k: spec.k,
+            strategy: spec.strategy,
+            temperature: spec.temperature,
+            lambda: spec.lambda,
+            replaceRareBelow: spec.replaceRareBelow,
+            aggregator: spec.aggregatorExpert,
+            seed: spec.seed
+        )
         // The instance is decided with the rest of its window, as `run` decides it, so rare-expert
         // replacement applies the same way; a --question stands alone.
         let window = try question.map { [Instance(id: "question", text: $0)] } ?? self.window(holding: instance ?? "", of: spec)
@@ -33,42 +41,74 @@ struct ExplainCommand: ParsableCommand {
         var decisions = window.map { decider.decide(for: $0, extraction: extractions[$0.id]) }
         decider.replaceRareExperts(in: &decisions)
         let position = question == nil ? window.firstIndex { $0.id == instance } ?? 0 : 0
-        let asked = window[position], decision = decisions[position]
+        let asked = window[position]
+        let decision = decisions[position]
         let explanation = Explanation(decision: decision, instance: asked, registry: loaded.registry)
         if json { return try printJSON(explanation) }
         print("question    \(asked.text.prefix(200))\(asked.text.count > 200 ? "…" : "")")
         print("strategy    \(spec.strategy.rawValue), k = \(spec.k), seed \(spec.seed)" + (spec.strategy == .costAware ? ", λ = \(spec.lambda)" : ""))
         if let keywords = decision.keywords {
-            print("keywords    from the extractor model (cached): " + (keywords.isEmpty ? "none given consistently" : keywords.map { mapping in
-                "“\(mapping.keyword)” → " + (mapping.skill.map { "\($0) (\(mapping.method.rawValue), \(String(format: "%.2f", mapping.similarity)))" } ?? "unmapped")
-            }.joined(separator: ", ")))
+            print(
+                "keywords    from the extractor model (cached): "
+                    + (keywords.isEmpty
+                        ? "none given consistently"
+                        : keywords.map { mapping in
+                            "“\(mapping.keyword)” → "
+                                + (mapping.skill.map { "\($0) (\(mapping.method.rawValue), \(String(format: "%.2f", mapping.similarity)))" }
+                                    ?? "unmapped")
+                        }.joined(separator: ", "))
+            )
             if SkillMapper.skills(from: keywords).isEmpty {
-                print("skills      none of them maps to a skill, so the lexical ones are used: "
-                      + (decision.skills.isEmpty ? "none" : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+                print(
+                    "skills      none of them maps to a skill, so the lexical ones are used: "
+                        + (decision.skills.isEmpty ? "none" : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", "))
+                )
             }
         } else {
             if case .model = spec.extractor {
-                print("note        the extractor model has not seen this question yet (no cached extraction in \(store.resolvedPath)); showing the lexical skills")
+                print(
+                    "note        the extractor model has not seen this question yet (no cached extraction in \(store.resolvedPath)); showing the lexical skills"
+                )
             }
-            print("keywords    " + (decision.skills.isEmpty ? "none matched the registry vocabulary (lexical extractor): recruited by global strength"
-                                    : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", ")))
+            print(
+                "keywords    "
+                    + (decision.skills.isEmpty
+                        ? "none matched the registry vocabulary (lexical extractor): recruited by global strength"
+                        : decision.skills.map { "“\($0.term)” → \($0.skill)" }.joined(separator: ", "))
+            )
         }
         print("role        \(decision.role ?? "-")\n")
         let skills = decision.skills.map(\.skill)
-        print(Table.render([["expert"] + skills + ["relevance", "strength", "weight", "seats", "why"]] + decision.recruitment.scores.map { score in
-            [score.expert] + skills.map { skill in score.relevanceBySkill[skill].map { String(format: "%g", $0) } ?? "-" }
-                + [String(format: "%.3f", score.relevance), String(format: "%.3f", score.strength), String(format: "%.4f", score.weight),
-                   "\(score.seats)", score.reason]
-        }))
+        print(
+            Table.render(
+                [["expert"] + skills + ["relevance", "strength", "weight", "seats", "why"]]
+                    + decision.recruitment.scores.map { score in
+                        [score.expert] + skills.map { skill in score.relevanceBySkill[skill].map { String(format: "%g", $0) } ?? "-" }
+                            + [
+                                String(format: "%.3f", score.relevance), String(format: "%.3f", score.strength), String(format: "%.4f", score.weight),
+                                "\(score.seats)", score.reason,
+                            ]
+                    }
+            )
+        )
         print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
         if spec.replaceRareBelow > 0, question != nil {
             print("note        rare-expert replacement (replace_rare_below) works across a run's window; --instance shows it applied")
         }
         let score = loaded.registry.expert(decision.aggregator).map { ProfileTable.number($0.profile.aggregatorScore) } ?? "?"
-        print("aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? "")
-              + (spec.aggregatorPinned ? " (pinned by the pipeline; aggregator score \(score))" : " (best aggregator score, \(score))"))
-        print(String(format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
-                     explanation.expectedCost, explanation.expertsCost, explanation.aggregatorCost, explanation.promptTokens))
+        print(
+            "aggregator  \(decision.aggregator)" + (spec.aggregatorRole.map { " as \($0)" } ?? "")
+                + (spec.aggregatorPinned ? " (pinned by the pipeline; aggregator score \(score))" : " (best aggregator score, \(score))")
+        )
+        print(
+            String(
+                format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
+                explanation.expectedCost,
+                explanation.expertsCost,
+                explanation.aggregatorCost,
+                explanation.promptTokens
+            )
+        )
     }
 
     /// With a model extractor, the cached results for these instances' texts that a run has extracted.

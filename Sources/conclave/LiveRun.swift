@@ -1,6 +1,6 @@
-import ConclaveCore
 import ArgumentParser
 import ConclaveConfig
+import ConclaveCore
 import ConclaveEngine
 import ConclaveLLM
 import ConclaveStore
@@ -60,7 +60,8 @@ struct LiveRun {
                 .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigint, .sigterm],
-            logger: Logger(label: "conclave.lifecycle"))
+            logger: Logger(label: "conclave.lifecycle")
+        )
         configuration.maximumGracefulShutdownDuration = .seconds(max(0, grace))
         let group = ServiceGroup(configuration: configuration)
         do { try await group.run() } catch { outcome.withLock { $0 = $0 ?? .failure(error) } }

@@ -1,6 +1,6 @@
-import ConclaveCore
 import ArgumentParser
 import ConclaveConfig
+import ConclaveCore
 import ConclaveEngine
 import Foundation
 
@@ -10,7 +10,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a pipeline over its dataset; results go to the store and to results.jsonl.",
-        discussion: "Ctrl-C stops dispatching, lets calls in flight finish (up to --grace seconds), saves, stops the llama-servers and prints how to resume.")
+        discussion:
+            "Ctrl-C stops dispatching, lets calls in flight finish (up to --grace seconds), saves, stops the llama-servers and prints how to resume."
+    )
 
     @Argument(help: "The pipeline YAML file.")
     var pipeline: String
@@ -34,12 +36,22 @@ struct RunCommand: AsyncParsableCommand {
         let output = controls.output(for: id, pipelineDefault: loaded.spec.outputDirectory)
         let logs = output.appendingPathComponent("logs")
         let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
-        printError("run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)")
+        printError(
+            "run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)"
+        )
         let peeking = loaded.profilesMeasuredOnDataset
         if !peeking.isEmpty {
-            printError("warning: the profiles of \(peeking.map(\.expert).joined(separator: ", ")) were measured on \(loaded.spec.dataset.path), the dataset this run answers: recruitment has seen these questions' answers, so this run's accuracy is not a held-out figure")
+            printError(
+                "warning: the profiles of \(peeking.map(\.expert).joined(separator: ", ")) were measured on \(loaded.spec.dataset.path), the dataset this run answers: recruitment has seen these questions' answers, so this run's accuracy is not a held-out figure"
+            )
         }
-        let runner = Runner(pipeline: loaded, dataset: loaded.datasetReader, connector: live.connector, store: live.store, observer: ConsoleObserver())
+        let runner = Runner(
+            pipeline: loaded,
+            dataset: loaded.datasetReader,
+            connector: live.connector,
+            store: live.store,
+            observer: ConsoleObserver()
+        )
         let limit = controls.limit
         let outcome = await live.execute(grace: controls.grace) { stop in
             try await runner.run(RunOptions(runID: id, limit: limit, outputDirectory: output, stop: stop))

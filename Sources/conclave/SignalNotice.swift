@@ -18,7 +18,9 @@ struct SignalNotice: Service {
             for await signal in signals {
                 received += 1
                 guard received > 1 else {
-                    printError("\nreceived \(signal): no new calls; waiting up to \(Int(grace)) s for calls in flight. Press Ctrl-C again to stop at once.")
+                    printError(
+                        "\nreceived \(signal): no new calls; waiting up to \(Int(grace)) s for calls in flight. Press Ctrl-C again to stop at once."
+                    )
                     continue
                 }
                 runtime?.killAllImmediately()

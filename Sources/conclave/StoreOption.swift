@@ -1,5 +1,5 @@
-import ConclaveCore
 import ArgumentParser
+import ConclaveCore
 import ConclaveStore
 import Foundation
 
@@ -11,7 +11,10 @@ struct StoreOption: ParsableArguments {
     @Option(name: .customLong("store"), help: "The SQLite file that holds runs (default: $CONCLAVE_STORE or runs/conclave.sqlite).")
     var path: String?
 
-    @Option(help: "What a saved call survives: full (a power cut: every commit is synced to disk) or normal (a killed process; the last commits before a power cut may be lost).")
+    @Option(
+        help:
+            "What a saved call survives: full (a power cut: every commit is synced to disk) or normal (a killed process; the last commits before a power cut may be lost)."
+    )
     var durability: Durability = .full
 
     var resolvedPath: String {

@@ -7,7 +7,9 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check Agents/, Skills/ and pipeline files; print each problem as file:line:column: message.",
-        discussion: "Without paths, checks Agents/, Skills/ and examples/*/pipeline.yaml under the current folder. Exits with status 2 when any problem is found.")
+        discussion:
+            "Without paths, checks Agents/, Skills/ and examples/*/pipeline.yaml under the current folder. Exits with status 2 when any problem is found."
+    )
 
     @Argument(help: "Files or folders to check.")
     var paths: [String] = []

@@ -33,7 +33,9 @@ struct ConfigSandbox {
 
     /// A valid skills file and expert, the baseline each test breaks in one way.
     func writeValidRegistry() throws {
-        try write("Skills/math.yaml", """
+        try write(
+            "Skills/math.yaml",
+            """
             domain: mathematics
             skills:
               - name: algebra
@@ -43,7 +45,8 @@ struct ConfigSandbox {
               - name: Mathematician
                 instructions: Be careful.
                 skills: [algebra]
-            """)
+            """
+        )
         try write("Agents/alpha.yaml", Self.expert(id: "alpha"))
     }
 

@@ -1,12 +1,15 @@
-@testable import ConclaveConfig
 import ConclaveCore
 import Foundation
 import Testing
 
+@testable import ConclaveConfig
+
 @Suite struct DatasetReaderTests {
     @Test func parsesRowsReportsBadLinesByNumberAndSkipsBlankOnes() throws {
         let sandbox = try ConfigSandbox()
-        let path = try sandbox.write("data.jsonl", """
+        let path = try sandbox.write(
+            "data.jsonl",
+            """
             {"id": "a", "question": "2+2?", "choices": ["3", "4"], "answer": "B", "domain": "math"}
             {"id": 7, "text": "Name a colour", "gold_answer": 5}
             not json
@@ -14,7 +17,8 @@ import Testing
             {"id": "c"}
             {"id": "d", "question": "q", "choices": "A, B"}
             {"question": "last line without newline"}
-            """)
+            """
+        )
         let rows = Array(try DatasetReader(url: URL(fileURLWithPath: path), displayPath: "data.jsonl").rows())
         var instances: [Instance] = []
         var problems: [String] = []
@@ -27,11 +31,13 @@ import Testing
         #expect(instances.map(\.id) == ["a", "7", "line-7"])
         #expect(instances[0] == Instance(id: "a", text: "2+2?", choices: ["3", "4"], gold: "B", metadata: ["domain": "math"]))
         #expect(instances[1].gold == "5")
-        #expect(problems == [
-            "data.jsonl:3:1: not a JSON object",
-            "data.jsonl:5:1: missing string field 'question' (or 'text')",
-            "data.jsonl:6:1: field 'choices' must be a list of strings",
-        ])
+        #expect(
+            problems == [
+                "data.jsonl:3:1: not a JSON object",
+                "data.jsonl:5:1: missing string field 'question' (or 'text')",
+                "data.jsonl:6:1: field 'choices' must be a list of strings",
+            ]
+        )
     }
 
     @Test func streamsLinesAcrossChunkBoundaries() throws {
@@ -58,7 +64,8 @@ import Testing
     func problems(_ text: String) throws -> (ids: [String], problems: [String]) {
         let sandbox = try ConfigSandbox()
         let path = try sandbox.write("data.jsonl", text)
-        var ids: [String] = [], problems: [String] = []
+        var ids: [String] = []
+        var problems: [String] = []
         for row in try DatasetReader(url: URL(fileURLWithPath: path), displayPath: "data.jsonl").rows() {
             switch row {
             case .instance(let instance): ids.append(instance.id)
@@ -70,27 +77,33 @@ import Testing
 
     @Test func moreThan26ChoicesIsAnErrorForThatRow() throws {
         let choices = { (count: Int) in "[" + (0..<count).map { "\"c\($0)\"" }.joined(separator: ", ") + "]" }
-        let read = try problems("""
+        let read = try problems(
+            """
             {"id": "ok", "question": "q", "choices": \(choices(26))}
             {"id": "many", "question": "q", "choices": \(choices(27))}
-            """)
+            """
+        )
         #expect(read.ids == ["ok"])
         #expect(read.problems == ["data.jsonl:2:1: field 'choices' has 27 items; at most 26 are allowed, one per letter A to Z"])
     }
 
     @Test func aRepeatedIdIsAnErrorNamingBothLines() throws {
-        let read = try problems("""
+        let read = try problems(
+            """
             {"id": "a", "question": "first"}
             {"id": "b", "question": "other"}
             {"id": "a", "question": "second"}
             {"id": "line-5", "question": "explicit"}
             {"question": "default id line-5"}
-            """)
+            """
+        )
         #expect(read.ids == ["a", "b", "line-5"])
-        #expect(read.problems == [
-            "data.jsonl:3:1: id 'a' repeats the id of line 1 (lines 1 and 3); this row is skipped",
-            "data.jsonl:5:1: id 'line-5' repeats the id of line 4 (lines 4 and 5); this row is skipped",
-        ])
+        #expect(
+            read.problems == [
+                "data.jsonl:3:1: id 'a' repeats the id of line 1 (lines 1 and 3); this row is skipped",
+                "data.jsonl:5:1: id 'line-5' repeats the id of line 4 (lines 4 and 5); this row is skipped",
+            ]
+        )
     }
 
     @Test func aLineThatIsNotUTF8IsReported() throws {
@@ -98,7 +111,10 @@ import Testing
         let url = sandbox.root.appendingPathComponent("data.jsonl")
         try (Data("{\"question\": \"ok\"}\n{\"question\": \"".utf8) + Data([0xFF, 0xFE]) + Data("\"}\n".utf8)).write(to: url)
         let rows = Array(try DatasetReader(url: url, displayPath: "data.jsonl").rows())
-        guard case .invalid(let problem) = rows.last else { Issue.record("expected a problem"); return }
+        guard case .invalid(let problem) = rows.last else {
+            Issue.record("expected a problem")
+            return
+        }
         #expect(rows.count == 2 && problem.description == "data.jsonl:2:1: the line is not valid UTF-8")
     }
 

@@ -23,29 +23,41 @@ import Testing
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
         try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta", extra: "timout_seconds: 5\n"))
-        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
-            "Agents/beta.yaml:9:1: unknown key 'timout_seconds' in expert (did you mean 'timeout_seconds'?)",
-        ])
+        #expect(
+            sandbox.validate(["Agents/beta.yaml"]) == [
+                "Agents/beta.yaml:9:1: unknown key 'timout_seconds' in expert (did you mean 'timeout_seconds'?)"
+            ]
+        )
     }
 
     @Test func wrongTypesAreReportedAtTheValue() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
-        try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "max_concurrency: 2", with: "max_concurrency: four"))
-        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
-            "Agents/beta.yaml:8:18: field 'max_concurrency' of expert must be an integer, got 'four'",
-        ])
+        try sandbox.write(
+            "Agents/beta.yaml",
+            ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "max_concurrency: 2", with: "max_concurrency: four")
+        )
+        #expect(
+            sandbox.validate(["Agents/beta.yaml"]) == [
+                "Agents/beta.yaml:8:18: field 'max_concurrency' of expert must be an integer, got 'four'"
+            ]
+        )
     }
 
     @Test func missingFieldsAreReportedAtTheirMapping() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
-        try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "context_window: 2048\n", with: "")
-            .replacingOccurrences(of: ", output_per_million: 0.2", with: ""))
-        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
-            "Agents/beta.yaml:1:1: missing field 'context_window' in expert",
-            "Agents/beta.yaml:6:8: missing field 'output_per_million' in 'price'",
-        ])
+        try sandbox.write(
+            "Agents/beta.yaml",
+            ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "context_window: 2048\n", with: "")
+                .replacingOccurrences(of: ", output_per_million: 0.2", with: "")
+        )
+        #expect(
+            sandbox.validate(["Agents/beta.yaml"]) == [
+                "Agents/beta.yaml:1:1: missing field 'context_window' in expert",
+                "Agents/beta.yaml:6:8: missing field 'output_per_million' in 'price'",
+            ]
+        )
     }
 
     @Test func duplicateIdsAreReportedInTheFileAskedAbout() throws {
@@ -60,9 +72,11 @@ import Testing
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
         try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta", skills: "{ algebra: 1, algebrra: 2 }"))
-        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
-            "Agents/beta.yaml:10:25: unknown skill 'algebrra' (did you mean 'algebra'?)",
-        ])
+        #expect(
+            sandbox.validate(["Agents/beta.yaml"]) == [
+                "Agents/beta.yaml:10:25: unknown skill 'algebrra' (did you mean 'algebra'?)"
+            ]
+        )
     }
 
     @Test func oneFileWithAMisspelledKeyADuplicateIdAndADanglingSkillGivesThreeErrors() throws {
@@ -77,7 +91,9 @@ import Testing
     @Test func roleSkillsAndDuplicateSkillsInSkillsFiles() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
-        try sandbox.write("Skills/science.yaml", """
+        try sandbox.write(
+            "Skills/science.yaml",
+            """
             domain: science
             skills:
               - name: algebra
@@ -85,12 +101,15 @@ import Testing
               - name: Chemist
                 instructions: Mind the units.
                 skills: [chemistry]
-            """)
+            """
+        )
         let problems = sandbox.validate(["Skills/science.yaml"])
-        #expect(problems == [
-            "Skills/science.yaml:3:11: duplicate skill 'algebra' (also defined at Skills/math.yaml:3)",
-            "Skills/science.yaml:7:14: unknown skill 'chemistry' (expected one of: algebra, geometry)",
-        ])
+        #expect(
+            problems == [
+                "Skills/science.yaml:3:11: duplicate skill 'algebra' (also defined at Skills/math.yaml:3)",
+                "Skills/science.yaml:7:14: unknown skill 'chemistry' (expected one of: algebra, geometry)",
+            ]
+        )
     }
 
     @Test func unreadableModelFilesAndUndefinedVariables() throws {
@@ -100,28 +119,36 @@ import Testing
         try sandbox.write("Agents/gamma.yaml", ConfigSandbox.expert(id: "gamma").replacingOccurrences(of: "CONCLAVE_MODELS", with: "NOPE"))
         let problems = sandbox.validate(["Agents/beta.yaml", "Agents/gamma.yaml"])
         #expect(problems.count == 2)
-        #expect(problems[0].hasPrefix("Agents/beta.yaml:5:10: model file '") && problems[0].hasSuffix("missing.gguf' is not readable (run scripts/setup.sh to install the local models)"))
+        #expect(
+            problems[0].hasPrefix("Agents/beta.yaml:5:10: model file '")
+                && problems[0].hasSuffix("missing.gguf' is not readable (run scripts/setup.sh to install the local models)")
+        )
         #expect(problems[1].hasPrefix("Agents/gamma.yaml:5:10: undefined variable ${NOPE}"))
     }
 
     @Test func openAIRuntimeNeedsAnHTTPBaseURLAndUnknownKindsAreNamed() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
-        let remote = ConfigSandbox.expert(id: "remote").replacingOccurrences(of: """
-              kind: llama.cpp
-              model: ${CONCLAVE_MODELS}/tiny.gguf
-            """, with: """
-              kind: openai
-              model: qwen
-              base_url: ftp://example
-              api_key_env: KEY
-            """)
+        let remote = ConfigSandbox.expert(id: "remote").replacingOccurrences(
+            of: """
+                  kind: llama.cpp
+                  model: ${CONCLAVE_MODELS}/tiny.gguf
+                """,
+            with: """
+                  kind: openai
+                  model: qwen
+                  base_url: ftp://example
+                  api_key_env: KEY
+                """
+        )
         try sandbox.write("Agents/remote.yaml", remote)
         try sandbox.write("Agents/odd.yaml", ConfigSandbox.expert(id: "odd").replacingOccurrences(of: "kind: llama.cpp", with: "kind: lama.cpp"))
-        #expect(sandbox.validate(["Agents/remote.yaml", "Agents/odd.yaml"]) == [
-            "Agents/odd.yaml:4:9: unknown runtime kind 'lama.cpp' (did you mean 'llama.cpp'?)",
-            "Agents/remote.yaml:6:13: base_url 'ftp://example' must be an http or https URL",
-        ])
+        #expect(
+            sandbox.validate(["Agents/remote.yaml", "Agents/odd.yaml"]) == [
+                "Agents/odd.yaml:4:9: unknown runtime kind 'lama.cpp' (did you mean 'llama.cpp'?)",
+                "Agents/remote.yaml:6:13: base_url 'ftp://example' must be an http or https URL",
+            ]
+        )
     }
 }
 
@@ -129,7 +156,9 @@ import Testing
     @Test func aFileThatIsNotUTF8IsReportedAtTheLineOfItsFirstBadByte() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
-        try (Data("domain: x\nskills:\n  - name: caf".utf8) + Data([0xC3]) + Data("\n".utf8)).write(to: sandbox.root.appendingPathComponent("Skills/bad.yaml"))
+        try (Data("domain: x\nskills:\n  - name: caf".utf8) + Data([0xC3]) + Data("\n".utf8)).write(
+            to: sandbox.root.appendingPathComponent("Skills/bad.yaml")
+        )
         #expect(sandbox.validate(["Skills/bad.yaml"]) == ["Skills/bad.yaml:3:1: the file is not valid UTF-8 (first invalid byte on this line)"])
     }
 }
@@ -150,17 +179,24 @@ import Testing
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
         let huge = String(repeating: "9", count: 100_000)
-        try sandbox.write("Agents/beta.yaml", ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "max_concurrency: 2", with: "max_concurrency: \(huge)"))
-        #expect(sandbox.validate(["Agents/beta.yaml"]) == [
-            "Agents/beta.yaml:8:18: field 'max_concurrency' of expert must be an integer, got '\(huge.prefix(60))…' (100000 characters)",
-        ])
+        try sandbox.write(
+            "Agents/beta.yaml",
+            ConfigSandbox.expert(id: "beta").replacingOccurrences(of: "max_concurrency: 2", with: "max_concurrency: \(huge)")
+        )
+        #expect(
+            sandbox.validate(["Agents/beta.yaml"]) == [
+                "Agents/beta.yaml:8:18: field 'max_concurrency' of expert must be an integer, got '\(huge.prefix(60))…' (100000 characters)"
+            ]
+        )
     }
 
     @Test func aMeasuredProfileCheckedAloneIsReadAsAProfile() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.write("profiles/alpha.yaml", "expert: alpha\nquestions: -2\nprofile:\n  skills: { algebra: 1 }\n")
-        #expect(sandbox.validate(["profiles/alpha.yaml"]) == [
-            "profiles/alpha.yaml:2:12: field 'questions' of measured profile must be between 0 and 1000000000, got '-2'",
-        ])
+        #expect(
+            sandbox.validate(["profiles/alpha.yaml"]) == [
+                "profiles/alpha.yaml:2:12: field 'questions' of measured profile must be between 0 and 1000000000, got '-2'"
+            ]
+        )
     }
 }

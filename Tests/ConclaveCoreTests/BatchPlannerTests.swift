@@ -1,8 +1,12 @@
-@testable import ConclaveCore
 import Testing
 
+@testable import ConclaveCore
+
 @Suite struct BatchPlannerTests {
-    struct CallID: Hashable, Sendable { var instance: Int; var slot: Int }
+    struct CallID: Hashable, Sendable {
+        var instance: Int
+        var slot: Int
+    }
 
     /// Random models (some remote), random plans of 1–3 stages with 1–4 calls per stage, random budgets.
     static func scenario(seed: UInt64) -> (models: [String: ModelFootprint], plans: [[[String]]], budget: Int?) {
@@ -11,8 +15,11 @@ import Testing
         var models: [String: ModelFootprint] = [:]
         for index in 0..<count {
             let key = "m\(index)"
-            models[key] = ModelFootprint(key: key, memoryMB: Int.random(in: 100...800, using: &rng),
-                                         managed: Double.random(in: 0..<1, using: &rng) < 0.8)
+            models[key] = ModelFootprint(
+                key: key,
+                memoryMB: Int.random(in: 100...800, using: &rng),
+                managed: Double.random(in: 0..<1, using: &rng) < 0.8
+            )
         }
         let keys = models.keys.sorted()
         let stages = Int.random(in: 1...3, using: &rng)

@@ -1,6 +1,7 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct DecisionMakerTests {
     let registry = Registry(
@@ -13,7 +14,8 @@ import Testing
             Role(name: "Mathematician", domain: "mathematics", instructions: "m", skills: ["algebra"]),
             Role(name: "Geometer", domain: "mathematics", instructions: "g"),
             Role(name: "Biologist", domain: "science", instructions: "b", skills: ["biology"]),
-        ])
+        ]
+    )
 
     @Test func decisionsDependOnSeedAndInstanceButNotOnOrder() {
         let maker = DecisionMaker(registry: registry, k: 3, strategy: .symbolic, aggregator: "math", seed: 42)

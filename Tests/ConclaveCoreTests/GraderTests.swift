@@ -1,23 +1,26 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct GraderTests {
     let instance = Instance(id: "q", text: "Capital of France?", choices: ["Berlin", "Madrid", "Paris", "Rome"], gold: "C")
     let mcq = Grader(kind: .multipleChoice)
 
-    @Test(arguments: [
-        ("The answer is (C).", "C"),
-        ("Let me think. Paris is the capital. The answer is C", "C"),
-        ("Answer: B", "B"),
-        ("**D**", "D"),
-        ("C. Paris", "C"),
-        ("Berlin (A) is wrong; Paris (C) is right", "C"),
-        ("C) Paris\nBecause (A) is in Germany", "C"),
-        ("Paris", "C"),
-        ("I am not sure.", nil),
-        ("The answer is (E).", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("The answer is (C).", "C"),
+            ("Let me think. Paris is the capital. The answer is C", "C"),
+            ("Answer: B", "B"),
+            ("**D**", "D"),
+            ("C. Paris", "C"),
+            ("Berlin (A) is wrong; Paris (C) is right", "C"),
+            ("C) Paris\nBecause (A) is in Germany", "C"),
+            ("Paris", "C"),
+            ("I am not sure.", nil),
+            ("The answer is (E).", nil),
+        ] as [(String, String?)]
+    )
     func extractsTheCommittedChoice(response: String, expected: String?) {
         #expect(mcq.extract(from: response, for: instance) == expected)
     }

@@ -1,6 +1,7 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct LexicalSkillMatcherTests {
     let matcher = LexicalSkillMatcher(skills: Fixtures.skills)

@@ -1,6 +1,7 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct RecruiterTests {
     let experts = [

@@ -1,6 +1,7 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct KeywordConsistencyTests {
     @Test func keepsKeywordsSeenInAtLeastTwoSamples() {

@@ -1,6 +1,7 @@
-@testable import ConclaveCore
 import ConclaveTesting
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct StrategyTests {
     func expert(_ id: String, price: Double, skills: [String: Double], answered: [String: Int], rate: Double) -> Expert {
@@ -11,8 +12,10 @@ import Testing
     }
 
     var experts: [Expert] {
-        [expert("dear", price: 10, skills: ["algebra": 8], answered: ["algebra": 10], rate: 0.6),
-         expert("cheap", price: 1, skills: ["algebra": 6], answered: ["algebra": 10], rate: 0.4)]
+        [
+            expert("dear", price: 10, skills: ["algebra": 8], answered: ["algebra": 10], rate: 0.6),
+            expert("cheap", price: 1, skills: ["algebra": 6], answered: ["algebra": 10], rate: 0.4),
+        ]
     }
 
     @Test func costAwareTradesExpectedCorrectnessAgainstCost() {
@@ -41,7 +44,8 @@ import Testing
             for seed in 0..<200 as Range<UInt64> {
                 let skills = (0..<Int(seed % 6)).map { "s\(($0 + Int(seed)) % 5)" }
                 let costs = many.indices.map { Double(($0 * 5 + Int(seed)) % 7) }
-                var left = SeededGenerator(seed: seed), right = SeededGenerator(seed: seed)
+                var left = SeededGenerator(seed: seed)
+                var right = SeededGenerator(seed: seed)
                 let explained = recruiter.recruit(skills: skills, costs: costs, using: &left).team
                 let dense = recruiter.team(columns: recruiter.columns(for: skills), costs: costs, using: &right).map { many[$0].id }
                 #expect(explained == dense, "\(strategy) seed \(seed)")
@@ -50,9 +54,14 @@ import Testing
     }
 
     @Test func rareExpertsGiveTheirSeatsToTheHeaviestFrequentExpert() {
-        let recruiter = Recruiter(experts: [
-            Fixtures.expert("a", skills: ["algebra": 5]), Fixtures.expert("b", skills: ["algebra": 3]), Fixtures.expert("rare", skills: ["algebra": 1]),
-        ], k: 2, strategy: .topK)
+        let recruiter = Recruiter(
+            experts: [
+                Fixtures.expert("a", skills: ["algebra": 5]), Fixtures.expert("b", skills: ["algebra": 3]),
+                Fixtures.expert("rare", skills: ["algebra": 1]),
+            ],
+            k: 2,
+            strategy: .topK
+        )
         var rng = SeededGenerator(seed: 1)
         let base = recruiter.recruit(skills: ["algebra"], using: &rng)  // team a, b
         var withRare = base
@@ -91,9 +100,13 @@ import Testing
 
     @Test func aFrequentExpertWithNoWeightIsNeverSeatedByReplacement() {
         // "b" is frequent overall but has no positive weight for geometry questions; "rare" is drawn once.
-        let recruiter = Recruiter(experts: [
-            Fixtures.expert("b", skills: ["algebra": 4, "geometry": -2]), Fixtures.expert("rare", skills: ["geometry": 1]),
-        ], k: 1, strategy: .topK)
+        let recruiter = Recruiter(
+            experts: [
+                Fixtures.expert("b", skills: ["algebra": 4, "geometry": -2]), Fixtures.expert("rare", skills: ["geometry": 1]),
+            ],
+            k: 1,
+            strategy: .topK
+        )
         var rng = SeededGenerator(seed: 1)
         let algebra = recruiter.recruit(skills: ["algebra"], using: &rng)
         let geometry = recruiter.recruit(skills: ["geometry"], using: &rng)
@@ -102,14 +115,19 @@ import Testing
         var recruitments = Array(repeating: algebra, count: 99) + [geometry]
         RareExpertReplacement(minimumShare: 0.05).apply(to: &recruitments)
         #expect(recruitments[99] == geometry)
-        #expect(recruitments.allSatisfy { recruitment in
-            recruitment.scores.allSatisfy { $0.seats == 0 || $0.weight > 0 }
-        })
+        #expect(
+            recruitments.allSatisfy { recruitment in
+                recruitment.scores.allSatisfy { $0.seats == 0 || $0.weight > 0 }
+            }
+        )
     }
 
     @Test func theDecisionMakerReplacesAcrossAWindowAsTheRunDoes() {
-        let registry = Registry(experts: (0..<6).map { Fixtures.expert("e\($0)", skills: ["algebra": $0 == 5 ? 0.3 : Double(6 - $0)]) },
-                                skills: Fixtures.skills, roles: [])
+        let registry = Registry(
+            experts: (0..<6).map { Fixtures.expert("e\($0)", skills: ["algebra": $0 == 5 ? 0.3 : Double(6 - $0)]) },
+            skills: Fixtures.skills,
+            roles: []
+        )
         let decider = DecisionMaker(registry: registry, k: 3, strategy: .symbolic, replaceRareBelow: 0.05, aggregator: "e0", seed: 3)
         let window = (0..<500).map { Instance(id: "q\($0)", text: "Solve the equation \($0)") }
         var decisions = window.map { decider.decide(for: $0) }
@@ -124,8 +142,11 @@ import Testing
     }
 
     @Test func reasonsAreToldFromTheNumbers() {
-        let recruiter = Recruiter(experts: [Fixtures.expert("a", skills: ["algebra": 2]), Fixtures.expert("b", skills: ["algebra": -1])],
-                                  k: 2, strategy: .topK)
+        let recruiter = Recruiter(
+            experts: [Fixtures.expert("a", skills: ["algebra": 2]), Fixtures.expert("b", skills: ["algebra": -1])],
+            k: 2,
+            strategy: .topK
+        )
         var rng = SeededGenerator(seed: 1)
         let recruitment = recruiter.recruit(skills: ["algebra"], using: &rng)
         #expect(recruitment.scores[0].reason == "recruited for 1 of 2 seats: relevance 2 × strength 0.941")

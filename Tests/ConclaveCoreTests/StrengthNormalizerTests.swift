@@ -1,5 +1,6 @@
-@testable import ConclaveCore
 import Testing
+
+@testable import ConclaveCore
 
 @Suite struct StrengthNormalizerTests {
     @Test func squaresAndNormalisesNonNegativeStrengthsAtHalfTemperature() {

@@ -36,27 +36,46 @@ import Testing
     /// second data line is broken.
     func makePipeline(aggregator: String, k: Int) throws -> LoadedPipeline {
         let deadPort = try FreePort.loopback()
-        try write("Skills/s.yaml", "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\nroles:\n  - name: Judge\n    instructions: Pick the best answer.\n")
-        try write("Agents/smol.yaml", expert("smol", runtime: "  kind: llama.cpp\n  model: ${CONCLAVE_MODELS}/smollm2-135m-instruct-q4_1.gguf", skills: "{ geography: 1 }"))
-        try write("Agents/dead.yaml", expert("dead", runtime: "  kind: openai\n  model: m\n  base_url: http://127.0.0.1:\(deadPort)/v1", skills: "{ geography: 5 }"))
-        try write("data.jsonl", """
+        try write(
+            "Skills/s.yaml",
+            "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\nroles:\n  - name: Judge\n    instructions: Pick the best answer.\n"
+        )
+        try write(
+            "Agents/smol.yaml",
+            expert("smol", runtime: "  kind: llama.cpp\n  model: ${CONCLAVE_MODELS}/smollm2-135m-instruct-q4_1.gguf", skills: "{ geography: 1 }")
+        )
+        try write(
+            "Agents/dead.yaml",
+            expert("dead", runtime: "  kind: openai\n  model: m\n  base_url: http://127.0.0.1:\(deadPort)/v1", skills: "{ geography: 5 }")
+        )
+        try write(
+            "data.jsonl",
+            """
             {"id": "fr", "question": "What is the capital of France?", "choices": ["Paris", "Rome"], "answer": "A"}
             {"id": broken
             {"id": "it", "question": "What is the capital of Italy?", "choices": ["Paris", "Rome"], "answer": "B"}
-            """)
-        try write("pipeline.yaml", """
+            """
+        )
+        try write(
+            "pipeline.yaml",
+            """
             name: failure-isolation
             registry: { agents: Agents, skills: Skills }
             dataset: data.jsonl
             recruiter: { strategy: top-k, k: \(k) }
             aggregator: { expert: \(aggregator), role: Judge }
-            """)
+            """
+        )
         return try ConfigLoader.loadPipeline(root.appendingPathComponent("pipeline.yaml").path)
     }
 
     func run(_ pipeline: LoadedPipeline, observer: RecordingObserver) async throws -> RunSummary {
-        let connector = try LiveConnector(registry: pipeline.registry, environment: .current(),
-                                          logDirectory: root.appendingPathComponent("logs"), connectTimeout: 2)
+        let connector = try LiveConnector(
+            registry: pipeline.registry,
+            environment: .current(),
+            logDirectory: root.appendingPathComponent("logs"),
+            connectTimeout: 2
+        )
         let store = try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path)
         let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: observer)
         let summary: RunSummary

@@ -1,6 +1,7 @@
+import Testing
+
 @testable import ConclaveCore
 @testable import ConclaveEvaluation
-import Testing
 
 /// Percentile bootstrap intervals on samples whose answer is known.
 @Suite struct BootstrapTests {

@@ -1,8 +1,9 @@
-@testable import ConclaveCore
 import ConclaveTesting
-@testable import ConclaveEvaluation
 import Foundation
 import Testing
+
+@testable import ConclaveCore
+@testable import ConclaveEvaluation
 
 /// The byte-level matcher against the plain definition it replaces: tokenize the whole text with
 /// `LexicalSkillMatcher.tokens`, then take the longest phrase at each word.
@@ -41,20 +42,23 @@ import Testing
         }
     }
 
-    static let vocabulary = Fixtures.skills + [
-        Skill(name: "linear algebra", aliases: ["matrix", "eigen value"], domain: "mathematics"),
-        Skill(name: "café culture", aliases: ["straße", "ÉTUDE"], domain: "culture"),
-        Skill(name: "class", aliases: ["classes of boxes", "probabilities"], domain: "misc"),
-        Skill(name: "a b c d", aliases: ["b c"], domain: "misc"),
-    ]
+    static let vocabulary =
+        Fixtures.skills + [
+            Skill(name: "linear algebra", aliases: ["matrix", "eigen value"], domain: "mathematics"),
+            Skill(name: "café culture", aliases: ["straße", "ÉTUDE"], domain: "culture"),
+            Skill(name: "class", aliases: ["classes of boxes", "probabilities"], domain: "misc"),
+            Skill(name: "a b c d", aliases: ["b c"], domain: "misc"),
+        ]
 
     @Test func agreesOnSeededRandomTexts() {
         let matcher = LexicalSkillMatcher(skills: Self.vocabulary)
         let reference = Reference(skills: Self.vocabulary)
-        let pieces = ["algebra", "Algebras", "EQUATIONS", "solve", "for", "x", "linear", "matrices", "matrix", "eigen", "value",
-                      "values", "café", "Café", "CAFÉ", "culture", "Straße", "étude", "études", "class", "classes", "boxes", "of",
-                      "probabilities", "Probability", "a", "b", "c", "d", "prime", "primes", "cell", "cells", "triangle",
-                      "İstanbul", "e\u{301}", "\u{301}", "Σίσυφος", "🙂", "x²", "½", "3rd", "2x", "ﬁle", "K"]
+        let pieces = [
+            "algebra", "Algebras", "EQUATIONS", "solve", "for", "x", "linear", "matrices", "matrix", "eigen", "value",
+            "values", "café", "Café", "CAFÉ", "culture", "Straße", "étude", "études", "class", "classes", "boxes", "of",
+            "probabilities", "Probability", "a", "b", "c", "d", "prime", "primes", "cell", "cells", "triangle",
+            "İstanbul", "e\u{301}", "\u{301}", "Σίσυφος", "🙂", "x²", "½", "3rd", "2x", "ﬁle", "K",
+        ]
         let separators = [" ", "  ", ", ", ".", "-", "\n", "\r\n", "(", ") ", "/", "'", "\u{00A0}", "—", "\t", ""]
         var rng = SeededGenerator(seed: 2026)
         for _ in 0..<5_000 {

@@ -1,6 +1,7 @@
+import Testing
+
 @testable import ConclaveCore
 @testable import ConclaveEvaluation
-import Testing
 
 /// A hand-made outcome matrix whose table is known: "cheap" is right on every algebra question, "dear"
 /// on every biology question; each is wrong on the other's.
@@ -12,11 +13,14 @@ import Testing
     ]
 
     func matrix(_ count: Int) -> OutcomeMatrix {
-        OutcomeMatrix(models: models, rows: (0..<count).map { index in
-            index.isMultiple(of: 2)
-                ? .init(id: "a\(index)", question: "algebra item", scores: [1, 0])
-                : .init(id: "b\(index)", question: "biology item", scores: [0, 1])
-        })
+        OutcomeMatrix(
+            models: models,
+            rows: (0..<count).map { index in
+                index.isMultiple(of: 2)
+                    ? .init(id: "a\(index)", question: "algebra item", scores: [1, 0])
+                    : .init(id: "b\(index)", question: "biology item", scores: [0, 1])
+            }
+        )
     }
 
     func settings() -> RoutingEvaluation.Settings {
@@ -76,7 +80,8 @@ import Testing
         let mined = TermMiner(minimumCount: 3, maximumShare: 1).skills(from: questions, excluding: skills)
         #expect(mined.map(\.name) == ["enzyme", "kinetic", "sample"])
         #expect(mined.allSatisfy { $0.domain == "mined" })
-        #expect(TermMiner(minimumCount: 3, maximumShare: 0.95).skills(from: questions).map(\.name) == ["kinetic", "sample"])  // "enzyme" is in every question
+        // "enzyme" is in every question.
+        #expect(TermMiner(minimumCount: 3, maximumShare: 0.95).skills(from: questions).map(\.name) == ["kinetic", "sample"])
         #expect(TermMiner(minimumCount: 3, maximumShare: 0.5).skills(from: questions).isEmpty)
     }
 }

@@ -1,6 +1,7 @@
+import Testing
+
 @testable import ConclaveCore
 @testable import ConclaveEvaluation
-import Testing
 
 /// The headline configuration is chosen on training data only: planted matrices where the held-out
 /// questions favour another configuration, the selection rule, per-part picks, seeds and refusals.
@@ -40,7 +41,9 @@ import Testing
         #expect(abs(selected.relativeCost - 0.2) < 1e-9)
         #expect(selected.picks.count == 1)
         #expect(abs((selected.picks.first?.innerAccuracy ?? 0) - 0.8) < 1e-9)
-        let testOptimal = try #require(report.lines.filter { $0.k == 1 && ($0.kind == .strategy || $0.kind == .frontier) }.max { $0.accuracy < $1.accuracy })
+        let testOptimal = try #require(
+            report.lines.filter { $0.k == 1 && ($0.kind == .strategy || $0.kind == .frontier) }.max { $0.accuracy < $1.accuracy }
+        )
         #expect(testOptimal.name == "cost-aware λ×10.0" && testOptimal.accuracy == 1)
         #expect(selected.bestSingleAccuracy == 0 && selected.differenceInterval == ConfidenceInterval(lower: 0, upper: 0))
         #expect(selected.verdict == .matchesWithinBudget && !selected.beatsBestSingle)
@@ -50,10 +53,14 @@ import Testing
     /// accurate, equally costly candidates) and beats the best single model by 0.5.
     @Test func crossValidationReportsEachPartsPickAndPooledIntervals() throws {
         let pair = [models[0], models[2]]
-        let matrix = OutcomeMatrix(models: pair, rows: (0..<60).map { index in
-            index.isMultiple(of: 2) ? .init(id: "a\(index)", question: "algebra item", scores: [1, 0])
-                                    : .init(id: "b\(index)", question: "biology item", scores: [0, 1])
-        })
+        let matrix = OutcomeMatrix(
+            models: pair,
+            rows: (0..<60).map { index in
+                index.isMultiple(of: 2)
+                    ? .init(id: "a\(index)", question: "algebra item", scores: [1, 0])
+                    : .init(id: "b\(index)", question: "biology item", scores: [0, 1])
+            }
+        )
         var settings = settings()
         settings.skills.append(Skill(name: "biology", domain: "science"))
         settings.budgetShare = 10
@@ -93,11 +100,14 @@ import Testing
 
     @Test func overlapNamesSharedIdsAndQuestionTexts() {
         let train = OutcomeMatrix(models: models, rows: rows(3, prefix: "q", question: "algebra item", scores: [1, 1, 1]))
-        let test = OutcomeMatrix(models: models, rows: [
-            .init(id: "q1", question: "something new", scores: [1, 1, 1]),
-            .init(id: "fresh", question: "  algebra item\n", scores: [1, 1, 1]),
-            .init(id: "other", question: "another question", scores: [1, 1, 1]),
-        ])
+        let test = OutcomeMatrix(
+            models: models,
+            rows: [
+                .init(id: "q1", question: "something new", scores: [1, 1, 1]),
+                .init(id: "fresh", question: "  algebra item\n", scores: [1, 1, 1]),
+                .init(id: "other", question: "another question", scores: [1, 1, 1]),
+            ]
+        )
         #expect(train.overlap(with: test) == ["id 'q1'", "question 'algebra item' (id 'fresh')"])
     }
 
@@ -109,7 +119,10 @@ import Testing
         #expect(throws: RoutingEvaluation.Failure.noRows) { try evaluation.trainTest(train: some, test: empty) }
         #expect(throws: RoutingEvaluation.Failure.tooFewRows(rows: 3, folds: 5)) { try evaluation.crossValidate(some, folds: 5) }
         #expect(throws: RoutingEvaluation.Failure.noModels) {
-            try evaluation.crossValidate(OutcomeMatrix(models: [], rows: [.init(id: "q", question: "x", scores: [])] + [.init(id: "r", question: "y", scores: [])]), folds: 2)
+            try evaluation.crossValidate(
+                OutcomeMatrix(models: [], rows: [.init(id: "q", question: "x", scores: [])] + [.init(id: "r", question: "y", scores: [])]),
+                folds: 2
+            )
         }
     }
 }

@@ -12,7 +12,8 @@ import Testing
     @Test func mutationsAreSeededAndPure() throws {
         let seeds = try FuzzSeed.shipped(in: Self.repository) + FuzzSeed.outcomeSamples()
         for index in 0..<200 {
-            let first = FuzzCase(index: index, runSeed: 9, seeds: seeds), again = FuzzCase(index: index, runSeed: 9, seeds: seeds)
+            let first = FuzzCase(index: index, runSeed: 9, seeds: seeds)
+            let again = FuzzCase(index: index, runSeed: 9, seeds: seeds)
             #expect(first.bytes == again.bytes && first.summary == again.summary)
         }
         let kinds = Set((0..<200).map { FuzzCase(index: $0, runSeed: 9, seeds: seeds).seed.kind })

@@ -14,8 +14,13 @@ import Testing
     func runtime(budget: Int = 1) throws -> LlamaRuntime {
         let binary = try #require(environment.variables["CONCLAVE_LLAMA_SERVER"], "run scripts/setup.sh first")
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-logs-\(UUID().uuidString)")
-        return LlamaRuntime(serverBinary: URL(fileURLWithPath: binary), logDirectory: logs, residentBudget: budget,
-                            startupTimeout: 60, httpClient: Self.client)
+        return LlamaRuntime(
+            serverBinary: URL(fileURLWithPath: binary),
+            logDirectory: logs,
+            residentBudget: budget,
+            startupTimeout: 60,
+            httpClient: Self.client
+        )
     }
 
     func model(_ file: String, slots: Int = 2) throws -> LlamaModel {
@@ -24,8 +29,8 @@ import Testing
     }
 
     static func isAlive(_ pid: Int32) -> Bool {
-        FileManager.default.fileExists(atPath: "/proc/\(pid)") &&
-            !((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") ?? true)
+        FileManager.default.fileExists(atPath: "/proc/\(pid)")
+            && !((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") ?? true)
     }
 
     @Test func smolLM2AnswersThroughTheClientAndStopsCleanly() async throws {
@@ -33,9 +38,15 @@ import Testing
         let smol = try model("smollm2-135m-instruct-q4_1.gguf")
         let baseURL = try await runtime.load(smol)
         let client = OpenAIChatClient(baseURL: baseURL, httpClient: Self.client, requestTimeout: 60)
-        let completion = try await client.complete(ChatRequest(
-            model: "smollm2", messages: [.user("What is the capital of France? Answer in one word.")],
-            temperature: 0, maxTokens: 16, seed: 1))
+        let completion = try await client.complete(
+            ChatRequest(
+                model: "smollm2",
+                messages: [.user("What is the capital of France? Answer in one word.")],
+                temperature: 0,
+                maxTokens: 16,
+                seed: 1
+            )
+        )
         #expect(!completion.text.isEmpty)
         #expect(completion.inputTokens > 5)
         #expect(completion.outputTokens > 0 && completion.outputTokens <= 16)
@@ -102,7 +113,9 @@ import Testing
         #expect(second != first)
         #expect(await runtime.counters.restarts == 1)
         let client = OpenAIChatClient(baseURL: second, httpClient: Self.client, requestTimeout: 60)
-        let completion = try await client.complete(ChatRequest(model: "smollm2", messages: [.user("Say yes.")], temperature: 0, maxTokens: 4, seed: 1))
+        let completion = try await client.complete(
+            ChatRequest(model: "smollm2", messages: [.user("Say yes.")], temperature: 0, maxTokens: 4, seed: 1)
+        )
         #expect(completion.outputTokens > 0)
 
         let again = try #require(await runtime.processID(of: smol))

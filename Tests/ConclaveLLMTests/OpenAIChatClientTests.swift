@@ -1,8 +1,9 @@
-import Foundation
 import AsyncHTTPClient
 import ConclaveCore
-@testable import ConclaveLLM
+import Foundation
 import Testing
+
+@testable import ConclaveLLM
 
 @Suite(.serialized) struct OpenAIChatClientTests {
     static let client = HTTPClient.conclave(connectTimeout: 2)

@@ -1,25 +1,52 @@
 import ConclaveCore
-@testable import ConclaveStore
 import Foundation
 import Testing
+
+@testable import ConclaveStore
 
 /// The SQLite store on a real file: runs, decisions, calls, results, cache, totals and group commit.
 @Suite struct SQLiteRunStoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-store-\(UUID().uuidString)/runs.sqlite").path
 
     func decision(_ id: String) -> Decision {
-        let score = ExpertScore(expert: "e", relevanceBySkill: ["number_theory": 2, "algebra": 1], relevance: 3, strength: 0.5,
-                                weight: 1.5, cost: 0.003, seats: 2, reason: "recruited for 2 of 2 seats")
-        return Decision(instanceID: id, skills: [.init(skill: "algebra", term: "equation")], role: "Mathematician",
-                        recruitment: Recruitment(team: ["e", "e"], scores: [score], usedStrengthFallback: false),
-                        aggregator: "judge", seed: 42)
+        let score = ExpertScore(
+            expert: "e",
+            relevanceBySkill: ["number_theory": 2, "algebra": 1],
+            relevance: 3,
+            strength: 0.5,
+            weight: 1.5,
+            cost: 0.003,
+            seats: 2,
+            reason: "recruited for 2 of 2 seats"
+        )
+        return Decision(
+            instanceID: id,
+            skills: [.init(skill: "algebra", term: "equation")],
+            role: "Mathematician",
+            recruitment: Recruitment(team: ["e", "e"], scores: [score], usedStrengthFallback: false),
+            aggregator: "judge",
+            seed: 42
+        )
     }
 
     func call(_ id: String, seat: Int, text: String?, error: String? = nil) -> StoredCall {
-        StoredCall(key: CallKey(instanceID: id, stage: seat < 0 ? .aggregator : .expert, seat: seat < 0 ? nil : seat), requestHash: "h\(id)\(seat)",
-                   prompt: [.system("be \"careful\"\n"), .user("2+2?\t\u{1}")],
-                   record: CallRecord(stage: seat < 0 ? .aggregator : .expert, expert: "e", seat: seat < 0 ? nil : seat, text: text,
-                                      inputTokens: 5, outputTokens: 2, latencyMs: 1.5, cost: 0.25, attempts: 1, error: error))
+        StoredCall(
+            key: CallKey(instanceID: id, stage: seat < 0 ? .aggregator : .expert, seat: seat < 0 ? nil : seat),
+            requestHash: "h\(id)\(seat)",
+            prompt: [.system("be \"careful\"\n"), .user("2+2?\t\u{1}")],
+            record: CallRecord(
+                stage: seat < 0 ? .aggregator : .expert,
+                expert: "e",
+                seat: seat < 0 ? nil : seat,
+                text: text,
+                inputTokens: 5,
+                outputTokens: 2,
+                latencyMs: 1.5,
+                cost: 0.25,
+                attempts: 1,
+                error: error
+            )
+        )
     }
 
     @Test func decisionsCallsAndResultsRoundTripAndTotalsAddUp() throws {
@@ -39,11 +66,28 @@ import Testing
         #expect(stored.first { $0.key.seat == 1 }?.record.error == "HTTP 500: boom")
 
         let responses = [call("a", seat: 0, text: "4").record, call("a", seat: 1, text: nil, error: "x").record]
-        let answered = InstanceResult(id: "a", question: "q a", decision: decision("a"), responses: responses,
-                                      aggregation: call("a", seat: -1, text: "The answer is 4").record, extractedAnswer: "4",
-                                      gold: "4", correct: true, failureReason: nil)
-        let failed = InstanceResult(id: "b", question: "q b", decision: decision("b"), responses: [], aggregation: nil,
-                                    extractedAnswer: nil, gold: "1", correct: false, failureReason: "all 0 expert calls failed")
+        let answered = InstanceResult(
+            id: "a",
+            question: "q a",
+            decision: decision("a"),
+            responses: responses,
+            aggregation: call("a", seat: -1, text: "The answer is 4").record,
+            extractedAnswer: "4",
+            gold: "4",
+            correct: true,
+            failureReason: nil
+        )
+        let failed = InstanceResult(
+            id: "b",
+            question: "q b",
+            decision: decision("b"),
+            responses: [],
+            aggregation: nil,
+            extractedAnswer: nil,
+            gold: "1",
+            correct: false,
+            failureReason: "all 0 expert calls failed"
+        )
         try store.saveResults(run: "r", [(1, failed), (0, answered)])
         #expect(try store.answeredInstances(run: "r", among: ["a", "b"]) == ["a"])
         #expect(try store.result(run: "r", instance: "a") == answered)
@@ -60,12 +104,35 @@ import Testing
     }
 
     @Test func resultLinesAreValidJSONWithEveryFieldAndSurviveEscaping() throws {
-        let record = CallRecord(stage: .expert, expert: "e", seat: 0, text: "quote \" backslash \\ newline \n tab \t bell \u{7} é 🙂",
-                                inputTokens: 1, outputTokens: 1, latencyMs: 0.5, cost: 0, attempts: 1, error: nil)
-        let result = InstanceResult(id: "x", question: "q", decision: decision("x"), responses: [record], aggregation: nil,
-                                    extractedAnswer: nil, gold: nil, correct: nil, failureReason: nil)
+        let record = CallRecord(
+            stage: .expert,
+            expert: "e",
+            seat: 0,
+            text: "quote \" backslash \\ newline \n tab \t bell \u{7} é 🙂",
+            inputTokens: 1,
+            outputTokens: 1,
+            latencyMs: 0.5,
+            cost: 0,
+            attempts: 1,
+            error: nil
+        )
+        let result = InstanceResult(
+            id: "x",
+            question: "q",
+            decision: decision("x"),
+            responses: [record],
+            aggregation: nil,
+            extractedAnswer: nil,
+            gold: nil,
+            correct: nil,
+            failureReason: nil
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.resultsJSON.utf8)) as? [String: Any])
-        #expect(Set(object.keys).isSuperset(of: ["id", "skills", "experts", "responses", "final_answer", "correct", "input_tokens", "latency_ms", "failure_reason"]))
+        #expect(
+            Set(object.keys).isSuperset(of: [
+                "id", "skills", "experts", "responses", "final_answer", "correct", "input_tokens", "latency_ms", "failure_reason",
+            ])
+        )
         #expect(object["final_answer"] is NSNull)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -78,7 +145,9 @@ import Testing
         #expect(try store.cachedResponse("k") == nil)
         try store.cacheResponse("k", call("a", seat: 0, text: "cached").record)
         #expect(try store.cachedResponse("k")?.text == "cached")
-        let first = try store.beginRun(RunInfo(id: "r", pipeline: "p", pipelinePath: "p", dataset: "d", status: .running, createdAt: Date(timeIntervalSince1970: 100)))
+        let first = try store.beginRun(
+            RunInfo(id: "r", pipeline: "p", pipelinePath: "p", dataset: "d", status: .running, createdAt: Date(timeIntervalSince1970: 100))
+        )
         try store.finishRun("r", status: .stopped, loads: 1, unloads: 0)
         let again = try store.beginRun(RunInfo(id: "r", pipeline: "p", pipelinePath: "p", dataset: "d", status: .running, createdAt: Date()))
         #expect(again.createdAt == first.createdAt && again.status == .running && again.modelLoads == 1)
@@ -118,9 +187,16 @@ import Testing
     @Test func profilesAreVersionedPerExpertAndNeverOverwritten() throws {
         let store = try SQLiteRunStore(path: path)
         func record(_ expert: String, correct: Int) -> ProfileRecord {
-            ProfileRecord(expert: expert, runID: "p", dataset: "val.jsonl", measuredAt: Date(timeIntervalSince1970: 1_800_000_000),
-                          questions: 10, correct: correct, failedCalls: 0,
-                          profile: Profile(skills: ["algebra": Double(2 * correct - 10)], answered: ["algebra": 10], globalRate: 0.2))
+            ProfileRecord(
+                expert: expert,
+                runID: "p",
+                dataset: "val.jsonl",
+                measuredAt: Date(timeIntervalSince1970: 1_800_000_000),
+                questions: 10,
+                correct: correct,
+                failedCalls: 0,
+                profile: Profile(skills: ["algebra": Double(2 * correct - 10)], answered: ["algebra": 10], globalRate: 0.2)
+            )
         }
         #expect(try store.saveProfile(record("a", correct: 6)).version == 1)
         #expect(try store.saveProfile(record("b", correct: 2)).version == 1)
@@ -134,10 +210,13 @@ import Testing
 
     @Test func extractionsAreCachedPerTextAndExtractor() throws {
         let store = try SQLiteRunStore(path: path)
-        let extraction = SkillExtraction(samples: ["algebra, poetry", "algebra"], keywords: [
-            KeywordMapping(keyword: "algebra", skill: "algebra", term: "algebra", method: .alias, similarity: 1),
-            KeywordMapping(keyword: "poetry", skill: nil, term: nil, method: .unmapped, similarity: 0),
-        ])
+        let extraction = SkillExtraction(
+            samples: ["algebra, poetry", "algebra"],
+            keywords: [
+                KeywordMapping(keyword: "algebra", skill: "algebra", term: "algebra", method: .alias, similarity: 1),
+                KeywordMapping(keyword: "poetry", skill: nil, term: nil, method: .unmapped, similarity: 0),
+            ]
+        )
         try store.cacheExtractions(extractor: "x1", [(textHash: "t1", extraction: extraction)])
         #expect(try store.cachedExtractions(extractor: "x1", textHashes: ["t1", "t2"]) == ["t1": extraction])
         #expect(try store.cachedExtractions(extractor: "x2", textHashes: ["t1"]).isEmpty)

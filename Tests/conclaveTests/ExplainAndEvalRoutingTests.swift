@@ -34,8 +34,13 @@ import Testing
         try #"{"cheap": {"input_price_per_mtok": 1, "output_price_per_mtok": 1}, "dear": {"input_price_per_mtok": 10, "output_price_per_mtok": 10}}"#
             .write(to: root.appendingPathComponent("models.json"), atomically: true, encoding: .utf8)
         let skills = CLIProcess.repository.appendingPathComponent("Skills").path
-        let cli = try CLIProcess(["eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--folds", "4", "--skills", skills,
-                                  "--min-term-count", "1000", "--plot", "chart.svg"], directory: root)
+        let cli = try CLIProcess(
+            [
+                "eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--folds", "4", "--skills", skills,
+                "--min-term-count", "1000", "--plot", "chart.svg",
+            ],
+            directory: root
+        )
         #expect(await cli.wait(seconds: 60) == 0, "\(cli.errors)")
         #expect(cli.errors.contains("train.jsonl:41:1: not a JSON object"))
         #expect(cli.output.contains("40 questions, 4-fold cross-validation"))
@@ -48,10 +53,17 @@ import Testing
         let chart = try String(contentsOf: root.appendingPathComponent("chart.svg"), encoding: .utf8)
         #expect(chart.hasPrefix("<svg") && chart.contains("cost-aware (λ sweep)") && chart.contains("selected on training data"))
 
-        try rows.prefix(20).map { $0.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"t").replacingOccurrences(of: " item", with: " exercise") }
-            .joined(separator: "\n").write(to: root.appendingPathComponent("test.jsonl"), atomically: true, encoding: .utf8)
-        let json = try CLIProcess(["eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--test", "test.jsonl", "--skills", skills,
-                                   "--seeds", "2", "--json"], directory: root)
+        try rows.prefix(20).map {
+            $0.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"t").replacingOccurrences(of: " item", with: " exercise")
+        }
+        .joined(separator: "\n").write(to: root.appendingPathComponent("test.jsonl"), atomically: true, encoding: .utf8)
+        let json = try CLIProcess(
+            [
+                "eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--test", "test.jsonl", "--skills", skills,
+                "--seeds", "2", "--json",
+            ],
+            directory: root
+        )
         #expect(await json.wait(seconds: 60) == 0, "\(json.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
         #expect(report["instances"] as? Int == 20)
@@ -64,13 +76,19 @@ import Testing
         #expect((selected["accuracy_interval"] as? [Double])?.count == 2 && (selected["difference_interval"] as? [Double])?.count == 2)
         #expect(((report["seeds"] as? [String: Any])?["seeds"] as? [Int]) == [42, 43])
 
-        let peeking = try CLIProcess(["eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--test", "train.jsonl", "--skills", skills], directory: root)
+        let peeking = try CLIProcess(
+            ["eval-routing", "--outcomes", "train.jsonl", "--models", "models.json", "--test", "train.jsonl", "--skills", skills],
+            directory: root
+        )
         #expect(await peeking.wait(seconds: 60) != 0)
         #expect(peeking.errors.contains("40 row(s) repeat a row of train.jsonl (same id or same question text): id 'a0', id 'b1'"))
 
         try "".write(to: root.appendingPathComponent("empty.jsonl"), atomically: true, encoding: .utf8)
         for (outcomes, test) in [("empty.jsonl", nil), ("train.jsonl", "empty.jsonl")] as [(String, String?)] {
-            let empty = try CLIProcess(["eval-routing", "--outcomes", outcomes, "--models", "models.json"] + (test.map { ["--test", $0] } ?? []), directory: root)
+            let empty = try CLIProcess(
+                ["eval-routing", "--outcomes", outcomes, "--models", "models.json"] + (test.map { ["--test", $0] } ?? []),
+                directory: root
+            )
             #expect(await empty.wait(seconds: 60) == 1)
             #expect(empty.errors.contains("empty.jsonl:1:1: no rows: the file is empty"), "\(empty.errors)")
         }
@@ -79,7 +97,11 @@ import Testing
         #expect(await noModels.wait(seconds: 60) == 1)
         #expect(noModels.errors.contains("none.json:1:1: no models"))
 
-        try #"{"cheap": {"input_price_per_mtok": 1, "output_price_per_mtok": 1}}"#.write(to: root.appendingPathComponent("models.json"), atomically: true, encoding: .utf8)
+        try #"{"cheap": {"input_price_per_mtok": 1, "output_price_per_mtok": 1}}"#.write(
+            to: root.appendingPathComponent("models.json"),
+            atomically: true,
+            encoding: .utf8
+        )
         let unpriced = try CLIProcess(["eval-routing", "--outcomes", "train.jsonl", "--models", "models.json"], directory: root)
         #expect(await unpriced.wait(seconds: 60) != 0)
         #expect(unpriced.errors.contains("model 'dear' has scores but no price"))

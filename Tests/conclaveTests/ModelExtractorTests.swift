@@ -17,10 +17,21 @@ import Testing
         let binary = try #require(environment.variables["CONCLAVE_LLAMA_SERVER"], "run scripts/setup.sh first")
         let models = try #require(environment.variables["CONCLAVE_MODELS"], "run scripts/setup.sh first")
         let http = HTTPClient.conclave()
-        let runtime = LlamaRuntime(serverBinary: URL(fileURLWithPath: binary), logDirectory: scratch.appendingPathComponent("embed-logs"),
-                                   residentBudget: 1, startupTimeout: 60, httpClient: http)
-        let embeddings = try await runtime.load(LlamaModel(path: "\(models)/smollm2-135m-instruct-q4_1.gguf", parallelSlots: 1,
-                                                           contextPerSlot: 512, embeddings: true))
+        let runtime = LlamaRuntime(
+            serverBinary: URL(fileURLWithPath: binary),
+            logDirectory: scratch.appendingPathComponent("embed-logs"),
+            residentBudget: 1,
+            startupTimeout: 60,
+            httpClient: http
+        )
+        let embeddings = try await runtime.load(
+            LlamaModel(
+                path: "\(models)/smollm2-135m-instruct-q4_1.gguf",
+                parallelSlots: 1,
+                contextPerSlot: 512,
+                embeddings: true
+            )
+        )
         let repository = CLIProcess.repository.path
         let lines = try String(contentsOfFile: "\(repository)/examples/quickstart/questions.jsonl", encoding: .utf8)
             .split(separator: "\n").map(String.init)
@@ -29,23 +40,25 @@ import Testing
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try questions.write(to: scratch.appendingPathComponent("questions.jsonl"), atomically: true, encoding: .utf8)
         try """
-            name: extractor-test
-            registry: { agents: \(repository)/Agents, skills: \(repository)/Skills }
-            dataset: questions.jsonl
-            extractor:
-              kind: model
-              expert: smollm2-generalist
-              samples: 3
-              embeddings: { base_url: "\(embeddings)", model: smollm2, min_similarity: 0.6 }
-            recruiter: { strategy: top-k, k: 2, seed: 1 }
-            aggregator: { expert: smollm2-judge }
-            cache: true
-            """.write(to: scratch.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
+        name: extractor-test
+        registry: { agents: \(repository)/Agents, skills: \(repository)/Skills }
+        dataset: questions.jsonl
+        extractor:
+          kind: model
+          expert: smollm2-generalist
+          samples: 3
+          embeddings: { base_url: "\(embeddings)", model: smollm2, min_similarity: 0.6 }
+        recruiter: { strategy: top-k, k: 2, seed: 1 }
+        aggregator: { expert: smollm2-judge }
+        cache: true
+        """.write(to: scratch.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
 
         let storePath = scratch.appendingPathComponent("store.sqlite").path
         func run(_ id: String) async throws {
-            let cli = try CLIProcess(["run", scratch.appendingPathComponent("pipeline.yaml").path, "--run-id", id,
-                                      "--store", storePath, "--out", scratch.appendingPathComponent(id).path])
+            let cli = try CLIProcess([
+                "run", scratch.appendingPathComponent("pipeline.yaml").path, "--run-id", id,
+                "--store", storePath, "--out", scratch.appendingPathComponent(id).path,
+            ])
             #expect(await cli.wait(seconds: 600) == 0, "\(cli.errors)")
         }
         try await run("r1")
@@ -60,7 +73,8 @@ import Testing
 
         let store = try SQLiteRunStore(path: storePath)
         let ids = ["math-01", "math-02"]
-        let first = try store.decisions(run: "r1", instances: ids + ["again"]), second = try store.decisions(run: "r2", instances: ids)
+        let first = try store.decisions(run: "r1", instances: ids + ["again"])
+        let second = try store.decisions(run: "r2", instances: ids)
         for id in ids {
             let decision = try #require(first[id])
             let keywords = try #require(decision.keywords, "the extractor answered, so the decision keeps its keywords")

@@ -11,11 +11,15 @@ import Testing
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-profile-\(UUID().uuidString)")
 
     func profile(_ extra: [String]) async throws -> CLIProcess {
-        let cli = try CLIProcess(["profile", "examples/quickstart/pipeline.yaml", "--dataset", "examples/quickstart/questions.jsonl",
-                                  "--limit", "4", "--aggregator-cases", "2",
-                                  "--run-id", "p1", "--out", scratch.appendingPathComponent("run").path,
-                                  "--export", scratch.appendingPathComponent("profiles").path,
-                                  "--store", scratch.appendingPathComponent("store.sqlite").path] + extra)
+        let cli = try CLIProcess(
+            [
+                "profile", "examples/quickstart/pipeline.yaml", "--dataset", "examples/quickstart/questions.jsonl",
+                "--limit", "4", "--aggregator-cases", "2",
+                "--run-id", "p1", "--out", scratch.appendingPathComponent("run").path,
+                "--export", scratch.appendingPathComponent("profiles").path,
+                "--store", scratch.appendingPathComponent("store.sqlite").path,
+            ] + extra
+        )
         let status = await cli.wait(seconds: 600)
         #expect(status == 0, "\(cli.errors)")
         return cli
@@ -31,7 +35,9 @@ import Testing
 
         // Regrade every stored answer against the dataset and tally correct and wrong per expert and skill.
         var instances: [String: Instance] = [:]
-        for case .instance(let instance) in try DatasetReader(url: CLIProcess.repository.appendingPathComponent("examples/quickstart/questions.jsonl")).rows() {
+        for case .instance(let instance) in try DatasetReader(
+            url: CLIProcess.repository.appendingPathComponent("examples/quickstart/questions.jsonl")
+        ).rows() {
             instances[instance.id] = instance
         }
         var tally: [String: [String: (correct: Int, wrong: Int)]] = [:]
@@ -59,8 +65,11 @@ import Testing
             #expect(record.profile.skills == expected.mapValues { Double($0.correct - $0.wrong) }, "\(expert)")
             #expect(record.profile.answered == expected.mapValues { $0.correct + $0.wrong }, "\(expert)")
             #expect(record.profile.strength == record.profile.skills.values.reduce(0, +))
-            #expect((0...1).contains(record.profile.aggregatorScore) && record.profile.aggregatorScore * 2 == (record.profile.aggregatorScore * 2).rounded(),
-                    "two aggregator cases give a score of 0, 0.5 or 1")
+            #expect(
+                (0...1).contains(record.profile.aggregatorScore)
+                    && record.profile.aggregatorScore * 2 == (record.profile.aggregatorScore * 2).rounded(),
+                "two aggregator cases give a score of 0, 0.5 or 1"
+            )
             // The exported file reads back as the same profile.
             let yaml = try String(contentsOf: scratch.appendingPathComponent("profiles/\(expert).yaml"), encoding: .utf8)
             #expect(yaml.contains("expert: \"\(expert)\"") && yaml.contains("version: 1"))

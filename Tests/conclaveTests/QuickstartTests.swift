@@ -6,8 +6,10 @@ import Testing
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-quickstart-\(UUID().uuidString)")
 
     @Test func threeQuestionsProduceACompleteResultsFileAndLeaveNoServer() async throws {
-        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--limit", "3", "--out", out.path,
-                                  "--store", out.appendingPathComponent("store.sqlite").path])
+        let cli = try CLIProcess([
+            "run", "examples/quickstart/pipeline.yaml", "--limit", "3", "--out", out.path,
+            "--store", out.appendingPathComponent("store.sqlite").path,
+        ])
         var servers: Set<Int32> = []
         while cli.process.isRunning {
             servers.formUnion(cli.serverChildren())
@@ -45,8 +47,10 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalMidRunStopsEveryServerAndSaysHow(signal: Int32) async throws {
-        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "20",
-                                  "--store", out.appendingPathComponent("store.sqlite").path])
+        let cli = try CLIProcess([
+            "run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "20",
+            "--store", out.appendingPathComponent("store.sqlite").path,
+        ])
         var servers: [Int32] = []
         let deadline = Date().addingTimeInterval(90)
         while servers.isEmpty, cli.process.isRunning, Date() < deadline {
@@ -63,8 +67,10 @@ import Testing
     }
 
     @Test func aSecondSignalKillsTheServersAtOnce() async throws {
-        let cli = try CLIProcess(["run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "60",
-                                  "--store", out.appendingPathComponent("store.sqlite").path])
+        let cli = try CLIProcess([
+            "run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "60",
+            "--store", out.appendingPathComponent("store.sqlite").path,
+        ])
         var servers: [Int32] = []
         let deadline = Date().addingTimeInterval(90)
         while servers.isEmpty, cli.process.isRunning, Date() < deadline {

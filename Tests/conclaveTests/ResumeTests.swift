@@ -7,8 +7,10 @@ import Testing
 @Suite(.serialized) struct ResumeTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-resume-\(UUID().uuidString)")
     var storePath: String { root.appendingPathComponent("store.sqlite").path }
-    let instances = ["math-01", "math-02", "math-03", "math-04", "math-05", "math-06", "sci-01", "sci-02",
-                     "sci-03", "sci-04", "sci-05", "hum-01", "hum-02", "hum-03", "hum-04", "hum-05"]
+    let instances = [
+        "math-01", "math-02", "math-03", "math-04", "math-05", "math-06", "sci-01", "sci-02",
+        "sci-03", "sci-04", "sci-05", "hum-01", "hum-02", "hum-03", "hum-04", "hum-05",
+    ]
 
     func successfulCalls(_ store: SQLiteRunStore) throws -> [CallKey: Date] {
         var found: [CallKey: Date] = [:]
@@ -19,8 +21,10 @@ import Testing
     }
 
     @Test func aKilledRunResumesWithoutRepeatingCompletedCalls() async throws {
-        let arguments = ["run", "examples/quickstart/pipeline.yaml", "--run-id", "resume", "--store", storePath,
-                         "--out", root.appendingPathComponent("out").path]
+        let arguments = [
+            "run", "examples/quickstart/pipeline.yaml", "--run-id", "resume", "--store", storePath,
+            "--out", root.appendingPathComponent("out").path,
+        ]
         let first = try CLIProcess(arguments)
         var servers: Set<Int32> = []
         var before: [CallKey: Date] = [:]
@@ -28,7 +32,10 @@ import Testing
         while first.process.isRunning, Date() < deadline {
             servers.formUnion(first.serverChildren())
             if FileManager.default.fileExists(atPath: storePath), let store = try? SQLiteRunStore(path: storePath),
-               let calls = try? successfulCalls(store), calls.count >= 10 { break }
+                let calls = try? successfulCalls(store), calls.count >= 10
+            {
+                break
+            }
             try await Task.sleep(nanoseconds: 200_000_000)
         }
         try #require(first.process.isRunning, "the first run ended before it could be killed: \(first.errors)")

@@ -34,7 +34,9 @@ public struct Grader: Sendable {
     /// The answer the response commits to, or nil when none can be found.
     public func extract(from response: String, for instance: Instance) -> String? {
         switch kind {
-        case .multipleChoice: return ChoiceExtractor(letters: instance.choiceLetters.isEmpty ? Array("ABCDEFGHIJ") : instance.choiceLetters, choices: instance.choices).extract(response)
+        case .multipleChoice:
+            return ChoiceExtractor(letters: instance.choiceLetters.isEmpty ? Array("ABCDEFGHIJ") : instance.choiceLetters, choices: instance.choices)
+                .extract(response)
         case .exact: return response.trimmingCharacters(in: .whitespacesAndNewlines)
         case .normalized: return Self.normalize(response)
         case .numeric: return Self.lastNumber(in: response).map { String($0) }
@@ -57,9 +59,11 @@ public struct Grader: Sendable {
     }
 
     static func normalize(_ text: String) -> String {
-        let spaced = String(text.lowercased().map { (char: Character) -> Character in
-            char.isLetter || char.isNumber ? char : " "
-        })
+        let spaced = String(
+            text.lowercased().map { (char: Character) -> Character in
+                char.isLetter || char.isNumber ? char : " "
+            }
+        )
         let words = spaced.split(separator: " ").map(String.init).filter { !["a", "an", "the"].contains($0) }
         return words.joined(separator: " ")
     }

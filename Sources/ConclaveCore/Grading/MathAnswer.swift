@@ -21,10 +21,14 @@ public enum MathAnswer {
                 index += 1
                 continue
             }
-            var depth = 0, end = opening
+            var depth = 0
+            var end = opening
             while end < chars.count {
                 if chars[end] == "{" { depth += 1 }
-                if chars[end] == "}" { depth -= 1; if depth == 0 { break } }
+                if chars[end] == "}" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
                 end += 1
             }
             guard end < chars.count else { break }
@@ -46,7 +50,8 @@ public enum MathAnswer {
     }
 
     public static func equivalent(_ answer: String, _ gold: String) -> Bool {
-        let left = normalize(answer), right = normalize(gold)
+        let left = normalize(answer)
+        let right = normalize(gold)
         if left == right { return !left.isEmpty }
         guard let x = value(of: left), let y = value(of: right) else { return false }
         return abs(x - y) <= 1e-6 * max(1, abs(y))
@@ -56,8 +61,10 @@ public enum MathAnswer {
     public static func normalize(_ text: String) -> String {
         var text = text
         text = text.replacingOccurrences(of: #"\\text\{\s*[a-zA-Z ]*\}"#, with: "", options: .regularExpression)
-        for (from, to) in [("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""),
-                           ("\\ ", ""), ("$", ""), ("^{\\circ}", ""), ("^\\circ", ""), ("°", ""), (" ", "")] {
+        for (from, to) in [
+            ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""),
+            ("\\ ", ""), ("$", ""), ("^{\\circ}", ""), ("^\\circ", ""), ("°", ""), (" ", ""),
+        ] {
             text = text.replacingOccurrences(of: from, with: to)
         }
         while text.hasSuffix(".") { text.removeLast() }
@@ -79,7 +86,8 @@ public enum MathAnswer {
         }
         if let plain = Double(text) { return sign * plain * scale }
         if let match = text.wholeMatch(of: /\\frac\{(-?[0-9.]+)\}\{(-?[0-9.]+)\}/) ?? text.wholeMatch(of: /\\frac([0-9])([0-9])/),
-           let top = Double(match.1), let bottom = Double(match.2), bottom != 0 {
+            let top = Double(match.1), let bottom = Double(match.2), bottom != 0
+        {
             return sign * top / bottom * scale
         }
         let parts = text.split(separator: "/")

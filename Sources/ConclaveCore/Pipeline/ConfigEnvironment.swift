@@ -25,7 +25,8 @@ public struct ConfigEnvironment: Sendable {
     /// The per-user cache folder that these variables name.
     public static func cacheDirectory(_ environment: [String: String]) -> URL {
         if let home = environment["CONCLAVE_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let cache =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.cache")
         return URL(fileURLWithPath: cache).appendingPathComponent("conclave")
     }

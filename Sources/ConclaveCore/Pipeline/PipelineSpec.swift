@@ -49,11 +49,30 @@ public struct PipelineSpec: Sendable {
     public var outputDirectory: URL?
 
     /// A pipeline with every setting given; ConclaveConfig's `ConfigLoader` builds it from YAML.
-    public init(name: String, file: URL, agentsDirectory: URL, skillsDirectory: URL, profilesDirectory: URL? = nil, dataset: URL,
-                extractor: ExtractorSpec = .lexical, strategy: RecruitmentStrategy = .symbolic, k: Int = 3, seed: UInt64 = 0,
-                temperature: Double = 0.5, lambda: Double = 0, replaceRareBelow: Double = 0, aggregatorExpert: String,
-                aggregatorPinned: Bool, aggregatorRole: String? = nil, grader: Grader, residentModels: Int = 1,
-                residentMemoryMB: Int? = nil, window: Int = 10_000, cache: Bool = false, outputDirectory: URL? = nil) {
+    public init(
+        name: String,
+        file: URL,
+        agentsDirectory: URL,
+        skillsDirectory: URL,
+        profilesDirectory: URL? = nil,
+        dataset: URL,
+        extractor: ExtractorSpec = .lexical,
+        strategy: RecruitmentStrategy = .symbolic,
+        k: Int = 3,
+        seed: UInt64 = 0,
+        temperature: Double = 0.5,
+        lambda: Double = 0,
+        replaceRareBelow: Double = 0,
+        aggregatorExpert: String,
+        aggregatorPinned: Bool,
+        aggregatorRole: String? = nil,
+        grader: Grader,
+        residentModels: Int = 1,
+        residentMemoryMB: Int? = nil,
+        window: Int = 10_000,
+        cache: Bool = false,
+        outputDirectory: URL? = nil
+    ) {
         self.name = name
         self.file = file
         self.agentsDirectory = agentsDirectory

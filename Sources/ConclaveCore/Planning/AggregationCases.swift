@@ -47,8 +47,12 @@ public enum AggregationCases {
                 picked.append(pool.removeLast())
             }
             picked.shuffle(using: &rng)
-            return AggregationCase(id: "\(question.id)#agg\(number)", questionID: question.id, responses: picked.map(\.text),
-                                   rightCount: picked.filter(\.correct).count)
+            return AggregationCase(
+                id: "\(question.id)#agg\(number)",
+                questionID: question.id,
+                responses: picked.map(\.text),
+                rightCount: picked.filter(\.correct).count
+            )
         }
     }
 }

@@ -28,7 +28,9 @@ public enum BatchPlanner {
     /// Schedules one stage. `calls` pairs each call with its model key; `models` must hold every key;
     /// `resident` is updated to what is resident afterwards.
     public static func schedule<ID: Hashable & Sendable>(
-        _ calls: [(id: ID, model: String)], models: [String: ModelFootprint], resident: inout ResidentSet,
+        _ calls: [(id: ID, model: String)],
+        models: [String: ModelFootprint],
+        resident: inout ResidentSet,
         upcoming: Set<String> = []
     ) -> Schedule<ID> {
         var members: [String: [ID]] = [:]

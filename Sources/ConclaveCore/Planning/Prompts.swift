@@ -18,7 +18,9 @@ public enum Prompts {
     /// The aggregator's messages: the question, each expert response clearly delimited, and the instruction
     /// to evaluate them critically, since any of them may be wrong.
     public static func aggregation(instance: Instance, responses: [String], role: Role?) -> [ChatMessage] {
-        var text = question(instance) + "\n\nSeveral experts answered this question. Their responses follow; any of them may be wrong, so evaluate each critically before giving your own final answer.\n"
+        var text =
+            question(instance)
+            + "\n\nSeveral experts answered this question. Their responses follow; any of them may be wrong, so evaluate each critically before giving your own final answer.\n"
         for (index, response) in responses.enumerated() {
             text += "\n<response \(index + 1)>\n\(response.trimmingCharacters(in: .whitespacesAndNewlines))\n</response \(index + 1)>\n"
         }
@@ -29,8 +31,12 @@ public enum Prompts {
     /// The extractor's messages: a request for 2–5 keywords naming what it takes to answer the question, then
     /// the question without its choices (which tempt a small model to answer instead).
     public static func extraction(instance: Instance) -> [ChatMessage] {
-        [.system("You name the subjects that questions draw on. You never answer the questions."),
-         .user("Which subjects, areas of knowledge or skills does answering this question require? Reply with 2 to 5 short keywords separated by commas, and nothing else.\n\nQuestion: \(instance.text)\n\nKeywords:")]
+        [
+            .system("You name the subjects that questions draw on. You never answer the questions."),
+            .user(
+                "Which subjects, areas of knowledge or skills does answering this question require? Reply with 2 to 5 short keywords separated by commas, and nothing else.\n\nQuestion: \(instance.text)\n\nKeywords:"
+            ),
+        ]
     }
 
     static func question(_ instance: Instance) -> String {

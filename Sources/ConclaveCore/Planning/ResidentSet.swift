@@ -54,7 +54,8 @@ public struct ResidentSet: Sendable, Hashable {
         }
         var unloaded: [String] = []
         while !models.isEmpty,
-              (budgetMB.map { usedMB + model.memoryMB > $0 } ?? false) || (maxModels.map { models.count >= $0 } ?? false) {
+            (budgetMB.map { usedMB + model.memoryMB > $0 } ?? false) || (maxModels.map { models.count >= $0 } ?? false)
+        {
             unloaded.append(models.removeFirst().key)
         }
         models.append(model)

@@ -30,8 +30,12 @@ public struct ProfileBuilder: Sendable {
 
     /// The profile so far; `aggregatorScore` is kept from the caller's measurement.
     public func profile(aggregatorScore: Double = 0) -> Profile {
-        Profile(skills: scores, aggregatorScore: aggregatorScore, answered: answered,
-                globalRate: questions > 0 ? net / Double(questions) : nil)
+        Profile(
+            skills: scores,
+            aggregatorScore: aggregatorScore,
+            answered: answered,
+            globalRate: questions > 0 ? net / Double(questions) : nil
+        )
     }
 
     public var profile: Profile { profile() }

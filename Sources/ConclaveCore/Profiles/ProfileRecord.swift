@@ -16,8 +16,17 @@ public struct ProfileRecord: Sendable, Hashable, Codable {
     public var failedCalls: Int
     public var profile: Profile
 
-    public init(expert: String, version: Int = 0, runID: String, dataset: String, measuredAt: Date,
-                questions: Int, correct: Int, failedCalls: Int, profile: Profile) {
+    public init(
+        expert: String,
+        version: Int = 0,
+        runID: String,
+        dataset: String,
+        measuredAt: Date,
+        questions: Int,
+        correct: Int,
+        failedCalls: Int,
+        profile: Profile
+    ) {
         self.expert = expert
         self.version = version
         self.runID = runID

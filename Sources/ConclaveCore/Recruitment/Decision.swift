@@ -12,14 +12,21 @@ public struct Decision: Sendable, Hashable, Codable {
 
     /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
     enum CodingKeys: String, CodingKey {
-        case instanceID = "instanceId", skills, role, recruitment, aggregator, seed, keywords
+        case instanceID = "instanceId"
+        case skills, role, recruitment, aggregator, seed, keywords
     }
 
     /// The keywords the model extractor gave that no step mapped to the vocabulary.
     public var unmapped: [String] { keywords?.filter { $0.method == .unmapped }.map(\.keyword) ?? [] }
 
-    public init(instanceID: String, skills: [LexicalSkillMatcher.SkillMatch], role: String?,
-                recruitment: Recruitment, aggregator: String, seed: UInt64) {
+    public init(
+        instanceID: String,
+        skills: [LexicalSkillMatcher.SkillMatch],
+        role: String?,
+        recruitment: Recruitment,
+        aggregator: String,
+        seed: UInt64
+    ) {
         self.instanceID = instanceID
         self.skills = skills
         self.role = role
@@ -47,8 +54,16 @@ public struct DecisionMaker: Sendable {
     /// them give their seats away (0 turns it off).
     public let replaceRareBelow: Double
 
-    public init(registry: Registry, k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0,
-                replaceRareBelow: Double = 0, aggregator: String, seed: UInt64) {
+    public init(
+        registry: Registry,
+        k: Int,
+        strategy: RecruitmentStrategy,
+        temperature: Double = 0.5,
+        lambda: Double = 0,
+        replaceRareBelow: Double = 0,
+        aggregator: String,
+        seed: UInt64
+    ) {
         self.registry = registry
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
         self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
@@ -76,8 +91,14 @@ public struct DecisionMaker: Sendable {
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let recruitment = recruiter.recruit(skills: names, costs: costs, using: &rng)
-        return Decision(instanceID: instance.id, skills: skills, role: registry.roleIndex(for: names).map { registry.roles[$0].name },
-                        recruitment: recruitment, aggregator: aggregator, seed: seed)
+        return Decision(
+            instanceID: instance.id,
+            skills: skills,
+            role: registry.roleIndex(for: names).map { registry.roles[$0].name },
+            recruitment: recruitment,
+            aggregator: aggregator,
+            seed: seed
+        )
     }
 
     /// Hands the seats of rare experts to frequent ones across a window of fresh decisions, as the pipeline's
@@ -94,9 +115,14 @@ public struct DecisionMaker: Sendable {
     /// The decision of a profiling run: the same skills, but every expert of the registry answers once and
     /// nobody aggregates, so each expert's answers can be graded on their own.
     public func everyExpert(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
-        Decision(instanceID: instance.id, skills: given ?? skills(for: instance), role: nil,
-                 recruitment: Recruitment(team: registry.experts.map(\.id), scores: [], usedStrengthFallback: false),
-                 aggregator: "", seed: seed)
+        Decision(
+            instanceID: instance.id,
+            skills: given ?? skills(for: instance),
+            role: nil,
+            recruitment: Recruitment(team: registry.experts.map(\.id), scores: [], usedStrengthFallback: false),
+            aggregator: "",
+            seed: seed
+        )
     }
 
     /// The decision with the model extractor's keywords, kept in it; the skills are those its keywords map

@@ -35,8 +35,16 @@ public struct ExpertScore: Sendable, Hashable, Codable {
         set { note = newValue }
     }
 
-    public init(expert: String, relevanceBySkill: SkillScores, relevance: Double, strength: Double, weight: Double,
-                cost: Double = 0, seats: Int, basis: RecruitmentBasis) {
+    public init(
+        expert: String,
+        relevanceBySkill: SkillScores,
+        relevance: Double,
+        strength: Double,
+        weight: Double,
+        cost: Double = 0,
+        seats: Int,
+        basis: RecruitmentBasis
+    ) {
         self.expert = expert
         self.relevanceBySkill = relevanceBySkill
         self.relevance = relevance
@@ -48,10 +56,26 @@ public struct ExpertScore: Sendable, Hashable, Codable {
     }
 
     /// A score with its reason given in words.
-    public init(expert: String, relevanceBySkill: SkillScores, relevance: Double, strength: Double, weight: Double,
-                cost: Double = 0, seats: Int, reason: String) {
-        self.init(expert: expert, relevanceBySkill: relevanceBySkill, relevance: relevance, strength: strength, weight: weight,
-                  cost: cost, seats: seats, basis: RecruitmentBasis())
+    public init(
+        expert: String,
+        relevanceBySkill: SkillScores,
+        relevance: Double,
+        strength: Double,
+        weight: Double,
+        cost: Double = 0,
+        seats: Int,
+        reason: String
+    ) {
+        self.init(
+            expert: expert,
+            relevanceBySkill: relevanceBySkill,
+            relevance: relevance,
+            strength: strength,
+            weight: weight,
+            cost: cost,
+            seats: seats,
+            basis: RecruitmentBasis()
+        )
         note = reason
     }
 
@@ -61,14 +85,16 @@ public struct ExpertScore: Sendable, Hashable, Codable {
     /// stored reason is kept as it was written.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(expert: try container.decode(String.self, forKey: .expert),
-                  relevanceBySkill: try container.decode(SkillScores.self, forKey: .relevanceBySkill),
-                  relevance: try container.decode(Double.self, forKey: .relevance),
-                  strength: try container.decode(Double.self, forKey: .strength),
-                  weight: try container.decode(Double.self, forKey: .weight),
-                  cost: try container.decodeIfPresent(Double.self, forKey: .cost) ?? 0,
-                  seats: try container.decode(Int.self, forKey: .seats),
-                  reason: try container.decode(String.self, forKey: .reason))
+        self.init(
+            expert: try container.decode(String.self, forKey: .expert),
+            relevanceBySkill: try container.decode(SkillScores.self, forKey: .relevanceBySkill),
+            relevance: try container.decode(Double.self, forKey: .relevance),
+            strength: try container.decode(Double.self, forKey: .strength),
+            weight: try container.decode(Double.self, forKey: .weight),
+            cost: try container.decodeIfPresent(Double.self, forKey: .cost) ?? 0,
+            seats: try container.decode(Int.self, forKey: .seats),
+            reason: try container.decode(String.self, forKey: .reason)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,7 +143,8 @@ public struct RecruitmentBasis: Sendable, Hashable {
     func reason(for score: ExpertScore) -> String {
         let basis: String
         if strategy == .costAware {
-            basis = "expected correctness \(Self.format(score.relevance)) − λ \(Self.format(lambda)) × cost \(Self.format(score.cost, digits: 8)) = \(Self.format(score.weight))"
+            basis =
+                "expected correctness \(Self.format(score.relevance)) − λ \(Self.format(lambda)) × cost \(Self.format(score.cost, digits: 8)) = \(Self.format(score.weight))"
         } else if usedStrengthFallback {
             basis = "no matched skill in its profile; weighted by global strength"
         } else {

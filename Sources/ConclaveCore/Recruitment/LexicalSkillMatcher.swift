@@ -109,7 +109,8 @@ public struct LexicalSkillMatcher: Sendable {
             var end = start
             var next = start
             while next < hits.count, next == start || hits[next].position == hits[next - 1].position + 1,
-                let child = next == start ? rootChild.indices.contains(Int(hits[next].word)) ? rootChild[Int(hits[next].word)] : nil
+                let child = next == start
+                    ? rootChild.indices.contains(Int(hits[next].word)) ? rootChild[Int(hits[next].word)] : nil
                     : children[Self.edge(node, hits[next].word)],
                 child >= 0
             {

@@ -31,8 +31,13 @@ public struct RareExpertReplacement: Sendable {
         return rare.sorted()
     }
 
-    private func replace(in recruitment: inout Recruitment, rare: Set<String>, frequent: Set<String>,
-                         instancesOf: [String: Int], total: Double) {
+    private func replace(
+        in recruitment: inout Recruitment,
+        rare: Set<String>,
+        frequent: Set<String>,
+        instancesOf: [String: Int],
+        total: Double
+    ) {
         var substitute: Int?
         for (index, score) in recruitment.scores.enumerated() where frequent.contains(score.expert) {
             guard score.weight > 0 || score.basis.strategy == .costAware else { continue }
@@ -52,13 +57,15 @@ public struct RareExpertReplacement: Sendable {
             if let index = position[expert] {
                 recruitment.scores[index].seats -= 1
                 let share = Double(instancesOf[expert] ?? 0) / total * 100
-                recruitment.scores[index].reason = "drawn, then replaced by \(name): recruited for \(Self.percent(share)) of the instances, under \(Self.percent(minimumShare * 100))"
+                recruitment.scores[index].reason =
+                    "drawn, then replaced by \(name): recruited for \(Self.percent(share)) of the instances, under \(Self.percent(minimumShare * 100))"
             }
             recruitment.team[seat] = name
             moved += 1
         }
         recruitment.scores[substitute].seats += moved
-        recruitment.scores[substitute].reason = "given \(moved) seat(s) of rare experts (highest weight among experts recruited for at least \(Self.percent(minimumShare * 100)) of the instances); now holds \(recruitment.scores[substitute].seats)"
+        recruitment.scores[substitute].reason =
+            "given \(moved) seat(s) of rare experts (highest weight among experts recruited for at least \(Self.percent(minimumShare * 100)) of the instances); now holds \(recruitment.scores[substitute].seats)"
     }
 
     private static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }

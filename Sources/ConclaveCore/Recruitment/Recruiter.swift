@@ -88,8 +88,9 @@ public struct Recruiter: Sendable {
             let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<candidates.count])
             let weights = UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
             _ = columns.withUnsafeBufferPointer { fill(relevance: relevance, weights: weights, columns: $0, costs: costs) }
-            return strategy == .symbolic ? sample(weights: UnsafeBufferPointer(weights), using: &rng)
-                                         : best(weights: UnsafeBufferPointer(weights))
+            return strategy == .symbolic
+                ? sample(weights: UnsafeBufferPointer(weights), using: &rng)
+                : best(weights: UnsafeBufferPointer(weights))
         }
     }
 
@@ -136,10 +137,18 @@ public struct Recruiter: Sendable {
                 let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
                 return [ExpertScore](unsafeUninitializedCapacity: count) { scores, initialized in
                     for index in 0..<count {
-                        (scores.baseAddress! + index).initialize(to: ExpertScore(
-                            expert: candidates[index].id, relevanceBySkill: SkillScores(skills: named, values: table, start: index * used),
-                            relevance: relevance[index], strength: strengths[index], weight: weights[index],
-                            cost: index < costs.count ? costs[index] : 0, seats: 0, basis: basis))
+                        (scores.baseAddress! + index).initialize(
+                            to: ExpertScore(
+                                expert: candidates[index].id,
+                                relevanceBySkill: SkillScores(skills: named, values: table, start: index * used),
+                                relevance: relevance[index],
+                                strength: strengths[index],
+                                weight: weights[index],
+                                cost: index < costs.count ? costs[index] : 0,
+                                seats: 0,
+                                basis: basis
+                            )
+                        )
                     }
                     initialized = count
                 }
@@ -148,8 +157,12 @@ public struct Recruiter: Sendable {
     }
 
     /// Fills each candidate's relevance and weight; returns whether no matched skill applied.
-    private func fill(relevance: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
-                      columns: UnsafeBufferPointer<Int>, costs: [Double]) -> Bool {
+    private func fill(
+        relevance: UnsafeMutableBufferPointer<Double>,
+        weights: UnsafeMutableBufferPointer<Double>,
+        columns: UnsafeBufferPointer<Int>,
+        costs: [Double]
+    ) -> Bool {
         let count = candidates.count
         let table = strategy == .costAware ? rates : scores
         var applies = false

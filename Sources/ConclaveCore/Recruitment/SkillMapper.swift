@@ -81,7 +81,13 @@ public struct SkillMapper: Sendable {
             if similarity >= lexicalThreshold, similarity > (best?.similarity ?? 0) { best = (index, similarity) }
         }
         guard let best else { return KeywordMapping(keyword: keyword, skill: nil, term: nil, method: .unmapped, similarity: 0) }
-        return KeywordMapping(keyword: keyword, skill: terms[best.index].skill, term: terms[best.index].text, method: .lexical, similarity: best.similarity)
+        return KeywordMapping(
+            keyword: keyword,
+            skill: terms[best.index].skill,
+            term: terms[best.index].text,
+            method: .lexical,
+            similarity: best.similarity
+        )
     }
 
     /// The embedding step for a keyword the first two steps left unmapped: the term with the highest cosine
@@ -93,7 +99,13 @@ public struct SkillMapper: Sendable {
             if similarity >= embeddingThreshold, similarity > (best?.similarity ?? -1) { best = (index, similarity) }
         }
         guard let best else { return KeywordMapping(keyword: keyword, skill: nil, term: nil, method: .unmapped, similarity: 0) }
-        return KeywordMapping(keyword: keyword, skill: terms[best.index].skill, term: terms[best.index].text, method: .embedding, similarity: best.similarity)
+        return KeywordMapping(
+            keyword: keyword,
+            skill: terms[best.index].skill,
+            term: terms[best.index].text,
+            method: .embedding,
+            similarity: best.similarity
+        )
     }
 
     /// The decision's skills from the mappings: each mapped skill once, in keyword order, with the keyword
@@ -129,7 +141,9 @@ public struct SkillMapper: Sendable {
 
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {
         guard a.count == b.count, !a.isEmpty else { return 0 }
-        var dot = 0.0, normA = 0.0, normB = 0.0
+        var dot = 0.0
+        var normA = 0.0
+        var normB = 0.0
         for index in a.indices {
             dot += a[index] * b[index]
             normA += a[index] * a[index]

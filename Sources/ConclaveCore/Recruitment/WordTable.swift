@@ -120,10 +120,12 @@ struct WordTable: Sendable {
         // Stemming shortens a word by at most three bytes, to no fewer than two, and keeps its first two
         // bytes (but for a four-byte -ies word, whose second becomes y): most words stop here.
         guard count <= longest + 2, count >= shortest else { return nil }
-        let start = range.lowerBound, end = range.upperBound
+        let start = range.lowerBound
+        let end = range.upperBound
         let first = classes[Int(text[start])]
         guard count > 1 else { return singles[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0 ? lookUp(first) : nil }
-        let fourByteIes = count == 4 && classes[Int(text[end - 1])] == 0x73 && classes[Int(text[end - 2])] == 0x65
+        let fourByteIes =
+            count == 4 && classes[Int(text[end - 1])] == 0x73 && classes[Int(text[end - 2])] == 0x65
             && classes[Int(text[end - 3])] == 0x69
         let second = fourByteIes ? 0x79 : classes[Int(text[start + 1])]
         let prefix = Int(first) << 8 | Int(second)
@@ -138,7 +140,7 @@ struct WordTable: Sendable {
             if l3 == 0x69, l2 == 0x65, l1 == 0x73 {  // ies
                 kept = count - 3
                 endsInY = true
-            } else if l2 == 0x65, l1 == 0x73, (l3 == 0x78 || (l3 == 0x73 && l4 == 0x73) || (l3 == 0x68 && (l4 == 0x63 || l4 == 0x73))) {
+            } else if l2 == 0x65, l1 == 0x73, l3 == 0x78 || (l3 == 0x73 && l4 == 0x73) || (l3 == 0x68 && (l4 == 0x63 || l4 == 0x73)) {
                 kept = count - 2  // xes, sses, ches, shes
             } else if l1 == 0x73, l2 != 0x73, l2 != 0x75, l2 != 0x69 {
                 kept = count - 1  // s, but not ss, us, is

@@ -51,8 +51,13 @@ public struct Profile: Sendable, Hashable, Codable {
     /// (correct − wrong) / questions over the whole validation set, −1…1; nil for a hand-set prior.
     public var globalRate: Double?
 
-    public init(skills: [String: Double], strength: Double? = nil, aggregatorScore: Double = 0,
-                answered: [String: Int] = [:], globalRate: Double? = nil) {
+    public init(
+        skills: [String: Double],
+        strength: Double? = nil,
+        aggregatorScore: Double = 0,
+        answered: [String: Int] = [:],
+        globalRate: Double? = nil
+    ) {
         self.skills = skills
         self.strength = strength ?? skills.values.reduce(0, +)
         self.aggregatorScore = aggregatorScore
@@ -127,9 +132,17 @@ public struct Expert: Sendable, Hashable, Codable {
     public var memoryMB: Int?
 
     public init(
-        id: String, description: String, runtime: ExpertRuntime, price: Price, contextWindow: Int,
-        maxConcurrency: Int, timeoutSeconds: Double, sampling: Sampling = Sampling(),
-        instructions: String? = nil, profile: Profile, memoryMB: Int? = nil
+        id: String,
+        description: String,
+        runtime: ExpertRuntime,
+        price: Price,
+        contextWindow: Int,
+        maxConcurrency: Int,
+        timeoutSeconds: Double,
+        sampling: Sampling = Sampling(),
+        instructions: String? = nil,
+        profile: Profile,
+        memoryMB: Int? = nil
     ) {
         self.id = id
         self.description = description

@@ -1,5 +1,5 @@
-import ConclaveCore
 import ConclaveConfig
+import ConclaveCore
 import ConclaveEngine
 import ConclaveStore
 import Foundation
@@ -42,11 +42,17 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
     }
 
     func warning(_ message: String) {
-        lock.withLock { clearBar(); printError("warning: \(message)") }
+        lock.withLock {
+            clearBar()
+            printError("warning: \(message)")
+        }
     }
 
     func skipped(_ problem: Diagnostic) {
-        lock.withLock { clearBar(); printError("skipped dataset line: \(problem)") }
+        lock.withLock {
+            clearBar()
+            printError("skipped dataset line: \(problem)")
+        }
     }
 
     func stageStarted(_ stage: Stage, calls: Int) {
@@ -71,7 +77,10 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
     func callFinished(_ call: CallRecord) {
         lock.withLock {
             done += 1
-            if let error = call.error { clearBar(); printError("  call to \(call.expert) failed: \(error.prefix(300))") }
+            if let error = call.error {
+                clearBar()
+                printError("  call to \(call.expert) failed: \(error.prefix(300))")
+            }
             if interactive { return draw(note: nil) }
             let tenth = total == 0 ? 10 : done * 10 / total
             if tenth != lastPlainTenth {

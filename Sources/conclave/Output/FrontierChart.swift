@@ -15,7 +15,8 @@ struct FrontierChart {
         let selected = report.selected
         let maxCost = max(1.1, ((shown.map(\.relativeCost) + [selected.relativeCost]).max() ?? 1) * 1.05)
         let accuracies = shown.map(\.accuracy) + [selected.accuracy]
-        let low = max(0, (accuracies.min() ?? 0) - 0.05), high = min(1, (accuracies.max() ?? 1) + 0.05)
+        let low = max(0, (accuracies.min() ?? 0) - 0.05)
+        let high = min(1, (accuracies.max() ?? 1) + 0.05)
         func x(_ cost: Double) -> Double { margin + cost / maxCost * (width - 2 * margin) }
         func y(_ accuracy: Double) -> Double { height - margin - (accuracy - low) / max(high - low, 1e-9) * (height - 2 * margin) }
         var parts = [
@@ -42,11 +43,26 @@ struct FrontierChart {
         for entry in shown where entry.kind != .frontier {
             let color = entry.kind == .strategy ? "#1f77b4" : entry.kind == .single ? "#555555" : "#2ca02c"
             let label = entry.name.replacingOccurrences(of: "single: ", with: "")
-            parts += [circle(x(entry.relativeCost), y(entry.accuracy), color: color), text(x(entry.relativeCost) + 6, y(entry.accuracy) - 4, label, color: color)]
+            parts += [
+                circle(x(entry.relativeCost), y(entry.accuracy), color: color),
+                text(x(entry.relativeCost) + 6, y(entry.accuracy) - 4, label, color: color),
+            ]
         }
         let (sx, sy) = (x(selected.relativeCost), y(selected.accuracy))
-        parts += [String(format: "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"black\"/>", sx, sy - 7, sx + 7, sy, sx, sy + 7, sx - 7, sy),
-                  text(sx + 9, sy + 14, "selected on training data: \(selected.name)")]
+        parts += [
+            String(
+                format: "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"black\"/>",
+                sx,
+                sy - 7,
+                sx + 7,
+                sy,
+                sx,
+                sy + 7,
+                sx - 7,
+                sy
+            ),
+            text(sx + 9, sy + 14, "selected on training data: \(selected.name)"),
+        ]
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
     }

@@ -13,17 +13,37 @@ struct RoutingReportText {
         let selected = report.selected
         let picks = selected.picks.map { pick in
             let lambda = pick.lambda.map { String(format: ", λ = %.4g", $0) } ?? ""
-            return String(format: "    part %d: %@%@ (inner accuracy %.4f at %.2f × the inner best single model's cost; best single here: %@)",
-                          pick.part, pick.name, lambda, pick.innerAccuracy, pick.innerRelativeCost, pick.bestSingle)
+            return String(
+                format: "    part %d: %@%@ (inner accuracy %.4f at %.2f × the inner best single model's cost; best single here: %@)",
+                pick.part,
+                pick.name,
+                lambda,
+                pick.innerAccuracy,
+                pick.innerRelativeCost,
+                pick.bestSingle
+            )
         }
         return [
             "selected configuration: \(selected.name)",
             "  \(report.selectionRule)",
-            String(format: "  accuracy %.4f (95%% CI %.4f–%.4f) at %.2f × the best single model's cost (%.3e / question), %d questions",
-                   selected.accuracy, selected.accuracyInterval.lower, selected.accuracyInterval.upper, selected.relativeCost, selected.cost, selected.questions),
-            String(format: "  best single model (chosen on each training part): accuracy %.4f; difference %@ (95%% CI %@ to %@, %d bootstrap resamples over questions)",
-                   selected.bestSingleAccuracy, signed(selected.differenceFromBestSingle), signed(selected.differenceInterval.lower),
-                   signed(selected.differenceInterval.upper), report.bootstrapResamples),
+            String(
+                format: "  accuracy %.4f (95%% CI %.4f–%.4f) at %.2f × the best single model's cost (%.3e / question), %d questions",
+                selected.accuracy,
+                selected.accuracyInterval.lower,
+                selected.accuracyInterval.upper,
+                selected.relativeCost,
+                selected.cost,
+                selected.questions
+            ),
+            String(
+                format:
+                    "  best single model (chosen on each training part): accuracy %.4f; difference %@ (95%% CI %@ to %@, %d bootstrap resamples over questions)",
+                selected.bestSingleAccuracy,
+                signed(selected.differenceFromBestSingle),
+                signed(selected.differenceInterval.lower),
+                signed(selected.differenceInterval.upper),
+                report.bootstrapResamples
+            ),
             "  verdict: \(verdict)",
             "  choice per part:",
         ] + picks
@@ -34,7 +54,8 @@ struct RoutingReportText {
         let share = String(format: "%.0f%% of its cost (budget %.0f%%)", selected.relativeCost * 100, report.budgetShare * 100)
         switch selected.verdict {
         case .beatsBestSingle: return "beats the best single model (the difference interval lies above 0), at \(share)"
-        case .matchesWithinBudget: return "does not beat the best single model: matches it within noise (the difference interval holds 0), at \(share)"
+        case .matchesWithinBudget:
+            return "does not beat the best single model: matches it within noise (the difference interval holds 0), at \(share)"
         case .matchesOverBudget: return "does not beat the best single model: matches it within noise, at \(share), over the budget"
         case .belowBestSingle: return "is less accurate than the best single model (the difference interval lies below 0), at \(share)"
         }
@@ -53,12 +74,19 @@ struct RoutingReportText {
     }
 
     private var diagnostics: [String] {
-        ["\(report.diagnosticNote) (best single = most accurate on the training part, most often \(report.bestSingle)):",
-         Table.render([["", "k", "accuracy", "cost / question", "× best single"]] + report.lines.map { line in
-             let name = line.lambda.map { line.name + String(format: " (λ = %.4g)", $0) } ?? line.name
-             return [name, line.k == 1 ? "1 (top-1)" : "\(line.k) (coverage)", String(format: "%.4f", line.accuracy),
-                     String(format: "%.3e", line.cost), String(format: "%.2f", line.relativeCost)]
-         })]
+        [
+            "\(report.diagnosticNote) (best single = most accurate on the training part, most often \(report.bestSingle)):",
+            Table.render(
+                [["", "k", "accuracy", "cost / question", "× best single"]]
+                    + report.lines.map { line in
+                        let name = line.lambda.map { line.name + String(format: " (λ = %.4g)", $0) } ?? line.name
+                        return [
+                            name, line.k == 1 ? "1 (top-1)" : "\(line.k) (coverage)", String(format: "%.4f", line.accuracy),
+                            String(format: "%.3e", line.cost), String(format: "%.2f", line.relativeCost),
+                        ]
+                    }
+            ),
+        ]
     }
 
     private func signed(_ value: Double) -> String { String(format: "%+.4f", value) }
