@@ -141,8 +141,9 @@ public struct RecruitmentBasis: Sendable, Hashable {
 
     /// Why `score` was or was not picked, in words.
     func reason(for score: ExpertScore) -> String {
+        let selection = strategy.selection
         let basis: String
-        if strategy == .costAware {
+        if selection.weighting == .correctnessMinusCost {
             basis =
                 "expected correctness \(Self.format(score.relevance)) − λ \(Self.format(lambda)) × cost \(Self.format(score.cost, digits: 8)) = \(Self.format(score.weight))"
         } else if usedStrengthFallback {
@@ -151,8 +152,10 @@ public struct RecruitmentBasis: Sendable, Hashable {
             basis = "relevance \(Self.format(score.relevance)) × strength \(Self.format(score.strength))"
         }
         if score.seats > 0 { return "recruited for \(score.seats) of \(k) seats: \(basis)" }
-        if strategy != .costAware, score.weight <= 0 { return "not eligible: relevance \(Self.format(score.relevance)) is not positive" }
-        return strategy == .symbolic ? "not drawn: \(basis)" : "not in the top \(k): \(basis)"
+        if selection.weighting == .relevanceTimesStrength, score.weight <= 0 {
+            return "not eligible: relevance \(Self.format(score.relevance)) is not positive"
+        }
+        return "\(selection.missed(k: k)): \(basis)"
     }
 
     private static func format(_ value: Double, digits: Int = 3) -> String {

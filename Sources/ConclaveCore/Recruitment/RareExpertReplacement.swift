@@ -40,7 +40,7 @@ public struct RareExpertReplacement: Sendable {
     ) {
         var substitute: Int?
         for (index, score) in recruitment.scores.enumerated() where frequent.contains(score.expert) {
-            guard score.weight > 0 || score.basis.strategy == .costAware else { continue }
+            guard score.weight > 0 || score.basis.strategy.selection.weighting == .correctnessMinusCost else { continue }
             guard let current = substitute else {
                 substitute = index
                 continue

@@ -1,6 +1,7 @@
 import Foundation
 
-/// How a team of k experts is drawn from the weighted candidates.
+/// How a team of k experts is drawn from the weighted candidates: the strategy's name in YAML and in
+/// stored decisions. Each case's behaviour is its `selection` (a `TeamSelection`).
 public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Symbolic-MoE: k draws with replacement, probability proportional to relevance × strength.
     case symbolic
@@ -42,6 +43,8 @@ public struct Recruiter: Sendable {
     public let candidates: [Expert]
     public let k: Int
     public let strategy: RecruitmentStrategy
+    /// The strategy's team selection.
+    public let selection: any TeamSelection
     /// The price of cost in correctness, for `cost-aware`.
     public let lambda: Double
     /// Normalised strengths, aligned with `candidates`.
@@ -59,6 +62,7 @@ public struct Recruiter: Sendable {
         self.candidates = experts
         self.k = max(1, k)
         self.strategy = strategy
+        self.selection = strategy.selection
         self.lambda = lambda
         self.strengths = StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
@@ -88,9 +92,7 @@ public struct Recruiter: Sendable {
             let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<candidates.count])
             let weights = UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
             _ = columns.withUnsafeBufferPointer { fill(relevance: relevance, weights: weights, columns: $0, costs: costs) }
-            return strategy == .symbolic
-                ? sample(weights: UnsafeBufferPointer(weights), using: &rng)
-                : best(weights: UnsafeBufferPointer(weights))
+            return selection.seats(weights: UnsafeBufferPointer(weights), k: k, using: &rng)
         }
     }
 
@@ -100,7 +102,7 @@ public struct Recruiter: Sendable {
         var scores = score(skills: skills, costs: costs)
         let seats = withUnsafeTemporaryAllocation(of: Double.self, capacity: scores.count) { weights in
             for index in scores.indices { weights[index] = scores[index].weight }
-            return strategy == .symbolic ? sample(weights: UnsafeBufferPointer(weights), using: &rng) : best(weights: UnsafeBufferPointer(weights))
+            return selection.seats(weights: UnsafeBufferPointer(weights), k: k, using: &rng)
         }
         var team: [String] = []
         team.reserveCapacity(seats.count)
@@ -164,14 +166,15 @@ public struct Recruiter: Sendable {
         costs: [Double]
     ) -> Bool {
         let count = candidates.count
-        let table = strategy == .costAware ? rates : scores
+        let costAware = selection.weighting == .correctnessMinusCost
+        let table = costAware ? rates : scores
         var applies = false
         for index in 0..<count {
             var sum = 0.0
             for column in columns {
                 let value = table[column * count + index]
                 if value.isNaN {
-                    if strategy == .costAware { sum += globalRates[index] }
+                    if costAware { sum += globalRates[index] }
                 } else {
                     sum += value
                     applies = true
@@ -179,7 +182,7 @@ public struct Recruiter: Sendable {
             }
             relevance[index] = sum
         }
-        if strategy == .costAware {
+        if costAware {
             for index in 0..<count {
                 relevance[index] = columns.isEmpty ? globalRates[index] : relevance[index] / Double(columns.count)
                 weights[index] = relevance[index] - lambda * (costs.isEmpty ? 0 : costs[index])
@@ -195,50 +198,5 @@ public struct Recruiter: Sendable {
         }
         for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * strengths[index] : 0 }
         return false
-    }
-
-    /// k indices drawn with replacement, probability ∝ weight; uniform when every weight is zero.
-    func sample<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, using rng: inout G) -> [Int] {
-        let total = weights.reduce(0, +)
-        var team: [Int] = []
-        team.reserveCapacity(k)
-        guard !weights.isEmpty else { return [] }
-        guard total > 0 else {
-            for _ in 0..<k { team.append(Int.random(in: 0..<weights.count, using: &rng)) }
-            return team
-        }
-        guard let last = weights.lastIndex(where: { $0 > 0 }) else { return [] }
-        for _ in 0..<k {
-            // A uniform point in [0, total) from the top 53 bits of one draw.
-            var point = Double(rng.next() >> 11) * 0x1p-53 * total
-            var picked = last
-            for index in 0..<last where weights[index] > 0 {
-                if point < weights[index] {
-                    picked = index
-                    break
-                }
-                point -= weights[index]
-            }
-            team.append(picked)
-        }
-        return team
-    }
-
-    /// The k heaviest distinct indices, ties by declaration order. `top-k` takes only positive weights
-    /// (all of them when none is positive); `cost-aware` ranks every candidate.
-    func best(weights: UnsafeBufferPointer<Double>) -> [Int] {
-        let anyPositive = weights.contains { $0 > 0 }
-        let eligible = strategy == .costAware || !anyPositive
-        var team: [Int] = []
-        team.reserveCapacity(k)
-        while team.count < k {
-            var pick = -1
-            for index in weights.indices where !team.contains(index) && (eligible || weights[index] > 0) {
-                if pick < 0 || weights[index] > weights[pick] { pick = index }
-            }
-            if pick < 0 { break }
-            team.append(pick)
-        }
-        return team
     }
 }
