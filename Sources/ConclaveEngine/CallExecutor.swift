@@ -2,6 +2,7 @@ import ConclaveCore
 import ConclaveLLM
 import ConclaveStore
 import Foundation
+import Synchronization
 
 /// One call ready to send: what the plan asked for, the expert, and the messages.
 struct CallRequest: Sendable {
@@ -145,11 +146,10 @@ struct CallExecutor: Sendable {
 }
 
 /// Hands out a group's requests one at a time to the executor's workers; none once a stop is requested.
-private final class RequestQueue: @unchecked Sendable {
+private final class RequestQueue: Sendable {
     private let requests: [CallRequest]
     private let stop: StopSignal
-    private let lock = NSLock()
-    private var position = 0
+    private let position = Mutex(0)
 
     init(_ requests: [CallRequest], stop: StopSignal) {
         self.requests = requests
@@ -158,7 +158,7 @@ private final class RequestQueue: @unchecked Sendable {
 
     func next() -> CallRequest? {
         guard !stop.isRequested else { return nil }
-        return lock.withLock {
+        return position.withLock { position in
             guard position < requests.count else { return nil }
             defer { position += 1 }
             return requests[position]

@@ -100,10 +100,10 @@ extension RunSession {
                     observer.warning("embedding endpoint \(endpoint.baseURL) failed, keywords left unmapped for now: \(error)")
                 }
             }
-            var entries: [(textHash: String, extraction: SkillExtraction)] = []
+            var entries: [CachedExtraction] = []
             for ((instance, _), extraction) in zip(answered, extractions) {
                 found[hashes[instance.id]!] = extraction
-                entries.append((hashes[instance.id]!, extraction))
+                entries.append(CachedExtraction(textHash: hashes[instance.id]!, extraction: extraction))
             }
             if cacheable { try store.cacheExtractions(extractor: extractor.fingerprint, entries) }
         }

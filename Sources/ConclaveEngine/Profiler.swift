@@ -50,10 +50,10 @@ public struct Profiler: Sendable {
         if aggregatorCases > 0 {
             cases = AggregationCases.sample(
                 graded.map { question in
-                    (
+                    AggregationCases.Question(
                         id: question.instance.id,
                         answers: question.answers.compactMap { answer in
-                            answer.text.flatMap { text in answer.correct.map { (text: text, correct: $0) } }
+                            answer.text.flatMap { text in answer.correct.map { AggregationCases.Answer(text: text, correct: $0) } }
                         }
                     )
                 },

@@ -76,7 +76,7 @@ struct RunSession {
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
         var decided = undecided.concurrentMap { decide($0.instance, extraction: extractions[$0.instance.id]) }
         decider.replaceRareExperts(in: &decided)
-        let fresh = zip(undecided, decided).map { (position: $0.position, question: $0.instance.text, decision: $1) }
+        let fresh = zip(undecided, decided).map { NewDecision(position: $0.position, question: $0.instance.text, decision: $1) }
         for decision in decided { decisions[decision.instanceID] = decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
@@ -125,7 +125,10 @@ struct RunSession {
             let decision = decisions[instance.id]!
             let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)] }
             let aggregation = mode == .answer ? Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[Self.key($0)] } : nil
-            return (position: position, result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation))
+            return NewResult(
+                position: position,
+                result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation)
+            )
         }
         try await savingDecisions.value
         try store.saveResults(run: runID, results)

@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// Asks a run to stop dispatching: calls in flight finish and are saved, nothing new starts. Set by the
 /// CLI's signal handler; checked by the runner before each call.
@@ -7,14 +7,13 @@ import Foundation
 /// let stop = StopSignal()
 /// stop.request()   // from a SIGINT handler
 /// ```
-public final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
+public final class StopSignal: Sendable {
+    private let requested = Mutex(false)
 
     public init() {}
 
-    public func request() { lock.withLock { requested = true } }
-    public var isRequested: Bool { lock.withLock { requested } }
+    public func request() { requested.withLock { $0 = true } }
+    public var isRequested: Bool { requested.withLock { $0 } }
 }
 
 /// The run stopped on request before finishing; everything completed so far is in the store.

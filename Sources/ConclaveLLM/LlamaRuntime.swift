@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Synchronization
 
 /// A model served by a managed `llama-server`: which GGUF file, how many parallel slots (requests the
 /// server batches together) and how much context each slot gets.
@@ -252,11 +253,10 @@ public enum RuntimeError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The process ids of running servers, readable from any thread.
-final class ProcessIDSet: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: Set<Int32> = []
+final class ProcessIDSet: Sendable {
+    private let ids = Mutex<Set<Int32>>([])
 
-    func insert(_ id: Int32) { lock.withLock { _ = ids.insert(id) } }
-    func remove(_ id: Int32) { lock.withLock { _ = ids.remove(id) } }
-    func all() -> [Int32] { lock.withLock { Array(ids) } }
+    func insert(_ id: Int32) { ids.withLock { _ = $0.insert(id) } }
+    func remove(_ id: Int32) { ids.withLock { _ = $0.remove(id) } }
+    func all() -> [Int32] { ids.withLock { Array($0) } }
 }

@@ -85,7 +85,7 @@ public protocol RunStore: ExtractionCache {
 
     /// Decisions already made for these instances.
     func decisions(run: String, instances: [String]) throws -> [String: Decision]
-    func saveDecisions(run: String, _ decisions: [(position: Int, question: String, decision: Decision)]) throws
+    func saveDecisions(run: String, _ decisions: [NewDecision]) throws
 
     /// Successful calls already made for these instances.
     func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord]
@@ -96,7 +96,7 @@ public protocol RunStore: ExtractionCache {
     /// Instances that already have an answered result.
     func answeredInstances(run: String, among: [String]) throws -> Set<String>
     /// Saves a window's results, with each result's dataset position, in one transaction.
-    func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws
+    func saveResults(run: String, _ results: [NewResult]) throws
     /// Every result of the run in dataset order, one at a time (constant memory).
     func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws
     /// The same, as the JSON lines `results.jsonl` holds, without decoding them.
@@ -113,5 +113,41 @@ public protocol RunStore: ExtractionCache {
 public protocol ExtractionCache: Sendable {
     /// The cached extractions among these text hashes.
     func cachedExtractions(extractor: String, textHashes: [String]) throws -> [String: SkillExtraction]
-    func cacheExtractions(extractor: String, _ entries: [(textHash: String, extraction: SkillExtraction)]) throws
+    func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) throws
+}
+
+/// A decision to save: the instance's position in the dataset, its question text (for `decisions show`)
+/// and the decision.
+public struct NewDecision: Sendable {
+    public var position: Int
+    public var question: String
+    public var decision: Decision
+
+    public init(position: Int, question: String, decision: Decision) {
+        self.position = position
+        self.question = question
+        self.decision = decision
+    }
+}
+
+/// A result to save, with its instance's position in the dataset (results are listed in dataset order).
+public struct NewResult: Sendable {
+    public var position: Int
+    public var result: InstanceResult
+
+    public init(position: Int, result: InstanceResult) {
+        self.position = position
+        self.result = result
+    }
+}
+
+/// A model extractor's output for one question text, cached by the text's hash.
+public struct CachedExtraction: Sendable {
+    public var textHash: String
+    public var extraction: SkillExtraction
+
+    public init(textHash: String, extraction: SkillExtraction) {
+        self.textHash = textHash
+        self.extraction = extraction
+    }
 }

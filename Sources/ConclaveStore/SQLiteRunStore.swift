@@ -199,7 +199,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveDecisions(run: String, _ decisions: [(position: Int, question: String, decision: Decision)]) throws {
+    public func saveDecisions(run: String, _ decisions: [NewDecision]) throws {
         guard !decisions.isEmpty else { return }
         let bodies = decisions.map(\.decision.storeJSON)
         try pool.write { db in
@@ -307,7 +307,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveResults(run: String, _ results: [(position: Int, result: InstanceResult)]) throws {
+    public func saveResults(run: String, _ results: [NewResult]) throws {
         let bodies = results.map(\.result.resultsJSON)
         try pool.write { db in
             let insert = try db.cachedStatement(
@@ -390,7 +390,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func cacheExtractions(extractor: String, _ entries: [(textHash: String, extraction: SkillExtraction)]) throws {
+    public func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) throws {
         guard !entries.isEmpty else { return }
         let now = Date().timeIntervalSince1970
         let bodies = try entries.map { String(decoding: try encoder.encode($0.extraction), as: UTF8.self) }

@@ -87,7 +87,10 @@ import Testing
     var questions: [AggregationCases.Question] {
         (0..<30).map { number in
             let pattern: [Bool] = number % 3 == 0 ? [true, false, false] : number % 3 == 1 ? [true, true, true] : [false, false, false]
-            return (id: "q\(number)", answers: pattern.enumerated().map { (text: "q\(number) answer \($0) \($1 ? "right" : "wrong")", correct: $1) })
+            return AggregationCases.Question(
+                id: "q\(number)",
+                answers: pattern.enumerated().map { AggregationCases.Answer(text: "q\(number) answer \($0) \($1 ? "right" : "wrong")", correct: $1) }
+            )
         }
     }
 
@@ -112,7 +115,7 @@ import Testing
         let big = AggregationCases.sample(questions, count: 1, size: 5, seed: 3)[0]
         #expect(big.responses.count == 5 && Set(big.responses).count == 3)
         #expect(AggregationCases.sample(questions, count: 100, size: 2, seed: 1).count == 30)
-        #expect(AggregationCases.sample([(id: "empty", answers: [])], count: 5, size: 3, seed: 1).isEmpty)
+        #expect(AggregationCases.sample([AggregationCases.Question(id: "empty", answers: [])], count: 5, size: 3, seed: 1).isEmpty)
     }
 
     @Test func mixedCasesOverManySeeds() {

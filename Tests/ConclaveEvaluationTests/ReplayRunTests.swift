@@ -170,7 +170,7 @@ import Testing
                 createdAt: Date()
             )
         )
-        try store.saveDecisions(run: "g", [(position: 0, question: "Solve the equation x = 1.", decision: decision)])
+        try store.saveDecisions(run: "g", [NewDecision(position: 0, question: "Solve the equation x = 1.", decision: decision)])
         await #expect {
             _ = try await runner("pipeline.yaml").run(RunOptions(runID: "g", outputDirectory: root.appendingPathComponent("g")))
         } throws: { error in

@@ -53,7 +53,10 @@ import Testing
         let store = try SQLiteRunStore(path: path)
         let run = try store.beginRun(RunInfo(id: "r", pipeline: "p", pipelinePath: "p.yaml", dataset: "d.jsonl", status: .running, createdAt: Date()))
         #expect(run.status == .running && run.instances == 0)
-        try store.saveDecisions(run: "r", [(0, "q a", decision("a")), (1, "q b", decision("b"))])
+        try store.saveDecisions(
+            run: "r",
+            [NewDecision(position: 0, question: "q a", decision: decision("a")), NewDecision(position: 1, question: "q b", decision: decision("b"))]
+        )
         #expect(try store.decisions(run: "r", instances: ["a", "b", "c"]) == ["a": decision("a"), "b": decision("b")])
 
         try store.saveCalls(run: "r", [call("a", seat: 0, text: "4"), call("a", seat: 1, text: nil, error: "HTTP 500: boom")])
@@ -88,7 +91,7 @@ import Testing
             correct: false,
             failureReason: "all 0 expert calls failed"
         )
-        try store.saveResults(run: "r", [(1, failed), (0, answered)])
+        try store.saveResults(run: "r", [NewResult(position: 1, result: failed), NewResult(position: 0, result: answered)])
         #expect(try store.answeredInstances(run: "r", among: ["a", "b"]) == ["a"])
         #expect(try store.result(run: "r", instance: "a") == answered)
         var order: [String] = []
@@ -217,13 +220,13 @@ import Testing
                 KeywordMapping(keyword: "poetry", skill: nil, term: nil, method: .unmapped, similarity: 0),
             ]
         )
-        try store.cacheExtractions(extractor: "x1", [(textHash: "t1", extraction: extraction)])
+        try store.cacheExtractions(extractor: "x1", [CachedExtraction(textHash: "t1", extraction: extraction)])
         #expect(try store.cachedExtractions(extractor: "x1", textHashes: ["t1", "t2"]) == ["t1": extraction])
         #expect(try store.cachedExtractions(extractor: "x2", textHashes: ["t1"]).isEmpty)
         var decided = decision("k")
         decided.keywords = extraction.keywords
         _ = try store.beginRun(RunInfo(id: "r", pipeline: "p", pipelinePath: "p.yaml", dataset: "d.jsonl", status: .running, createdAt: Date()))
-        try store.saveDecisions(run: "r", [(0, "q", decided)])
+        try store.saveDecisions(run: "r", [NewDecision(position: 0, question: "q", decision: decided)])
         let stored = try store.decisions(run: "r", instances: ["k"])["k"]
         #expect(stored == decided && stored?.unmapped == ["poetry"])
     }

@@ -75,13 +75,14 @@ public struct Grader: Sendable {
     }
 }
 
-/// Finds the choice letter a response commits to, most explicit phrasing first.
+/// Finds the choice letter a response commits to, most explicit phrasing first. The letters are the first
+/// ones of the alphabet, one per choice (`Instance.choiceLetters`).
 struct ChoiceExtractor {
     let letters: [Character]
     let choices: [String]
 
     func extract(_ response: String) -> String? {
-        for pattern in Self.patterns(for: String(letters)) {
+        for pattern in Self.patterns(forFirst: letters.count) {
             if let last = response.matches(of: pattern).last { return String(last.output.1) }
         }
         return matchChoiceText(response)
@@ -96,20 +97,19 @@ struct ChoiceExtractor {
         "(?m)^\\s*([LETTERS])\\s*$",
     ]
 
-    /// The answer patterns for a set of valid letters, compiled once per set (compiling a Regex costs far
-    /// more than matching it). Only ASCII letters go into the pattern, so no set of choices can break it.
-    static func patterns(for letters: String) -> [Regex<(Substring, Substring)>] {
-        let valid = String(letters.filter { $0.isASCII && $0.isLetter })
-        cacheLock.lock()
-        defer { cacheLock.unlock() }
-        if let cached = cache[valid] { return cached }
-        let compiled = templates.compactMap { try? Regex<(Substring, Substring)>($0.replacingOccurrences(of: "LETTERS", with: valid)) }
-        cache[valid] = compiled
-        return compiled
+    /// The answer patterns for the first `count` letters of the alphabet (the labels of `count` choices);
+    /// every count from 1 to 26 is compiled once, on first use, because compiling a Regex costs far more
+    /// than matching it.
+    static func patterns(forFirst count: Int) -> [Regex<(Substring, Substring)>] {
+        compiled[min(max(count, 1), Instance.maxChoices) - 1]
     }
 
-    private nonisolated(unsafe) static var cache: [String: [Regex<(Substring, Substring)>]] = [:]
-    private static let cacheLock = NSLock()
+    /// Constant once built: never written after its one-time initialization, so sharing it across threads
+    /// is safe although `Regex` is not declared `Sendable`.
+    private nonisolated(unsafe) static let compiled: [[Regex<(Substring, Substring)>]] = (1...Instance.maxChoices).map { count in
+        let valid = String("ABCDEFGHIJKLMNOPQRSTUVWXYZ".prefix(count))
+        return templates.compactMap { try? Regex<(Substring, Substring)>($0.replacingOccurrences(of: "LETTERS", with: valid)) }
+    }
 
     /// The one choice whose full text appears in the response, when the model wrote the answer, not the letter.
     private func matchChoiceText(_ response: String) -> String? {

@@ -26,8 +26,27 @@ public struct AggregationCase: Sendable, Hashable, Codable {
 /// let cases = AggregationCases.sample(questions, count: 20, size: 3, seed: 42)
 /// ```
 public enum AggregationCases {
-    /// A question's id and its graded answers (text, right or wrong).
-    public typealias Question = (id: String, answers: [(text: String, correct: Bool)])
+    /// A question's id and its graded answers.
+    public struct Question: Sendable, Hashable {
+        public var id: String
+        public var answers: [Answer]
+
+        public init(id: String, answers: [Answer]) {
+            self.id = id
+            self.answers = answers
+        }
+    }
+
+    /// One graded answer: its text, and whether it was right.
+    public struct Answer: Sendable, Hashable {
+        public var text: String
+        public var correct: Bool
+
+        public init(text: String, correct: Bool) {
+            self.text = text
+            self.correct = correct
+        }
+    }
 
     public static func sample(_ questions: [Question], count: Int, size: Int, seed: UInt64) -> [AggregationCase] {
         var rng = SeededGenerator(seed: seed)
@@ -36,7 +55,7 @@ public enum AggregationCases {
         let mixedIDs = Set(mixed.map(\.id))
         let chosen = (mixed.shuffled(using: &rng) + answered.filter { !mixedIDs.contains($0.id) }.shuffled(using: &rng)).prefix(count)
         return chosen.enumerated().map { number, question in
-            var picked: [(text: String, correct: Bool)] = []
+            var picked: [Answer] = []
             var pool = question.answers.shuffled(using: &rng)
             // One right and one wrong answer first, so a mixed question always gives a mixed case.
             for wanted in [true, false] where picked.count < size {
