@@ -8,7 +8,8 @@ import ConclaveLLM
 ///
 /// ```swift
 /// let connector = ReplayConnector(outcomes: ReplayOutcomes(matrix))
-/// let summary = try await Runner(pipeline: pipeline, connector: connector, store: store, observer: observer).run(options)
+/// let summary = try await Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store,
+///                               observer: observer).run(options)
 /// ```
 public struct ReplayConnector: ExpertConnector {
     public let outcomes: ReplayOutcomes
