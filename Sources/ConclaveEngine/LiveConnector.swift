@@ -49,7 +49,6 @@ public final class LiveConnector: ExpertConnector, Service {
             LlamaRuntime(
                 serverBinary: $0,
                 logDirectory: logDirectory,
-                residentBudget: Int.max,
                 httpClient: httpClient,
                 serverRegistry: servers,
                 logger: logger

@@ -12,7 +12,7 @@ struct RoutingFit {
     }
 
     let part: RoutingPart
-    let experts: [Expert]
+    let candidates: [RecruitmentCandidate]
     /// The model most accurate on the training rows (ties: the first declared).
     let bestSingle: Int
     /// Its mean cost per question on the training rows.
@@ -29,18 +29,8 @@ struct RoutingFit {
                 correct[model] += matrix.rows[row].scores[model]
             }
         }
-        experts = matrix.models.indices.map { model in
-            Expert(
-                id: matrix.models[model].name,
-                description: "replayed outcomes",
-                runtime: .openAI(baseURL: "replay:", model: matrix.models[model].name, apiKeyVariable: nil),
-                price: matrix.models[model].price,
-                contextWindow: 1 << 20,
-                maxConcurrency: 1,
-                timeoutSeconds: 1,
-                sampling: Sampling(temperature: 0, maxTokens: part.settings.outputTokens),
-                profile: builders[model].profile
-            )
+        candidates = matrix.models.indices.map { model in
+            RecruitmentCandidate(id: matrix.models[model].name, profile: builders[model].profile)
         }
         let best = correct.indices.max { correct[$0] < correct[$1] } ?? 0
         bestSingle = best
@@ -51,7 +41,7 @@ struct RoutingFit {
     /// (`settings.seed` and the row's id), so a question gets the same draw in every fold.
     func teams(k: Int, rows: [Int]) -> [CandidateTeams] {
         let settings = part.settings
-        let index = Dictionary(experts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let index = Dictionary(candidates.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         func indices(_ recruitments: [Recruitment]) -> [[Int]] { recruitments.map { $0.team.compactMap { index[$0] } } }
         let drawn = symbolic(k: k, rows: rows)
         return RoutingCandidate.all(lambdaFactors: settings.lambdaFactors, replaceRareBelow: settings.replaceRareBelow).map { candidate in
@@ -63,18 +53,18 @@ struct RoutingFit {
                 RareExpertReplacement(minimumShare: settings.replaceRareBelow).apply(to: &replaced)
                 return CandidateTeams(candidate: candidate, teams: indices(replaced))
             case .topK:
-                let recruiter = Recruiter(experts: experts, k: k, strategy: .topK, temperature: settings.temperature)
+                let recruiter = Recruiter(candidates: candidates, k: k, strategy: .topK, temperature: settings.temperature)
                 return CandidateTeams(candidate: candidate, teams: deterministicTeams(recruiter, rows: rows))
             case .costAware:
                 let lambda = bestSingleCost > 0 ? (candidate.lambdaFactor ?? 0) / bestSingleCost : 0
-                let recruiter = Recruiter(experts: experts, k: k, strategy: .costAware, lambda: lambda)
+                let recruiter = Recruiter(candidates: candidates, k: k, strategy: .costAware, lambda: lambda)
                 return CandidateTeams(candidate: candidate, lambda: lambda, teams: deterministicTeams(recruiter, rows: rows))
             }
         }
     }
 
     private func symbolic(k: Int, rows: [Int]) -> [Recruitment] {
-        let recruiter = Recruiter(experts: experts, k: k, strategy: .symbolic, temperature: part.settings.temperature)
+        let recruiter = Recruiter(candidates: candidates, k: k, strategy: .symbolic, temperature: part.settings.temperature)
         return rows.map { row in
             var rng = SeededGenerator(seed: part.settings.seed, instanceID: part.matrix.rows[row].id)
             return recruiter.recruit(skills: part.skills[row], using: &rng)

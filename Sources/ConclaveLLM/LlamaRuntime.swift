@@ -24,8 +24,9 @@ public struct LlamaModel: Sendable, Hashable {
 }
 
 /// Starts and stops `llama-server` processes: loading a model means starting its server on a free loopback
-/// port and waiting until it is healthy; unloading means stopping it. At most `residentBudget` models are
-/// resident; loading another first unloads the least recently used. Server logs go to `logDirectory`.
+/// port and waiting until it is healthy; unloading means stopping it. The runtime keeps whatever it is told
+/// to load: which models are resident is decided by the caller (a run's `BatchPlanner` and `ResidentSet`),
+/// never here. Server logs go to `logDirectory`.
 ///
 /// ```swift
 /// let runtime = LlamaRuntime(serverBinary: binary, logDirectory: logs, httpClient: .shared)
@@ -40,7 +41,6 @@ public actor LlamaRuntime {
         let process: Process
         let port: Int
         let logFile: URL
-        var lastUsed: UInt64
     }
 
     /// The counts a run reports.
@@ -56,7 +56,6 @@ public actor LlamaRuntime {
 
     public let serverBinary: URL
     public let logDirectory: URL
-    public let residentBudget: Int
     public let startupTimeout: Double
     public let threads: Int
     /// How often one model's server is started again after dying while loaded.
@@ -65,7 +64,6 @@ public actor LlamaRuntime {
     private let httpClient: HTTPClient
     private let logger: Logger
     private var servers: [LlamaModel: Server] = [:]
-    private var clock: UInt64 = 0
     public private(set) var counters = Counters()
     private nonisolated let processIDs = ProcessIDSet()
     private let serverRegistry: ServerRegistry?
@@ -73,7 +71,6 @@ public actor LlamaRuntime {
     public init(
         serverBinary: URL,
         logDirectory: URL,
-        residentBudget: Int = 1,
         startupTimeout: Double = 120,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         maxRestarts: Int = 1,
@@ -83,7 +80,6 @@ public actor LlamaRuntime {
     ) {
         self.serverBinary = serverBinary
         self.logDirectory = logDirectory
-        self.residentBudget = max(1, residentBudget)
         self.startupTimeout = startupTimeout
         self.threads = max(1, threads)
         self.maxRestarts = max(0, maxRestarts)
@@ -102,7 +98,6 @@ public actor LlamaRuntime {
     /// server that died while loaded is started again, at most `maxRestarts` times per model (each logged
     /// and counted in `counters.restarts`); after that, `RuntimeError.died` is thrown.
     public func load(_ model: LlamaModel) async throws -> String {
-        clock += 1
         if let server = servers[model], !server.process.isRunning {
             servers[model] = nil
             processIDs.remove(server.process.processIdentifier)
@@ -115,14 +110,7 @@ public actor LlamaRuntime {
             counters.restarts += 1
             logger.warning("llama-server for \(model.name) died (status \(status); log: \(server.logFile.path)); starting it again")
         }
-        if var server = servers[model] {
-            server.lastUsed = clock
-            servers[model] = server
-            return Self.baseURL(port: server.port)
-        }
-        while servers.count >= residentBudget, let victim = servers.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-            await unload(victim)
-        }
+        if let server = servers[model] { return Self.baseURL(port: server.port) }
         let started = Date()
         let server = try await start(model)
         servers[model] = server
@@ -193,7 +181,7 @@ public actor LlamaRuntime {
                     logTail: Self.tail(of: logFile)
                 )
             }
-            if await healthy(port: port) { return Server(process: process, port: port, logFile: logFile, lastUsed: clock) }
+            if await healthy(port: port) { return Server(process: process, port: port, logFile: logFile) }
             try? await Task.sleep(nanoseconds: 100_000_000)
             if Task.isCancelled { break }
         }

@@ -160,14 +160,15 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let runtime = LlamaRuntime(
             serverBinary: binary,
             logDirectory: root.appendingPathComponent("warm-up-logs"),
-            residentBudget: 1,
             httpClient: client
         )
         do {
             for path in Set(LiveConnector.llamaModels(for: registry.experts).values.map(\.path)).sorted() {
-                let baseURL = try await runtime.load(LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 1024))
+                let model = LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 1024)
+                let baseURL = try await runtime.load(model)
                 _ = try await OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: 120)
                     .complete(ChatRequest(model: "local", messages: [.user("What is 2 + 2?")], temperature: 0, maxTokens: 16, seed: 1))
+                await runtime.unload(model)
             }
         } catch {
             await runtime.shutdown()
@@ -189,7 +190,6 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         let runtime = LlamaRuntime(
             serverBinary: try serverBinary(),
             logDirectory: root.appendingPathComponent("limit-logs"),
-            residentBudget: 1,
             httpClient: client
         )
         var outcome = Outcome(loads: 0, seconds: 0, outputTokens: 0)
@@ -205,6 +205,8 @@ struct ScheduleLocalBench: AsyncParsableCommand {
                 for model in order {
                     let group = staged.filter { models[$0.record.expert] == model }
                     guard let expert = registry.expert(group[0].record.expert) else { continue }
+                    // One model resident at a time, as the runner's budget of 1 keeps it.
+                    for resident in await runtime.residentModels where resident != model { await runtime.unload(resident) }
                     let baseURL = try await runtime.load(model)
                     let started = ContinuousClock.now
                     outcome.outputTokens += try await send(

@@ -11,13 +11,12 @@ import Testing
     static let client = HTTPClient.conclave(connectTimeout: 2)
     let environment = ConfigEnvironment.current()
 
-    func runtime(budget: Int = 1) throws -> LlamaRuntime {
+    func runtime() throws -> LlamaRuntime {
         let binary = try #require(environment.variables["CONCLAVE_LLAMA_SERVER"], "run scripts/setup.sh first")
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-logs-\(UUID().uuidString)")
         return LlamaRuntime(
             serverBinary: URL(fileURLWithPath: binary),
             logDirectory: logs,
-            residentBudget: budget,
             startupTimeout: 60,
             httpClient: Self.client
         )
@@ -63,10 +62,13 @@ import Testing
         }
     }
 
-    @Test func theResidentBudgetUnloadsTheLeastRecentlyUsedModel() async throws {
-        let runtime = try runtime(budget: 1)
-        _ = try await runtime.load(try model("smollm2-135m-instruct-q4_1.gguf"))
+    @Test func theRuntimeKeepsWhatItIsToldToLoadUntilItIsUnloaded() async throws {
+        let runtime = try runtime()
+        let smol = try model("smollm2-135m-instruct-q4_1.gguf")
+        _ = try await runtime.load(smol)
         _ = try await runtime.load(try model("gemma3-270m-q4_k_m.gguf"))
+        #expect(await Set(runtime.residentModels.map(\.name)) == ["smollm2-135m-instruct-q4_1", "gemma3-270m-q4_k_m"])
+        await runtime.unload(smol)
         #expect(await runtime.residentModels.map(\.name) == ["gemma3-270m-q4_k_m"])
         #expect(await runtime.counters.loads == 2)
         #expect(await runtime.counters.unloads == 1)

@@ -20,7 +20,6 @@ import Testing
         let runtime = LlamaRuntime(
             serverBinary: URL(fileURLWithPath: binary),
             logDirectory: scratch.appendingPathComponent("embed-logs"),
-            residentBudget: 1,
             startupTimeout: 60,
             httpClient: http
         )

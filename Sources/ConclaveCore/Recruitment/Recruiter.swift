@@ -11,6 +11,26 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
     case costAware = "cost-aware"
 }
 
+/// What the recruiter knows of a candidate: its id and its profile (skills, strength, counts). A registry
+/// expert is one; offline evaluation builds them from recorded outcomes without inventing an expert.
+///
+/// ```swift
+/// let candidate = RecruitmentCandidate(id: "gpt-x", profile: Profile(skills: ["algebra": 4]))
+/// let recruiter = Recruiter(candidates: [candidate], k: 1, strategy: .topK)
+/// ```
+public struct RecruitmentCandidate: Sendable, Hashable {
+    public var id: String
+    public var profile: Profile
+
+    public init(id: String, profile: Profile) {
+        self.id = id
+        self.profile = profile
+    }
+
+    /// The candidate an expert of the registry is.
+    public init(_ expert: Expert) { self.init(id: expert.id, profile: expert.profile) }
+}
+
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled
 /// with replacement) and the score of every candidate.
 public struct Recruitment: Sendable, Hashable, Codable {
@@ -40,7 +60,7 @@ public struct Recruitment: Sendable, Hashable, Codable {
 /// let recruitment = recruiter.recruit(skills: ["algebra"], using: &rng)
 /// ```
 public struct Recruiter: Sendable {
-    public let candidates: [Expert]
+    public let candidates: [RecruitmentCandidate]
     public let k: Int
     public let strategy: RecruitmentStrategy
     /// The strategy's team selection.
@@ -58,7 +78,19 @@ public struct Recruiter: Sendable {
     /// Each candidate's rate over its whole validation set, for instances with no matched skill.
     private let globalRates: [Double]
 
+    /// A recruiter over the registry's experts.
     public init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
+        self.init(candidates: experts.map(RecruitmentCandidate.init), k: k, strategy: strategy, temperature: temperature, lambda: lambda)
+    }
+
+    /// A recruiter over any candidates: all it reads of one is its id and its profile.
+    public init(
+        candidates experts: [RecruitmentCandidate],
+        k: Int,
+        strategy: RecruitmentStrategy,
+        temperature: Double = 0.5,
+        lambda: Double = 0
+    ) {
         self.candidates = experts
         self.k = max(1, k)
         self.strategy = strategy
