@@ -5,11 +5,12 @@
 # never skips, when the runtime is missing. Safe to run again.
 #
 # With --unit: builds and runs only the unit tests (ConclaveCore, ConclaveConfig, ConclaveStore,
-# ConclaveEvaluation, ConclaveFuzz), which need no setup and no llama-server.
+# ConclaveEvaluation, ConclaveFuzz, and the engine against scripted experts and the in-memory store),
+# which need no setup and no llama-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|ConclaveEvaluationTests|ConclaveFuzzTests)\.'
+UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|ConclaveEvaluationTests|ConclaveFuzzTests)\.|^ConclaveEngineTests\.ScriptedRunTests'
 
 if [ "${1:-}" = "--unit" ]; then
   swift build --build-tests

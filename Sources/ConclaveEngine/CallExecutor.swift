@@ -117,7 +117,7 @@ struct CallExecutor: Sendable {
             )
         } catch {
             var attempts = 1
-            if case LLMError.exhausted(let count, _) = error { attempts = count }
+            if let error = error as? LLMError, error.code == .exhausted { attempts = error.attempts }
             return Self.failure(request, error: "\(error)", latencyMs: Date().timeIntervalSince(started) * 1000, attempts: attempts)
         }
     }

@@ -26,13 +26,13 @@ public final class LiveConnector: ExpertConnector, Service {
     private let retry: RetryPolicy
 
     /// Residency is decided by the runner's `BatchPlanner`, which unloads explicitly; the runtime itself
-    /// keeps whatever it is told to load. `connectTimeout` (seconds) bounds each connection attempt of the
+    /// keeps whatever it is told to load. `connectTimeout` bounds each connection attempt of the
     /// connector's HTTP client.
     public init(
         registry: Registry,
         environment: ConfigEnvironment,
         logDirectory: URL,
-        connectTimeout: Double = 5,
+        connectTimeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "conclave.runtime")
     ) throws {
         let models = Self.llamaModels(for: registry.experts)
@@ -76,7 +76,7 @@ public final class LiveConnector: ExpertConnector, Service {
     static func locateServer(_ environment: ConfigEnvironment) throws -> URL {
         if let path = environment.variables["CONCLAVE_LLAMA_SERVER"], !path.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw RuntimeError.binaryNotFound("CONCLAVE_LLAMA_SERVER=\(path) is not an executable file")
+                throw LlamaServerError.binaryNotFound("CONCLAVE_LLAMA_SERVER=\(path) is not an executable file")
             }
             return URL(fileURLWithPath: path)
         }
@@ -84,15 +84,15 @@ public final class LiveConnector: ExpertConnector, Service {
             let candidate = "\(directory)/llama-server"
             if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
         }
-        throw RuntimeError.binaryNotFound("CONCLAVE_LLAMA_SERVER is not set and no llama-server is on PATH")
+        throw LlamaServerError.binaryNotFound("CONCLAVE_LLAMA_SERVER is not set and no llama-server is on PATH")
     }
 
     public func backend(for expert: Expert) async throws -> any ChatBackend {
         switch expert.runtime {
         case .llamaCpp:
-            guard let runtime, let model = models[expert.id] else { throw RuntimeError.binaryNotFound("no runtime for \(expert.id)") }
+            guard let runtime, let model = models[expert.id] else { throw LlamaServerError.binaryNotFound("no runtime for \(expert.id)") }
             _ = try await runtime.load(model)
-            return ManagedLlamaBackend(runtime: runtime, model: model, httpClient: httpClient, requestTimeout: expert.timeoutSeconds)
+            return ManagedLlamaBackend(runtime: runtime, model: model, httpClient: httpClient, requestTimeout: .seconds(expert.timeoutSeconds))
         case .openAI(let baseURL, _, let keyVariable):
             var key: String?
             if let keyVariable {
@@ -101,7 +101,13 @@ public final class LiveConnector: ExpertConnector, Service {
                 }
                 key = value
             }
-            return OpenAIChatClient(baseURL: baseURL, apiKey: key, httpClient: httpClient, requestTimeout: expert.timeoutSeconds, retry: retry)
+            return OpenAIChatClient(
+                baseURL: baseURL,
+                apiKey: key,
+                httpClient: httpClient,
+                requestTimeout: .seconds(expert.timeoutSeconds),
+                retry: retry
+            )
         }
     }
 

@@ -13,7 +13,7 @@ struct ManagedLlamaBackend: ChatBackend {
     let runtime: LlamaRuntime
     let model: LlamaModel
     let httpClient: HTTPClient
-    let requestTimeout: Double
+    let requestTimeout: Duration
 
     func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         do {

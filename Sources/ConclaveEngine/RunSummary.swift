@@ -1,7 +1,7 @@
 import Foundation
 
 /// The totals of a run, printed as the summary table and returned to callers.
-public struct RunSummary: Sendable, Hashable, Codable {
+public struct RunSummary: Sendable, Hashable {
     public var instances = 0
     public var answered = 0
     public var failed = 0
@@ -18,7 +18,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var modelUnloads = 0
     /// Managed model servers that died while loaded and were started again.
     public var serverRestarts = 0
-    public var wallSeconds = 0.0
+    public var wallTime = Duration.zero
     public var resultsFile: URL?
     public var logDirectory: URL?
 
@@ -33,7 +33,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
             ("tokens", "\(inputTokens) in, \(outputTokens) out"),
             ("cost", String(format: "%.6f", cost)),
             ("model loads", "\(modelLoads) (\(modelUnloads) unloads, \(serverRestarts) server restarts)"),
-            ("wall time", String(format: "%.1f s", wallSeconds)),
+            ("wall time", String(format: "%.1f s", wallTime.inSeconds)),
             ("results", resultsFile?.path ?? "-"),
             ("server logs", logDirectory?.path ?? "-"),
         ]

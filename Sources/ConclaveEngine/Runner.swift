@@ -38,7 +38,7 @@ public struct Runner: Sendable {
     }
 
     public func run(_ options: RunOptions) async throws -> RunSummary {
-        let started = Date()
+        let started = ContinuousClock.now
         let spec = pipeline.spec
         try checkResumable(options.runID)
         let resuming =
@@ -100,7 +100,7 @@ public struct Runner: Sendable {
         summary.modelLoads = session.loads
         summary.modelUnloads = session.unloads
         summary.serverRestarts = await connector.serverRestarts()
-        summary.wallSeconds = Date().timeIntervalSince(started)
+        summary.wallTime = ContinuousClock.now - started
         summary.resultsFile = resultsFile
         return summary
     }

@@ -8,11 +8,11 @@ extension HTTPClient {
     /// Call `shutdown()` when done.
     ///
     /// ```swift
-    /// let client = HTTPClient.conclave(connectTimeout: 5)
+    /// let client = HTTPClient.conclave(connectTimeout: .seconds(5))
     /// defer { Task { try await client.shutdown() } }
     /// ```
-    public static func conclave(connectTimeout: Double = 5) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: .milliseconds(Int64(connectTimeout * 1000))))
+    public static func conclave(connectTimeout: Duration = .seconds(5)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: connectTimeout.timeAmount))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -56,7 +56,7 @@ public actor LlamaRuntime {
 
     public let serverBinary: URL
     public let logDirectory: URL
-    public let startupTimeout: Double
+    public let startupTimeout: Duration
     public let threads: Int
     /// How often one model's server is started again after dying while loaded.
     public let maxRestarts: Int
@@ -71,7 +71,7 @@ public actor LlamaRuntime {
     public init(
         serverBinary: URL,
         logDirectory: URL,
-        startupTimeout: Double = 120,
+        startupTimeout: Duration = .seconds(120),
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         maxRestarts: Int = 1,
         httpClient: HTTPClient,
@@ -96,7 +96,7 @@ public actor LlamaRuntime {
 
     /// The base URL (`http://127.0.0.1:PORT/v1`) of the model's server, starting it first when needed. A
     /// server that died while loaded is started again, at most `maxRestarts` times per model (each logged
-    /// and counted in `counters.restarts`); after that, `RuntimeError.died` is thrown.
+    /// and counted in `counters.restarts`); after that, a `LlamaServerError` with code `.died` is thrown.
     public func load(_ model: LlamaModel) async throws -> String {
         if let server = servers[model], !server.process.isRunning {
             servers[model] = nil
@@ -104,7 +104,7 @@ public actor LlamaRuntime {
             serverRegistry?.forget(server: server.process.processIdentifier)
             let status = server.process.terminationStatus
             guard restartsOf[model, default: 0] < maxRestarts else {
-                throw RuntimeError.died(model: model.name, status: status, restarts: restartsOf[model, default: 0], logFile: server.logFile.path)
+                throw LlamaServerError.died(model: model.name, status: status, restarts: restartsOf[model, default: 0], logFile: server.logFile.path)
             }
             restartsOf[model, default: 0] += 1
             counters.restarts += 1
@@ -167,14 +167,14 @@ public actor LlamaRuntime {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw RuntimeError.launchFailed(binary: serverBinary.path, reason: "\(error)")
+            throw LlamaServerError.launchFailed(binary: serverBinary.path, reason: "\(error)")
         }
         processIDs.insert(process.processIdentifier)
         serverRegistry?.record(server: process.processIdentifier)
-        let deadline = Date().addingTimeInterval(startupTimeout)
+        let deadline = Date().addingTimeInterval(startupTimeout.inSeconds)
         while Date() < deadline {
             if !process.isRunning {
-                throw RuntimeError.exited(
+                throw LlamaServerError.exited(
                     model: model.name,
                     status: process.terminationStatus,
                     logFile: logFile.path,
@@ -187,7 +187,7 @@ public actor LlamaRuntime {
         }
         await stop(process)
         if Task.isCancelled { throw CancellationError() }
-        throw RuntimeError.notHealthy(model: model.name, seconds: startupTimeout, logFile: logFile.path, logTail: Self.tail(of: logFile))
+        throw LlamaServerError.notHealthy(model: model.name, within: startupTimeout, logFile: logFile.path, logTail: Self.tail(of: logFile))
     }
 
     private func healthy(port: Int) async -> Bool {
@@ -215,28 +215,6 @@ public actor LlamaRuntime {
     static func tail(of file: URL, lines: Int = 15) -> String {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return "" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
-    }
-}
-
-/// Why a managed model could not be served.
-public enum RuntimeError: Error, Sendable, CustomStringConvertible {
-    case launchFailed(binary: String, reason: String)
-    case exited(model: String, status: Int32, logFile: String, logTail: String)
-    case notHealthy(model: String, seconds: Double, logFile: String, logTail: String)
-    case died(model: String, status: Int32, restarts: Int, logFile: String)
-    case binaryNotFound(String)
-
-    public var description: String {
-        switch self {
-        case .launchFailed(let binary, let reason): return "cannot start \(binary): \(reason)"
-        case .exited(let model, let status, let logFile, let tail):
-            return "llama-server for \(model) exited with status \(status) before it was healthy (log: \(logFile)):\n\(tail)"
-        case .notHealthy(let model, let seconds, let logFile, let tail):
-            return "llama-server for \(model) was not healthy within \(Int(seconds)) s (log: \(logFile)):\n\(tail)"
-        case .died(let model, let status, let restarts, let logFile):
-            return "llama-server for \(model) died (status \(status)) after \(restarts) restart(s); not starting it again (log: \(logFile))"
-        case .binaryNotFound(let detail): return "llama-server not found: \(detail). Run scripts/setup.sh, or set CONCLAVE_LLAMA_SERVER."
-        }
     }
 }
 

@@ -17,10 +17,16 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
     public let baseURL: String
     public let apiKey: String?
     public let httpClient: HTTPClient
-    public let requestTimeout: Double
+    public let requestTimeout: Duration
     public let retry: RetryPolicy
 
-    public init(baseURL: String, apiKey: String? = nil, httpClient: HTTPClient, requestTimeout: Double = 60, retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        baseURL: String,
+        apiKey: String? = nil,
+        httpClient: HTTPClient,
+        requestTimeout: Duration = .seconds(60),
+        retry: RetryPolicy = RetryPolicy()
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.httpClient = httpClient
@@ -80,10 +86,10 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+            response = try await httpClient.execute(request, timeout: requestTimeout.timeAmount)
             bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw RetryableFailure(error: .timeout(seconds: requestTimeout))
+            throw RetryableFailure(error: .timeout(after: requestTimeout))
         } catch is CancellationError {
             throw CancellationError()
         } catch {

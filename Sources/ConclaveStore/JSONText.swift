@@ -177,7 +177,7 @@ extension JSONText {
 
 extension InstanceResult {
     /// One line of `results.jsonl` (snake_case keys, every field present, null when absent).
-    var resultsJSON: String {
+    public var resultsJSON: String {
         JSONText.object { object in
             object.object("aggregation", present: aggregation != nil) { $0.call(aggregation!) }
             object.field("correct", correct)

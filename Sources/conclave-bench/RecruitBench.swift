@@ -115,7 +115,7 @@ struct RecruitBench: ParsableCommand {
             let started = ContinuousClock.now
             body()
             let elapsed = ContinuousClock.now - started
-            rates.append(Double(instances) / elapsed.seconds)
+            rates.append(Double(instances) / elapsed.inSeconds)
         }
         return rates.sorted()[rates.count / 2]
     }

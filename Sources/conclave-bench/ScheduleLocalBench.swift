@@ -147,7 +147,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
             await connector.shutdown()
             throw error
         }
-        let seconds = (ContinuousClock.now - started).seconds
+        let seconds = (ContinuousClock.now - started).inSeconds
         await connector.shutdown()
         var calls: [StoredCall] = []
         for index in 0..<instances { calls += try store.calls(run: name, instance: "q\(index)") }
@@ -166,7 +166,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
             for path in Set(LiveConnector.llamaModels(for: registry.experts).values.map(\.path)).sorted() {
                 let model = LlamaModel(path: path, parallelSlots: 1, contextPerSlot: 1024)
                 let baseURL = try await runtime.load(model)
-                _ = try await OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: 120)
+                _ = try await OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: .seconds(120))
                     .complete(ChatRequest(model: "local", messages: [.user("What is 2 + 2?")], temperature: 0, maxTokens: 16, seed: 1))
                 await runtime.unload(model)
             }
@@ -217,7 +217,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
                         slots: model.parallelSlots,
                         client: client
                     )
-                    outcome.seconds += (ContinuousClock.now - started).seconds
+                    outcome.seconds += (ContinuousClock.now - started).inSeconds
                 }
             }
         } catch {
@@ -238,7 +238,7 @@ struct ScheduleLocalBench: AsyncParsableCommand {
         slots: Int,
         client: HTTPClient
     ) async throws -> Int {
-        let server = OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: expert.timeoutSeconds)
+        let server = OpenAIChatClient(baseURL: baseURL, httpClient: client, requestTimeout: .seconds(expert.timeoutSeconds))
         let requests = group.map { call -> ChatRequest in
             let sampling = registry.expert(call.record.expert)?.sampling ?? expert.sampling
             return ChatRequest(

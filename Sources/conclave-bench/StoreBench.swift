@@ -35,7 +35,7 @@ struct StoreBench: AsyncParsableCommand {
                 )
                 let started = ContinuousClock.now
                 let summary = try await runner.run(RunOptions(runID: "bench", outputDirectory: workspace.output))
-                let seconds = (ContinuousClock.now - started).seconds
+                let seconds = (ContinuousClock.now - started).inSeconds
                 rates.append(Double(summary.calls) / seconds)
                 output.say(
                     String(
@@ -91,11 +91,6 @@ struct StoreBench: AsyncParsableCommand {
             try handle.write(contentsOf: record)
             try handle.synchronize()
         }
-        return Double(count) / (ContinuousClock.now - started).seconds
+        return Double(count) / (ContinuousClock.now - started).inSeconds
     }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -22,11 +22,29 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output (progress stays on standard error).")
     var json = false
 
-    /// The JSON `--json` prints.
+    /// The JSON `--json` prints: the summary's figures, flat.
     struct Report: Encodable {
         var runID: String
-        var summary: RunSummary
+        var instances, answered, failed, skippedRows, graded, correct: Int
         var accuracy: Double?
+        var calls, failedCalls, inputTokens, outputTokens: Int
+        var cost: Double
+        var modelLoads, modelUnloads, serverRestarts: Int
+        var wallSeconds: Double
+        var resultsFile: String?
+        var logDirectory: String?
+
+        init(runID: String, _ summary: RunSummary) {
+            self.runID = runID
+            (instances, answered, failed, skippedRows) = (summary.instances, summary.answered, summary.failed, summary.skippedRows)
+            (graded, correct, accuracy) = (summary.graded, summary.correct, summary.accuracy)
+            (calls, failedCalls, inputTokens, outputTokens) = (summary.calls, summary.failedCalls, summary.inputTokens, summary.outputTokens)
+            cost = summary.cost
+            (modelLoads, modelUnloads, serverRestarts) = (summary.modelLoads, summary.modelUnloads, summary.serverRestarts)
+            wallSeconds = summary.wallTime.inSeconds
+            resultsFile = summary.resultsFile?.path
+            logDirectory = summary.logDirectory?.path
+        }
     }
 
     func run() async throws {
@@ -60,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         switch outcome {
         case .success(var summary):
             summary.logDirectory = logs
-            if json { return try printJSON(Report(runID: id, summary: summary, accuracy: summary.accuracy)) }
+            if json { return try printJSON(Report(runID: id, summary)) }
             print("\n" + summary.table)
             print("run id       \(id)")
         case .failure(let error) where isStop(error):

@@ -74,7 +74,7 @@ import Testing
             registry: pipeline.registry,
             environment: .current(),
             logDirectory: root.appendingPathComponent("logs"),
-            connectTimeout: 2
+            connectTimeout: .seconds(2)
         )
         let store = try SQLiteRunStore(path: root.appendingPathComponent("store.sqlite").path)
         let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: observer)

@@ -8,7 +8,7 @@ import Testing
 /// Integration tests against a real llama-server and the real SmolLM2 and Gemma models that
 /// scripts/setup.sh installs.
 @Suite(.serialized) struct LlamaRuntimeTests {
-    static let client = HTTPClient.conclave(connectTimeout: 2)
+    static let client = HTTPClient.conclave(connectTimeout: .seconds(2))
     let environment = ConfigEnvironment.current()
 
     func runtime() throws -> LlamaRuntime {
@@ -17,7 +17,7 @@ import Testing
         return LlamaRuntime(
             serverBinary: URL(fileURLWithPath: binary),
             logDirectory: logs,
-            startupTimeout: 60,
+            startupTimeout: .seconds(60),
             httpClient: Self.client
         )
     }
@@ -36,7 +36,7 @@ import Testing
         let runtime = try runtime()
         let smol = try model("smollm2-135m-instruct-q4_1.gguf")
         let baseURL = try await runtime.load(smol)
-        let client = OpenAIChatClient(baseURL: baseURL, httpClient: Self.client, requestTimeout: 60)
+        let client = OpenAIChatClient(baseURL: baseURL, httpClient: Self.client, requestTimeout: .seconds(60))
         let completion = try await client.complete(
             ChatRequest(
                 model: "smollm2",
@@ -93,7 +93,7 @@ import Testing
         let runtime = try runtime()
         var smol = try model("smollm2-135m-instruct-q4_1.gguf", slots: 1)
         smol.embeddings = true
-        let client = OpenAIChatClient(baseURL: try await runtime.load(smol), httpClient: Self.client, requestTimeout: 60)
+        let client = OpenAIChatClient(baseURL: try await runtime.load(smol), httpClient: Self.client, requestTimeout: .seconds(60))
         let vectors = try await client.embed(["algebra", "cell biology", "algebra"], model: "smollm2")
         await runtime.shutdown()
         #expect(vectors.count == 3)
@@ -114,7 +114,7 @@ import Testing
         let second = try await runtime.load(smol)
         #expect(second != first)
         #expect(await runtime.counters.restarts == 1)
-        let client = OpenAIChatClient(baseURL: second, httpClient: Self.client, requestTimeout: 60)
+        let client = OpenAIChatClient(baseURL: second, httpClient: Self.client, requestTimeout: .seconds(60))
         let completion = try await client.complete(
             ChatRequest(model: "smollm2", messages: [.user("Say yes.")], temperature: 0, maxTokens: 4, seed: 1)
         )

@@ -6,13 +6,13 @@ import Testing
 @testable import ConclaveLLM
 
 @Suite(.serialized) struct OpenAIChatClientTests {
-    static let client = HTTPClient.conclave(connectTimeout: 2)
+    static let client = HTTPClient.conclave(connectTimeout: .seconds(2))
     let fast = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
     let request = ChatRequest(model: "m", messages: [.user("hi")], temperature: 0, maxTokens: 8)
 
     @Test func retriesServerErrorsAndRateLimitsThenSucceeds() async throws {
         let upstream = try ScriptedUpstream(script: ["503", "429", "200"])
-        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: 5, retry: fast)
+        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: .seconds(5), retry: fast)
         let completion = try await client.complete(request)
         #expect(completion.text == "ok after 3")
         #expect(completion.attempts == 3)
@@ -21,7 +21,7 @@ import Testing
 
     @Test func clientErrorsAreNotRetriedAndCarryTheUpstreamMessage() async throws {
         let upstream = try ScriptedUpstream(script: ["400", "200"])
-        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: 5, retry: fast)
+        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: .seconds(5), retry: fast)
         await #expect {
             try await client.complete(request)
         } throws: { error in
@@ -32,7 +32,7 @@ import Testing
 
     @Test func garbageIsRetriedAndThenReportedAfterEveryAttempt() async throws {
         let upstream = try ScriptedUpstream(script: ["garbage"])
-        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: 5, retry: fast)
+        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: .seconds(5), retry: fast)
         await #expect {
             try await client.complete(request)
         } throws: { error in
@@ -43,14 +43,14 @@ import Testing
 
     @Test func aSlowServerTimesOutAndTheRetrySucceeds() async throws {
         let upstream = try ScriptedUpstream(script: ["slow", "200"])
-        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: 0.5, retry: fast)
+        let client = OpenAIChatClient(baseURL: upstream.baseURL, httpClient: Self.client, requestTimeout: .milliseconds(500), retry: fast)
         let completion = try await client.complete(request)
         #expect(completion.attempts == 2)
     }
 
     @Test func aClosedPortIsAConnectionErrorAfterRetries() async throws {
         let port = try FreePort.loopback()
-        let client = OpenAIChatClient(baseURL: "http://127.0.0.1:\(port)/v1", httpClient: Self.client, requestTimeout: 2, retry: fast)
+        let client = OpenAIChatClient(baseURL: "http://127.0.0.1:\(port)/v1", httpClient: Self.client, requestTimeout: .seconds(2), retry: fast)
         await #expect {
             try await client.complete(request)
         } throws: { error in

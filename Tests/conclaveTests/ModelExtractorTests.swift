@@ -20,7 +20,7 @@ import Testing
         let runtime = LlamaRuntime(
             serverBinary: URL(fileURLWithPath: binary),
             logDirectory: scratch.appendingPathComponent("embed-logs"),
-            startupTimeout: 60,
+            startupTimeout: .seconds(60),
             httpClient: http
         )
         let embeddings = try await runtime.load(

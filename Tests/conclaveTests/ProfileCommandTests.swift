@@ -80,7 +80,7 @@ import Testing
         let shown = try #require(try JSONSerialization.jsonObject(with: Data(show.output.utf8)) as? [String: Any])
         #expect(shown["expert"] as? String == "smollm2-judge" && shown["version"] as? Int == 1)
         let missing = try CLIProcess(["profile", "show", "nobody", "--store", storePath])
-        #expect(await missing.wait(seconds: 30) == 1)
+        #expect(await missing.wait(seconds: 30) == 2, "an unknown expert is bad input")
         #expect(missing.errors.contains("no measured profile of expert 'nobody'"))
 
         // Resuming the same run calls no model again (every call is stored) and saves version 2.
