@@ -39,6 +39,18 @@ final class CLIProcess {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// The llama-server processes of this child as soon as there are any (empty when none started within
+    /// `seconds` or the child ended first).
+    func firstServers(within seconds: Double) async throws -> [Int32] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var servers: [Int32] = []
+        while servers.isEmpty, process.isRunning, Date() < deadline {
+            servers = serverChildren()
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return servers
+    }
+
     /// llama-server processes whose parent is this child, now.
     func serverChildren() -> [Int32] {
         Self.processes().filter { $0.parent == process.processIdentifier && $0.name == "llama-server" }.map(\.pid)

@@ -51,12 +51,7 @@ import Testing
             "run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "20",
             "--store", out.appendingPathComponent("store.sqlite").path,
         ])
-        var servers: [Int32] = []
-        let deadline = Date().addingTimeInterval(90)
-        while servers.isEmpty, cli.process.isRunning, Date() < deadline {
-            servers = cli.serverChildren()
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
+        let servers = try await cli.firstServers(within: 90)
         try #require(!servers.isEmpty, "no llama-server started: \(cli.errors)")
         try await Task.sleep(nanoseconds: 1_500_000_000)
         kill(cli.process.processIdentifier, signal)
@@ -71,12 +66,7 @@ import Testing
             "run", "examples/quickstart/pipeline.yaml", "--out", out.path, "--grace", "60",
             "--store", out.appendingPathComponent("store.sqlite").path,
         ])
-        var servers: [Int32] = []
-        let deadline = Date().addingTimeInterval(90)
-        while servers.isEmpty, cli.process.isRunning, Date() < deadline {
-            servers = cli.serverChildren()
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
+        let servers = try await cli.firstServers(within: 90)
         try #require(!servers.isEmpty, "no llama-server started: \(cli.errors)")
         kill(cli.process.processIdentifier, SIGINT)
         try await Task.sleep(nanoseconds: 300_000_000)
