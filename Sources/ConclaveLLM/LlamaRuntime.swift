@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConclaveCore
 import Foundation
 import Logging
 import Synchronization
@@ -47,7 +48,8 @@ public actor LlamaRuntime {
     public struct Counters: Sendable, Hashable {
         public var loads = 0
         public var unloads = 0
-        public var loadSeconds = 0.0
+        /// The time spent starting servers until they were healthy.
+        public var loadTime = Duration.zero
         /// Servers that died while loaded and were started again.
         public var restarts = 0
 
@@ -111,14 +113,13 @@ public actor LlamaRuntime {
             logger.warning("llama-server for \(model.name) died (status \(status); log: \(server.logFile.path)); starting it again")
         }
         if let server = servers[model] { return Self.baseURL(port: server.port) }
-        let started = Date()
+        let started = ContinuousClock.now
         let server = try await start(model)
+        let took = ContinuousClock.now - started
         servers[model] = server
         counters.loads += 1
-        counters.loadSeconds += Date().timeIntervalSince(started)
-        logger.info(
-            "loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; log: \(server.logFile.path)"
-        )
+        counters.loadTime += took
+        logger.info("loaded \(model.name) on port \(server.port) in \(String(format: "%.1f", took.inSeconds)) s; log: \(server.logFile.path)")
         return Self.baseURL(port: server.port)
     }
 
