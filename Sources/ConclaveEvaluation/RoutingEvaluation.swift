@@ -32,6 +32,10 @@ public struct RoutingEvaluation: Sendable {
         public var replaceRareBelow: Double = 0.05
         /// λ values as multiples of 1 / (the best single model's mean cost per question on the training part).
         public var lambdaFactors: [Double] = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3]
+        /// How many nearest training questions the `learned` candidates average (one candidate per count and λ).
+        public var neighborCounts: [Int] = [50, 100, 150, 200, 300]
+        /// The strategies the selection chooses among; nil for every one.
+        public var strategies: Set<RoutingCandidate.Strategy>?
         /// The cost share of the best single model the selection may spend.
         public var budgetShare: Double = 0.6
         /// Folds of the inner cross-validation that selects the configuration inside each training part.
@@ -102,8 +106,13 @@ public struct RoutingEvaluation: Sendable {
     /// The selection rule of these settings, in words.
     public var selectionRule: String {
         let budget = Int((settings.budgetShare * 100).rounded())
+        let kinds = [
+            (RoutingCandidate.Strategy.symbolic, "symbolic"), (.topK, "top-k"), (.symbolicRareReplaced, "symbolic with rare experts replaced"),
+            (.costAware, "cost-aware at each λ factor"), (.learned, "learned at each neighbour count and λ factor"),
+        ]
+        .filter { settings.strategies?.contains($0.0) ?? true }.map(\.1)
         return "chosen on training data only: inside each training part, a \(settings.innerFolds)-fold inner cross-validation judges every "
-            + "top-1 candidate (symbolic, top-k, symbolic with rare experts replaced, cost-aware at each λ factor); the most accurate "
+            + "top-1 candidate (\(kinds.joined(separator: ", "))); the most accurate "
             + "whose inner cost is at most \(budget)% of the inner best single model's wins (none fits: the cheapest); it is then judged once on the held-out questions"
     }
 

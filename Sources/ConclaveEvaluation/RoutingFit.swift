@@ -17,6 +17,9 @@ struct RoutingFit {
     let bestSingle: Int
     /// Its mean cost per question on the training rows.
     let bestSingleCost: Double
+    /// The learned router over the training rows, and the TF-IDF weighting fitted on them; nil when no
+    /// `learned` candidate is asked for.
+    let learned: (tfidf: TFIDF, router: NeighborRouter)?
 
     init(part: RoutingPart, train: [Int]) {
         self.part = part
@@ -35,6 +38,13 @@ struct RoutingFit {
         let best = correct.indices.max { correct[$0] < correct[$1] } ?? 0
         bestSingle = best
         bestSingleCost = train.map { part.costs[$0][best] }.reduce(0, +) / Double(max(train.count, 1))
+        if part.terms.isEmpty {
+            learned = nil
+        } else {
+            let tfidf = TFIDF(documents: train.map { part.terms[$0] }, termCount: part.termCount)
+            let router = NeighborRouter(vectors: train.map { tfidf.vector(part.terms[$0]) }, scores: train.map { matrix.rows[$0].scores })
+            learned = (tfidf, router)
+        }
     }
 
     /// Every candidate's team for each of `rows`, with k seats. Symbolic draws are seeded per question
@@ -44,7 +54,8 @@ struct RoutingFit {
         let index = Dictionary(candidates.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         func indices(_ recruitments: [Recruitment]) -> [[Int]] { recruitments.map { $0.team.compactMap { index[$0] } } }
         let drawn = symbolic(k: k, rows: rows)
-        return RoutingCandidate.all(lambdaFactors: settings.lambdaFactors, replaceRareBelow: settings.replaceRareBelow).map { candidate in
+        let predicted = predictions(rows: rows)
+        return RoutingCandidate.all(settings).map { candidate in
             switch candidate.strategy {
             case .symbolic:
                 return CandidateTeams(candidate: candidate, teams: indices(drawn))
@@ -59,8 +70,27 @@ struct RoutingFit {
                 let lambda = bestSingleCost > 0 ? (candidate.lambdaFactor ?? 0) / bestSingleCost : 0
                 let recruiter = Recruiter(candidates: candidates, k: k, strategy: .costAware, lambda: lambda)
                 return CandidateTeams(candidate: candidate, lambda: lambda, teams: deterministicTeams(recruiter, rows: rows))
+            case .learned:
+                let lambda = bestSingleCost > 0 ? (candidate.lambdaFactor ?? 0) / bestSingleCost : 0
+                let column = settings.neighborCounts.firstIndex(of: candidate.neighbors ?? 0) ?? 0
+                let teams = zip(rows, predicted).map { row, estimates in
+                    Self.best(k: k, value: estimates.isEmpty ? [] : zip(estimates[column], part.costs[row]).map { $0 - lambda * $1 })
+                }
+                return CandidateTeams(candidate: candidate, lambda: lambda, teams: teams)
             }
         }
+    }
+
+    /// The learned router's estimates for each row, one list per neighbour count (empty when not asked for).
+    private func predictions(rows: [Int]) -> [[[Double]]] {
+        guard let learned else { return rows.map { _ in [] } }
+        let counts = part.settings.neighborCounts
+        return rows.concurrentMap { learned.router.predict(learned.tfidf.vector(part.terms[$0]), neighbors: counts) }
+    }
+
+    /// The `k` models of highest value, ties to the earlier declared.
+    private static func best(k: Int, value: [Double]) -> [Int] {
+        Array(value.indices.sorted { value[$0] != value[$1] ? value[$0] > value[$1] : $0 < $1 }.prefix(k))
     }
 
     private func symbolic(k: Int, rows: [Int]) -> [Recruitment] {

@@ -20,6 +20,9 @@ struct RoutingPart {
     let costs: [[Double]]
     /// Matched skills per row of `matrix`; empty for rows outside the part.
     let skills: [[String]]
+    /// The terms of every row's question (what the learned router weighs), and how many distinct terms.
+    let terms: [[TermCount]]
+    let termCount: Int
 
     init(matrix: OutcomeMatrix, costs: [[Double]], train: [Int], test: [Int], settings: RoutingEvaluation.Settings) {
         self.matrix = matrix
@@ -35,6 +38,14 @@ struct RoutingPart {
         var skills = [[String]](repeating: [], count: matrix.rows.count)
         for (row, found) in zip(rows, matched) { skills[row] = found }
         self.skills = skills
+        if settings.strategies?.contains(.learned) ?? true {
+            var counter = TermCounter()
+            terms = matrix.rows.map { counter.counts(of: $0.question) }
+            termCount = counter.termCount
+        } else {
+            terms = []
+            termCount = 0
+        }
     }
 
     /// Each model's expected cost on each row: its prices applied to the question's estimated tokens and

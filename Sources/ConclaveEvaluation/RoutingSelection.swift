@@ -53,7 +53,7 @@ struct RoutingSelection {
             )
         }
         // No scores only when `train` is empty: then the first candidate (symbolic) stands.
-        let first = RoutingCandidate.all(lambdaFactors: part.settings.lambdaFactors, replaceRareBelow: part.settings.replaceRareBelow)[0]
+        let first = RoutingCandidate.all(part.settings).first ?? RoutingCandidate(strategy: .symbolic, name: "symbolic")
         return (Self.choose(scores, budgetShare: budgetShare)?.candidate ?? first, scores)
     }
 

@@ -37,6 +37,12 @@ struct EvalRoutingCommand: ParsableCommand {
     @Option(help: "The registry's Skills folder.") var skills = "Skills"
     @Option(help: "Assumed output tokens per call, for costs.") var outputTokens = 64
     @Option(help: "A term must occur in at least this many training questions to become a skill.") var minTermCount = 20
+    @Option(
+        help:
+            "The strategies the selection chooses among, comma-separated (symbolic, top-k, symbolic-rare-replaced, cost-aware, learned); all when not given."
+    )
+    var strategies: String?
+    @Option(help: "Neighbour counts of the learned router's candidates, comma-separated.") var neighbors = "50,100,150,200,300"
     @Option(help: "Write the cost–accuracy chart as SVG to this file.") var plot: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -47,6 +53,28 @@ struct EvalRoutingCommand: ParsableCommand {
         if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1") }
         if seeds < 1 { throw ValidationError("--seeds must be at least 1") }
         if !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive number") }
+        _ = try chosenStrategies()
+        _ = try neighborCounts()
+    }
+
+    /// `--strategies` as a set; nil when not given.
+    private func chosenStrategies() throws -> Set<RoutingCandidate.Strategy>? {
+        guard let strategies else { return nil }
+        let names = strategies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let known = RoutingCandidate.Strategy.allCases.map(\.rawValue)
+        guard let unknown = names.first(where: { RoutingCandidate.Strategy(rawValue: $0) == nil }) else {
+            return Set(names.compactMap(RoutingCandidate.Strategy.init(rawValue:)))
+        }
+        throw ValidationError("unknown strategy '\(unknown)' in --strategies (known: \(known.joined(separator: ", ")))")
+    }
+
+    /// `--neighbors` as counts, each at least 1.
+    private func neighborCounts() throws -> [Int] {
+        let counts = neighbors.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
+            throw ValidationError("--neighbors must be comma-separated counts from 1 to 100000, e.g. 50,100,150")
+        }
+        return counts.compactMap { $0 }
     }
 
     func run() throws {
@@ -61,6 +89,8 @@ struct EvalRoutingCommand: ParsableCommand {
         settings.budgetShare = budget
         settings.innerFolds = innerFolds
         settings.bootstrapResamples = bootstrap
+        settings.strategies = try chosenStrategies()
+        settings.neighborCounts = try neighborCounts()
         let evaluation = RoutingEvaluation(settings: settings)
         let report: RoutingEvaluation.Report
         let method: String
