@@ -39,7 +39,7 @@ struct RoutingTally {
 
     /// A candidate's teams on `rows` (top-1 accuracy at k = 1, coverage above).
     mutating func addTeams(_ entry: RoutingFit.CandidateTeams, k: Int, rows: [Int], part: RoutingPart) {
-        let kind: RoutingEvaluation.Line.Kind = entry.candidate.strategy == .costAware ? .frontier : .strategy
+        let kind: RoutingEvaluation.Line.Kind = [.costAware, .learned].contains(entry.candidate.strategy) ? .frontier : .strategy
         for (team, row) in zip(entry.teams, rows) {
             add(entry.candidate.name, kind, k: k, part.outcome(of: team, row: row, coverage: k > 1))
         }

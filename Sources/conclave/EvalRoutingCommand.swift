@@ -15,7 +15,8 @@ struct EvalRoutingCommand: ParsableCommand {
         discussion: """
             Selection: inside each training part (each fold's other folds with --folds; all of --outcomes with \
             --test), an inner cross-validation (--inner-folds) judges every top-1 candidate (symbolic, top-k, \
-            symbolic with rare experts replaced, cost-aware at each λ factor); the most accurate whose inner cost \
+            symbolic with rare experts replaced, cost-aware at each λ factor, learned at each neighbour count and \
+            λ factor; --strategies restricts them); the most accurate whose inner cost \
             is at most --budget of the inner best single model's wins (none fits: the cheapest). That one \
             configuration is then judged on the held-out questions, with 95% percentile-bootstrap intervals over \
             questions for its accuracy and its paired difference from the best single model. Skills come from \

@@ -38,6 +38,9 @@ import Testing
         let bogus = try CLIProcess(["run", "pipeline.yaml", "--no-such-flag"])
         #expect(await bogus.wait(seconds: 30) == 2)
         #expect(bogus.errors.contains("Unknown option '--no-such-flag'"), "\(bogus.errors)")
+        let strategy = try CLIProcess(["eval-routing", "--outcomes", "o.jsonl", "--models", "m.json", "--strategies", "learned,bogus"])
+        #expect(await strategy.wait(seconds: 30) == 2)
+        #expect(strategy.errors.contains("unknown strategy 'bogus' in --strategies"), "\(strategy.errors)")
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-help-\(UUID().uuidString).sqlite")
         defer { try? FileManager.default.removeItem(at: store) }
         let unknown = try CLIProcess(["runs", "show", "nope", "--store", store.path])
