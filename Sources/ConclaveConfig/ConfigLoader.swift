@@ -24,7 +24,12 @@ public enum ConfigLoader {
         guard workspace.diagnostics.isEmpty else { throw ConfigurationError(workspace.diagnostics) }
         var resolved = spec
         if !spec.aggregatorPinned, let best = registry.bestAggregator { resolved.aggregatorExpert = best.id }
-        return LoadedPipeline(spec: resolved, registry: registry, measuredProfiles: workspace.measuredProfiles.map(\.record))
+        return LoadedPipeline(
+            spec: resolved,
+            registry: registry,
+            measuredProfiles: workspace.measuredProfiles.map(\.record),
+            learned: try LearnedRoutingLoader.fit(resolved, registry: registry)
+        )
     }
 
     /// The skills declared in a `Skills/` folder (the registry vocabulary, without experts).

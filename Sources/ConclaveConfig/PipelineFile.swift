@@ -36,9 +36,11 @@ struct PipelineFile {
         var temperature = 0.5
         var lambda = 0.0
         var rareShare = 0.0
+        var outcomes: URL?
+        var neighbors = 150
         if let recruiter = fields.nested(
             "recruiter",
-            allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below"],
+            allowed: ["strategy", "k", "seed", "temperature", "lambda", "replace_rare_below", "outcomes", "neighbors"],
             required: false
         ) {
             if let given = recruiter.string("strategy", required: false) {
@@ -57,6 +59,20 @@ struct PipelineFile {
             temperature = recruiter.double("temperature", required: false, in: Limits.recruiterTemperature) ?? temperature
             lambda = recruiter.double("lambda", required: false, in: Limits.lambda) ?? lambda
             rareShare = recruiter.double("replace_rare_below", required: false, in: Limits.share) ?? rareShare
+            neighbors = recruiter.int("neighbors", required: false, in: Limits.neighbors) ?? neighbors
+            outcomes = recruiter.string("outcomes", required: false).map(resolve)
+            if strategy == .learned, outcomes == nil {
+                reader.report(
+                    recruiter.value("strategy"),
+                    "strategy 'learned' needs its recorded outcomes: recruiter: { strategy: learned, outcomes: FILE.jsonl }"
+                )
+            }
+            if let outcomes, !FileManager.default.isReadableFile(atPath: outcomes.path) {
+                reader.report(
+                    recruiter.value("outcomes"),
+                    "outcomes \(Diagnostic.quoted(outcomes.path, limit: Diagnostic.pathLimit)) is not readable"
+                )
+            }
         }
         // Without `aggregator.expert`, the expert with the best aggregator score aggregates.
         let aggregator = fields.nested("aggregator", allowed: ["expert", "role"], required: false)
@@ -88,6 +104,8 @@ struct PipelineFile {
                 temperature: temperature,
                 lambda: lambda,
                 replaceRareBelow: rareShare,
+                learnedOutcomes: outcomes,
+                learnedNeighbors: neighbors,
                 aggregatorExpert: pinned ?? "",
                 aggregatorPinned: pinned != nil,
                 aggregatorRole: aggregator?.string("role", required: false),

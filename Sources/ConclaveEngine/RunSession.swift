@@ -41,16 +41,7 @@ struct RunSession {
         self.mode = mode
         self.stop = stop
         let spec = pipeline.spec
-        decider = DecisionMaker(
-            registry: pipeline.registry,
-            k: spec.k,
-            strategy: spec.strategy,
-            temperature: spec.temperature,
-            lambda: spec.lambda,
-            replaceRareBelow: mode == .answer ? spec.replaceRareBelow : 0,
-            aggregator: spec.aggregatorExpert,
-            seed: spec.seed
-        )
+        decider = DecisionMaker(pipeline: pipeline, replacingRareExperts: mode == .answer)
         if case .model(let extractorSpec) = spec.extractor {
             extractor = ModelSkillExtractor(spec: extractorSpec, registry: pipeline.registry)
         } else {

@@ -21,39 +21,16 @@ public enum OutcomeFile {
         let names = priced.map(\.name)
         let column = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         var rows: [OutcomeMatrix.Row] = []
-        var skipped: [Diagnostic] = []
         var unpriced: [String: Int] = [:]
-        var lines = try LineReader(url: outcomes)
-        while let (number, bytes) = try lines.nextLine() {
-            let line = String(decoding: bytes, as: UTF8.self)
-            guard line.contains(where: { !$0.isWhitespace }) else { continue }
-            func skip(_ message: String) { skipped.append(Diagnostic(file: outcomes.path, line: number, column: 1, message: message)) }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                skip("not a JSON object")
+        let read = try RecordedOutcomes.read(outcomes)
+        var skipped = read.skipped
+        for row in read.rows {
+            for name in row.scores.keys where column[name] == nil { unpriced[name] = unpriced[name] ?? row.line }
+            guard let missing = names.first(where: { row.scores[$0] == nil }) else {
+                rows.append(OutcomeMatrix.Row(id: row.id, question: row.question, scores: names.map { row.scores[$0] ?? 0 }))
                 continue
             }
-            guard let question = object["question"] as? String else {
-                skip("missing string field 'question'")
-                continue
-            }
-            guard let given = object["scores"] as? [String: Any] else {
-                skip("missing object field 'scores'")
-                continue
-            }
-            var scores = [Double](repeating: .nan, count: names.count)
-            for (model, value) in given {
-                guard let index = column[model] else {
-                    unpriced[model] = unpriced[model] ?? number
-                    continue
-                }
-                if let number = value as? NSNumber, (0...1).contains(number.doubleValue) { scores[index] = number.doubleValue }
-            }
-            if let missing = scores.indices.first(where: { scores[$0].isNaN }) {
-                skip("no score between 0 and 1 for model '\(names[missing])'")
-                continue
-            }
-            let id = (object["id"] as? String) ?? (object["id"] as? NSNumber)?.stringValue ?? "line-\(number)"
-            rows.append(OutcomeMatrix.Row(id: id, question: question, scores: scores))
+            skipped.append(Diagnostic(file: outcomes.path, line: row.line, column: 1, message: "no score between 0 and 1 for model '\(missing)'"))
         }
         if let (model, line) = unpriced.min(by: { $0.value < $1.value }) {
             throw ConfigurationError([

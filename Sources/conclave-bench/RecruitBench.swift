@@ -60,7 +60,7 @@ struct RecruitBench: ParsableCommand {
 
         var figures: [String: BenchValue] = [:]
         var perStrategy: [String: BenchValue] = [:]
-        for strategy in RecruitmentStrategy.allCases {
+        for strategy in [RecruitmentStrategy.symbolic, .topK, .costAware] {
             let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
             // What a run's window does: every instance decided on the cores, as `RunSession` decides it.
             let decide = median { _ = asked.concurrentMap { decider.decide(for: $0, extraction: nil) } }

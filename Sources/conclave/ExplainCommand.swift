@@ -24,16 +24,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadPipelineOrExit(pipeline)
         let spec = loaded.spec
-        let decider = DecisionMaker(
-            registry: loaded.registry,
-            k: spec.k,
-            strategy: spec.strategy,
-            temperature: spec.temperature,
-            lambda: spec.lambda,
-            replaceRareBelow: spec.replaceRareBelow,
-            aggregator: spec.aggregatorExpert,
-            seed: spec.seed
-        )
+        let decider = DecisionMaker(pipeline: loaded)
         // The instance is decided with the rest of its window, as `run` decides it, so rare-expert
         // replacement applies the same way; a --question stands alone.
         let window = try question.map { [Instance(id: "question", text: $0)] } ?? self.window(holding: instance ?? "", of: spec)

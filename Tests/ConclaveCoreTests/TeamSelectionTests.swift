@@ -12,7 +12,11 @@ import Testing
         #expect(RecruitmentStrategy.symbolic.selection is SymbolicDraw)
         #expect(RecruitmentStrategy.topK.selection is TopKSelection)
         #expect(RecruitmentStrategy.costAware.selection is CostAwareSelection)
-        #expect(RecruitmentStrategy.allCases.map(\.selection.weighting) == [.relevanceTimesStrength, .relevanceTimesStrength, .correctnessMinusCost])
+        #expect(RecruitmentStrategy.learned.selection is LearnedSelection)
+        #expect(
+            RecruitmentStrategy.allCases.map(\.selection.weighting)
+                == [.relevanceTimesStrength, .relevanceTimesStrength, .correctnessMinusCost, .correctnessMinusCost]
+        )
     }
 
     @Test func topKTakesPositiveWeightsOnlyAndBreaksTiesByOrder() {

@@ -6,8 +6,11 @@ public struct LoadedPipeline: Sendable {
     public var registry: Registry
     /// The measured profiles read from `registry.profiles` (which run and dataset measured each).
     public var measuredProfiles: [ProfileRecord] = []
+    /// For `recruiter.strategy: learned`: the router fitted on the pipeline's recorded outcomes.
+    public var learned: LearnedRouting?
 
-    public init(spec: PipelineSpec, registry: Registry, measuredProfiles: [ProfileRecord] = []) {
+    public init(spec: PipelineSpec, registry: Registry, measuredProfiles: [ProfileRecord] = [], learned: LearnedRouting? = nil) {
+        self.learned = learned
         self.spec = spec
         self.registry = registry
         self.measuredProfiles = measuredProfiles

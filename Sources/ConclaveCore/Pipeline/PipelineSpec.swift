@@ -31,6 +31,10 @@ public struct PipelineSpec: Sendable {
     /// Experts recruited for fewer than this share of a window's instances give their seats to frequent
     /// ones (0 turns the replacement off).
     public var replaceRareBelow: Double
+    /// For `learned`: the recorded outcomes (JSONL of questions and each model's score) the router is
+    /// fitted on, and how many of the most similar recorded questions it averages.
+    public var learnedOutcomes: URL?
+    public var learnedNeighbors: Int
     /// The aggregator: the one the pipeline pins, else the registry's best by aggregator score.
     public var aggregatorExpert: String
     /// Whether the pipeline names its aggregator (`aggregator.expert`) rather than taking the best.
@@ -63,6 +67,8 @@ public struct PipelineSpec: Sendable {
         temperature: Double = 0.5,
         lambda: Double = 0,
         replaceRareBelow: Double = 0,
+        learnedOutcomes: URL? = nil,
+        learnedNeighbors: Int = 150,
         aggregatorExpert: String,
         aggregatorPinned: Bool,
         aggregatorRole: String? = nil,
@@ -86,6 +92,8 @@ public struct PipelineSpec: Sendable {
         self.temperature = temperature
         self.lambda = lambda
         self.replaceRareBelow = replaceRareBelow
+        self.learnedOutcomes = learnedOutcomes
+        self.learnedNeighbors = learnedNeighbors
         self.aggregatorExpert = aggregatorExpert
         self.aggregatorPinned = aggregatorPinned
         self.aggregatorRole = aggregatorRole

@@ -53,6 +53,8 @@ public struct DecisionMaker: Sendable {
     /// Rare-expert replacement across a window's decisions: experts recruited for less than this share of
     /// them give their seats away (0 turns it off).
     public let replaceRareBelow: Double
+    /// For the `learned` strategy: the router fitted on recorded outcomes, one column per registry expert.
+    public let learned: LearnedRouting?
 
     public init(
         registry: Registry,
@@ -61,15 +63,34 @@ public struct DecisionMaker: Sendable {
         temperature: Double = 0.5,
         lambda: Double = 0,
         replaceRareBelow: Double = 0,
+        learned: LearnedRouting? = nil,
         aggregator: String,
         seed: UInt64
     ) {
         self.registry = registry
+        self.learned = strategy == .learned ? learned : nil
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
         self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
         self.replaceRareBelow = replaceRareBelow
         self.aggregator = aggregator
         self.seed = seed
+    }
+
+    /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
+    /// replacement off (a profiling run, where every expert answers).
+    public init(pipeline: LoadedPipeline, replacingRareExperts: Bool = true) {
+        let spec = pipeline.spec
+        self.init(
+            registry: pipeline.registry,
+            k: spec.k,
+            strategy: spec.strategy,
+            temperature: spec.temperature,
+            lambda: spec.lambda,
+            replaceRareBelow: replacingRareExperts ? spec.replaceRareBelow : 0,
+            learned: pipeline.learned,
+            aggregator: spec.aggregatorExpert,
+            seed: spec.seed
+        )
     }
 
     /// The skills found lexically in the instance: in its `category` (when the dataset gives one), then in
@@ -90,7 +111,8 @@ public struct DecisionMaker: Sendable {
         let tokens = Self.promptTokens(instance)
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
-        let recruitment = recruiter.recruit(skills: names, costs: costs, using: &rng)
+        let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
+        let recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
         return Decision(
             instanceID: instance.id,
             skills: skills,

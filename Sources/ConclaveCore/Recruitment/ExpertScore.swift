@@ -143,7 +143,10 @@ public struct RecruitmentBasis: Sendable, Hashable {
     func reason(for score: ExpertScore) -> String {
         let selection = strategy.selection
         let basis: String
-        if selection.weighting == .correctnessMinusCost {
+        if strategy == .learned {
+            basis =
+                "predicted success \(Self.format(score.relevance)) on similar recorded questions − λ \(Self.format(lambda)) × cost \(Self.format(score.cost, digits: 8)) = \(Self.format(score.weight))"
+        } else if selection.weighting == .correctnessMinusCost {
             basis =
                 "expected correctness \(Self.format(score.relevance)) − λ \(Self.format(lambda)) × cost \(Self.format(score.cost, digits: 8)) = \(Self.format(score.weight))"
         } else if usedStrengthFallback {

@@ -9,6 +9,8 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
     case topK = "top-k"
     /// The k best distinct experts by expected correctness − λ · expected cost of the call (deterministic).
     case costAware = "cost-aware"
+    /// The k best distinct experts by predicted success on similar recorded questions − λ · expected cost.
+    case learned
 }
 
 /// What the recruiter knows of a candidate: its id and its profile (skills, strength, counts). A registry
@@ -129,9 +131,15 @@ public struct Recruiter: Sendable {
     }
 
     /// The team and every candidate's scores and reasons, as a decision stores them. `costs` holds the
-    /// expected cost of each candidate's call (empty when not estimated).
-    public func recruit<G: RandomNumberGenerator>(skills: [String], costs: [Double] = [], using rng: inout G) -> Recruitment {
-        var scores = score(skills: skills, costs: costs)
+    /// expected cost of each candidate's call (empty when not estimated); `predicted`, for `learned`, each
+    /// candidate's predicted success, which then replaces the profile's relevance.
+    public func recruit<G: RandomNumberGenerator>(
+        skills: [String],
+        costs: [Double] = [],
+        predicted: [Double]? = nil,
+        using rng: inout G
+    ) -> Recruitment {
+        var scores = score(skills: skills, costs: costs, predicted: predicted)
         let seats = withUnsafeTemporaryAllocation(of: Double.self, capacity: scores.count) { weights in
             for index in scores.indices { weights[index] = scores[index].weight }
             return selection.seats(weights: UnsafeBufferPointer(weights), k: k, using: &rng)
@@ -145,8 +153,9 @@ public struct Recruiter: Sendable {
         return Recruitment(team: team, scores: scores, usedStrengthFallback: scores.first?.basis.usedStrengthFallback ?? true)
     }
 
-    /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet).
-    public func score(skills: [String], costs: [Double] = []) -> [ExpertScore] {
+    /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
+    /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
+    public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> [ExpertScore] {
         let count = candidates.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
             var used = 0
@@ -167,7 +176,14 @@ public struct Recruiter: Sendable {
             return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
                 let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
                 let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                let fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+                var fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+                if let predicted, predicted.count == count {
+                    for index in 0..<count {
+                        relevance[index] = predicted[index]
+                        weights[index] = predicted[index] - lambda * (index < costs.count ? costs[index] : 0)
+                    }
+                    fallback = false
+                }
                 let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
                 return [ExpertScore](unsafeUninitializedCapacity: count) { scores, initialized in
                     for index in 0..<count {

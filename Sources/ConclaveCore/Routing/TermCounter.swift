@@ -19,7 +19,7 @@ public struct TermCount: Sendable, Hashable {
 /// counter.counts(of: "Solve for x: solve it")   // solve ×2, for, it, "solve for", "for solve", "solve it"
 /// ```
 public struct TermCounter: Sendable {
-    private var ids: [String: Int32] = [:]
+    fileprivate var ids: [String: Int32] = [:]
 
     public init() {}
 
@@ -47,5 +47,19 @@ public struct TermCounter: Sendable {
     /// Lower-cased runs of letters and digits, two characters or longer.
     static func words(_ text: String) -> [String] {
         text.lowercased().split { !($0.isLetter || $0.isNumber) }.filter { $0.count >= 2 }.map(String.init)
+    }
+}
+
+extension TermCounter {
+    /// The text's terms that the counter has already seen, with their counts, ordered by term id; new
+    /// terms are left out and the counter is not changed (for questions asked after a fit).
+    public func knownCounts(of text: String) -> [TermCount] {
+        let words = Self.words(text)
+        var counts: [Int32: Int32] = [:]
+        for (index, word) in words.enumerated() {
+            if let id = ids[word] { counts[id, default: 0] += 1 }
+            if index > 0, let id = ids[words[index - 1] + " " + word] { counts[id, default: 0] += 1 }
+        }
+        return counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
     }
 }

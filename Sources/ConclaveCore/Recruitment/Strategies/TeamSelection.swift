@@ -41,6 +41,7 @@ extension RecruitmentStrategy {
         case .symbolic: SymbolicDraw()
         case .topK: TopKSelection()
         case .costAware: CostAwareSelection()
+        case .learned: LearnedSelection()
         }
     }
 }
