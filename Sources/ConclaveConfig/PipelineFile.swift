@@ -10,7 +10,7 @@ struct PipelineFile {
     var roleNode: Node?
     var extractorNode: Node?
 
-    static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache"]
+    static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache", "budget"]
 
     static func read(_ root: Node, path: String, reader: YAMLReader) -> PipelineFile {
         var file = PipelineFile()
@@ -88,6 +88,11 @@ struct PipelineFile {
             if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }
         }
         let output = fields.nested("outputs", allowed: ["dir"], required: false)?.string("dir").map(resolve)
+        let limits = fields.nested("budget", allowed: ["per_instance", "per_run"], required: false)
+        let budget = Budget(
+            perInstance: limits?.double("per_instance", required: false, in: Limits.budget),
+            perRun: limits?.double("per_run", required: false, in: Limits.budget)
+        )
         let pinned = aggregator?.string("expert", required: false)
         if let name, let agents, let skills, let dataset, let grader {
             file.spec = PipelineSpec(
@@ -114,6 +119,7 @@ struct PipelineFile {
                 residentMemoryMB: residentMemory,
                 window: window,
                 cache: cache,
+                budget: budget,
                 outputDirectory: output
             )
         }

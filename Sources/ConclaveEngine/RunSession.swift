@@ -21,6 +21,8 @@ struct RunSession {
     let catalog: ModelCatalog
     var resident: ResidentSet
     let committer: GroupCommitter<StoredCall>
+    /// What the run spent against `spec.budget`, including earlier sessions of the same run.
+    let budget: BudgetAccount
     private(set) var loads = 0
     private(set) var unloads = 0
 
@@ -31,8 +33,10 @@ struct RunSession {
         observer: any RunObserver,
         runID: String,
         mode: RunMode,
-        stop: StopSignal
+        stop: StopSignal,
+        spent: Double = 0
     ) {
+        self.budget = BudgetAccount(budget: pipeline.spec.budget, spent: spent)
         self.pipeline = pipeline
         self.connector = connector
         self.store = store
@@ -63,6 +67,7 @@ struct RunSession {
         var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
         try checkExperts(of: decisions)
         var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
+        for (key, record) in outcomes { budget.noteSpent(record.cost, instance: key.instanceID) }
         let undecided = todo.filter { decisions[$0.instance.id] == nil }
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
         var decided = undecided.concurrentMap { decide($0.instance, extraction: extractions[$0.instance.id]) }
@@ -182,7 +187,8 @@ struct RunSession {
                 runID: runID,
                 stop: stop,
                 cache: pipeline.spec.cache,
-                committer: committer
+                committer: committer,
+                budget: budget
             )
             for (call, record) in try await executor.run(requests) { outcomes[Self.key(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }

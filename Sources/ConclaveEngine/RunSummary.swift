@@ -1,3 +1,4 @@
+import ConclaveCore
 import Foundation
 
 /// The totals of a run, printed as the summary table and returned to callers.
@@ -19,6 +20,9 @@ public struct RunSummary: Sendable, Hashable {
     /// Managed model servers that died while loaded and were started again.
     public var serverRestarts = 0
     public var wallTime = Duration.zero
+    /// The run's spending limits, and how many calls this session refused because they would exceed one.
+    public var budget = Budget.unlimited
+    public var budgetRefusals = 0
     public var resultsFile: URL?
     public var logDirectory: URL?
 
@@ -26,7 +30,7 @@ public struct RunSummary: Sendable, Hashable {
 
     /// Two aligned columns: what, and how much.
     public var table: String {
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("instances", "\(instances) (\(answered) answered, \(failed) failed, \(skippedRows) rows skipped)"),
             ("accuracy", accuracy.map { String(format: "%.1f%% (%d/%d against gold)", $0 * 100, correct, graded) } ?? "n/a (no gold answers)"),
             ("calls", "\(calls) (\(failedCalls) failed)"),
@@ -37,6 +41,15 @@ public struct RunSummary: Sendable, Hashable {
             ("results", resultsFile?.path ?? "-"),
             ("server logs", logDirectory?.path ?? "-"),
         ]
+        if budget.isLimited {
+            let limits = [
+                budget.perRun.map { String(format: "%.6f per run", $0) }, budget.perInstance.map { String(format: "%.6f per instance", $0) },
+            ]
+            let line =
+                String(format: "spent %.6f; limits ", cost) + limits.compactMap { $0 }.joined(separator: ", ")
+                + "; \(budgetRefusals) calls refused as over budget"
+            rows.insert(("budget", line), at: 5)
+        }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
     }

@@ -61,7 +61,8 @@ public struct Runner: Sendable {
             observer: observer,
             runID: options.runID,
             mode: options.mode,
-            stop: options.stop
+            stop: options.stop,
+            spent: spec.budget.isLimited ? try store.spentCost(run: options.runID) : 0
         )
         var skipped = 0
         do {
@@ -102,6 +103,8 @@ public struct Runner: Sendable {
         summary.serverRestarts = await connector.serverRestarts()
         summary.wallTime = ContinuousClock.now - started
         summary.resultsFile = resultsFile
+        summary.budget = spec.budget
+        summary.budgetRefusals = session.budget.refusals
         return summary
     }
 

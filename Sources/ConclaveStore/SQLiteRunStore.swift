@@ -247,6 +247,10 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
+    public func spentCost(run: String) throws -> Double {
+        try pool.read { db in try Double.fetchOne(db, sql: "SELECT TOTAL(cost) FROM calls WHERE run_id = ?", arguments: [run]) ?? 0 }
+    }
+
     public func calls(run: String, instance: String) throws -> [StoredCall] {
         try pool.read { db in
             try Row.fetchAll(

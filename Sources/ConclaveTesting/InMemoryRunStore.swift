@@ -107,6 +107,10 @@ public final class InMemoryRunStore: RunStore, ProfileStore {
         }
     }
 
+    public func spentCost(run: String) throws -> Double {
+        contents.withLock { ($0.runs[run]?.calls.values.map(\.record.cost) ?? []).reduce(0, +) }
+    }
+
     public func answeredInstances(run: String, among ids: [String]) throws -> Set<String> {
         contents.withLock { contents in
             Set(ids.filter { contents.runs[run]?.results[$0]?.result.status == .answered })

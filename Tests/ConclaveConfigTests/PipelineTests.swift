@@ -19,6 +19,18 @@ import Testing
         """
     }
 
+    @Test func aBudgetIsReadAndANegativeOneIsNamed() throws {
+        let sandbox = try ConfigSandbox()
+        try sandbox.writeValidRegistry()
+        try sandbox.write("data.jsonl", "{\"question\": \"q\"}\n")
+        let path = try sandbox.write("pipeline.yaml", pipeline(extra: "budget: { per_instance: 0.002, per_run: 1.5 }"))
+        #expect(try ConfigLoader.loadPipeline(path, environment: sandbox.environment).spec.budget == Budget(perInstance: 0.002, perRun: 1.5))
+        try sandbox.write("negative.yaml", pipeline(extra: "budget: { per_run: -1, per_call: 2 }"))
+        let problems = sandbox.validate(["negative.yaml"])
+        #expect(problems.contains { $0.contains("per_run") }, "\(problems)")
+        #expect(problems.contains { $0.contains("unknown key 'per_call'") }, "\(problems)")
+    }
+
     @Test func loadsAValidPipelineWithPathsRelativeToItsFile() throws {
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()

@@ -98,6 +98,71 @@ import Testing
         #expect(try store.run("r1")?.status == .completed)
     }
 
+    /// The cost ceiling of one expert call on the first question (every prompt byte a token, max_tokens
+    /// of output); a scripted call actually costs (10 × 1 + 5 × 2) / 1e6 = 2e-5, far less.
+    func ceilingOfOneExpertCall(_ pipeline: LoadedPipeline) throws -> Double {
+        let expert = try #require(pipeline.registry.expert("good"))
+        let instance = Instance(id: "x", text: "What is the capital of France?", choices: ["Paris", "Rome"])
+        return expert.costCeiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert))
+    }
+
+    /// A per-run budget of 0, 1.5, 4 and 20 ceilings: what is spent never exceeds it, and every call is
+    /// either sent or recorded as refused.
+    @Test func aRunNeverSpendsMoreThanItsBudgetAndSaysWhatItRefused() async throws {
+        let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
+        let ceiling = try ceilingOfOneExpertCall(pipeline)
+        for perRun in [0, 1.5 * ceiling, 4 * ceiling, 20 * ceiling] {
+            var limited = pipeline
+            limited.spec.budget = Budget(perRun: perRun)
+            let store = InMemoryRunStore()
+            let script = Script()
+            script.flakyFails.withLock { $0 = false }
+            let runner = Runner(
+                pipeline: limited,
+                dataset: limited.datasetReader,
+                connector: ScriptedConnector { try script.answer($0, $1) },
+                store: store,
+                observer: SilentObserver()
+            )
+            let summary = try await runner.run(RunOptions(runID: "b", outputDirectory: workspace.url("out-\(perRun)")))
+            let spent = try store.spentCost(run: "b")
+            #expect(spent <= perRun + 1e-12, "spent \(spent) of \(perRun)")
+            let sent = script.requests.withLock { $0.values.reduce(0, +) }
+            let stored = try ["fr", "it", "es"].flatMap { try store.calls(run: "b", instance: $0) }
+            #expect(summary.budgetRefusals + sent == stored.count, "every call is either sent or refused")
+            if perRun == 0 { #expect(sent == 0 && summary.answered == 0 && stored.count == 6) }
+            if perRun == 1.5 * ceiling { #expect(sent >= 1, "a call's ceiling fits; it settles to its actual cost and frees room") }
+            if perRun == 20 * ceiling { #expect(summary.budgetRefusals == 0 && summary.answered == 3) }
+            #expect(summary.table.contains("calls refused as over budget"))
+            let refused = stored.filter { $0.record.attempts == 0 }
+            #expect(refused.count == summary.budgetRefusals)
+            #expect(refused.allSatisfy { $0.record.error?.hasPrefix("over the run's budget") == true })
+        }
+    }
+
+    @Test func anInstanceBudgetLimitsEachInstanceAlone() async throws {
+        var pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
+        let ceiling = try ceilingOfOneExpertCall(pipeline)
+        pipeline.spec.budget = Budget(perInstance: ceiling * 1.5)
+        let store = InMemoryRunStore()
+        let script = Script()
+        script.flakyFails.withLock { $0 = false }
+        let runner = Runner(
+            pipeline: pipeline,
+            dataset: pipeline.datasetReader,
+            connector: ScriptedConnector { try script.answer($0, $1) },
+            store: store,
+            observer: SilentObserver()
+        )
+        let summary = try await runner.run(RunOptions(runID: "i", outputDirectory: workspace.url("out")))
+        for id in ["fr", "it", "es"] {
+            let calls = try store.calls(run: "i", instance: id)
+            #expect(calls.map(\.record.cost).reduce(0, +) <= ceiling * 1.5)
+            #expect(calls.filter { $0.record.attempts > 0 }.count >= 1, "room for one expert call per instance")
+        }
+        #expect(summary.budgetRefusals >= 3)
+    }
+
     @Test func aStopBeforeTheFirstCallSavesNothingAndSaysSo() async throws {
         let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
         let script = Script()

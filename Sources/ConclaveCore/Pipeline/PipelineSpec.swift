@@ -47,6 +47,8 @@ public struct PipelineSpec: Sendable {
     public var residentMemoryMB: Int?
     /// Instances scheduled together: each stage of a window loads each model at most once.
     public var window: Int
+    /// Hard spending limits, per instance and per run.
+    public var budget: Budget
     /// Serve identical requests (same model, prompt and sampling) from the store's response cache.
     public var cache: Bool
     /// Where results go when `--out` is not given; nil means `runs/<name>` under the current folder.
@@ -77,6 +79,7 @@ public struct PipelineSpec: Sendable {
         residentMemoryMB: Int? = nil,
         window: Int = 10_000,
         cache: Bool = false,
+        budget: Budget = .unlimited,
         outputDirectory: URL? = nil
     ) {
         self.name = name
@@ -102,6 +105,7 @@ public struct PipelineSpec: Sendable {
         self.residentMemoryMB = residentMemoryMB
         self.window = window
         self.cache = cache
+        self.budget = budget
         self.outputDirectory = outputDirectory
     }
 }
