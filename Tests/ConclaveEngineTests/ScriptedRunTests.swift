@@ -63,11 +63,19 @@ import Testing
         }
     }
 
-    func run(_ script: Script, store: InMemoryRunStore, observer: RecordingObserver = RecordingObserver()) async throws -> RunSummary {
-        let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
+    /// Runs the workspace's pipeline (with `budget`) as run `runID` against the script.
+    func run(
+        _ script: Script,
+        store: InMemoryRunStore,
+        observer: RecordingObserver = RecordingObserver(),
+        budget: Budget = .unlimited,
+        runID: String = "r1"
+    ) async throws -> RunSummary {
+        var pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
+        pipeline.spec.budget = budget
         let connector = ScriptedConnector { expert, request in try script.answer(expert, request) }
         let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: observer)
-        return try await runner.run(RunOptions(runID: "r1", outputDirectory: workspace.url("out")))
+        return try await runner.run(RunOptions(runID: runID, outputDirectory: workspace.url("out-\(runID)")))
     }
 
     @Test func aFailingExpertIsRecordedAndTheRunGoesOn() async throws {
@@ -80,7 +88,7 @@ import Testing
         let failed = try #require(try store.calls(run: "r1", instance: "fr").first { $0.record.expert == "flaky" })
         #expect(failed.record.attempts == 3)
         #expect(failed.record.error?.contains("HTTP 503") == true)
-        let lines = try String(contentsOf: workspace.url("out/results.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: workspace.url("out-r1/results.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
     }
 
@@ -112,19 +120,10 @@ import Testing
         let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
         let ceiling = try ceilingOfOneExpertCall(pipeline)
         for perRun in [0, 1.5 * ceiling, 4 * ceiling, 20 * ceiling] {
-            var limited = pipeline
-            limited.spec.budget = Budget(perRun: perRun)
             let store = InMemoryRunStore()
             let script = Script()
             script.flakyFails.withLock { $0 = false }
-            let runner = Runner(
-                pipeline: limited,
-                dataset: limited.datasetReader,
-                connector: ScriptedConnector { try script.answer($0, $1) },
-                store: store,
-                observer: SilentObserver()
-            )
-            let summary = try await runner.run(RunOptions(runID: "b", outputDirectory: workspace.url("out-\(perRun)")))
+            let summary = try await run(script, store: store, budget: Budget(perRun: perRun), runID: "b")
             let spent = try store.spentCost(run: "b")
             #expect(spent <= perRun + 1e-12, "spent \(spent) of \(perRun)")
             let sent = script.requests.withLock { $0.values.reduce(0, +) }
@@ -141,20 +140,11 @@ import Testing
     }
 
     @Test func anInstanceBudgetLimitsEachInstanceAlone() async throws {
-        var pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
-        let ceiling = try ceilingOfOneExpertCall(pipeline)
-        pipeline.spec.budget = Budget(perInstance: ceiling * 1.5)
+        let ceiling = try ceilingOfOneExpertCall(try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml")))
         let store = InMemoryRunStore()
         let script = Script()
         script.flakyFails.withLock { $0 = false }
-        let runner = Runner(
-            pipeline: pipeline,
-            dataset: pipeline.datasetReader,
-            connector: ScriptedConnector { try script.answer($0, $1) },
-            store: store,
-            observer: SilentObserver()
-        )
-        let summary = try await runner.run(RunOptions(runID: "i", outputDirectory: workspace.url("out")))
+        let summary = try await run(script, store: store, budget: Budget(perInstance: ceiling * 1.5), runID: "i")
         for id in ["fr", "it", "es"] {
             let calls = try store.calls(run: "i", instance: id)
             #expect(calls.map(\.record.cost).reduce(0, +) <= ceiling * 1.5)
