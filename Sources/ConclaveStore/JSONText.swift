@@ -206,6 +206,7 @@ extension Decision {
     var storeJSON: String {
         JSONText.object { object in
             object.field("aggregator", aggregator)
+            if let downgrades { object.field("downgrades", downgrades) }
             object.field("instanceId", instanceID)
             if let keywords {
                 object.array("keywords", keywords) { array, mapping in

@@ -31,6 +31,7 @@ struct DecisionsCommand: ParsableCommand {
             print("skills      \(skills.isEmpty ? "none matched: recruited by global strength" : skills)")
             print("role        \(decision.role ?? "-")")
             print("team        \(decision.recruitment.team.joined(separator: ", "))")
+            for step in decision.downgrades ?? [] { print("downgraded  \(step)") }
             print("aggregator  \(decision.aggregator)    seed \(decision.seed)\n")
             print(
                 Table.render(

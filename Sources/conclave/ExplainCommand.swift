@@ -83,6 +83,7 @@ struct ExplainCommand: ParsableCommand {
             )
         )
         print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
+        for step in decision.downgrades ?? [] { print("downgraded  \(step)") }
         if spec.replaceRareBelow > 0, question != nil {
             print("note        rare-expert replacement (replace_rare_below) works across a run's window; --instance shows it applied")
         }

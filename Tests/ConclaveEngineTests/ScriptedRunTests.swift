@@ -139,18 +139,23 @@ import Testing
         }
     }
 
-    @Test func anInstanceBudgetLimitsEachInstanceAlone() async throws {
+    /// An instance budget of 1.5 expert-call ceilings: each plan of two experts is cut to one seat before
+    /// any call (the decision says so), and no instance spends more than its budget.
+    @Test func anInstanceBudgetDowngradesThePlanAndLimitsEachInstanceAlone() async throws {
         let ceiling = try ceilingOfOneExpertCall(try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml")))
         let store = InMemoryRunStore()
         let script = Script()
         script.flakyFails.withLock { $0 = false }
         let summary = try await run(script, store: store, budget: Budget(perInstance: ceiling * 1.5), runID: "i")
+        let decisions = try store.decisions(run: "i", instances: ["fr", "it", "es"])
         for id in ["fr", "it", "es"] {
             let calls = try store.calls(run: "i", instance: id)
             #expect(calls.map(\.record.cost).reduce(0, +) <= ceiling * 1.5)
-            #expect(calls.filter { $0.record.attempts > 0 }.count >= 1, "room for one expert call per instance")
+            #expect(calls.filter { $0.record.attempts > 0 && $0.key.stage == .expert }.count == 1, "one expert answers")
+            #expect(decisions[id]?.recruitment.team.count == 1)
+            #expect(decisions[id]?.downgrades?.first?.hasPrefix("dropped a seat of flaky") == true, "\(decisions[id]?.downgrades ?? [])")
         }
-        #expect(summary.budgetRefusals >= 3)
+        #expect(summary.answered == 3)
     }
 
     @Test func aStopBeforeTheFirstCallSavesNothingAndSaysSo() async throws {

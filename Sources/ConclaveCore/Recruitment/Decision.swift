@@ -9,11 +9,13 @@ public struct Decision: Sendable, Hashable, Codable {
     public var seed: UInt64
     /// With a model extractor: every consistent keyword and how it was mapped (nil for the lexical extractor).
     public var keywords: [KeywordMapping]?
+    /// What the per-instance budget changed in the plan before any call, step by step (nil when nothing).
+    public var downgrades: [String]?
 
     /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
     enum CodingKeys: String, CodingKey {
         case instanceID = "instanceId"
-        case skills, role, recruitment, aggregator, seed, keywords
+        case skills, role, recruitment, aggregator, seed, keywords, downgrades
     }
 
     /// The keywords the model extractor gave that no step mapped to the vocabulary.
@@ -55,6 +57,8 @@ public struct DecisionMaker: Sendable {
     public let replaceRareBelow: Double
     /// For the `learned` strategy: the router fitted on recorded outcomes, one column per registry expert.
     public let learned: LearnedRouting?
+    /// The instance budget plans are fitted under before any call (nil: none).
+    public let instanceBudget: Double?
 
     public init(
         registry: Registry,
@@ -64,10 +68,12 @@ public struct DecisionMaker: Sendable {
         lambda: Double = 0,
         replaceRareBelow: Double = 0,
         learned: LearnedRouting? = nil,
+        instanceBudget: Double? = nil,
         aggregator: String,
         seed: UInt64
     ) {
         self.registry = registry
+        self.instanceBudget = instanceBudget
         self.learned = strategy == .learned ? learned : nil
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
         self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
@@ -88,6 +94,7 @@ public struct DecisionMaker: Sendable {
             lambda: spec.lambda,
             replaceRareBelow: replacingRareExperts ? spec.replaceRareBelow : 0,
             learned: pipeline.learned,
+            instanceBudget: spec.budget.perInstance,
             aggregator: spec.aggregatorExpert,
             seed: spec.seed
         )
@@ -112,15 +119,35 @@ public struct DecisionMaker: Sendable {
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
-        let recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
-        return Decision(
+        var recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
+        let role = registry.roleIndex(for: names).map { registry.roles[$0] }
+        let downgrades = instanceBudget.map { fitPlan(&recruitment, under: $0, instance: instance, role: role) }
+        var decision = Decision(
             instanceID: instance.id,
             skills: skills,
-            role: registry.roleIndex(for: names).map { registry.roles[$0].name },
+            role: role?.name,
             recruitment: recruitment,
             aggregator: aggregator,
             seed: seed
         )
+        decision.downgrades = downgrades.flatMap { $0.isEmpty ? nil : $0 }
+        return decision
+    }
+
+    /// Fits the plan under the instance budget (`BudgetDowngrade`) with each expert's call ceiling for
+    /// this instance and an estimate of the aggregator's: answers of `max_tokens` × 4 bytes (the largest
+    /// `max_tokens` of the registry), without its role's instructions. The engine's refusal at dispatch
+    /// stays the hard limit.
+    private func fitPlan(_ recruitment: inout Recruitment, under limit: Double, instance: Instance, role: Role?) -> [String] {
+        var ceilings: [String: Double] = [:]
+        for expert in registry.experts {
+            ceilings[expert.id] = expert.costCeiling(messages: Prompts.expert(instance: instance, role: role, expert: expert))
+        }
+        let judge = registry.expert(aggregator)
+        let answer = String(repeating: "x", count: 4 * (registry.experts.map(\.sampling.maxTokens).max() ?? 0))
+        return BudgetDowngrade(limit: limit).apply(to: &recruitment, ceilings: ceilings) { answers in
+            judge?.costCeiling(messages: Prompts.aggregation(instance: instance, responses: Array(repeating: answer, count: answers), role: nil)) ?? 0
+        }
     }
 
     /// Hands the seats of rare experts to frequent ones across a window of fresh decisions, as the pipeline's
