@@ -20,13 +20,22 @@ struct SkillsFile {
             file.skills.append((Skill(name: name.name, aliases: skill.strings("aliases").map(\.0), domain: domain), name.node))
         }
         for node in fields.list("roles", required: false) {
-            guard let role = reader.fields(node, of: "role", allowed: ["name", "instructions", "skills"]) else { continue }
+            guard let role = reader.fields(node, of: "role", allowed: ["name", "description", "instructions", "output_format", "skills"])
+            else { continue }
             let name = role.named("name")
             let instructions = role.string("instructions")
             let references = role.strings("skills")
             file.roleSkillReferences += references
             if let name, let instructions {
-                file.roles.append((Role(name: name.name, domain: domain, instructions: instructions, skills: references.map(\.0)), name.node))
+                let parsed = Role(
+                    name: name.name,
+                    domain: domain,
+                    description: role.string("description", required: false),
+                    instructions: instructions,
+                    outputFormat: role.string("output_format", required: false),
+                    skills: references.map(\.0)
+                )
+                file.roles.append((parsed, name.node))
             }
         }
         return file

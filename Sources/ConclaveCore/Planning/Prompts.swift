@@ -9,7 +9,7 @@ import Foundation
 public enum Prompts {
     /// An expert's messages: its role's and its own instructions, then the question with its choices.
     public static func expert(instance: Instance, role: Role?, expert: Expert) -> [ChatMessage] {
-        let system = [role?.instructions, expert.instructions].compactMap { $0 }.joined(separator: "\n\n")
+        let system = [role?.promptInstructions, expert.instructions].compactMap { $0 }.joined(separator: "\n\n")
         var messages: [ChatMessage] = system.isEmpty ? [] : [.system(system)]
         messages.append(.user(question(instance) + "\n\n" + answerFormat(instance)))
         return messages
@@ -25,7 +25,7 @@ public enum Prompts {
             text += "\n<response \(index + 1)>\n\(response.trimmingCharacters(in: .whitespacesAndNewlines))\n</response \(index + 1)>\n"
         }
         text += "\n" + answerFormat(instance)
-        return (role.map { [.system($0.instructions)] } ?? []) + [.user(text)]
+        return (role.map { [.system($0.promptInstructions)] } ?? []) + [.user(text)]
     }
 
     /// The extractor's messages: a request for 2–5 keywords naming what it takes to answer the question, then

@@ -15,19 +15,46 @@ public struct Skill: Sendable, Hashable, Codable {
     }
 }
 
-/// A persona with instructions (`Mathematician`, `Critic`), declared for one domain; `skills` say which
-/// instances it suits best.
+/// A persona with instructions (`Mathematician`, `Critic`), declared for one domain in its `Skills/*.yaml`
+/// file; `skills` say which instances it suits best.
+///
+/// ```yaml
+/// roles:
+///   - name: Critic
+///     description: Checks another answer for errors.
+///     instructions: Find the first mistake in the answer you are shown, if there is one.
+///     output_format: "Verdict: correct or incorrect, then one sentence."
+///     skills: [algebra]
+/// ```
 public struct Role: Sendable, Hashable, Codable {
     public var name: String
     public var domain: String
+    /// What the role is for, in a sentence (for people reading `explain`; not sent to models).
+    public var description: String?
     public var instructions: String
+    /// How the role's answers must be laid out, added to its instructions in every prompt.
+    public var outputFormat: String?
     public var skills: [String]
 
-    public init(name: String, domain: String, instructions: String, skills: [String] = []) {
+    public init(
+        name: String,
+        domain: String,
+        description: String? = nil,
+        instructions: String,
+        outputFormat: String? = nil,
+        skills: [String] = []
+    ) {
         self.name = name
         self.domain = domain
+        self.description = description
         self.instructions = instructions
+        self.outputFormat = outputFormat
         self.skills = skills
+    }
+
+    /// The instructions a prompt gives: the role's instructions, then its output format when it has one.
+    public var promptInstructions: String {
+        outputFormat.map { "\(instructions)\n\nOutput format: \($0)" } ?? instructions
     }
 }
 
