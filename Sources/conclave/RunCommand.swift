@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
             dataset: loaded.datasetReader,
             connector: live.connector,
             store: live.store,
-            observer: ConsoleObserver()
+            observer: ConsoleObserver(instanceLinesUpTo: json ? 0 : 200)
         )
         let limit = controls.limit
         let outcome = await live.execute(grace: controls.grace) { stop in

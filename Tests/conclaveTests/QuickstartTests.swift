@@ -45,6 +45,18 @@ import Testing
         #expect(logs.contains { $0.hasPrefix("llama-server-") })
     }
 
+    @Test func withJSONStandardOutputIsOneJSONSummary() async throws {
+        let cli = try CLIProcess([
+            "run", "examples/quickstart/pipeline.yaml", "--limit", "1", "--json", "--out", out.path,
+            "--store", out.appendingPathComponent("store.sqlite").path,
+        ])
+        #expect(await cli.wait(seconds: 120) == 0, "\(cli.errors)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(cli.output.utf8)) as? [String: Any], "\(cli.output)")
+        #expect(summary["instances"] as? Int == 1 && summary["calls"] as? Int == 4)
+        #expect(summary["run_id"] is String && summary["wall_seconds"] is Double)
+        #expect(cli.errors.contains("stage expert"), "progress stays on standard error")
+    }
+
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalMidRunStopsEveryServerAndSaysHow(signal: Int32) async throws {
         let cli = try CLIProcess([
