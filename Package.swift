@@ -81,7 +81,10 @@ let package = Package(
             dependencies: ["ConclaveEvaluation", "ConclaveTesting", "ConclaveEngine", "ConclaveConfig", "ConclaveCore", "ConclaveStore"]
         ),
         .testTarget(name: "ConclaveFuzzTests", dependencies: ["ConclaveFuzz", "ConclaveConfig", "ConclaveCore"]),
-        .testTarget(name: "ConclaveLLMTests", dependencies: ["ConclaveLLM", "ConclaveConfig"]),
+        .testTarget(
+            name: "ConclaveLLMTests",
+            dependencies: ["ConclaveLLM", "ConclaveConfig", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
         .testTarget(

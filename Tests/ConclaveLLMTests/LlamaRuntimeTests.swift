@@ -3,6 +3,8 @@ import ConclaveConfig
 import ConclaveCore
 import ConclaveLLM
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// Integration tests against a real llama-server and the real SmolLM2 and Gemma models that
@@ -74,6 +76,22 @@ import Testing
         #expect(await runtime.counters.unloads == 1)
         await runtime.shutdown()
         #expect(await runtime.counters.unloads == 2)
+    }
+
+    @Test func asAServiceTheRuntimeStopsEveryServerWhenItsGroupEnds() async throws {
+        let runtime = try runtime()
+        let smol = try model("smollm2-135m-instruct-q4_1.gguf")
+        let work = ClosureService { _ = try await runtime.load(smol) }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: runtime), .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: Logger(label: "test")
+            )
+        )
+        try await group.run()
+        #expect(await runtime.residentModels.isEmpty)
+        let counters = await runtime.counters
+        #expect(counters.loads == 1 && counters.unloads == 1)
     }
 
     @Test func aServerThatDiesReportsItsLogTail() async throws {

@@ -28,11 +28,16 @@ public struct TermCounter: Sendable {
 
     /// The text's terms with their counts, ordered by term id.
     public mutating func counts(of text: String) -> [TermCount] {
-        let words = Self.words(text)
+        Self.tally(text) { id($0) }
+    }
+
+    /// The counts of the text's words and adjacent word pairs under `id` (nil leaves a term out).
+    fileprivate static func tally(_ text: String, id: (String) -> Int32?) -> [TermCount] {
+        let words = words(text)
         var counts: [Int32: Int32] = [:]
         for (index, word) in words.enumerated() {
-            counts[id(word), default: 0] += 1
-            if index > 0 { counts[id(words[index - 1] + " " + word), default: 0] += 1 }
+            if let term = id(word) { counts[term, default: 0] += 1 }
+            if index > 0, let term = id(words[index - 1] + " " + word) { counts[term, default: 0] += 1 }
         }
         return counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
     }
@@ -54,12 +59,6 @@ extension TermCounter {
     /// The text's terms that the counter has already seen, with their counts, ordered by term id; new
     /// terms are left out and the counter is not changed (for questions asked after a fit).
     public func knownCounts(of text: String) -> [TermCount] {
-        let words = Self.words(text)
-        var counts: [Int32: Int32] = [:]
-        for (index, word) in words.enumerated() {
-            if let id = ids[word] { counts[id, default: 0] += 1 }
-            if index > 0, let id = ids[words[index - 1] + " " + word] { counts[id, default: 0] += 1 }
-        }
-        return counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
+        Self.tally(text) { ids[$0] }
     }
 }
