@@ -24,6 +24,8 @@ enum Limits {
 
     // Pipelines.
     static let k = 1...100
+    /// Debate rounds, reflection cycles, layers.
+    static let rounds = 1...20
     static let seed = 0...Int.max
     static let recruiterTemperature = 0.01...100
     static let lambda = 0.0...1_000_000

@@ -10,7 +10,9 @@ struct PipelineFile {
     var roleNode: Node?
     var extractorNode: Node?
 
-    static let keys = ["name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache", "budget"]
+    static let keys = [
+        "name", "registry", "dataset", "extractor", "recruiter", "aggregator", "grader", "runtime", "outputs", "cache", "budget", "collaboration",
+    ]
 
     static func read(_ root: Node, path: String, reader: YAMLReader) -> PipelineFile {
         var file = PipelineFile()
@@ -93,6 +95,10 @@ struct PipelineFile {
             perInstance: limits?.double("per_instance", required: false, in: Limits.budget),
             perRun: limits?.double("per_run", required: false, in: Limits.budget)
         )
+        let collaboration = CollaborationFields.read(
+            fields.nested("collaboration", allowed: CollaborationFields.keys, required: false),
+            reader: reader
+        )
         let pinned = aggregator?.string("expert", required: false)
         if let name, let agents, let skills, let dataset, let grader {
             file.spec = PipelineSpec(
@@ -120,6 +126,7 @@ struct PipelineFile {
                 window: window,
                 cache: cache,
                 budget: budget,
+                collaboration: collaboration,
                 outputDirectory: output
             )
         }

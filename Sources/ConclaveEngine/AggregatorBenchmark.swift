@@ -24,7 +24,7 @@ struct AggregatorBenchmark {
         var outcomes = try store.completedCalls(run: runID, instances: cases.map(\.id))
         let byID = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let role = pipeline.spec.aggregatorRole.flatMap(pipeline.registry.role(named:))
-        try await session.execute(calls, stage: .aggregator, outcomes: &outcomes, upcoming: []) { call in
+        try await session.execute(calls, step: PlanStep(.aggregator), outcomes: &outcomes, upcoming: []) { call in
             let benchmarkCase = byID[call.instanceID]!
             return Prompts.aggregation(instance: questions[benchmarkCase.questionID]!, responses: benchmarkCase.responses, role: role)
         }

@@ -20,8 +20,30 @@ struct CallRequest: Sendable {
         )
     }
 
-    /// Seats of one team get different seeds, so an expert holding two seats answers twice, not once.
-    var seed: UInt64 { StableHash.fnv1a(call.instanceID) &+ UInt64(bitPattern: Int64(call.seat ?? -1)) }
+    /// Seats of one team get different seeds, so an expert holding two seats answers twice, not once; so do
+    /// rounds.
+    var seed: UInt64 {
+        StableHash.fnv1a(call.instanceID) &+ UInt64(bitPattern: Int64(call.seat ?? -1)) &+ UInt64(call.round) << 32
+    }
+
+    /// The record of this call's outcome, with its place in the plan.
+    func record(text: String?, inputTokens: Int, outputTokens: Int, latencyMs: Double, cost: Double, attempts: Int, error: String?) -> CallRecord {
+        CallRecord(
+            stage: call.stage,
+            expert: expert.id,
+            seat: call.seat,
+            text: text,
+            inputTokens: inputTokens,
+            outputTokens: outputTokens,
+            latencyMs: latencyMs,
+            cost: cost,
+            attempts: attempts,
+            error: error,
+            round: call.round,
+            role: call.role,
+            mode: call.mode
+        )
+    }
 }
 
 /// Sends one group's calls with the model's concurrency (for llama.cpp, its parallel slots, so the server
@@ -80,6 +102,9 @@ struct CallExecutor: Sendable {
         let hash = request.requestHash
         if cache, var cached = try store.cachedResponse(hash) {
             cached.seat = request.call.seat
+            cached.round = request.call.round
+            cached.role = request.call.role
+            cached.mode = request.call.mode
             cached.latencyMs = 0
             cached.cost = 0
             return try await save(request, cached, hash: hash)
@@ -110,10 +135,7 @@ struct CallExecutor: Sendable {
                     seed: request.seed
                 )
             )
-            return CallRecord(
-                stage: request.call.stage,
-                expert: expert.id,
-                seat: request.call.seat,
+            return request.record(
                 text: completion.text,
                 inputTokens: completion.inputTokens,
                 outputTokens: completion.outputTokens,
@@ -131,24 +153,13 @@ struct CallExecutor: Sendable {
 
     /// Returns once the call is committed to the store (group commit: concurrent calls share a transaction).
     private func save(_ request: CallRequest, _ record: CallRecord, hash: String? = nil) async throws -> CallRecord {
-        let key = CallKey(instanceID: request.call.instanceID, stage: request.call.stage, seat: request.call.seat)
+        let key = CallKey(request.call)
         try await committer.submit(StoredCall(key: key, requestHash: hash ?? request.requestHash, prompt: request.messages, record: record))
         return record
     }
 
     static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
-        CallRecord(
-            stage: request.call.stage,
-            expert: request.expert.id,
-            seat: request.call.seat,
-            text: nil,
-            inputTokens: 0,
-            outputTokens: 0,
-            latencyMs: latencyMs,
-            cost: 0,
-            attempts: attempts,
-            error: error
-        )
+        request.record(text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
     }
 }
 

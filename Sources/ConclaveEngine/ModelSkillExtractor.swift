@@ -79,10 +79,12 @@ extension RunSession {
             let spec = extractor.spec
             let byID = Dictionary(missing.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let calls = missing.flatMap { Planner.extractionCalls(instanceID: $0.id, extractor: spec.expert, samples: spec.samples) }
-            try await execute(calls, stage: .extraction, outcomes: &outcomes, upcoming: []) { Prompts.extraction(instance: byID[$0.instanceID]!) }
+            try await execute(calls, step: PlanStep(.extraction), outcomes: &outcomes, upcoming: []) {
+                Prompts.extraction(instance: byID[$0.instanceID]!)
+            }
             let answered = missing.compactMap { instance -> (Instance, [String])? in
                 let samples = Planner.extractionCalls(instanceID: instance.id, extractor: spec.expert, samples: spec.samples)
-                    .compactMap { outcomes[Self.key($0)]?.text }
+                    .compactMap { outcomes[CallKey($0)]?.text }
                 return samples.isEmpty ? nil : (instance, samples)
             }
             var extractions = answered.map { extractor.extraction(samples: $0.1) }

@@ -9,8 +9,8 @@ public protocol RunObserver: Sendable {
     func alreadyDone(_ count: Int)
     /// A dataset line was skipped.
     func skipped(_ problem: Diagnostic)
-    /// A stage starts with this many calls.
-    func stageStarted(_ stage: Stage, calls: Int)
+    /// A step (a stage, or a round of the agents' stage) starts with this many calls.
+    func stageStarted(_ step: PlanStep, calls: Int)
     /// A model is about to be loaded for a group of calls.
     func loading(model: String)
     /// One call finished (successfully or not); calls of a group report from several tasks at once.

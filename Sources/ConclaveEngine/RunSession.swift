@@ -79,38 +79,9 @@ struct RunSession {
         let savingDecisions = Task { [store, runID] in try store.saveDecisions(run: runID, fresh) }
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
-        let aggregatorModel = pipeline.registry.expert(pipeline.spec.aggregatorExpert)!.runtime.modelKey
-        let expertCalls = ids.flatMap { Planner.calls(for: decisions[$0]!, stage: .expert) }
         do {
-            let registry = pipeline.registry
-            let role = pipeline.spec.aggregatorRole.flatMap(registry.role(named:))
-            try await execute(expertCalls, stage: .expert, outcomes: &outcomes, upcoming: mode == .answer ? [aggregatorModel] : []) {
-                Self.messages(
-                    for: $0,
-                    instance: instances[$0.instanceID]!,
-                    decision: decisions[$0.instanceID]!,
-                    outcomes: [:],
-                    registry: registry,
-                    aggregatorRole: role
-                )
-            }
-            if mode == .answer {
-                let ready = ids.filter { id in
-                    Planner.calls(for: decisions[id]!, stage: .expert).contains { outcomes[Self.key($0)]?.succeeded == true }
-                }
-                let aggregatorCalls = ready.flatMap { Planner.calls(for: decisions[$0]!, stage: .aggregator) }
-                let answered = outcomes
-                try await execute(aggregatorCalls, stage: .aggregator, outcomes: &outcomes, upcoming: []) {
-                    Self.messages(
-                        for: $0,
-                        instance: instances[$0.instanceID]!,
-                        decision: decisions[$0.instanceID]!,
-                        outcomes: answered,
-                        registry: registry,
-                        aggregatorRole: role
-                    )
-                }
-            }
+            try await runRounds(ids, decisions: decisions, instances: instances, outcomes: &outcomes)
+            if mode == .answer { try await aggregate(ids, decisions: decisions, instances: instances, outcomes: &outcomes) }
         } catch {
             _ = try? await savingDecisions.value
             throw error
@@ -119,8 +90,8 @@ struct RunSession {
         let grader = ResultGrader(spec: pipeline.spec, gradesAggregation: mode == .answer)
         let results = todo.concurrentMap { position, instance in
             let decision = decisions[instance.id]!
-            let responses = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)] }
-            let aggregation = mode == .answer ? Planner.calls(for: decision, stage: .aggregator).first.flatMap { outcomes[Self.key($0)] } : nil
+            let responses = Planner.agentCalls(for: decision).compactMap { outcomes[CallKey($0)] }
+            let aggregation = mode == .answer ? Planner.aggregatorCalls(for: decision).first.flatMap { outcomes[CallKey($0)] } : nil
             return NewResult(
                 position: position,
                 result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation)
@@ -129,6 +100,72 @@ struct RunSession {
         try await savingDecisions.value
         try store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
+    }
+
+    /// Runs the agents' rounds: each round's calls across the window, grouped per model, before the next.
+    /// A call is made once at least one of the answers it is given exists (round 0 needs none); a profiling
+    /// run has a single round.
+    private mutating func runRounds(
+        _ ids: [String],
+        decisions: [String: Decision],
+        instances: [String: Instance],
+        outcomes: inout [CallKey: CallRecord]
+    ) async throws {
+        let registry = pipeline.registry
+        let rounds = ids.map { decisions[$0]!.plan.roundCount }.max() ?? 1
+        let aggregatorModel = registry.expert(pipeline.spec.aggregatorExpert).map(\.runtime.modelKey)
+        for round in 0..<rounds {
+            let answered = outcomes
+            let calls = ids.flatMap { id in
+                let plan = decisions[id]!.plan
+                return Planner.calls(for: decisions[id]!, round: round).filter { call in
+                    round == 0 || plan.inputs(round: round, seat: call.seat ?? 0).contains { answered[Self.key(id, $0)]?.succeeded == true }
+                }
+            }
+            let next = Set(
+                ids.flatMap { Planner.calls(for: decisions[$0]!, round: round + 1) }.compactMap { registry.expert($0.expert)?.runtime.modelKey }
+            )
+            let upcoming = round + 1 < rounds ? next : (mode == .answer ? Set(aggregatorModel.map { [$0] } ?? []) : [])
+            try await execute(calls, step: PlanStep(.expert, round: round), outcomes: &outcomes, upcoming: upcoming) { call in
+                let decision = decisions[call.instanceID]!
+                let inputs = decision.plan.inputs(round: call.round, seat: call.seat ?? 0).compactMap { slot -> Contribution? in
+                    guard let text = answered[Self.key(call.instanceID, slot)]?.text else { return nil }
+                    return Contribution(
+                        round: slot.round,
+                        seat: slot.seat,
+                        role: decision.plan.agents.first { $0.seat == slot.seat }?.role,
+                        text: text
+                    )
+                }
+                return Prompts.agent(
+                    instance: instances[call.instanceID]!,
+                    turn: decision.plan.turn(round: call.round),
+                    seat: call.seat ?? 0,
+                    role: call.role.flatMap(registry.role(named:)),
+                    expert: registry.expert(call.expert)!,
+                    inputs: inputs
+                )
+            }
+        }
+    }
+
+    /// Runs the aggregator's calls of the instances whose plan ends with one and whose last round has an
+    /// answer; its prompt holds the last round's successful answers in seat order.
+    private mutating func aggregate(
+        _ ids: [String],
+        decisions: [String: Decision],
+        instances: [String: Instance],
+        outcomes: inout [CallKey: CallRecord]
+    ) async throws {
+        let answered = outcomes
+        let finalTexts = { (decision: Decision) in
+            Planner.finalCalls(for: decision).compactMap { answered[CallKey($0)]?.text }
+        }
+        let calls = ids.filter { !finalTexts(decisions[$0]!).isEmpty }.flatMap { Planner.aggregatorCalls(for: decisions[$0]!) }
+        let role = pipeline.spec.aggregatorRole.flatMap(pipeline.registry.role(named:))
+        try await execute(calls, step: PlanStep(.aggregator), outcomes: &outcomes, upcoming: []) { call in
+            Prompts.aggregation(instance: instances[call.instanceID]!, responses: finalTexts(decisions[call.instanceID]!), role: role)
+        }
     }
 
     /// Refuses stored decisions that name an expert the registry no longer has, before any call is made.
@@ -148,21 +185,22 @@ struct RunSession {
         decider.decide(for: instance, extraction: extraction, everyExpert: mode == .profile)
     }
 
-    static func key(_ call: PlannedCall) -> CallKey {
-        CallKey(instanceID: call.instanceID, stage: call.stage, seat: call.seat)
+    /// The key of an agent's call at a slot of an instance's collaboration.
+    static func key(_ instanceID: String, _ slot: Slot) -> CallKey {
+        CallKey(instanceID: instanceID, stage: .expert, round: slot.round, seat: slot.seat)
     }
 
     /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups; `messages`
     /// gives each call's prompt.
     mutating func execute(
         _ calls: [PlannedCall],
-        stage: Stage,
+        step: PlanStep,
         outcomes: inout [CallKey: CallRecord],
         upcoming: Set<String>,
         messages: (PlannedCall) -> [ChatMessage]
     ) async throws {
-        let pending = calls.filter { outcomes[Self.key($0)] == nil }
-        observer.stageStarted(stage, calls: pending.count)
+        let pending = calls.filter { outcomes[CallKey($0)] == nil }
+        observer.stageStarted(step, calls: pending.count)
         guard !pending.isEmpty else { return }
         let registry = pipeline.registry
         let schedule = BatchPlanner.schedule(
@@ -190,29 +228,8 @@ struct RunSession {
                 committer: committer,
                 budget: budget
             )
-            for (call, record) in try await executor.run(requests) { outcomes[Self.key(call)] = record }
+            for (call, record) in try await executor.run(requests) { outcomes[CallKey(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }
-        }
-    }
-
-    /// An expert's prompt uses the role of the instance's decision; the aggregator's holds the instance's
-    /// successful expert responses in seat order.
-    private static func messages(
-        for call: PlannedCall,
-        instance: Instance,
-        decision: Decision,
-        outcomes: [CallKey: CallRecord],
-        registry: Registry,
-        aggregatorRole: Role?
-    ) -> [ChatMessage] {
-        switch call.stage {
-        case .extraction:
-            return Prompts.extraction(instance: instance)
-        case .expert:
-            return Prompts.expert(instance: instance, role: decision.role.flatMap(registry.role(named:)), expert: registry.expert(call.expert)!)
-        case .aggregator:
-            let texts = Planner.calls(for: decision, stage: .expert).compactMap { outcomes[Self.key($0)]?.text }
-            return Prompts.aggregation(instance: instance, responses: texts, role: aggregatorRole)
         }
     }
 }

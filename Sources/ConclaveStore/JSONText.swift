@@ -168,7 +168,10 @@ extension JSONText {
         field("expert", record.expert)
         field("input_tokens", record.inputTokens)
         field("latency_ms", record.latencyMs)
+        field("mode", record.mode?.rawValue)
         field("output_tokens", record.outputTokens)
+        field("role", record.role)
+        field("round", record.round)
         field("seat", record.seat)
         field("stage", record.stage.rawValue)
         field("text", record.text)
@@ -190,6 +193,7 @@ extension InstanceResult {
             object.field("id", id)
             object.field("input_tokens", inputTokens)
             object.field("latency_ms", latencyMs)
+            object.field("mode", mode?.rawValue)
             object.field("output_tokens", outputTokens)
             object.field("question", question)
             object.array("responses", responses) { array, record in array.element { $0.call(record) } }

@@ -7,6 +7,12 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var expert: String
     /// The expert's seat in the team (experts may hold several seats); nil for the aggregator.
     public var seat: Int?
+    /// The round of the collaboration the call answered in (0 for the first, and for the aggregator).
+    public var round: Int
+    /// The role the expert played (nil: none).
+    public var role: String?
+    /// The instance's collaboration mode (nil for extraction calls and calls stored before modes).
+    public var mode: CollaborationMode?
     public var text: String?
     public var inputTokens: Int
     public var outputTokens: Int
@@ -25,8 +31,14 @@ public struct CallRecord: Sendable, Hashable, Codable {
         latencyMs: Double,
         cost: Double,
         attempts: Int,
-        error: String?
+        error: String?,
+        round: Int = 0,
+        role: String? = nil,
+        mode: CollaborationMode? = nil
     ) {
+        self.round = round
+        self.role = role
+        self.mode = mode
         self.stage = stage
         self.expert = expert
         self.seat = seat
@@ -42,6 +54,32 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var succeeded: Bool { error == nil }
 }
 
+extension CallRecord {
+    enum CodingKeys: String, CodingKey {
+        case stage, expert, seat, round, role, mode, text, inputTokens, outputTokens, latencyMs, cost, attempts, error
+    }
+
+    /// Reads records written before rounds, roles and modes were stored (round 0, no role, no mode).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            stage: try container.decode(Stage.self, forKey: .stage),
+            expert: try container.decode(String.self, forKey: .expert),
+            seat: try container.decodeIfPresent(Int.self, forKey: .seat),
+            text: try container.decodeIfPresent(String.self, forKey: .text),
+            inputTokens: try container.decode(Int.self, forKey: .inputTokens),
+            outputTokens: try container.decode(Int.self, forKey: .outputTokens),
+            latencyMs: try container.decode(Double.self, forKey: .latencyMs),
+            cost: try container.decode(Double.self, forKey: .cost),
+            attempts: try container.decode(Int.self, forKey: .attempts),
+            error: try container.decodeIfPresent(String.self, forKey: .error),
+            round: try container.decodeIfPresent(Int.self, forKey: .round) ?? 0,
+            role: try container.decodeIfPresent(String.self, forKey: .role),
+            mode: try container.decodeIfPresent(CollaborationMode.self, forKey: .mode)
+        )
+    }
+}
+
 /// Everything a run produced for one instance: its skills, role and team, every response, the aggregated
 /// answer and its grade. One line of `results.jsonl`. The full decision (every candidate's scores and why
 /// it was or was not picked) is stored once, in the run's decisions: `conclave decisions show RUN ID`.
@@ -52,6 +90,8 @@ public struct InstanceResult: Sendable, Hashable, Codable {
     public var question: String
     public var skills: [String]
     public var role: String?
+    /// The collaboration mode the instance ran in (nil in results stored before modes: an ensemble).
+    public var mode: CollaborationMode?
     public var experts: [String]
     public var seed: UInt64
     public var responses: [CallRecord]
@@ -74,6 +114,7 @@ public struct InstanceResult: Sendable, Hashable, Codable {
         decision: Decision,
         responses: [CallRecord],
         aggregation: CallRecord?,
+        finalAnswer: String?,
         extractedAnswer: String?,
         gold: String?,
         correct: Bool?,
@@ -83,11 +124,12 @@ public struct InstanceResult: Sendable, Hashable, Codable {
         self.question = question
         self.skills = decision.skills.map(\.skill)
         self.role = decision.role
+        self.mode = decision.plan.mode
         self.experts = decision.recruitment.team
         self.seed = decision.seed
         self.responses = responses
         self.aggregation = aggregation
-        self.finalAnswer = aggregation?.text
+        self.finalAnswer = finalAnswer
         self.extractedAnswer = extractedAnswer
         self.gold = gold
         self.correct = correct

@@ -6,12 +6,19 @@ import Foundation
 public struct CallKey: Sendable, Hashable, Codable {
     public var instanceID: String
     public var stage: Stage
+    public var round: Int
     public var seat: Int?
 
-    public init(instanceID: String, stage: Stage, seat: Int?) {
+    public init(instanceID: String, stage: Stage, round: Int = 0, seat: Int?) {
         self.instanceID = instanceID
         self.stage = stage
+        self.round = round
         self.seat = seat
+    }
+
+    /// The key of a planned call.
+    public init(_ call: PlannedCall) {
+        self.init(instanceID: call.instanceID, stage: call.stage, round: call.round, seat: call.seat)
     }
 }
 

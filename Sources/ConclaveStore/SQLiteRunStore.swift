@@ -100,6 +100,25 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                     """
             )
         }
+        migrator.registerMigration("v5: calls name their round, role and mode") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE calls_v5 (
+                        run_id TEXT NOT NULL, instance_id TEXT NOT NULL, stage TEXT NOT NULL,
+                        round INTEGER NOT NULL DEFAULT 0, seat INTEGER NOT NULL, role TEXT, mode TEXT,
+                        expert TEXT NOT NULL, request_hash TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT,
+                        input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
+                        cost REAL NOT NULL, error TEXT, attempts INTEGER NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (run_id, instance_id, stage, round, seat));
+                    INSERT INTO calls_v5 (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
+                        input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
+                    SELECT run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
+                        input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at FROM calls;
+                    DROP TABLE calls;
+                    ALTER TABLE calls_v5 RENAME TO calls;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -231,15 +250,16 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         try pool.write { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO calls (run_id, instance_id, stage, seat, expert, request_hash, prompt, response,
-                        input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO calls (run_id, instance_id, stage, round, seat, role, mode, expert, request_hash,
+                        prompt, response, input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
             for call in calls {
                 let record = call.record
                 try statement.execute(arguments: [
-                    run, call.key.instanceID, call.key.stage.rawValue, call.key.seat ?? -1, record.expert, call.requestHash,
+                    run, call.key.instanceID, call.key.stage.rawValue, call.key.round, call.key.seat ?? -1, record.role,
+                    record.mode?.rawValue, record.expert, call.requestHash,
                     call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
                     record.cost, record.error, record.attempts, now,
                 ])
@@ -255,7 +275,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, seat",
+                sql: "SELECT * FROM calls WHERE run_id = ? AND instance_id = ? ORDER BY stage DESC, round, seat",
                 arguments: [run, instance]
             ).map { row in
                 StoredCall(
@@ -271,7 +291,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     /// The `calls` table keeps the seat as an integer, −1 for none.
     private static func key(_ row: Row) throws -> CallKey {
-        CallKey(instanceID: row["instance_id"], stage: try stage(row), seat: seat(row))
+        CallKey(instanceID: row["instance_id"], stage: try stage(row), round: row["round"], seat: seat(row))
     }
 
     private static func record(_ row: Row) throws -> CallRecord {
@@ -285,7 +305,10 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
             latencyMs: row["latency_ms"],
             cost: row["cost"],
             attempts: row["attempts"],
-            error: row["error"]
+            error: row["error"],
+            round: row["round"],
+            role: row["role"],
+            mode: (row["mode"] as String?).flatMap(CollaborationMode.init(rawValue:))
         )
     }
 

@@ -99,9 +99,11 @@ public final class InMemoryRunStore: RunStore, ProfileStore {
 
     public func calls(run: String, instance: String) throws -> [StoredCall] {
         contents.withLock { contents in
-            // As the SQLite store lists them: stage names descending, then seats (the aggregator's none first).
+            // As the SQLite store lists them: stage names descending, then rounds, then seats (the
+            // aggregator's none first).
             (contents.runs[run]?.calls.values.filter { $0.key.instanceID == instance } ?? []).sorted { a, b in
                 if a.key.stage != b.key.stage { return a.key.stage.rawValue > b.key.stage.rawValue }
+                if a.key.round != b.key.round { return a.key.round < b.key.round }
                 return (a.key.seat ?? -1) < (b.key.seat ?? -1)
             }
         }

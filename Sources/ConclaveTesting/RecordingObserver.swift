@@ -14,7 +14,7 @@ import Synchronization
 /// ```
 public final class RecordingObserver: RunObserver {
     private struct Record {
-        var stages: [Stage] = []
+        var steps: [PlanStep] = []
         var calls: [CallRecord] = []
         var skippedLines: [Int] = []
         var results: [InstanceResult] = []
@@ -24,8 +24,10 @@ public final class RecordingObserver: RunObserver {
 
     public init() {}
 
-    /// The stages, in the order they started.
-    public var stages: [Stage] { record.withLock { $0.stages } }
+    /// The stages, in the order they started (a stage with rounds once per round).
+    public var stages: [Stage] { steps.map(\.stage) }
+    /// The steps (stages and rounds), in the order they started.
+    public var steps: [PlanStep] { record.withLock { $0.steps } }
     /// Every finished call, in the order they finished.
     public var calls: [CallRecord] { record.withLock { $0.calls } }
     /// The line numbers of the dataset rows that were skipped.
@@ -36,7 +38,7 @@ public final class RecordingObserver: RunObserver {
     public func runStarted(id: String, instances: Int) {}
     public func alreadyDone(_ count: Int) {}
     public func skipped(_ problem: Diagnostic) { record.withLock { $0.skippedLines.append(problem.line) } }
-    public func stageStarted(_ stage: Stage, calls: Int) { record.withLock { $0.stages.append(stage) } }
+    public func stageStarted(_ step: PlanStep, calls: Int) { record.withLock { $0.steps.append(step) } }
     public func loading(model: String) {}
     public func callFinished(_ call: CallRecord) { record.withLock { $0.calls.append(call) } }
     public func instanceFinished(_ result: InstanceResult) { record.withLock { $0.results.append(result) } }

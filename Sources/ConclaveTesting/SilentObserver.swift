@@ -9,7 +9,7 @@ public struct SilentObserver: RunObserver {
     public func runStarted(id: String, instances: Int) {}
     public func alreadyDone(_ count: Int) {}
     public func skipped(_ problem: Diagnostic) {}
-    public func stageStarted(_ stage: Stage, calls: Int) {}
+    public func stageStarted(_ step: PlanStep, calls: Int) {}
     public func loading(model: String) {}
     public func callFinished(_ call: CallRecord) {}
     public func instanceFinished(_ result: InstanceResult) {}

@@ -19,6 +19,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var controls: RunControls
 
+    @Option(help: "Pin every instance's collaboration mode, for an ablation (\(CollaborationMode.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var mode: CollaborationMode?
+
     @Flag(help: "Print the summary as JSON on standard output (progress stays on standard error).")
     var json = false
 
@@ -48,14 +51,18 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try loadPipelineOrExit(pipeline)
+        var loaded = try loadPipelineOrExit(pipeline)
+        if let mode {
+            loaded.spec.collaboration.mode = mode
+            loaded.spec.collaboration.pinned = true
+        }
         let store = controls.store
         let id = controls.runID ?? RunOptions.newRunID()
         let output = controls.output(for: id, pipelineDefault: loaded.spec.outputDirectory)
         let logs = output.appendingPathComponent("logs")
         let live = try await LiveRun.open(loaded, store: store, logs: logs, verbose: controls.verbose)
         printError(
-            "run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)"
+            "run \(id) of pipeline \(loaded.spec.name): \(loaded.registry.experts.count) experts, mode \(loaded.spec.collaboration.mode.rawValue), k = \(loaded.spec.k), strategy \(loaded.spec.strategy.rawValue), seed \(loaded.spec.seed); store \(store.resolvedPath); server logs in \(logs.path)"
         )
         let peeking = loaded.profilesMeasuredOnDataset
         if !peeking.isEmpty {
@@ -93,3 +100,5 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension CollaborationMode: ExpressibleByArgument {}

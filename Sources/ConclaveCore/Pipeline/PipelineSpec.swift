@@ -49,6 +49,8 @@ public struct PipelineSpec: Sendable {
     public var window: Int
     /// Hard spending limits, per instance and per run.
     public var budget: Budget
+    /// How the agents work together (mode, rounds, agents, downgrade order).
+    public var collaboration: CollaborationSpec
     /// Serve identical requests (same model, prompt and sampling) from the store's response cache.
     public var cache: Bool
     /// Where results go when `--out` is not given; nil means `runs/<name>` under the current folder.
@@ -80,6 +82,7 @@ public struct PipelineSpec: Sendable {
         window: Int = 10_000,
         cache: Bool = false,
         budget: Budget = .unlimited,
+        collaboration: CollaborationSpec = .ensemble,
         outputDirectory: URL? = nil
     ) {
         self.name = name
@@ -106,6 +109,7 @@ public struct PipelineSpec: Sendable {
         self.window = window
         self.cache = cache
         self.budget = budget
+        self.collaboration = collaboration
         self.outputDirectory = outputDirectory
     }
 }

@@ -8,40 +8,99 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
     case aggregator
 }
 
-/// One call an instance needs: which stage, which seat of the team (nil for the aggregator of a run), which
-/// expert.
+/// A step of a run: a stage and, for the agents' calls, the round of their collaboration. Each step's
+/// calls run across a window's instances, grouped per model, before the next step starts.
+public struct PlanStep: Sendable, Hashable, CustomStringConvertible {
+    public var stage: Stage
+    public var round: Int
+
+    public init(_ stage: Stage, round: Int = 0) {
+        self.stage = stage
+        self.round = round
+    }
+
+    /// "expert", "expert round 2" (rounds count from 1 in words), "aggregator".
+    public var description: String { round == 0 ? stage.rawValue : "\(stage.rawValue) round \(round + 1)" }
+}
+
+/// One call an instance needs: which stage, round and seat of its collaboration (seat nil for the
+/// aggregator of a run), which expert, in which role.
 public struct PlannedCall: Sendable, Hashable {
     public var instanceID: String
     public var stage: Stage
+    public var round: Int
     public var seat: Int?
     public var expert: String
+    public var role: String?
+    /// The mode of the instance's collaboration (nil for extraction).
+    public var mode: CollaborationMode?
 
-    public init(instanceID: String, stage: Stage, seat: Int?, expert: String) {
+    public init(
+        instanceID: String,
+        stage: Stage,
+        round: Int = 0,
+        seat: Int?,
+        expert: String,
+        role: String? = nil,
+        mode: CollaborationMode? = nil
+    ) {
+        self.mode = mode
         self.instanceID = instanceID
         self.stage = stage
+        self.round = round
         self.seat = seat
         self.expert = expert
+        self.role = role
     }
 }
 
-/// Turns a decision into its calls, stage by stage: one call per seat of the team, then one aggregator call.
+/// Turns a decision into its calls, round by round: the agents of each round of its collaboration, then
+/// the aggregator's call when the collaboration ends with one.
 ///
 /// ```swift
-/// Planner.calls(for: decision, stage: .expert)      // [PlannedCall] for each seat
-/// Planner.calls(for: decision, stage: .aggregator)  // the aggregator's call
+/// for round in 0..<decision.plan.roundCount {
+///     Planner.calls(for: decision, round: round)   // [PlannedCall], one per agent of the round
+/// }
+/// Planner.aggregatorCalls(for: decision)            // the aggregator's call, or none
 /// ```
 public enum Planner {
-    public static func calls(for decision: Decision, stage: Stage) -> [PlannedCall] {
-        switch stage {
-        case .extraction:
-            return []  // extraction comes before the decision (see `extractionCalls`)
-        case .expert:
-            return decision.recruitment.team.enumerated().map {
-                PlannedCall(instanceID: decision.instanceID, stage: .expert, seat: $0, expert: $1)
-            }
-        case .aggregator:
-            return [PlannedCall(instanceID: decision.instanceID, stage: .aggregator, seat: nil, expert: decision.aggregator)]
+    /// The agents' calls of one round.
+    public static func calls(for decision: Decision, round: Int) -> [PlannedCall] {
+        decision.plan.agents(inRound: round).map {
+            PlannedCall(
+                instanceID: decision.instanceID,
+                stage: .expert,
+                round: round,
+                seat: $0.seat,
+                expert: $0.expert,
+                role: $0.role,
+                mode: decision.plan.mode
+            )
         }
+    }
+
+    /// Every agent call of the plan, round after round.
+    public static func agentCalls(for decision: Decision) -> [PlannedCall] {
+        (0..<decision.plan.roundCount).flatMap { calls(for: decision, round: $0) }
+    }
+
+    /// The calls whose answers the final answer comes from: the last round's.
+    public static func finalCalls(for decision: Decision) -> [PlannedCall] {
+        calls(for: decision, round: decision.plan.roundCount - 1)
+    }
+
+    /// The aggregator's call (round 0 of its own stage), after the last round; none when the collaboration ends otherwise.
+    public static func aggregatorCalls(for decision: Decision) -> [PlannedCall] {
+        guard decision.plan.finish == .aggregator else { return [] }
+        return [
+            PlannedCall(
+                instanceID: decision.instanceID,
+                stage: .aggregator,
+                seat: nil,
+                expert: decision.aggregator,
+                mode: decision.plan.mode
+            )
+        ]
     }
 }
 

@@ -1,61 +1,85 @@
-/// Fits an instance's plan under its budget before any call is made, the first step of the MasRouter
-/// cascade's downgrades: while the plan's cost ceiling (every seat's expert call plus the aggregator's) is
-/// over `limit`, it drops the seat of the lowest weight (fewer agents, down to one), then moves the last
-/// seat to the expert with the cheapest call that fits (a cheaper expert). Each step is said in words,
-/// for the decision to keep. The engine still refuses at dispatch any call that would overspend.
+/// Fits an instance's plan under its budget before any call is made (the MasRouter cascade's downgrades):
+/// while the plan's cost ceiling is over `limit`, it takes the steps of `order` in turn, each as far as it
+/// goes: `agents` drops the seat of the lowest weight (down to one agent); `experts` moves the most
+/// expensive seat to the cheapest expert; `mode` makes the mode simpler (layered and debate become an
+/// ensemble, the others a single agent). Each step is said in words, for the decision to keep. The engine
+/// still refuses at dispatch any call that would overspend.
 ///
 /// ```swift
-/// let steps = BudgetDowngrade(limit: 0.002).apply(to: &decision.recruitment, ceilings: ceilings) { answers in 0.0001 * Double(answers) }
-/// // ["dropped a seat of e3 (plan 0.0031 over the instance budget 0.002)", …]
+/// var plan = Collaboration(mode: .debate, rounds: 2, agents: agents)
+/// let steps = BudgetDowngrade(limit: 0.002).apply(to: &plan, weights: weights, ceilings: ceilings) { plan in cost(of: plan) }
+/// // ["dropped a seat of e3: the plan could cost 0.0031, over the instance budget 0.002", …]
 /// ```
 public struct BudgetDowngrade: Sendable {
     /// The instance's budget.
     public var limit: Double
+    /// The order of the steps.
+    public var order: [DowngradeStep]
+    /// The rounds and finish a simpler mode gets.
+    public var settings: CollaborationSpec
 
-    public init(limit: Double) { self.limit = limit }
+    public init(limit: Double, order: [DowngradeStep] = DowngradeStep.allCases, settings: CollaborationSpec = .ensemble) {
+        self.limit = limit
+        self.order = order
+        self.settings = settings
+    }
 
-    /// Downgrades `recruitment` in place; `ceilings` holds each expert's call ceiling for this instance and
-    /// `aggregatorCeiling` the aggregator's for a number of answers. Returns the steps taken (empty when the
-    /// plan fits as it is).
+    /// Downgrades `plan` in place. `weights` holds each expert's recruitment weight, `ceilings` each
+    /// expert's single-call ceiling for this instance (the cheapest is the one seats move to), `cost` a
+    /// plan's whole ceiling. Returns the steps taken (empty when the plan fits as it is).
     public func apply(
-        to recruitment: inout Recruitment,
+        to plan: inout Collaboration,
+        weights: [String: Double],
         ceilings: [String: Double],
-        aggregatorCeiling: (Int) -> Double
+        cost: (Collaboration) -> Double
     ) -> [String] {
         var steps: [String] = []
-        func planCost() -> Double { recruitment.team.reduce(aggregatorCeiling(recruitment.team.count)) { $0 + (ceilings[$1] ?? 0) } }
-        while planCost() > limit, recruitment.team.count > 1 {
-            let weights = Dictionary(recruitment.scores.map { ($0.expert, $0.weight) }, uniquingKeysWith: { first, _ in first })
-            let team = recruitment.team
-            guard let drop = team.indices.min(by: { weights[team[$0]] ?? 0 < weights[team[$1]] ?? 0 }) else { break }
-            let before = planCost()
-            let expert = recruitment.team.remove(at: drop)
-            adjustSeats(of: expert, by: -1, in: &recruitment)
-            steps.append("dropped a seat of \(expert): the plan could cost \(Self.format(before)), over the instance budget \(Self.format(limit))")
+        func over(_ step: String) -> String {
+            "\(step): the plan could cost \(Self.format(cost(plan))), over the instance budget \(Self.format(limit))"
         }
-        if planCost() > limit, let current = recruitment.team.first,
-            let cheapest = ceilings.filter({ $0.value + aggregatorCeiling(1) <= limit }).min(by: { ($0.value, $0.key) < ($1.value, $1.key) }),
-            cheapest.key != current
-        {
-            let before = planCost()
-            recruitment.team = [cheapest.key]
-            adjustSeats(of: current, by: -1, in: &recruitment)
-            adjustSeats(of: cheapest.key, by: 1, in: &recruitment)
-            steps.append(
-                "moved the seat of \(current) to \(cheapest.key), the cheapest expert whose call fits: the plan could cost \(Self.format(before)), over the instance budget \(Self.format(limit))"
-            )
+        for step in order {
+            switch step {
+            case .agents:
+                while cost(plan) > limit, plan.agents.count > 1 {
+                    let agents = plan.agents
+                    guard let drop = agents.indices.min(by: { weights[agents[$0].expert] ?? 0 < weights[agents[$1].expert] ?? 0 }) else { break }
+                    let said = over("dropped a seat of \(agents[drop].expert)")
+                    plan.agents = Self.renumbered(agents.enumerated().filter { $0.offset != drop }.map(\.element))
+                    steps.append(said)
+                }
+            case .experts:
+                guard let cheapest = ceilings.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+                while cost(plan) > limit,
+                    let seat = plan.agents.indices.filter({ plan.agents[$0].expert != cheapest.key })
+                        .max(by: { ceilings[plan.agents[$0].expert] ?? 0 < ceilings[plan.agents[$1].expert] ?? 0 })
+                {
+                    let said = over("moved the seat of \(plan.agents[seat].expert) to \(cheapest.key), the cheapest expert")
+                    plan.agents[seat].expert = cheapest.key
+                    steps.append(said)
+                }
+            case .mode:
+                while cost(plan) > limit, let simpler = plan.mode.simpler {
+                    let said = over("simplified the mode from \(plan.mode.rawValue) to \(simpler.rawValue)")
+                    plan = Collaboration(
+                        mode: simpler,
+                        rounds: settings.rounds(for: simpler),
+                        finish: settings.finish(for: simpler),
+                        agents: Array(plan.agents.prefix(simpler.agentCount(k: plan.agents.count)))
+                    )
+                    steps.append(said)
+                }
+            }
         }
-        if planCost() > limit {
+        if cost(plan) > limit {
             steps.append(
-                "no plan fits the instance budget \(Self.format(limit)) (the cheapest could cost \(Self.format(planCost()))); calls over it are refused"
+                "no plan fits the instance budget \(Self.format(limit)) (the cheapest could cost \(Self.format(cost(plan)))); calls over it are refused"
             )
         }
         return steps
     }
 
-    private func adjustSeats(of expert: String, by change: Int, in recruitment: inout Recruitment) {
-        guard let index = recruitment.scores.firstIndex(where: { $0.expert == expert }) else { return }
-        recruitment.scores[index].seats += change
+    private static func renumbered(_ agents: [Agent]) -> [Agent] {
+        agents.enumerated().map { Agent(seat: $0.offset, expert: $0.element.expert, role: $0.element.role) }
     }
 
     private static func format(_ value: Double) -> String {

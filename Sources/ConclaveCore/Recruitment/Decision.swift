@@ -11,12 +11,19 @@ public struct Decision: Sendable, Hashable, Codable {
     public var keywords: [KeywordMapping]?
     /// What the per-instance budget changed in the plan before any call, step by step (nil when nothing).
     public var downgrades: [String]?
+    /// The mode, rounds, agents and roles (nil in decisions stored before modes: an ensemble of the team).
+    public var collaboration: Collaboration?
+    /// How the mode was chosen, for `explain` (nil when the pipeline's default applied).
+    public var modeChoice: ModeChoice?
 
     /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
     enum CodingKeys: String, CodingKey {
         case instanceID = "instanceId"
-        case skills, role, recruitment, aggregator, seed, keywords, downgrades
+        case skills, role, recruitment, aggregator, seed, keywords, downgrades, collaboration, modeChoice
     }
+
+    /// The collaboration the instance runs: the stored one, or the plain ensemble of the team.
+    public var plan: Collaboration { collaboration ?? .ensemble(team: recruitment.team, role: role) }
 
     /// The keywords the model extractor gave that no step mapped to the vocabulary.
     public var unmapped: [String] { keywords?.filter { $0.method == .unmapped }.map(\.keyword) ?? [] }
@@ -59,6 +66,8 @@ public struct DecisionMaker: Sendable {
     public let learned: LearnedRouting?
     /// The instance budget plans are fitted under before any call (nil: none).
     public let instanceBudget: Double?
+    /// The mode, rounds, agents and downgrade order plans are made with.
+    public let collaboration: CollaborationSpec
 
     public init(
         registry: Registry,
@@ -69,11 +78,13 @@ public struct DecisionMaker: Sendable {
         replaceRareBelow: Double = 0,
         learned: LearnedRouting? = nil,
         instanceBudget: Double? = nil,
+        collaboration: CollaborationSpec = .ensemble,
         aggregator: String,
         seed: UInt64
     ) {
         self.registry = registry
         self.instanceBudget = instanceBudget
+        self.collaboration = collaboration
         self.learned = strategy == .learned ? learned : nil
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
         self.recruiter = Recruiter(experts: registry.experts, k: k, strategy: strategy, temperature: temperature, lambda: lambda)
@@ -95,6 +106,7 @@ public struct DecisionMaker: Sendable {
             replaceRareBelow: replacingRareExperts ? spec.replaceRareBelow : 0,
             learned: pipeline.learned,
             instanceBudget: spec.budget.perInstance,
+            collaboration: spec.collaboration,
             aggregator: spec.aggregatorExpert,
             seed: spec.seed
         )
@@ -110,8 +122,10 @@ public struct DecisionMaker: Sendable {
         return found
     }
 
-    /// Recruits for the instance with the given skills (by default the lexical ones); every candidate's
-    /// expected cost for this question is in the decision.
+    /// Decides for the instance with the given skills (by default the lexical ones), step by step down the
+    /// cascade: the mode, how many agents it seats, the team (every candidate's expected cost for this
+    /// question is in the decision), a role per seat and the expert per role; then the plan is fitted under
+    /// the instance budget.
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
         let skills = given ?? self.skills(for: instance)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
@@ -119,35 +133,73 @@ public struct DecisionMaker: Sendable {
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
-        var recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
-        let role = registry.roleIndex(for: names).map { registry.roles[$0] }
-        let downgrades = instanceBudget.map { fitPlan(&recruitment, under: $0, instance: instance, role: role) }
+        let mode = collaboration.mode
+        let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
+        var recruitment = recruiter.sized(seats).recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
+        let roles = RoleAllocation.roles(for: names, seats: recruitment.team.count, registry: registry)
+        var plan = Collaboration(
+            mode: mode,
+            rounds: collaboration.rounds(for: mode),
+            finish: collaboration.finish(for: mode),
+            agents: RoleAllocation.agents(team: recruitment.team, roles: roles, registry: registry)
+        )
+        let downgrades = instanceBudget.map { fit(&plan, under: $0, instance: instance, scores: recruitment.scores) }
+        recruitment.seat(plan.team)
         var decision = Decision(
             instanceID: instance.id,
             skills: skills,
-            role: role?.name,
+            role: roles.first ?? nil,
             recruitment: recruitment,
             aggregator: aggregator,
             seed: seed
         )
+        decision.collaboration = plan
+        decision.modeChoice = ModeChoice(source: collaboration.pinned ? .pinned : .pipeline, mode: plan.mode)
         decision.downgrades = downgrades.flatMap { $0.isEmpty ? nil : $0 }
         return decision
     }
 
-    /// Fits the plan under the instance budget (`BudgetDowngrade`) with each expert's call ceiling for
-    /// this instance and an estimate of the aggregator's: answers of `max_tokens` × 4 bytes (the largest
-    /// `max_tokens` of the registry), without its role's instructions. The engine's refusal at dispatch
-    /// stays the hard limit.
-    private func fitPlan(_ recruitment: inout Recruitment, under limit: Double, instance: Instance, role: Role?) -> [String] {
+    /// Fits the plan under the instance budget (`BudgetDowngrade`, in the pipeline's order) with each
+    /// call's ceiling for this instance: every earlier answer a call is shown, and the aggregator's, taken
+    /// as `max_tokens` × 4 bytes (the largest `max_tokens` of the registry). The engine's refusal at
+    /// dispatch stays the hard limit.
+    private func fit(_ plan: inout Collaboration, under limit: Double, instance: Instance, scores: [ExpertScore]) -> [String] {
+        let answer = String(repeating: "x", count: 4 * (registry.experts.map(\.sampling.maxTokens).max() ?? 0))
         var ceilings: [String: Double] = [:]
         for expert in registry.experts {
-            ceilings[expert.id] = expert.costCeiling(messages: Prompts.expert(instance: instance, role: role, expert: expert))
+            ceilings[expert.id] = expert.costCeiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert))
         }
         let judge = registry.expert(aggregator)
-        let answer = String(repeating: "x", count: 4 * (registry.experts.map(\.sampling.maxTokens).max() ?? 0))
-        return BudgetDowngrade(limit: limit).apply(to: &recruitment, ceilings: ceilings) { answers in
-            judge?.costCeiling(messages: Prompts.aggregation(instance: instance, responses: Array(repeating: answer, count: answers), role: nil)) ?? 0
+        func cost(of plan: Collaboration) -> Double {
+            var total = 0.0
+            for round in 0..<plan.roundCount {
+                for agent in plan.agents(inRound: round) {
+                    guard let expert = registry.expert(agent.expert) else { continue }
+                    let inputs = plan.inputs(round: round, seat: agent.seat).map {
+                        Contribution(round: $0.round, seat: $0.seat, role: nil, text: answer)
+                    }
+                    let role = agent.role.flatMap(registry.role(named:))
+                    total += expert.costCeiling(
+                        messages: Prompts.agent(
+                            instance: instance,
+                            turn: plan.turn(round: round),
+                            seat: agent.seat,
+                            role: role,
+                            expert: expert,
+                            inputs: inputs
+                        )
+                    )
+                }
+            }
+            if plan.finish == .aggregator, let judge {
+                let answers = Array(repeating: answer, count: plan.finalSlots.count)
+                total += judge.costCeiling(messages: Prompts.aggregation(instance: instance, responses: answers, role: nil))
+            }
+            return total
         }
+        let weights = Dictionary(scores.map { ($0.expert, $0.weight) }, uniquingKeysWith: { first, _ in first })
+        return BudgetDowngrade(limit: limit, order: collaboration.downgradeOrder, settings: collaboration)
+            .apply(to: &plan, weights: weights, ceilings: ceilings, cost: cost(of:))
     }
 
     /// Hands the seats of rare experts to frequent ones across a window of fresh decisions, as the pipeline's

@@ -41,6 +41,12 @@ public struct Recruitment: Sendable, Hashable, Codable {
     /// True when no matched skill applied and the recruiter fell back to global strength.
     public var usedStrengthFallback: Bool
 
+    /// Makes `team` the team, and each candidate's seat count agree with it.
+    public mutating func seat(_ team: [String]) {
+        self.team = team
+        for index in scores.indices { scores[index].seats = team.filter { $0 == scores[index].expert }.count }
+    }
+
     public init(team: [String], scores: [ExpertScore], usedStrengthFallback: Bool) {
         self.team = team
         self.scores = scores
@@ -63,7 +69,7 @@ public struct Recruitment: Sendable, Hashable, Codable {
 /// ```
 public struct Recruiter: Sendable {
     public let candidates: [RecruitmentCandidate]
-    public let k: Int
+    public private(set) var k: Int
     public let strategy: RecruitmentStrategy
     /// The strategy's team selection.
     public let selection: any TeamSelection
@@ -114,6 +120,13 @@ public struct Recruiter: Sendable {
         self.scores = scores
         self.rates = rates
         self.globalRates = experts.map { $0.profile.globalRate ?? 0 }
+    }
+
+    /// The same recruiter for teams of `k` (at least one) seats.
+    public func sized(_ k: Int) -> Recruiter {
+        var copy = self
+        copy.k = max(1, k)
+        return copy
     }
 
     /// The table columns of the skills some profile scores, in order; other skills are dropped.

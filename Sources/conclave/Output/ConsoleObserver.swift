@@ -85,15 +85,15 @@ final class ConsoleObserver: RunObserver {
         }
     }
 
-    func stageStarted(_ stage: Stage, calls: Int) {
+    func stageStarted(_ step: PlanStep, calls: Int) {
         display.withLock {
             $0.clearBar()
-            $0.stage = stage.rawValue
+            $0.stage = step.description
             $0.total = calls
             $0.done = 0
             $0.lastPlainTenth = -1
             $0.stageStart = Date()
-            printError("stage \(stage): \(calls) calls")
+            printError("stage \(step): \(calls) calls")
         }
     }
 
