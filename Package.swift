@@ -85,7 +85,7 @@ let package = Package(
             name: "ConclaveLLMTests",
             dependencies: ["ConclaveLLM", "ConclaveConfig", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
-        .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore"]),
+        .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
         .testTarget(
             name: "conclaveTests",

@@ -190,8 +190,8 @@ struct RunSession {
         CallKey(instanceID: instanceID, stage: .expert, round: slot.round, seat: slot.seat)
     }
 
-    /// Runs the calls of one stage that have no successful outcome yet, in the planner's groups; `messages`
-    /// gives each call's prompt.
+    /// Runs the calls of one step that have no successful outcome yet, in the planner's groups; `messages`
+    /// gives each call's prompt. A step with no calls at all is not announced.
     mutating func execute(
         _ calls: [PlannedCall],
         step: PlanStep,
@@ -199,6 +199,7 @@ struct RunSession {
         upcoming: Set<String>,
         messages: (PlannedCall) -> [ChatMessage]
     ) async throws {
+        guard !calls.isEmpty else { return }
         let pending = calls.filter { outcomes[CallKey($0)] == nil }
         observer.stageStarted(step, calls: pending.count)
         guard !pending.isEmpty else { return }

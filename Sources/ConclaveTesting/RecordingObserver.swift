@@ -15,6 +15,7 @@ import Synchronization
 public final class RecordingObserver: RunObserver {
     private struct Record {
         var steps: [PlanStep] = []
+        var groups: [[String]] = []
         var calls: [CallRecord] = []
         var skippedLines: [Int] = []
         var results: [InstanceResult] = []
@@ -28,6 +29,8 @@ public final class RecordingObserver: RunObserver {
     public var stages: [Stage] { steps.map(\.stage) }
     /// The steps (stages and rounds), in the order they started.
     public var steps: [PlanStep] { record.withLock { $0.steps } }
+    /// The models each step's groups ran on, in order, one list per step.
+    public var groups: [[String]] { record.withLock { $0.groups } }
     /// Every finished call, in the order they finished.
     public var calls: [CallRecord] { record.withLock { $0.calls } }
     /// The line numbers of the dataset rows that were skipped.
@@ -38,8 +41,14 @@ public final class RecordingObserver: RunObserver {
     public func runStarted(id: String, instances: Int) {}
     public func alreadyDone(_ count: Int) {}
     public func skipped(_ problem: Diagnostic) { record.withLock { $0.skippedLines.append(problem.line) } }
-    public func stageStarted(_ step: PlanStep, calls: Int) { record.withLock { $0.steps.append(step) } }
-    public func loading(model: String) {}
+    public func stageStarted(_ step: PlanStep, calls: Int) {
+        record.withLock {
+            $0.steps.append(step)
+            $0.groups.append([])
+        }
+    }
+
+    public func loading(model: String) { record.withLock { if !$0.groups.isEmpty { $0.groups[$0.groups.count - 1].append(model) } } }
     public func callFinished(_ call: CallRecord) { record.withLock { $0.calls.append(call) } }
     public func instanceFinished(_ result: InstanceResult) { record.withLock { $0.results.append(result) } }
 }
