@@ -1,4 +1,5 @@
 import ConclaveCore
+import ConclaveStore
 import Foundation
 
 /// The totals of a run, printed as the summary table and returned to callers.
@@ -23,6 +24,8 @@ public struct RunSummary: Sendable, Hashable {
     /// The run's spending limits, and how many calls this session refused because they would exceed one.
     public var budget = Budget.unlimited
     public var budgetRefusals = 0
+    /// The run's figures per collaboration mode.
+    public var modes: [ModeAccount] = []
     public var resultsFile: URL?
     public var logDirectory: URL?
 
@@ -50,7 +53,17 @@ public struct RunSummary: Sendable, Hashable {
                 + "; \(budgetRefusals) calls refused as over budget"
             rows.insert(("budget", line), at: 5)
         }
+        for account in modes { rows.append(("mode \(account.mode.rawValue)", account.line)) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}
+
+extension ModeAccount {
+    /// One line of the summary: accuracy, calls, tokens, cost and the time its calls took.
+    public var line: String {
+        let score = accuracy.map { String(format: "%.1f%% (%d/%d)", $0 * 100, correct, graded) } ?? "n/a"
+        return "\(instances) instances, accuracy \(score), \(calls) calls (\(failedCalls) failed), "
+            + "\(inputTokens) in / \(outputTokens) out tokens, cost " + String(format: "%.6f, %.1f s of calls", cost, callSeconds)
     }
 }

@@ -105,6 +105,9 @@ public struct Runner: Sendable {
         summary.resultsFile = resultsFile
         summary.budget = spec.budget
         summary.budgetRefusals = session.budget.refusals
+        var ledger = ModeLedger()
+        try store.forEachResult(run: options.runID) { ledger.add($0) }
+        summary.modes = ledger.accounts
         return summary
     }
 

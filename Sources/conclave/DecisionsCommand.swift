@@ -31,6 +31,7 @@ struct DecisionsCommand: ParsableCommand {
             print("skills      \(skills.isEmpty ? "none matched: recruited by global strength" : skills)")
             print("role        \(decision.role ?? "-")")
             print("team        \(decision.recruitment.team.joined(separator: ", "))")
+            for line in CollaborationText.lines(for: decision) { print(line) }
             for step in decision.downgrades ?? [] { print("downgraded  \(step)") }
             print("aggregator  \(decision.aggregator)    seed \(decision.seed)\n")
             print(
@@ -47,13 +48,14 @@ struct DecisionsCommand: ParsableCommand {
             print("")
             print(
                 Table.render(
-                    [["stage", "seat", "expert", "latency ms", "tokens in/out", "attempts", "outcome"]]
+                    [["stage", "round", "seat", "role", "expert", "latency ms", "tokens in/out", "attempts", "outcome"]]
                         + calls.map { call in
                             let outcome =
                                 call.record.error.map { "error: \($0.prefix(80))" }
                                 ?? String((call.record.text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(60))
                             return [
-                                call.key.stage.rawValue, call.key.seat.map(String.init) ?? "-", call.record.expert,
+                                call.key.stage.rawValue, call.key.stage == .expert ? "\(call.key.round + 1)" : "-",
+                                call.key.seat.map { String($0 + 1) } ?? "-", call.record.role ?? "-", call.record.expert,
                                 String(format: "%.0f", call.record.latencyMs),
                                 "\(call.record.inputTokens)/\(call.record.outputTokens)", "\(call.record.attempts)", outcome,
                             ]

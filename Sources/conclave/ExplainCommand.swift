@@ -14,6 +14,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "The pipeline YAML file.") var pipeline: String
     @Option(help: "A question to explain.") var question: String?
     @Option(help: "The id of an instance of the pipeline's dataset.") var instance: String?
+    @Option(help: "Pin the collaboration mode, as `run --mode` does.") var mode: CollaborationMode?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var store: StoreOption
 
@@ -22,7 +23,11 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try loadPipelineOrExit(pipeline)
+        var loaded = try loadPipelineOrExit(pipeline)
+        if let mode {
+            loaded.spec.collaboration.mode = mode
+            loaded.spec.collaboration.pinned = true
+        }
         let spec = loaded.spec
         let decider = DecisionMaker(pipeline: loaded)
         // The instance is decided with the rest of its window, as `run` decides it, so rare-expert
@@ -83,6 +88,7 @@ struct ExplainCommand: ParsableCommand {
             )
         )
         print("\nteam        \(decision.recruitment.team.joined(separator: ", "))")
+        for line in CollaborationText.lines(for: decision) { print(line) }
         for step in decision.downgrades ?? [] { print("downgraded  \(step)") }
         if spec.replaceRareBelow > 0, question != nil {
             print("note        rare-expert replacement (replace_rare_below) works across a run's window; --instance shows it applied")
@@ -94,9 +100,10 @@ struct ExplainCommand: ParsableCommand {
         )
         print(
             String(
-                format: "expected cost %.6f (experts %.6f + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
+                format: "expected cost %.6f (agents %.6f over %d calls + aggregator %.6f; prompt ≈ %d tokens, each answer ≤ max_tokens)",
                 explanation.expectedCost,
                 explanation.expertsCost,
+                explanation.agentCalls,
                 explanation.aggregatorCost,
                 explanation.promptTokens
             )
@@ -135,19 +142,35 @@ struct ExplainCommand: ParsableCommand {
     struct Explanation: Encodable {
         var decision: Decision
         var promptTokens: Int
+        var agentCalls: Int
         var expertsCost: Double
         var aggregatorCost: Double
         var expectedCost: Double
 
+        /// Each agent call reads the question and every earlier answer its turn is given (each at most its
+        /// author's `max_tokens`); the aggregator reads the question and the last round's answers.
         init(decision: Decision, instance: Instance, registry: Registry) {
             self.decision = decision
+            let plan = decision.plan
             let tokens = DecisionMaker.promptTokens(instance)
-            let team = decision.recruitment.team.compactMap(registry.expert)
-            let experts = team.map { $0.expectedCost(promptTokens: tokens) }.reduce(0, +)
-            // The aggregator reads the question and every answer.
-            let answers = team.map(\.sampling.maxTokens).reduce(0, +)
-            let aggregator = registry.expert(decision.aggregator)?.expectedCost(promptTokens: tokens + answers) ?? 0
+            func answerTokens(_ slots: [Slot]) -> Int {
+                slots.compactMap { slot in plan.agents.first { $0.seat == slot.seat }.flatMap { registry.expert($0.expert) }?.sampling.maxTokens }
+                    .reduce(0, +)
+            }
+            var experts = 0.0
+            var calls = 0
+            for round in 0..<plan.roundCount {
+                for agent in plan.agents(inRound: round) {
+                    guard let expert = registry.expert(agent.expert) else { continue }
+                    experts += expert.expectedCost(promptTokens: tokens + answerTokens(plan.inputs(round: round, seat: agent.seat)))
+                    calls += 1
+                }
+            }
+            let aggregator =
+                plan.finish == .aggregator
+                ? registry.expert(decision.aggregator)?.expectedCost(promptTokens: tokens + answerTokens(plan.finalSlots)) ?? 0 : 0
             promptTokens = tokens
+            agentCalls = calls
             expertsCost = experts
             aggregatorCost = aggregator
             expectedCost = experts + aggregator

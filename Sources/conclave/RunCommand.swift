@@ -2,6 +2,7 @@ import ArgumentParser
 import ConclaveConfig
 import ConclaveCore
 import ConclaveEngine
+import ConclaveStore
 import Foundation
 
 /// `conclave run PIPELINE`: answers the pipeline's dataset with recruited local or remote experts; a run
@@ -36,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
         var wallSeconds: Double
         var resultsFile: String?
         var logDirectory: String?
+        var modes: [ModeAccount]
 
         init(runID: String, _ summary: RunSummary) {
             self.runID = runID
@@ -47,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
             wallSeconds = summary.wallTime.inSeconds
             resultsFile = summary.resultsFile?.path
             logDirectory = summary.logDirectory?.path
+            modes = summary.modes
         }
     }
 

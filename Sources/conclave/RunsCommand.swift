@@ -45,19 +45,23 @@ struct RunsCommand: ParsableCommand {
             let opened = try store.open()
             guard let info = try opened.run(runID) else { throw ExitStatus.notFound("no run '\(runID)' in \(store.resolvedPath)") }
             var failures: [FailedInstance] = []
+            var ledger = ModeLedger()
             try opened.forEachResult(run: runID) { result in
                 if let reason = result.failureReason { failures.append(FailedInstance(instance: result.id, reason: reason)) }
+                ledger.add(result)
             }
-            if json { return try printJSON(RunReport(run: info, failures: failures)) }
+            if json { return try printJSON(RunReport(run: info, modes: ledger.accounts, failures: failures)) }
             print(
-                Table.render([
-                    ["run", info.id], ["pipeline", "\(info.pipeline) (\(info.pipelinePath))"], ["status", info.status.rawValue],
-                    ["progress", "\(info.answered + info.failed) of \(info.instances) decided instances finished"],
-                    ["answered", "\(info.answered) (\(info.failed) failed)"],
-                    ["accuracy", info.accuracy.map { String(format: "%.1f%% (%d/%d)", $0 * 100, info.correct, info.graded) } ?? "-"],
-                    ["calls", "\(info.calls) (\(info.failedCalls) failed)"], ["tokens", "\(info.inputTokens) in, \(info.outputTokens) out"],
-                    ["cost", String(format: "%.6f", info.cost)], ["model loads", "\(info.modelLoads) (\(info.modelUnloads) unloads)"],
-                ])
+                Table.render(
+                    [
+                        ["run", info.id], ["pipeline", "\(info.pipeline) (\(info.pipelinePath))"], ["status", info.status.rawValue],
+                        ["progress", "\(info.answered + info.failed) of \(info.instances) decided instances finished"],
+                        ["answered", "\(info.answered) (\(info.failed) failed)"],
+                        ["accuracy", info.accuracy.map { String(format: "%.1f%% (%d/%d)", $0 * 100, info.correct, info.graded) } ?? "-"],
+                        ["calls", "\(info.calls) (\(info.failedCalls) failed)"], ["tokens", "\(info.inputTokens) in, \(info.outputTokens) out"],
+                        ["cost", String(format: "%.6f", info.cost)], ["model loads", "\(info.modelLoads) (\(info.modelUnloads) unloads)"],
+                    ] + ledger.accounts.map { ["mode \($0.mode.rawValue)", $0.line] }
+                )
             )
             for failure in failures.prefix(20) { print("failed \(failure.instance): \(failure.reason)") }
             if failures.count > 20 { print("… and \(failures.count - 20) more failed instances (see --json)") }
@@ -70,6 +74,7 @@ struct RunsCommand: ParsableCommand {
     }
     struct RunReport: Encodable {
         var run: RunInfo
+        var modes: [ModeAccount]
         var failures: [FailedInstance]
     }
 }

@@ -134,6 +134,10 @@ import Testing
             #expect(observer.steps.map(\.description) == steps, "\(collaboration)")
             #expect(summary.calls == 2 * callsPerInstance && summary.failedCalls == 0, "\(collaboration)")
             #expect(summary.answered == 2 && summary.correct == 2, "\(collaboration)")
+            let account = try #require(summary.modes.first)
+            #expect(summary.modes.count == 1 && account.calls == summary.calls && account.correct == 2 && account.instances == 2)
+            #expect(account.inputTokens == summary.inputTokens && abs(account.cost - summary.cost) < 1e-12)
+            #expect(summary.table.contains("mode \(account.mode.rawValue)"))
             for models in observer.groups {
                 #expect(models.count == Set(models).count, "\(collaboration): each step loads each model once: \(models)")
             }
