@@ -1,4 +1,5 @@
 import ConclaveCore
+import Foundation
 import Yams
 
 /// Reads a pipeline's `collaboration` block; every unknown mode, finish or downgrade step is reported at
@@ -6,16 +7,19 @@ import Yams
 ///
 /// ```yaml
 /// collaboration: { mode: debate, rounds: 2, finish: vote, agents: 3, downgrade: [mode, agents, experts] }
+/// collaboration: { policy: modes.yaml, rounds: 2 }   # the mode chosen per instance by a learned policy
 /// ```
 enum CollaborationFields {
-    static let keys = ["mode", "rounds", "finish", "agents", "downgrade"]
+    static let keys = ["mode", "rounds", "finish", "agents", "downgrade", "policy"]
 
-    static func read(_ fields: Fields?, reader: YAMLReader) -> CollaborationSpec {
+    /// The settings; `resolve` turns a relative policy path into one relative to the pipeline file.
+    static func read(_ fields: Fields?, reader: YAMLReader, resolve: (String) -> URL) -> CollaborationSpec {
         var spec = CollaborationSpec.ensemble
         guard let fields else { return spec }
         if let mode = fields.named("mode", required: false) {
             spec.mode = known(mode, as: "mode", reader: reader) ?? spec.mode
         }
+        if let policy = fields.string("policy", required: false) { spec.policy = resolve(policy) }
         spec.rounds = fields.int("rounds", required: false, in: Limits.rounds) ?? spec.rounds
         spec.agents = fields.int("agents", required: false, in: Limits.k)
         if let finish = fields.named("finish", required: false), let given: Finish = known(finish, as: "finish", reader: reader) {

@@ -28,7 +28,8 @@ public enum ConfigLoader {
             spec: resolved,
             registry: registry,
             measuredProfiles: workspace.measuredProfiles.map(\.record),
-            learned: try LearnedRoutingLoader.fit(resolved, registry: registry)
+            learned: try LearnedRoutingLoader.fit(resolved, registry: registry),
+            modePolicy: try resolved.collaboration.policy.map { url throws(ConfigurationError) in try ModePolicyFile.read(url.path) }
         )
     }
 

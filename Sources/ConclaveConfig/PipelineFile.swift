@@ -97,7 +97,8 @@ struct PipelineFile {
         )
         let collaboration = CollaborationFields.read(
             fields.nested("collaboration", allowed: CollaborationFields.keys, required: false),
-            reader: reader
+            reader: reader,
+            resolve: resolve
         )
         let pinned = aggregator?.string("expert", required: false)
         if let name, let agents, let skills, let dataset, let grader {

@@ -210,6 +210,20 @@ extension Decision {
     var storeJSON: String {
         JSONText.object { object in
             object.field("aggregator", aggregator)
+            if let collaboration {
+                object.object("collaboration") { plan in
+                    plan.array("agents", collaboration.agents) { array, agent in
+                        array.element { entry in
+                            entry.field("expert", agent.expert)
+                            entry.field("role", agent.role)
+                            entry.field("seat", agent.seat)
+                        }
+                    }
+                    plan.field("finish", collaboration.finish.rawValue)
+                    plan.field("mode", collaboration.mode.rawValue)
+                    plan.field("rounds", collaboration.rounds)
+                }
+            }
             if let downgrades { object.field("downgrades", downgrades) }
             object.field("instanceId", instanceID)
             if let keywords {
@@ -221,6 +235,21 @@ extension Decision {
                         entry.field("skill", mapping.skill)
                         entry.field("term", mapping.term)
                     }
+                }
+            }
+            if let modeChoice {
+                object.object("modeChoice") { choice in
+                    choice.field("mode", modeChoice.mode.rawValue)
+                    choice.array("options", modeChoice.options) { array, option in
+                        array.element { entry in
+                            entry.field("cost", option.cost)
+                            entry.field("mode", option.mode.rawValue)
+                            entry.field("score", option.score)
+                            entry.field("success", option.success)
+                        }
+                    }
+                    choice.field("probability", modeChoice.probability)
+                    choice.field("source", modeChoice.source.rawValue)
                 }
             }
             object.object("recruitment") { recruitment in

@@ -23,6 +23,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Pin every instance's collaboration mode, for an ablation (\(CollaborationMode.allCases.map(\.rawValue).joined(separator: ", "))).")
     var mode: CollaborationMode?
 
+    @Option(help: "Draw the mode at random for this seeded share of instances (0–1), logging each choice's probability for train-controller.")
+    var explore: Double?
+
+    func validate() throws {
+        if let explore, !(0...1).contains(explore) { throw ValidationError("--explore must be between 0 and 1") }
+        if explore != nil, mode != nil { throw ValidationError("give --mode or --explore, not both: a pinned mode is not explored") }
+    }
+
     @Flag(help: "Print the summary as JSON on standard output (progress stays on standard error).")
     var json = false
 
@@ -59,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
             loaded.spec.collaboration.mode = mode
             loaded.spec.collaboration.pinned = true
         }
+        if let explore { loaded.spec.collaboration.explore = explore }
         let store = controls.store
         let id = controls.runID ?? RunOptions.newRunID()
         let output = controls.output(for: id, pipelineDefault: loaded.spec.outputDirectory)

@@ -84,7 +84,7 @@ import Testing
     func run(
         _ collaboration: String,
         script: Script = Script(),
-        store: InMemoryRunStore = InMemoryRunStore(),
+        store: any RunStore = InMemoryRunStore(),
         observer: RecordingObserver = RecordingObserver(),
         stop: StopSignal = StopSignal()
     ) async throws -> RunSummary {
@@ -187,8 +187,10 @@ import Testing
         #expect(prompt(calls["expert 1 0"]).contains("previous layer"))
     }
 
-    @Test func aDebateStoppedInItsSecondRoundResumesWithoutRepeatingACall() async throws {
-        let store = InMemoryRunStore()
+    /// On the in-memory store and on a real SQLite file (which must keep the plan in the stored decision).
+    @Test(arguments: [false, true])
+    func aDebateStoppedInItsSecondRoundResumesWithoutRepeatingACall(onSQLite: Bool) async throws {
+        let store: any RunStore = onSQLite ? try SQLiteRunStore(path: workspace.path("store.sqlite")) : InMemoryRunStore()
         let stop = StopSignal()
         let script = Script { request in
             if request.messages.contains(where: { $0.content.contains("In the previous round") }) { stop.request() }

@@ -19,7 +19,7 @@ import Testing
             seats: 2,
             reason: "recruited for 2 of 2 seats"
         )
-        return Decision(
+        var decision = Decision(
             instanceID: id,
             skills: [.init(skill: "algebra", term: "equation")],
             role: "Mathematician",
@@ -27,6 +27,19 @@ import Testing
             aggregator: "judge",
             seed: 42
         )
+        decision.collaboration = Collaboration(
+            mode: .debate,
+            rounds: 3,
+            finish: .vote,
+            agents: [Agent(seat: 0, expert: "e", role: "Mathematician"), Agent(seat: 1, expert: "e")]
+        )
+        decision.modeChoice = ModeChoice(
+            source: .explored,
+            mode: .debate,
+            options: [ModeOption(mode: .debate, success: 0.5, cost: 0.25, score: 0.25)],
+            probability: 1.0 / 12
+        )
+        return decision
     }
 
     func call(_ id: String, seat: Int, text: String?, error: String? = nil) -> StoredCall {

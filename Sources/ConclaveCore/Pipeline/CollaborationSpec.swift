@@ -1,3 +1,5 @@
+import Foundation
+
 /// A pipeline's collaboration settings: the mode (or the pin from `--mode`), its rounds, how it ends, how
 /// many agents it seats, and the order budget downgrades go in.
 ///
@@ -16,6 +18,10 @@ public struct CollaborationSpec: Sendable, Hashable {
     public var agents: Int?
     /// What a plan over the instance budget gives up first.
     public var downgradeOrder: [DowngradeStep]
+    /// A mode policy learned by `conclave train-controller`; it chooses the mode unless `pinned`.
+    public var policy: URL?
+    /// The share of instances whose mode is drawn at random, for learning (`conclave run --explore`).
+    public var explore: Double
 
     public init(
         mode: CollaborationMode = .ensemble,
@@ -23,8 +29,12 @@ public struct CollaborationSpec: Sendable, Hashable {
         rounds: Int = 2,
         finish: Finish? = nil,
         agents: Int? = nil,
-        downgradeOrder: [DowngradeStep] = DowngradeStep.allCases
+        downgradeOrder: [DowngradeStep] = DowngradeStep.allCases,
+        policy: URL? = nil,
+        explore: Double = 0
     ) {
+        self.policy = policy
+        self.explore = explore
         self.mode = mode
         self.pinned = pinned
         self.rounds = rounds

@@ -8,9 +8,18 @@ public struct LoadedPipeline: Sendable {
     public var measuredProfiles: [ProfileRecord] = []
     /// For `recruiter.strategy: learned`: the router fitted on the pipeline's recorded outcomes.
     public var learned: LearnedRouting?
+    /// With `collaboration.policy`: the mode policy read from it.
+    public var modePolicy: ModePolicy?
 
-    public init(spec: PipelineSpec, registry: Registry, measuredProfiles: [ProfileRecord] = [], learned: LearnedRouting? = nil) {
+    public init(
+        spec: PipelineSpec,
+        registry: Registry,
+        measuredProfiles: [ProfileRecord] = [],
+        learned: LearnedRouting? = nil,
+        modePolicy: ModePolicy? = nil
+    ) {
         self.learned = learned
+        self.modePolicy = modePolicy
         self.spec = spec
         self.registry = registry
         self.measuredProfiles = measuredProfiles

@@ -68,6 +68,10 @@ public struct DecisionMaker: Sendable {
     public let instanceBudget: Double?
     /// The mode, rounds, agents and downgrade order plans are made with.
     public let collaboration: CollaborationSpec
+    /// The learned mode policy, when the pipeline names one (a pinned mode overrides it).
+    public let modePolicy: ModePolicy?
+    /// Exploration of modes, when the run asks for it.
+    public let exploration: ModeExploration?
 
     public init(
         registry: Registry,
@@ -79,9 +83,12 @@ public struct DecisionMaker: Sendable {
         learned: LearnedRouting? = nil,
         instanceBudget: Double? = nil,
         collaboration: CollaborationSpec = .ensemble,
+        modePolicy: ModePolicy? = nil,
         aggregator: String,
         seed: UInt64
     ) {
+        self.modePolicy = modePolicy
+        self.exploration = collaboration.explore > 0 ? ModeExploration(epsilon: collaboration.explore, seed: seed) : nil
         self.registry = registry
         self.instanceBudget = instanceBudget
         self.collaboration = collaboration
@@ -107,6 +114,7 @@ public struct DecisionMaker: Sendable {
             learned: pipeline.learned,
             instanceBudget: spec.budget.perInstance,
             collaboration: spec.collaboration,
+            modePolicy: pipeline.modePolicy,
             aggregator: spec.aggregatorExpert,
             seed: spec.seed
         )
@@ -133,7 +141,8 @@ public struct DecisionMaker: Sendable {
         let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
-        let mode = collaboration.mode
+        let choice = chooseMode(for: instance, skills: names)
+        let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         var recruitment = recruiter.sized(seats).recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
         let roles = RoleAllocation.roles(for: names, seats: recruitment.team.count, registry: registry)
@@ -154,9 +163,26 @@ public struct DecisionMaker: Sendable {
             seed: seed
         )
         decision.collaboration = plan
-        decision.modeChoice = ModeChoice(source: collaboration.pinned ? .pinned : .pipeline, mode: plan.mode)
+        decision.modeChoice = choice
         decision.downgrades = downgrades.flatMap { $0.isEmpty ? nil : $0 }
         return decision
+    }
+
+    /// The cascade's first step: the pinned mode, else the policy's best, else the pipeline's; then, under
+    /// exploration, possibly another mode drawn at random, with the probability the choice had.
+    public func chooseMode(for instance: Instance, skills: [String]) -> ModeChoice {
+        var choice = ModeChoice(source: .pipeline, mode: collaboration.mode)
+        if collaboration.pinned {
+            choice.source = .pinned
+        } else if let modePolicy, let best = modePolicy.choose(for: skills) {
+            choice = ModeChoice(source: .policy, mode: best, options: modePolicy.options(for: skills))
+        }
+        guard let exploration else { return choice }
+        let drawn = exploration.choose(preferred: choice.mode, instanceID: instance.id)
+        if drawn.explored { choice.source = .explored }
+        choice.mode = drawn.mode
+        choice.probability = drawn.probability
+        return choice
     }
 
     /// Fits the plan under the instance budget (`BudgetDowngrade`, in the pipeline's order) with each
