@@ -33,6 +33,8 @@ enum Limits {
     static let neighbors = 1...100_000
     /// A spending limit, in the currency of the prices.
     static let budget = 0.0...1_000_000_000
+    /// A token limit.
+    static let tokenBudget = 0...1_000_000_000_000
     static let residentModels = 1...1024
     static let window = 1...1_000_000
     static let samples = 1...100

@@ -90,10 +90,12 @@ struct PipelineFile {
             if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }
         }
         let output = fields.nested("outputs", allowed: ["dir"], required: false)?.string("dir").map(resolve)
-        let limits = fields.nested("budget", allowed: ["per_instance", "per_run"], required: false)
+        let limits = fields.nested("budget", allowed: ["per_instance", "per_run", "per_instance_tokens", "per_run_tokens"], required: false)
         let budget = Budget(
             perInstance: limits?.double("per_instance", required: false, in: Limits.budget),
-            perRun: limits?.double("per_run", required: false, in: Limits.budget)
+            perRun: limits?.double("per_run", required: false, in: Limits.budget),
+            perInstanceTokens: limits?.int("per_instance_tokens", required: false, in: Limits.tokenBudget),
+            perRunTokens: limits?.int("per_run_tokens", required: false, in: Limits.tokenBudget)
         )
         let collaboration = CollaborationFields.read(
             fields.nested("collaboration", allowed: CollaborationFields.keys, required: false),

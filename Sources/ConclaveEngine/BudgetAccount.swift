@@ -2,14 +2,14 @@ import ConclaveCore
 import Foundation
 import Synchronization
 
-/// What a run has spent and set aside against its `Budget`, shared by the calls in flight: a call reserves
-/// its cost ceiling before it is sent and settles to its actual cost when it is done, so the spent and
-/// reserved amounts together never exceed a limit.
+/// What a run has spent and set aside against its `Budget`, in money and tokens, shared by the calls in
+/// flight: a call reserves its ceiling before it is sent and settles to what it actually spent when it is
+/// done, so the spent and reserved amounts together never exceed a limit.
 ///
 /// ```swift
-/// let account = BudgetAccount(budget: Budget(perRun: 1.5), spent: try store.spentCost(run: id))
+/// let account = BudgetAccount(budget: Budget(perRun: 1.5), spent: try store.spent(run: id))
 /// if let refusal = account.reserve(ceiling, instance: "q1") { … record the call as refused … }
-/// account.settle(reserved: ceiling, actual: record.cost, instance: "q1")
+/// account.settle(reserved: ceiling, actual: Spend(cost: record.cost, tokens: 120), instance: "q1")
 /// ```
 public final class BudgetAccount: Sendable {
     /// Why a call was not sent.
@@ -18,8 +18,8 @@ public final class BudgetAccount: Sendable {
     }
 
     private struct Ledger {
-        var run = 0.0
-        var instances: [String: Double] = [:]
+        var run = Spend.zero
+        var instances: [String: Spend] = [:]
         var refusals = 0
     }
 
@@ -27,53 +27,57 @@ public final class BudgetAccount: Sendable {
     private let ledger: Mutex<Ledger>
 
     /// An account that starts with what the run already spent (a resumed run).
-    public init(budget: Budget, spent: Double = 0) {
+    public init(budget: Budget, spent: Spend = .zero) {
         self.budget = budget
         self.ledger = Mutex(Ledger(run: spent))
     }
 
-    /// Counts calls already made for an instance in an earlier session against its limit.
-    public func noteSpent(_ amount: Double, instance: String) {
-        ledger.withLock { $0.instances[instance, default: 0] += amount }
+    /// Counts calls already made for an instance in an earlier session against its limits.
+    public func noteSpent(_ amount: Spend, instance: String) {
+        ledger.withLock { $0.instances[instance, default: .zero] = $0.instances[instance, default: .zero] + amount }
     }
 
     /// Sets `ceiling` aside for a call of `instance`, or says why it does not fit.
-    public func reserve(_ ceiling: Double, instance: String) -> Refusal? {
+    public func reserve(_ ceiling: Spend, instance: String) -> Refusal? {
         ledger.withLock { ledger in
-            let instanceSpent = ledger.instances[instance, default: 0]
-            if let limit = budget.perRun, ledger.run + ceiling > limit {
+            let instanceSpent = ledger.instances[instance, default: .zero]
+            let checks: [(String, Double?, Double, Double, (Double) -> String)] = [
+                ("the run's budget", budget.perRun, ledger.run.cost, ceiling.cost, Self.money),
+                ("the instance's budget", budget.perInstance, instanceSpent.cost, ceiling.cost, Self.money),
+                ("the run's token budget", budget.perRunTokens.map(Double.init), Double(ledger.run.tokens), Double(ceiling.tokens), Self.tokens),
+                (
+                    "the instance's token budget", budget.perInstanceTokens.map(Double.init), Double(instanceSpent.tokens), Double(ceiling.tokens),
+                    Self.tokens
+                ),
+            ]
+            for (name, limit, spent, asked, format) in checks {
+                guard let limit, spent + asked > limit else { continue }
                 ledger.refusals += 1
                 return Refusal(
                     description:
-                        "over the run's budget: this call could cost up to \(Self.format(ceiling)); \(Self.format(max(0, limit - ledger.run))) of \(Self.format(limit)) is left"
+                        "over \(name): this call could use up to \(format(asked)); \(format(max(0, limit - spent))) of \(format(limit)) is left"
                 )
             }
-            if let limit = budget.perInstance, instanceSpent + ceiling > limit {
-                ledger.refusals += 1
-                return Refusal(
-                    description:
-                        "over the instance's budget: this call could cost up to \(Self.format(ceiling)); \(Self.format(max(0, limit - instanceSpent))) of \(Self.format(limit)) is left"
-                )
-            }
-            ledger.run += ceiling
+            ledger.run = ledger.run + ceiling
             ledger.instances[instance] = instanceSpent + ceiling
             return nil
         }
     }
 
-    /// Replaces a call's reservation by what it cost.
-    public func settle(reserved: Double, actual: Double, instance: String) {
+    /// Replaces a call's reservation by what it spent.
+    public func settle(reserved: Spend, actual: Spend, instance: String) {
         ledger.withLock { ledger in
-            ledger.run += actual - reserved
-            ledger.instances[instance, default: 0] += actual - reserved
+            ledger.run = ledger.run + actual - reserved
+            ledger.instances[instance] = ledger.instances[instance, default: .zero] + actual - reserved
         }
     }
 
     /// What the run has spent (and has reserved for calls in flight).
-    public var spent: Double { ledger.withLock { $0.run } }
+    public var spent: Spend { ledger.withLock { $0.run } }
 
     /// How many calls were refused.
     public var refusals: Int { ledger.withLock { $0.refusals } }
 
-    private static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+    private static func money(_ value: Double) -> String { String(format: "%.6g", value) }
+    private static func tokens(_ value: Double) -> String { "\(Int(value)) tokens" }
 }

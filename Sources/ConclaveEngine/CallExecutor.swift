@@ -109,12 +109,14 @@ struct CallExecutor: Sendable {
             cached.cost = 0
             return try await save(request, cached, hash: hash)
         }
-        let ceiling = request.expert.costCeiling(messages: request.messages)
+        let ceiling = request.expert.ceiling(messages: request.messages)
         if budget.budget.isLimited, let refusal = budget.reserve(ceiling, instance: request.call.instanceID) {
             return try await save(request, Self.failure(request, error: refusal.description, latencyMs: 0, attempts: 0), hash: hash)
         }
         let record = await send(request)
-        if budget.budget.isLimited { budget.settle(reserved: ceiling, actual: record.cost, instance: request.call.instanceID) }
+        if budget.budget.isLimited {
+            budget.settle(reserved: ceiling, actual: record.spend, instance: request.call.instanceID)
+        }
         if cache, record.succeeded { try store.cacheResponse(hash, record) }
         if Task.isCancelled, !record.succeeded { throw CancellationError() }
         return try await save(request, record, hash: hash)

@@ -34,7 +34,7 @@ struct RunSession {
         runID: String,
         mode: RunMode,
         stop: StopSignal,
-        spent: Double = 0
+        spent: Spend = .zero
     ) {
         self.budget = BudgetAccount(budget: pipeline.spec.budget, spent: spent)
         self.pipeline = pipeline
@@ -67,7 +67,7 @@ struct RunSession {
         var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
         try checkExperts(of: decisions)
         var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
-        for (key, record) in outcomes { budget.noteSpent(record.cost, instance: key.instanceID) }
+        for (key, record) in outcomes { budget.noteSpent(record.spend, instance: key.instanceID) }
         let undecided = todo.filter { decisions[$0.instance.id] == nil }
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
         var decided = undecided.concurrentMap { decide($0.instance, extraction: extractions[$0.instance.id]) }

@@ -47,9 +47,11 @@ public struct RunSummary: Sendable, Hashable {
         if budget.isLimited {
             let limits = [
                 budget.perRun.map { String(format: "%.6f per run", $0) }, budget.perInstance.map { String(format: "%.6f per instance", $0) },
+                budget.perRunTokens.map { "\($0) tokens per run" }, budget.perInstanceTokens.map { "\($0) tokens per instance" },
             ]
             let line =
-                String(format: "spent %.6f; limits ", cost) + limits.compactMap { $0 }.joined(separator: ", ")
+                String(format: "spent %.6f and %d tokens; limits ", cost, inputTokens + outputTokens)
+                + limits.compactMap { $0 }.joined(separator: ", ")
                 + "; \(budgetRefusals) calls refused as over budget"
             rows.insert(("budget", line), at: 5)
         }

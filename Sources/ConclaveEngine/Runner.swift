@@ -62,7 +62,7 @@ public struct Runner: Sendable {
             runID: options.runID,
             mode: options.mode,
             stop: options.stop,
-            spent: spec.budget.isLimited ? try store.spentCost(run: options.runID) : 0
+            spent: spec.budget.isLimited ? try store.spent(run: options.runID) : .zero
         )
         var skipped = 0
         do {

@@ -52,6 +52,9 @@ public struct CallRecord: Sendable, Hashable, Codable {
     }
 
     public var succeeded: Bool { error == nil }
+
+    /// What the call spent: its cost, and its input and output tokens together.
+    public var spend: Spend { Spend(cost: cost, tokens: inputTokens + outputTokens) }
 }
 
 extension CallRecord {

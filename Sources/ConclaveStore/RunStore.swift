@@ -99,8 +99,8 @@ public protocol RunStore: ExtractionCache {
     /// Saves calls in one transaction (the runner's group commit hands it every call that finished together).
     func saveCalls(run: String, _ calls: [StoredCall]) throws
     func calls(run: String, instance: String) throws -> [StoredCall]
-    /// What the run's stored calls cost in all (for its budget when it resumes).
-    func spentCost(run: String) throws -> Double
+    /// What the run's stored calls spent in all, money and tokens (for its budget when it resumes).
+    func spent(run: String) throws -> Spend
 
     /// Instances that already have an answered result.
     func answeredInstances(run: String, among: [String]) throws -> Set<String>

@@ -267,8 +267,15 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func spentCost(run: String) throws -> Double {
-        try pool.read { db in try Double.fetchOne(db, sql: "SELECT TOTAL(cost) FROM calls WHERE run_id = ?", arguments: [run]) ?? 0 }
+    public func spent(run: String) throws -> Spend {
+        try pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT TOTAL(cost) AS cost, TOTAL(input_tokens + output_tokens) AS tokens FROM calls WHERE run_id = ?",
+                arguments: [run]
+            )
+            return Spend(cost: row?["cost"] ?? 0, tokens: Int((row?["tokens"] as Double?) ?? 0))
+        }
     }
 
     public func calls(run: String, instance: String) throws -> [StoredCall] {

@@ -109,8 +109,8 @@ public final class InMemoryRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func spentCost(run: String) throws -> Double {
-        contents.withLock { ($0.runs[run]?.calls.values.map(\.record.cost) ?? []).reduce(0, +) }
+    public func spent(run: String) throws -> Spend {
+        contents.withLock { ($0.runs[run]?.calls.values.map(\.record.spend) ?? []).reduce(.zero, +) }
     }
 
     public func answeredInstances(run: String, among ids: [String]) throws -> Set<String> {

@@ -23,12 +23,19 @@ import Testing
         let sandbox = try ConfigSandbox()
         try sandbox.writeValidRegistry()
         try sandbox.write("data.jsonl", "{\"question\": \"q\"}\n")
-        let path = try sandbox.write("pipeline.yaml", pipeline(extra: "budget: { per_instance: 0.002, per_run: 1.5 }"))
-        #expect(try ConfigLoader.loadPipeline(path, environment: sandbox.environment).spec.budget == Budget(perInstance: 0.002, perRun: 1.5))
-        try sandbox.write("negative.yaml", pipeline(extra: "budget: { per_run: -1, per_call: 2 }"))
+        let path = try sandbox.write(
+            "pipeline.yaml",
+            pipeline(extra: "budget: { per_instance: 0.002, per_run: 1.5, per_instance_tokens: 900, per_run_tokens: 50000 }")
+        )
+        #expect(
+            try ConfigLoader.loadPipeline(path, environment: sandbox.environment).spec.budget
+                == Budget(perInstance: 0.002, perRun: 1.5, perInstanceTokens: 900, perRunTokens: 50000)
+        )
+        try sandbox.write("negative.yaml", pipeline(extra: "budget: { per_run: -1, per_call: 2, per_run_tokens: 1.5 }"))
         let problems = sandbox.validate(["negative.yaml"])
         #expect(problems.contains { $0.contains("per_run") }, "\(problems)")
         #expect(problems.contains { $0.contains("unknown key 'per_call'") }, "\(problems)")
+        #expect(problems.contains { $0.contains("per_run_tokens") }, "a token limit is a whole number: \(problems)")
     }
 
     @Test func loadsAValidPipelineWithPathsRelativeToItsFile() throws {

@@ -111,7 +111,7 @@ import Testing
     func ceilingOfOneExpertCall(_ pipeline: LoadedPipeline) throws -> Double {
         let expert = try #require(pipeline.registry.expert("good"))
         let instance = Instance(id: "x", text: "What is the capital of France?", choices: ["Paris", "Rome"])
-        return expert.costCeiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert))
+        return expert.ceiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert)).cost
     }
 
     /// A per-run budget of 0, 1.5, 4 and 20 ceilings: what is spent never exceeds it, and every call is
@@ -124,7 +124,7 @@ import Testing
             let script = Script()
             script.flakyFails.withLock { $0 = false }
             let summary = try await run(script, store: store, budget: Budget(perRun: perRun), runID: "b")
-            let spent = try store.spentCost(run: "b")
+            let spent = try store.spent(run: "b").cost
             #expect(spent <= perRun + 1e-12, "spent \(spent) of \(perRun)")
             let sent = script.requests.withLock { $0.values.reduce(0, +) }
             let stored = try ["fr", "it", "es"].flatMap { try store.calls(run: "b", instance: $0) }
@@ -156,6 +156,38 @@ import Testing
             #expect(decisions[id]?.downgrades?.first?.hasPrefix("dropped a seat of flaky") == true, "\(decisions[id]?.downgrades ?? [])")
         }
         #expect(summary.answered == 3)
+    }
+
+    /// Token limits are as hard as money limits: per run, what is used never exceeds the limit; per
+    /// instance, the plan is cut before any call and no instance uses more than its limit.
+    @Test func tokenBudgetsAreHardLimitsToo() async throws {
+        let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
+        let expert = try #require(pipeline.registry.expert("good"))
+        let instance = Instance(id: "x", text: "What is the capital of France?", choices: ["Paris", "Rome"])
+        let ceiling = expert.ceiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert)).tokens
+        for perRun in [0, ceiling * 3 / 2, ceiling * 4, ceiling * 20] {
+            let store = InMemoryRunStore()
+            let script = Script()
+            script.flakyFails.withLock { $0 = false }
+            let summary = try await run(script, store: store, budget: Budget(perRunTokens: perRun), runID: "t")
+            let used = try store.spent(run: "t").tokens
+            #expect(used <= perRun, "used \(used) of \(perRun) tokens")
+            let stored = try ["fr", "it", "es"].flatMap { try store.calls(run: "t", instance: $0) }
+            let sent = script.requests.withLock { $0.values.reduce(0, +) }
+            #expect(summary.budgetRefusals + sent == stored.count)
+            #expect(stored.filter { $0.record.attempts == 0 }.allSatisfy { $0.record.error?.hasPrefix("over the run's token budget") == true })
+            #expect(summary.table.contains("tokens per run"))
+        }
+        let store = InMemoryRunStore()
+        let script = Script()
+        script.flakyFails.withLock { $0 = false }
+        let limit = ceiling * 3 / 2
+        _ = try await run(script, store: store, budget: Budget(perInstanceTokens: limit), runID: "ti")
+        let decisions = try store.decisions(run: "ti", instances: ["fr", "it", "es"])
+        for id in ["fr", "it", "es"] {
+            #expect(try store.calls(run: "ti", instance: id).map(\.record.spend.tokens).reduce(0, +) <= limit)
+            #expect(decisions[id]?.downgrades?.first?.contains("over the instance's token budget") == true, "\(decisions[id]?.downgrades ?? [])")
+        }
     }
 
     @Test func aStopBeforeTheFirstCallSavesNothingAndSaysSo() async throws {

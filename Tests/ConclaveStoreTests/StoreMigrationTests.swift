@@ -34,7 +34,7 @@ import Testing
         )
         let expert = try #require(calls[CallKey(instanceID: "q", stage: .expert, seat: 1)])
         #expect(expert.round == 0 && expert.role == nil && expert.mode == nil && expert.text == "The answer is 4")
-        #expect(try store.spentCost(run: "r") == 0.75)
+        #expect(try store.spent(run: "r") == Spend(cost: 0.75, tokens: 10))
     }
 
     @Test func callsOfDifferentRoundsAreKeptApart() throws {

@@ -17,11 +17,19 @@ public struct BudgetDowngrade: Sendable {
     public var order: [DowngradeStep]
     /// The rounds and finish a simpler mode gets.
     public var settings: CollaborationSpec
+    /// What `limit` and the costs count.
+    public var unit: Unit
 
-    public init(limit: Double, order: [DowngradeStep] = DowngradeStep.allCases, settings: CollaborationSpec = .ensemble) {
+    /// Money (the currency of the prices) or tokens.
+    public enum Unit: Sendable, Hashable {
+        case money, tokens
+    }
+
+    public init(limit: Double, order: [DowngradeStep] = DowngradeStep.allCases, settings: CollaborationSpec = .ensemble, unit: Unit = .money) {
         self.limit = limit
         self.order = order
         self.settings = settings
+        self.unit = unit
     }
 
     /// Downgrades `plan` in place. `weights` holds each expert's recruitment weight, `ceilings` each
@@ -34,9 +42,7 @@ public struct BudgetDowngrade: Sendable {
         cost: (Collaboration) -> Double
     ) -> [String] {
         var steps: [String] = []
-        func over(_ step: String) -> String {
-            "\(step): the plan could cost \(Self.format(cost(plan))), over the instance budget \(Self.format(limit))"
-        }
+        func over(_ step: String) -> String { "\(step): \(overrun(cost(plan)))" }
         for step in order {
             switch step {
             case .agents:
@@ -71,19 +77,30 @@ public struct BudgetDowngrade: Sendable {
             }
         }
         if cost(plan) > limit {
-            steps.append(
-                "no plan fits the instance budget \(Self.format(limit)) (the cheapest could cost \(Self.format(cost(plan)))); calls over it are refused"
-            )
+            let budget = unit == .money ? "the instance budget \(format(limit))" : "the instance's token budget \(format(limit))"
+            let least = unit == .money ? "the cheapest could cost \(format(cost(plan)))" : "the smallest could use \(format(cost(plan)))"
+            steps.append("no plan fits \(budget) (\(least)); calls over it are refused")
         }
         return steps
+    }
+
+    /// "the plan could cost 0.0031, over the instance budget 0.002", or the same in tokens.
+    private func overrun(_ amount: Double) -> String {
+        switch unit {
+        case .money: "the plan could cost \(format(amount)), over the instance budget \(format(limit))"
+        case .tokens: "the plan could use \(format(amount)), over the instance's token budget \(format(limit))"
+        }
+    }
+
+    private func format(_ value: Double) -> String {
+        switch unit {
+        case .money: String((value * 1e8).rounded() / 1e8)
+        case .tokens: "\(Int(value.rounded())) tokens"
+        }
     }
 
     private static func renumbered(_ agents: [Agent]) -> [Agent] {
         agents.enumerated().map { Agent(seat: $0.offset, expert: $0.element.expert, role: $0.element.role) }
     }
 
-    private static func format(_ value: Double) -> String {
-        let rounded = (value * 1e8).rounded() / 1e8
-        return String(rounded)
-    }
 }

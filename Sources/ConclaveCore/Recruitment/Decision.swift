@@ -66,6 +66,8 @@ public struct DecisionMaker: Sendable {
     public let learned: LearnedRouting?
     /// The instance budget plans are fitted under before any call (nil: none).
     public let instanceBudget: Double?
+    /// The instance's token budget, likewise.
+    public let instanceTokenBudget: Int?
     /// The mode, rounds, agents and downgrade order plans are made with.
     public let collaboration: CollaborationSpec
     /// The learned mode policy, when the pipeline names one (a pinned mode overrides it).
@@ -82,6 +84,7 @@ public struct DecisionMaker: Sendable {
         replaceRareBelow: Double = 0,
         learned: LearnedRouting? = nil,
         instanceBudget: Double? = nil,
+        instanceTokenBudget: Int? = nil,
         collaboration: CollaborationSpec = .ensemble,
         modePolicy: ModePolicy? = nil,
         aggregator: String,
@@ -91,6 +94,7 @@ public struct DecisionMaker: Sendable {
         self.exploration = collaboration.explore > 0 ? ModeExploration(epsilon: collaboration.explore, seed: seed) : nil
         self.registry = registry
         self.instanceBudget = instanceBudget
+        self.instanceTokenBudget = instanceTokenBudget
         self.collaboration = collaboration
         self.learned = strategy == .learned ? learned : nil
         self.matcher = LexicalSkillMatcher(skills: registry.skills)
@@ -113,6 +117,7 @@ public struct DecisionMaker: Sendable {
             replaceRareBelow: replacingRareExperts ? spec.replaceRareBelow : 0,
             learned: pipeline.learned,
             instanceBudget: spec.budget.perInstance,
+            instanceTokenBudget: spec.budget.perInstanceTokens,
             collaboration: spec.collaboration,
             modePolicy: pipeline.modePolicy,
             aggregator: spec.aggregatorExpert,
@@ -152,7 +157,7 @@ public struct DecisionMaker: Sendable {
             finish: collaboration.finish(for: mode),
             agents: RoleAllocation.agents(team: recruitment.team, roles: roles, registry: registry)
         )
-        let downgrades = instanceBudget.map { fit(&plan, under: $0, instance: instance, scores: recruitment.scores) }
+        let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruitment.scores) : nil
         recruitment.seat(plan.team)
         var decision = Decision(
             instanceID: instance.id,
@@ -185,19 +190,19 @@ public struct DecisionMaker: Sendable {
         return choice
     }
 
-    /// Fits the plan under the instance budget (`BudgetDowngrade`, in the pipeline's order) with each
-    /// call's ceiling for this instance: every earlier answer a call is shown, and the aggregator's, taken
-    /// as `max_tokens` × 4 bytes (the largest `max_tokens` of the registry). The engine's refusal at
-    /// dispatch stays the hard limit.
-    private func fit(_ plan: inout Collaboration, under limit: Double, instance: Instance, scores: [ExpertScore]) -> [String] {
+    /// Fits the plan under the instance's money and token budgets (`BudgetDowngrade`, in the pipeline's
+    /// order) with each call's ceiling for this instance: every earlier answer a call is shown, and the
+    /// aggregator's, taken as `max_tokens` × 4 bytes (the largest `max_tokens` of the registry). The
+    /// engine's refusal at dispatch stays the hard limit.
+    private func fit(_ plan: inout Collaboration, instance: Instance, scores: [ExpertScore]) -> [String] {
         let answer = String(repeating: "x", count: 4 * (registry.experts.map(\.sampling.maxTokens).max() ?? 0))
-        var ceilings: [String: Double] = [:]
+        var ceilings: [String: Spend] = [:]
         for expert in registry.experts {
-            ceilings[expert.id] = expert.costCeiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert))
+            ceilings[expert.id] = expert.ceiling(messages: Prompts.expert(instance: instance, role: nil, expert: expert))
         }
         let judge = registry.expert(aggregator)
-        func cost(of plan: Collaboration) -> Double {
-            var total = 0.0
+        func spend(of plan: Collaboration) -> Spend {
+            var total = Spend.zero
             for round in 0..<plan.roundCount {
                 for agent in plan.agents(inRound: round) {
                     guard let expert = registry.expert(agent.expert) else { continue }
@@ -205,27 +210,37 @@ public struct DecisionMaker: Sendable {
                         Contribution(round: $0.round, seat: $0.seat, role: nil, text: answer)
                     }
                     let role = agent.role.flatMap(registry.role(named:))
-                    total += expert.costCeiling(
-                        messages: Prompts.agent(
-                            instance: instance,
-                            turn: plan.turn(round: round),
-                            seat: agent.seat,
-                            role: role,
-                            expert: expert,
-                            inputs: inputs
+                    total =
+                        total
+                        + expert.ceiling(
+                            messages: Prompts.agent(
+                                instance: instance,
+                                turn: plan.turn(round: round),
+                                seat: agent.seat,
+                                role: role,
+                                expert: expert,
+                                inputs: inputs
+                            )
                         )
-                    )
                 }
             }
             if plan.finish == .aggregator, let judge {
                 let answers = Array(repeating: answer, count: plan.finalSlots.count)
-                total += judge.costCeiling(messages: Prompts.aggregation(instance: instance, responses: answers, role: nil))
+                total = total + judge.ceiling(messages: Prompts.aggregation(instance: instance, responses: answers, role: nil))
             }
             return total
         }
         let weights = Dictionary(scores.map { ($0.expert, $0.weight) }, uniquingKeysWith: { first, _ in first })
-        return BudgetDowngrade(limit: limit, order: collaboration.downgradeOrder, settings: collaboration)
-            .apply(to: &plan, weights: weights, ceilings: ceilings, cost: cost(of:))
+        var steps: [String] = []
+        if let limit = instanceBudget {
+            steps += BudgetDowngrade(limit: limit, order: collaboration.downgradeOrder, settings: collaboration, unit: .money)
+                .apply(to: &plan, weights: weights, ceilings: ceilings.mapValues(\.cost)) { spend(of: $0).cost }
+        }
+        if let limit = instanceTokenBudget {
+            steps += BudgetDowngrade(limit: Double(limit), order: collaboration.downgradeOrder, settings: collaboration, unit: .tokens)
+                .apply(to: &plan, weights: weights, ceilings: ceilings.mapValues { Double($0.tokens) }) { Double(spend(of: $0).tokens) }
+        }
+        return steps
     }
 
     /// Hands the seats of rare experts to frequent ones across a window of fresh decisions, as the pipeline's
