@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var controls: RunControls
 
-    @Option(help: "Pin every instance's collaboration mode, for an ablation (\(CollaborationMode.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(help: "Pin every instance's collaboration mode, for an ablation.")
     var mode: CollaborationMode?
 
     @Option(help: "Draw the mode at random for this seeded share of instances (0–1), logging each choice's probability for train-controller.")

@@ -7,7 +7,7 @@ import Testing
 @Suite struct HelpSnapshotTests {
     static let commands: [[String]] = [
         [], ["validate"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"], ["decisions"], ["decisions", "show"],
-        ["explain"], ["eval-routing"], ["profile"], ["profile", "measure"], ["profile", "show"],
+        ["explain"], ["eval-routing"], ["profile"], ["profile", "measure"], ["profile", "show"], ["train-controller"], ["eval-controller"],
     ]
 
     static let folder = CLIProcess.repository.appendingPathComponent("Tests/conclaveTests/HelpSnapshots")
