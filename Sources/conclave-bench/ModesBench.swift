@@ -38,8 +38,7 @@ struct ModesBench: AsyncParsableCommand {
         var rows: [Row] = []
         for mode in chosen {
             var pinned = loaded
-            pinned.spec.collaboration.mode = mode
-            pinned.spec.collaboration.pinned = true
+            pinned.spec.collaboration.pin(mode)
             output.say("running \(mode.rawValue) on \(questions) questions…")
             rows.append(try await measure(pinned, mode: mode, root: root))
         }
@@ -91,27 +90,11 @@ struct ModesBench: AsyncParsableCommand {
 
     /// One mode's run, as `conclave run --mode` makes it, and the interval of its accuracy.
     private func measure(_ pipeline: LoadedPipeline, mode: CollaborationMode, root: URL) async throws -> Row {
-        let connector = try LiveConnector(
-            registry: pipeline.registry,
-            environment: .current(),
-            logDirectory: root.appendingPathComponent("\(mode.rawValue)-logs")
-        )
-        let store = try SQLiteRunStore(path: root.appendingPathComponent("\(mode.rawValue).sqlite").path)
-        let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: SilentObserver())
-        let summary: RunSummary
-        do {
-            summary = try await runner.run(
-                RunOptions(runID: mode.rawValue, limit: questions, outputDirectory: root.appendingPathComponent(mode.rawValue))
-            )
-        } catch {
-            await connector.shutdown()
-            throw error
-        }
-        await connector.shutdown()
+        let measured = try await LiveBenchRun.run(pipeline, name: mode.rawValue, root: root, limit: questions)
         var outcomes: [Double] = []
-        try store.forEachResult(run: mode.rawValue) { result in
+        try measured.store.forEachResult(run: mode.rawValue) { result in
             if let correct = result.correct { outcomes.append(correct ? 1 : 0) }
         }
-        return Row(mode: mode, summary: summary, interval: PercentileBootstrap().interval(ofMeanOf: outcomes))
+        return Row(mode: mode, summary: measured.summary, interval: PercentileBootstrap().interval(ofMeanOf: outcomes))
     }
 }

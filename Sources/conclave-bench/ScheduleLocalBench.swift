@@ -132,26 +132,10 @@ struct ScheduleLocalBench: AsyncParsableCommand {
     }
 
     private func runThroughRunner(_ pipeline: LoadedPipeline, name: String, root: URL) async throws -> Outcome {
-        let connector = try LiveConnector(
-            registry: pipeline.registry,
-            environment: .current(),
-            logDirectory: root.appendingPathComponent("\(name)-logs")
-        )
-        let store = try SQLiteRunStore(path: root.appendingPathComponent("\(name).sqlite").path)
-        let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: SilentObserver())
-        let started = ContinuousClock.now
-        let summary: RunSummary
-        do {
-            summary = try await runner.run(RunOptions(runID: name, outputDirectory: root.appendingPathComponent(name)))
-        } catch {
-            await connector.shutdown()
-            throw error
-        }
-        let seconds = (ContinuousClock.now - started).inSeconds
-        await connector.shutdown()
+        let measured = try await LiveBenchRun.run(pipeline, name: name, root: root)
         var calls: [StoredCall] = []
-        for index in 0..<instances { calls += try store.calls(run: name, instance: "q\(index)") }
-        return Outcome(loads: summary.modelLoads, seconds: seconds, outputTokens: summary.outputTokens, calls: calls)
+        for index in 0..<instances { calls += try measured.store.calls(run: name, instance: "q\(index)") }
+        return Outcome(loads: measured.summary.modelLoads, seconds: measured.seconds, outputTokens: measured.summary.outputTokens, calls: calls)
     }
 
     /// Loads each local model once and has it answer one short request, untimed.

@@ -55,10 +55,7 @@ struct EvalControllerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logs: [LoggedInstance]
-        do { logs = try ControllerLogs.load(from: try store.open(), runs: runs) } catch let error as ControllerLogs.UnknownRun {
-            throw ExitStatus.notFound("\(error) (\(store.resolvedPath))")
-        }
+        let logs = try store.loggedInstances(runs: runs)
         let isHeldOut = { (id: String) in Double(StableHash.fnv1a("\(seed):\(id)") % 10_000) / 10_000 < holdout }
         let train = logs.filter { !isHeldOut($0.id) }
         let test = logs.filter { isHeldOut($0.id) }

@@ -24,10 +24,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         var loaded = try loadPipelineOrExit(pipeline)
-        if let mode {
-            loaded.spec.collaboration.mode = mode
-            loaded.spec.collaboration.pinned = true
-        }
+        if let mode { loaded.spec.collaboration.pin(mode) }
         let spec = loaded.spec
         let decider = DecisionMaker(pipeline: loaded)
         // The instance is decided with the rest of its window, as `run` decides it, so rare-expert

@@ -63,10 +63,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var loaded = try loadPipelineOrExit(pipeline)
-        if let mode {
-            loaded.spec.collaboration.mode = mode
-            loaded.spec.collaboration.pinned = true
-        }
+        if let mode { loaded.spec.collaboration.pin(mode) }
         if let explore { loaded.spec.collaboration.explore = explore }
         let store = controls.store
         let id = controls.runID ?? RunOptions.newRunID()

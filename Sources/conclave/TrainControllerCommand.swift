@@ -31,10 +31,7 @@ struct TrainControllerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logs: [LoggedInstance]
-        do { logs = try ControllerLogs.load(from: try store.open(), runs: runs) } catch let error as ControllerLogs.UnknownRun {
-            throw ExitStatus.notFound("\(error) (\(store.resolvedPath))")
-        }
+        let logs = try store.loggedInstances(runs: runs)
         guard !logs.isEmpty else { throw ExitStatus.notFound("the runs \(runs.joined(separator: ", ")) have no graded instance to learn from") }
         let policy = ModeLearner(priorStrength: priorStrength).fit(logs, lambda: lambda)
         try ModePolicyFile.yaml(policy, trainedOn: runs).write(toFile: out, atomically: true, encoding: .utf8)
@@ -49,5 +46,14 @@ struct TrainControllerCommand: ParsableCommand {
                     }
             )
         )
+    }
+}
+
+extension StoreOption {
+    /// The graded instances of these runs, for the mode controller; an unknown run exits with status 2.
+    func loggedInstances(runs: [String]) throws -> [LoggedInstance] {
+        do { return try ControllerLogs.load(from: try open(), runs: runs) } catch let error as ControllerLogs.UnknownRun {
+            throw ExitStatus.notFound("\(error) (\(resolvedPath))")
+        }
     }
 }

@@ -7,6 +7,18 @@ import Testing
 @Suite(.serialized) struct ControllerCommandTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-controller-\(UUID().uuidString)")
 
+    /// The quickstart pipeline, copied next to the test's files with its paths made absolute, choosing the
+    /// mode by the policy file `policy` beside it.
+    func writeQuickstartPipeline(policy: String) throws {
+        let repository = FileManager.default.currentDirectoryPath
+        let pipeline =
+            try String(contentsOfFile: "examples/quickstart/pipeline.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "../../", with: repository + "/")
+            .replacingOccurrences(of: "dataset: questions.jsonl", with: "dataset: \(repository)/examples/quickstart/questions.jsonl")
+            + "collaboration: { policy: \(policy) }\n"
+        try pipeline.write(to: root.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
+    }
+
     @Test func exploreTrainUseAndEvaluateAPolicy() async throws {
         let store = root.appendingPathComponent("store.sqlite").path
         let run = try CLIProcess([
@@ -28,15 +40,7 @@ import Testing
         let text = try String(contentsOf: policy, encoding: .utf8)
         #expect(text.contains("kind: mode-policy") && text.contains("trained_on: [\"explore\"]"))
 
-        let pipeline =
-            try String(contentsOfFile: "examples/quickstart/pipeline.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "../../", with: FileManager.default.currentDirectoryPath + "/")
-            .replacingOccurrences(
-                of: "dataset: questions.jsonl",
-                with: "dataset: \(FileManager.default.currentDirectoryPath)/examples/quickstart/questions.jsonl"
-            )
-            + "collaboration: { policy: modes.yaml }\n"
-        try pipeline.write(to: root.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
+        try writeQuickstartPipeline(policy: "modes.yaml")
         let explain = try CLIProcess(["explain", root.appendingPathComponent("pipeline.yaml").path, "--instance", "sci-03"])
         #expect(await explain.wait(seconds: 60) == 0, "\(explain.errors)")
         #expect(explain.output.contains("(chosen by the policy)") && explain.output.contains("option"), "\(explain.output)")
@@ -62,15 +66,7 @@ import Testing
             atomically: true,
             encoding: .utf8
         )
-        let pipeline =
-            try String(contentsOfFile: "examples/quickstart/pipeline.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "../../", with: FileManager.default.currentDirectoryPath + "/")
-            .replacingOccurrences(
-                of: "dataset: questions.jsonl",
-                with: "dataset: \(FileManager.default.currentDirectoryPath)/examples/quickstart/questions.jsonl"
-            )
-            + "collaboration: { policy: broken.yaml }\n"
-        try pipeline.write(to: root.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
+        try writeQuickstartPipeline(policy: "broken.yaml")
         let run = try CLIProcess(["run", root.appendingPathComponent("pipeline.yaml").path, "--limit", "1", "--store", store])
         #expect(await run.wait(seconds: 60) == 2)
         #expect(run.errors.contains("broken.yaml:3:3") && run.errors.contains("unknown mode 'debat'"), "\(run.errors)")

@@ -43,6 +43,12 @@ public struct CollaborationSpec: Sendable, Hashable {
         self.downgradeOrder = downgradeOrder
     }
 
+    /// Pins every instance to `mode` (`conclave run --mode`), over the pipeline's mode and policy.
+    public mutating func pin(_ mode: CollaborationMode) {
+        self.mode = mode
+        pinned = true
+    }
+
     /// Today's default: an ensemble of k experts and the aggregator.
     public static let ensemble = CollaborationSpec()
 
