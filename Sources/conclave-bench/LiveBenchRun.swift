@@ -17,13 +17,14 @@ struct LiveBenchRun {
     let summary: RunSummary
     let seconds: Double
 
-    static func run(_ pipeline: LoadedPipeline, name: String, root: URL, limit: Int? = nil) async throws -> LiveBenchRun {
+    /// `storePath`: the store to keep the run in (default: `<name>.sqlite` under `root`).
+    static func run(_ pipeline: LoadedPipeline, name: String, root: URL, limit: Int? = nil, storePath: String? = nil) async throws -> LiveBenchRun {
         let connector = try LiveConnector(
             registry: pipeline.registry,
             environment: .current(),
             logDirectory: root.appendingPathComponent("\(name)-logs")
         )
-        let store = try SQLiteRunStore(path: root.appendingPathComponent("\(name).sqlite").path)
+        let store = try SQLiteRunStore(path: storePath ?? root.appendingPathComponent("\(name).sqlite").path)
         let runner = Runner(pipeline: pipeline, dataset: pipeline.datasetReader, connector: connector, store: store, observer: SilentObserver())
         let started = ContinuousClock.now
         let summary: RunSummary

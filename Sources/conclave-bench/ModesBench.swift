@@ -18,6 +18,7 @@ struct ModesBench: AsyncParsableCommand {
 
     @Option(help: "The pipeline whose registry, dataset and settings are used.") var pipeline = "examples/medmcqa/pipeline.yaml"
     @Option(help: "Questions: the first N of the dataset.") var questions = 50
+    @Option(help: "Keep the runs in this store, as runs mode-<mode> (for eval-controller); default: a temporary one.") var store: String?
     @Option(help: "Modes, comma-separated (default: all).") var modes = CollaborationMode.allCases.map(\.rawValue).joined(separator: ",")
     @OptionGroup var output: BenchOutput
 
@@ -90,9 +91,9 @@ struct ModesBench: AsyncParsableCommand {
 
     /// One mode's run, as `conclave run --mode` makes it, and the interval of its accuracy.
     private func measure(_ pipeline: LoadedPipeline, mode: CollaborationMode, root: URL) async throws -> Row {
-        let measured = try await LiveBenchRun.run(pipeline, name: mode.rawValue, root: root, limit: questions)
+        let measured = try await LiveBenchRun.run(pipeline, name: "mode-\(mode.rawValue)", root: root, limit: questions, storePath: store)
         var outcomes: [Double] = []
-        try measured.store.forEachResult(run: mode.rawValue) { result in
+        try measured.store.forEachResult(run: "mode-\(mode.rawValue)") { result in
             if let correct = result.correct { outcomes.append(correct ? 1 : 0) }
         }
         return Row(mode: mode, summary: measured.summary, interval: PercentileBootstrap().interval(ofMeanOf: outcomes))
