@@ -79,6 +79,23 @@ import Testing
         #expect(RareExpertReplacement(minimumShare: 0.05).apply(to: &unchanged).isEmpty)  // every expert is frequent
     }
 
+    @Test func aDecisionsAgentsTakeTheSeatsRareReplacementGaveAway() {
+        let experts = (0..<8).map { index in Fixtures.expert("e\(index)", skills: ["algebra": index == 7 ? 0.2 : Double(8 - index)]) }
+        let registry = Registry(experts: experts, skills: Fixtures.skills, roles: [])
+        let decider = DecisionMaker(
+            registry: registry,
+            k: 3,
+            strategy: .symbolic,
+            replaceRareBelow: 0.05,
+            collaboration: CollaborationSpec(mode: .debate),
+            aggregator: "e0",
+            seed: 5
+        )
+        var decisions = (0..<500).map { decider.decide(for: Instance(id: "q\($0)", text: "Solve the equation")) }
+        #expect(!decider.replaceRareExperts(in: &decisions).isEmpty)
+        #expect(decisions.allSatisfy { $0.plan.team == $0.recruitment.team && $0.plan.mode == .debate })
+    }
+
     @Test func rareReplacementLowersTheModelsUsedOverManySeededDraws() {
         let experts = (0..<8).map { index in Fixtures.expert("e\(index)", skills: ["algebra": index == 7 ? 0.2 : Double(8 - index)]) }
         let recruiter = Recruiter(experts: experts, k: 3, strategy: .symbolic)

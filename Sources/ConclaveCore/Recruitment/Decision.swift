@@ -250,7 +250,15 @@ public struct DecisionMaker: Sendable {
         guard replaceRareBelow > 0 else { return [] }
         var recruitments = decisions.map(\.recruitment)
         let rare = RareExpertReplacement(minimumShare: replaceRareBelow).apply(to: &recruitments)
-        for index in decisions.indices { decisions[index].recruitment = recruitments[index] }
+        for index in decisions.indices {
+            decisions[index].recruitment = recruitments[index]
+            // Seats keep their places, so each agent takes the expert now in its seat.
+            let team = recruitments[index].team
+            if var plan = decisions[index].collaboration, plan.agents.count == team.count {
+                for seat in plan.agents.indices { plan.agents[seat].expert = team[seat] }
+                decisions[index].collaboration = plan
+            }
+        }
         return rare
     }
 
