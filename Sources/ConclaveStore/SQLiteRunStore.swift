@@ -25,6 +25,15 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     }()
 
     public init(path: String, durability: Durability = .full) throws {
+        self.path = path
+        self.durability = durability
+        self.pool = try Self.openPool(path: path, durability: durability)
+        encoder.outputFormatting = .sortedKeys
+    }
+
+    /// Opens (creating its folder and file when needed) and migrates the store at `path`; the job queue
+    /// opens the same file this way.
+    static func openPool(path: String, durability: Durability) throws -> DatabasePool {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true
@@ -36,11 +45,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
-        self.path = path
-        self.durability = durability
-        self.pool = try DatabasePool(path: path, configuration: configuration)
-        encoder.outputFormatting = .sortedKeys
-        try Self.migrator.migrate(pool)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
     }
 
     static var migrator: DatabaseMigrator {
@@ -116,6 +123,21 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                         input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at FROM calls;
                     DROP TABLE calls;
                     ALTER TABLE calls_v5 RENAME TO calls;
+                    """
+            )
+        }
+        migrator.registerMigration("v6: the job queue") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE jobs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, pipeline TEXT NOT NULL,
+                        idempotency_key TEXT UNIQUE, cancelled INTEGER NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+                    CREATE TABLE job_instances (
+                        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
+                        position INTEGER NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, lease_owner TEXT,
+                        lease_expires REAL, attempts INTEGER NOT NULL,
+                        PRIMARY KEY (job_id, instance_id));
+                    CREATE INDEX job_instances_claimable ON job_instances(state, lease_expires);
                     """
             )
         }
