@@ -1,8 +1,7 @@
 import ConclaveCore
-import ConclaveEngine
 import ConclaveStore
 
-/// Swallows a run's events.
+/// Swallows a run's events: for workers (whose progress is the queue's), benchmarks and tests.
 public struct SilentObserver: RunObserver {
     public init() {}
 
