@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "ConclaveCore"),
@@ -55,10 +58,20 @@ let package = Package(
             ]
         ),
         .target(name: "ConclaveEvaluation", dependencies: ["ConclaveCore", "ConclaveConfig", "ConclaveLLM", "ConclaveEngine"]),
+        .target(
+            name: "ConclaveServer",
+            dependencies: [
+                "ConclaveCore", "ConclaveConfig", "ConclaveEngine", "ConclaveStore", "ConclaveLLM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "conclave",
             dependencies: [
-                "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore",
+                "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore", "ConclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -87,6 +100,14 @@ let package = Package(
         ),
         .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
+        .testTarget(
+            name: "ConclaveServerTests",
+            dependencies: [
+                "ConclaveServer", "ConclaveConfig", "ConclaveCore", "ConclaveStore", "ConclaveEngine", "ConclaveTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "conclaveTests",
             dependencies: [

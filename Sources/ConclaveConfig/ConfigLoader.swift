@@ -59,6 +59,11 @@ public enum ConfigLoader {
                     workspace.addProfile(path, root: root, reader: reader)
                     continue
                 }
+                if ServiceFile.isFile(root) {
+                    _ = ServiceFile.read(root, path: path, reader: reader)
+                    workspace.append(reader.diagnostics)
+                    continue
+                }
                 let pipeline = PipelineFile.read(root, path: path, reader: reader)
                 workspace.append(reader.diagnostics)
                 pipelines.append((path, pipeline))
@@ -109,7 +114,7 @@ public enum ConfigLoader {
     private static func defaultPaths() -> [String] {
         let examples =
             (try? FileManager.default.contentsOfDirectory(atPath: "examples"))?.sorted()
-            .map { "examples/\($0)/pipeline.yaml" }
+            .flatMap { ["examples/\($0)/pipeline.yaml", "examples/\($0)/conclave.yaml"] }
             .filter { FileManager.default.fileExists(atPath: $0) } ?? []
         return ["Agents", "Skills"].filter { FileManager.default.fileExists(atPath: $0) } + examples
     }

@@ -79,26 +79,10 @@ public struct DatasetReader: DatasetSource {
         guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
             return invalid("not a JSON object")
         }
-        guard let text = (object["question"] ?? object["text"]) as? String, !text.isEmpty else {
-            return invalid("missing string field 'question' (or 'text')")
+        switch InstanceObject.instance(from: object, defaultID: "line-\(lineNumber)") {
+        case .success(let instance): return .instance(instance)
+        case .failure(let problem): return invalid(problem.message)
         }
-        let id = (object["id"] as? String) ?? (object["id"] as? NSNumber)?.stringValue ?? "line-\(lineNumber)"
-        var choices: [String] = []
-        if let given = object["choices"] {
-            guard let list = given as? [String] else { return invalid("field 'choices' must be a list of strings") }
-            guard list.count <= Instance.maxChoices else {
-                return invalid("field 'choices' has \(list.count) items; at most \(Instance.maxChoices) are allowed, one per letter A to Z")
-            }
-            choices = list
-        }
-        let goldValue = object["answer"] ?? object["gold_answer"]
-        let gold = (goldValue as? String) ?? (goldValue as? NSNumber)?.stringValue
-        if goldValue != nil, gold == nil { return invalid("field 'answer' must be a string or a number") }
-        var metadata: [String: String] = [:]
-        for (key, value) in object where !["id", "question", "text", "choices", "answer", "gold_answer"].contains(key) {
-            if let string = value as? String { metadata[key] = string }
-        }
-        return .instance(Instance(id: id, text: text, choices: choices, gold: gold, metadata: metadata))
     }
 
     private func invalid(_ line: Int, _ message: String) -> DatasetRow {

@@ -40,4 +40,12 @@ enum Limits {
     static let samples = 1...100
     static let similarity = -1.0...1
     static let tolerance = 0.0...1
+
+    // The job service.
+    static let port = 0...65_535
+    static let workers = 0...256
+    static let batch = 1...10_000
+    static let leaseSeconds = 0.1...86_400
+    static let bodyBytes = 1_024...1_073_741_824
+    static let instances = 1...10_000_000
 }

@@ -111,6 +111,9 @@ public protocol RunStore: ExtractionCache {
     /// The same, as the JSON lines `results.jsonl` holds, without decoding them.
     func forEachResultJSON(run: String, _ body: (String) throws -> Void) throws
     func result(run: String, instance: String) throws -> InstanceResult?
+    /// Up to `limit` result lines after dataset position `after` (−1 for the first page), with the position
+    /// of the last one: a page of `results.jsonl` for the job API's cursor.
+    func resultsPage(run: String, after: Int, limit: Int) throws -> (lines: [String], last: Int?)
 
     /// A response served earlier for the same request hash, if caching is on.
     func cachedResponse(_ requestHash: String) throws -> CallRecord?

@@ -396,6 +396,17 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
+    public func resultsPage(run: String, after: Int, limit: Int) throws -> (lines: [String], last: Int?) {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT position, body FROM results WHERE run_id = ? AND position > ? ORDER BY position LIMIT ?",
+                arguments: [run, after, max(0, limit)]
+            )
+            return (rows.map { $0["body"] }, rows.last.map { $0["position"] })
+        }
+    }
+
     public func result(run: String, instance: String) throws -> InstanceResult? {
         try pool.read { db in
             try String.fetchOne(db, sql: "SELECT body FROM results WHERE run_id = ? AND instance_id = ?", arguments: [run, instance])

@@ -133,6 +133,11 @@ public final class InMemoryRunStore: RunStore, ProfileStore {
         for entry in orderedResults(run) { try body(entry.result.resultsJSON) }
     }
 
+    public func resultsPage(run: String, after: Int, limit: Int) throws -> (lines: [String], last: Int?) {
+        let page = orderedResults(run).filter { $0.position > after }.prefix(max(0, limit))
+        return (page.map(\.result.resultsJSON), page.last?.position)
+    }
+
     public func result(run: String, instance: String) throws -> InstanceResult? {
         contents.withLock { $0.runs[run]?.results[instance]?.result }
     }

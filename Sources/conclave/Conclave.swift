@@ -12,7 +12,7 @@ struct Conclave: AsyncParsableCommand {
         version: ConclaveVersion.current,
         subcommands: [
             ValidateCommand.self, RunCommand.self, RunsCommand.self, DecisionsCommand.self, ExplainCommand.self, EvalRoutingCommand.self,
-            ProfileCommand.self, TrainControllerCommand.self, EvalControllerCommand.self,
+            ProfileCommand.self, TrainControllerCommand.self, EvalControllerCommand.self, ServeCommand.self, WorkerCommand.self,
         ]
     )
 

@@ -1,0 +1,82 @@
+import ConclaveCore
+import ConclaveEngine
+import ConclaveStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The job service of `conclave serve`: the HTTP API (Hummingbird) over the queue and the run store, and
+/// the workers embedded in the process. Both are services for one `ServiceGroup`, so SIGTERM stops the API
+/// and drains the workers.
+///
+/// ```swift
+/// let server = JobServer(spec: spec, pipelines: pipelines, queue: queue, store: store, connector: connector, tokens: tokens)
+/// let group = ServiceGroup(services: [connector, server.workers, server.application()], logger: logger)
+/// try await group.run()
+/// ```
+public struct JobServer: Sendable {
+    public let spec: ServiceSpec
+    public let pipelines: [String: LoadedPipeline]
+    public let queue: any JobQueue
+    public let store: any RunStore
+    public let tokens: BearerTokens
+    public let metrics: ServiceMetrics
+    public let workers: WorkerPool
+
+    public init(
+        spec: ServiceSpec,
+        pipelines: [String: LoadedPipeline],
+        queue: any JobQueue,
+        store: any RunStore,
+        connector: any ExpertConnector,
+        tokens: BearerTokens,
+        workerName: String = ProcessInfo.processInfo.hostName
+    ) {
+        let metrics = ServiceMetrics()
+        self.spec = spec
+        self.pipelines = pipelines
+        self.queue = queue
+        self.store = store
+        self.tokens = tokens
+        self.metrics = metrics
+        self.workers = WorkerPool(
+            workers: (0..<spec.workers).map { index in
+                JobWorker(
+                    name: "\(workerName)-\(ProcessInfo.processInfo.processIdentifier)-\(index)",
+                    queue: queue,
+                    store: store,
+                    connector: connector,
+                    pipelines: pipelines,
+                    observer: metrics,
+                    batch: spec.batch,
+                    lease: spec.lease
+                )
+            }
+        )
+    }
+
+    /// The HTTP application; `onRunning` gets the port it listens on (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+        let router = Router(context: ServiceContext.self)
+        router.add(middleware: BearerAuth(tokens: tokens))
+        let workers = self.workers
+        JobRoutes(
+            spec: spec,
+            pipelines: pipelines,
+            queue: queue,
+            store: store,
+            metrics: metrics,
+            workersRunning: { [spec] in spec.workers == 0 || workers.isRunning }
+        )
+        .add(to: router)
+        var logger = Logger(label: "conclave.server")
+        logger.logLevel = .warning
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(spec.host, port: spec.port), serverName: "conclave"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? spec.port) },
+            logger: logger
+        )
+    }
+}
