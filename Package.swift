@@ -82,8 +82,10 @@ let package = Package(
             name: "conclave-bench",
             dependencies: [
                 "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore", "ConclaveFuzz",
-                "ConclaveTesting",
+                "ConclaveTesting", "ConclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ConclaveTesting", dependencies: ["ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM"]),

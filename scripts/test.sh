@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|ConclaveEvaluationTests|ConclaveFuzzTests)\.|^ConclaveEngineTests\.(ScriptedRunTests|ModeRunTests|JobWorkerTests)'
+UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|ConclaveEvaluationTests|ConclaveFuzzTests|ConclaveServerTests)\.|^ConclaveEngineTests\.(ScriptedRunTests|ModeRunTests|JobWorkerTests)'
 
 if [ "${1:-}" = "--unit" ]; then
   swift build --build-tests
