@@ -19,6 +19,9 @@ public final class WorkerPool: Service, Sendable {
     public var isRunning: Bool { running.withLock { $0 } }
 
     public func run() async throws {
+        // With no worker (`serve` beside separate `conclave worker` processes) the pool just waits for the
+        // group to end: a service that returns early would end the group.
+        guard !workers.isEmpty else { return try await gracefulShutdown() }
         let stop = StopSignal()
         running.withLock { $0 = !workers.isEmpty }
         defer { running.withLock { $0 = false } }

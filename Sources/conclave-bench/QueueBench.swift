@@ -66,6 +66,10 @@ struct QueueBench: AsyncParsableCommand {
             tokens: BearerTokens(entries: [("bench", .all)])
         )
         let seconds = try await serve(server, total: total)
+        let answered = try server.queue.jobs(status: nil, pipeline: nil, limit: jobs).reduce(0) { $0 + (try server.store.run($1.id)?.answered ?? 0) }
+        guard answered == total, direct.answered == total else {
+            throw ValidationError("not every instance was answered: \(answered) through the queue, \(direct.answered) by the runner, of \(total)")
+        }
         let rate = Double(total) / seconds
         let limit = Double(direct.answered) / directSeconds
         output.say(
@@ -160,7 +164,7 @@ struct QueueBench: AsyncParsableCommand {
             rows: (0..<questions).map { index in
                 .init(
                     id: "q\(index)",
-                    question: "Solve the algebra for triangle \(index)",
+                    question: "Solve the algebra for triangle \(index)\n(A) 1\n(B) 2",
                     scores: (0..<4).map { _ in Double.random(in: 0..<1, using: &rng) < 0.6 ? 1 : 0 }
                 )
             }
