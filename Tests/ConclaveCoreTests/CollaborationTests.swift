@@ -98,19 +98,19 @@ import Testing
 
     @Test func rolesSharingMoreSkillsComeFirstAndSeatsTakeThemInTurn() {
         #expect(
-            RoleAllocation.roles(for: ["algebra", "geometry", "biology"], seats: 3, registry: registry) == [
+            RoleAllocation(registry: registry).roles(for: ["algebra", "geometry", "biology"], seats: 3) == [
                 "Mathematician", "Biologist", "Mathematician",
             ]
         )
-        #expect(RoleAllocation.roles(for: ["biology", "biology"], seats: 2, registry: registry) == ["Biologist", "Biologist"])
-        #expect(RoleAllocation.roles(for: ["number theory"], seats: 1, registry: registry) == ["Mathematician"], "no overlap: the domain's role")
-        #expect(RoleAllocation.roles(for: [], seats: 2, registry: registry) == [nil, nil])
+        #expect(RoleAllocation(registry: registry).roles(for: ["biology", "biology"], seats: 2) == ["Biologist", "Biologist"])
+        #expect(RoleAllocation(registry: registry).roles(for: ["number theory"], seats: 1) == ["Mathematician"], "no overlap: the domain's role")
+        #expect(RoleAllocation(registry: registry).roles(for: [], seats: 2) == [nil, nil])
     }
 
     @Test func eachSeatTakesTheStrongestRemainingExpertForItsRole() {
-        let agents = RoleAllocation.agents(team: ["bio", "math"], roles: ["Mathematician", "Biologist"], registry: registry)
+        let agents = RoleAllocation(registry: registry).agents(team: ["bio", "math"], roles: ["Mathematician", "Biologist"])
         #expect(agents == [Agent(seat: 0, expert: "math", role: "Mathematician"), Agent(seat: 1, expert: "bio", role: "Biologist")])
-        let same = RoleAllocation.agents(team: ["bio", "bio"], roles: ["Mathematician", nil], registry: registry)
+        let same = RoleAllocation(registry: registry).agents(team: ["bio", "bio"], roles: ["Mathematician", nil])
         #expect(same.map(\.expert) == ["bio", "bio"])
     }
 

@@ -74,6 +74,8 @@ public struct DecisionMaker: Sendable {
     public let modePolicy: ModePolicy?
     /// Exploration of modes, when the run asks for it.
     public let exploration: ModeExploration?
+    /// Roles per seat and the expert per role.
+    public let allocation: RoleAllocation
 
     public init(
         registry: Registry,
@@ -91,6 +93,7 @@ public struct DecisionMaker: Sendable {
         seed: UInt64
     ) {
         self.modePolicy = modePolicy
+        self.allocation = RoleAllocation(registry: registry)
         self.exploration = collaboration.explore > 0 ? ModeExploration(epsilon: collaboration.explore, seed: seed) : nil
         self.registry = registry
         self.instanceBudget = instanceBudget
@@ -150,15 +153,16 @@ public struct DecisionMaker: Sendable {
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         var recruitment = recruiter.sized(seats).recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
-        let roles = RoleAllocation.roles(for: names, seats: recruitment.team.count, registry: registry)
+        let roles = allocation.roles(for: names, seats: recruitment.team.count)
         var plan = Collaboration(
             mode: mode,
             rounds: collaboration.rounds(for: mode),
             finish: collaboration.finish(for: mode),
-            agents: RoleAllocation.agents(team: recruitment.team, roles: roles, registry: registry)
+            agents: allocation.agents(team: recruitment.team, roles: roles)
         )
         let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruitment.scores) : nil
-        recruitment.seat(plan.team)
+        // Roles only reorder the seats; a downgrade may change who holds them.
+        if downgrades == nil { recruitment.team = plan.team } else { recruitment.seat(plan.team) }
         var decision = Decision(
             instanceID: instance.id,
             skills: skills,

@@ -44,7 +44,11 @@ public struct Recruitment: Sendable, Hashable, Codable {
     /// Makes `team` the team, and each candidate's seat count agree with it.
     public mutating func seat(_ team: [String]) {
         self.team = team
-        for index in scores.indices { scores[index].seats = team.filter { $0 == scores[index].expert }.count }
+        for index in scores.indices {
+            var seats = 0
+            for member in team where member == scores[index].expert { seats += 1 }
+            scores[index].seats = seats
+        }
     }
 
     public init(team: [String], scores: [ExpertScore], usedStrengthFallback: Bool) {
