@@ -33,4 +33,23 @@ public final class TemporaryWorkspace: Sendable {
         try text.write(to: file, atomically: true, encoding: .utf8)
         return file
     }
+
+    /// Writes `Agents/<id>.yaml`: an expert behind an unreachable OpenAI-compatible endpoint (model
+    /// `model-<id>`, priced 1 and 2 per million tokens), for scripted and replayed tests, with this profile.
+    @discardableResult
+    public func writeRemoteExpert(_ id: String, skills: [String: Double], maxConcurrency: Int = 1) throws -> URL {
+        let profile = skills.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        return try write(
+            "Agents/\(id).yaml",
+            """
+            id: \(id)
+            description: \(id)
+            runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:9/v1" }
+            price: { input_per_million: 1, output_per_million: 2 }
+            context_window: 4096
+            max_concurrency: \(maxConcurrency)
+            profile: { skills: { \(profile) } }
+            """
+        )
+    }
 }

@@ -37,18 +37,8 @@ import Testing
 
             """
         )
-        for (id, score) in [("a", 5), ("b", 4), ("c", 3), ("judge", 1)] {
-            try workspace.write(
-                "Agents/\(id).yaml",
-                """
-                id: \(id)
-                description: \(id)
-                runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:9/v1" }
-                price: { input_per_million: 1, output_per_million: 2 }
-                context_window: 4096
-                profile: { skills: { geography: \(score), history: \(score) } }
-                """
-            )
+        for (id, score) in [("a", 5.0), ("b", 4), ("c", 3), ("judge", 1)] {
+            try workspace.writeRemoteExpert(id, skills: ["geography": score, "history": score])
         }
         try workspace.write(
             "data.jsonl",

@@ -26,20 +26,7 @@ import Testing
             "Skills/s.yaml",
             "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\nroles:\n  - name: Judge\n    instructions: Pick.\n"
         )
-        for id in ["a", "b", "judge"] {
-            try workspace.write(
-                "Agents/\(id).yaml",
-                """
-                id: \(id)
-                description: \(id)
-                runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:9/v1" }
-                price: { input_per_million: 1, output_per_million: 2 }
-                context_window: 4096
-                max_concurrency: 4
-                profile: { skills: { geography: 1 } }
-                """
-            )
-        }
+        for id in ["a", "b", "judge"] { try workspace.writeRemoteExpert(id, skills: ["geography": 1], maxConcurrency: 4) }
         try workspace.write(
             "data/d.jsonl",
             "{\"id\": \"x\", \"question\": \"What is the capital of France?\", \"choices\": [\"Paris\", \"Rome\"], \"answer\": \"A\"}\n"
