@@ -1,6 +1,7 @@
 import ConclaveCore
 import ConclaveStore
 import Foundation
+import Synchronization
 
 /// A worker of the job service: claims instances from the queue with a lease, answers them through the
 /// same run session `conclave run` uses (each job is a run in the store, under the job's id, so an
@@ -24,6 +25,9 @@ public final class JobWorker: Sendable {
     public let lease: Duration
     /// How long an idle worker waits before asking the queue again.
     public let pollInterval: Duration
+    /// The models this worker left resident, carried from one batch to the next so the planner's memory
+    /// budget holds across them.
+    private let resident = Mutex<ResidentSet?>(nil)
 
     public init(
         name: String,
@@ -98,7 +102,9 @@ public final class JobWorker: Sendable {
                 stop: StopSignal(),
                 spent: pipeline.spec.budget.isLimited ? try store.spent(run: job) : .zero
             )
+            if let carried = resident.withLock({ $0 }) { session.resident = carried }
             try await session.process(part.map { ($0.position, $0.instance) }, resuming: true)
+            resident.withLock { [session] in $0 = session.resident }
             try queue.finish(worker: name, jobID: job, instanceIDs: ids)
             if let info = try queue.job(job), info.status == .completed || info.status == .cancelled {
                 try store.finishRun(job, status: .completed, loads: session.loads, unloads: session.unloads)
