@@ -44,10 +44,10 @@ import Testing
     @Test func anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes() throws {
         let queue = try queue()
         _ = try queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(2)))
-        let dead = try queue.claim(worker: "dead", limit: 2, lease: .milliseconds(50), pipelines: ["p"])
+        let dead = try queue.claim(worker: "dead", limit: 2, lease: .milliseconds(500), pipelines: ["p"])
         #expect(dead.count == 2)
         #expect(try queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"]).isEmpty)
-        Thread.sleep(forTimeInterval: 0.1)
+        Thread.sleep(forTimeInterval: 0.6)
         let taken = try queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"])
         #expect(taken.map(\.instance.id) == ["q0", "q1"] && taken.allSatisfy { $0.attempts == 2 })
         #expect(queue.expiredLeases == 2)
@@ -62,10 +62,10 @@ import Testing
     @Test func aHeartbeatKeepsTheLeaseAlive() throws {
         let queue = try queue()
         _ = try queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(1)))
-        _ = try queue.claim(worker: "w", limit: 1, lease: .milliseconds(150), pipelines: ["p"])
+        _ = try queue.claim(worker: "w", limit: 1, lease: .milliseconds(400), pipelines: ["p"])
         for _ in 0..<3 {
-            Thread.sleep(forTimeInterval: 0.08)
-            #expect(try queue.heartbeat(worker: "w", jobID: "j", instanceIDs: ["q0"], lease: .milliseconds(150)) == 1)
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(try queue.heartbeat(worker: "w", jobID: "j", instanceIDs: ["q0"], lease: .milliseconds(400)) == 1)
         }
         #expect(try queue.claim(worker: "other", limit: 1, lease: .seconds(1), pipelines: ["p"]).isEmpty)
     }
