@@ -7,7 +7,8 @@ import Testing
 @Suite struct HelpSnapshotTests {
     static let commands: [[String]] = [
         [], ["validate"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"], ["decisions"], ["decisions", "show"],
-        ["explain"], ["eval-routing"], ["profile"], ["profile", "measure"], ["profile", "show"], ["train-controller"], ["eval-controller"],
+        ["explain"], ["eval-routing"], ["profile"], ["profile", "measure"], ["profile", "show"], ["train-controller"], ["eval-controller"], ["serve"],
+        ["worker"],
     ]
 
     static let folder = CLIProcess.repository.appendingPathComponent("Tests/conclaveTests/HelpSnapshots")
