@@ -11,8 +11,10 @@ public protocol RunObserver: Sendable {
     func skipped(_ problem: Diagnostic)
     /// A step (a stage, or a round of the agents' stage) starts with this many calls.
     func stageStarted(_ step: PlanStep, calls: Int)
-    /// A model is about to be loaded for a group of calls.
+    /// A group of calls on a model is about to start (its model loaded first when it is not resident).
     func loading(model: String)
+    /// A model that was not resident is loaded for the group about to start.
+    func modelLoaded(_ model: String)
     /// One call finished (successfully or not); calls of a group report from several tasks at once.
     func callFinished(_ call: CallRecord)
     /// An instance has its final result.
@@ -23,4 +25,5 @@ public protocol RunObserver: Sendable {
 
 extension RunObserver {
     public func warning(_ message: String) {}
+    public func modelLoaded(_ model: String) {}
 }

@@ -214,7 +214,10 @@ struct RunSession {
             if stop.isRequested { throw RunStopped(runID: runID) }
             for model in group.unloadFirst { await connector.unload(modelKey: model) }
             unloads += group.unloadFirst.count
-            if group.loads { loads += 1 }
+            if group.loads {
+                loads += 1
+                observer.modelLoaded(group.model)
+            }
             observer.loading(model: group.model)
             let requests = group.calls.map { call in
                 CallRequest(call: call, expert: registry.expert(call.expert)!, messages: messages(call))

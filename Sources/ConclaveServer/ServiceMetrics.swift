@@ -8,7 +8,8 @@ import Prometheus
 /// The service's metrics, recorded through swift-metrics into its own Prometheus registry (no global
 /// bootstrap, so several servers can live in one process) and served at `/metrics` in Prometheus's text
 /// format. As a `RunObserver` it counts what the workers do: calls by expert and outcome with their
-/// latency, tokens and cost, and instances by outcome; the queue's figures are read when scraped.
+/// latency, tokens and cost, instances by outcome, and model loads; the queue's figures are read when
+/// scraped.
 ///
 /// ```swift
 /// let metrics = ServiceMetrics()
@@ -45,8 +46,10 @@ public final class ServiceMetrics: RunObserver, Sendable {
         Counter(label: "conclave_instances_total", dimensions: [("outcome", result.status.rawValue)], factory: factory).increment()
     }
 
-    public func loading(model: String) {
-        Counter(label: "conclave_model_groups_total", dimensions: [("model", model)], factory: factory).increment()
+    public func loading(model: String) {}
+
+    public func modelLoaded(_ model: String) {
+        Counter(label: "conclave_model_loads_total", dimensions: [("model", model)], factory: factory).increment()
     }
 
     public func runStarted(id: String, instances: Int) {}
