@@ -55,7 +55,7 @@ public final class JobWorker: Sendable {
     public func run(stop: StopSignal) async throws {
         let names = pipelines.keys.sorted()
         while !stop.isRequested, !Task.isCancelled {
-            let claimed = try queue.claim(worker: name, limit: batch, lease: lease, pipelines: names)
+            let claimed = try await queue.claim(worker: name, limit: batch, lease: lease, pipelines: names)
             if claimed.isEmpty {
                 try? await Task.sleep(for: pollInterval)
                 continue
@@ -78,7 +78,7 @@ public final class JobWorker: Sendable {
             let heartbeat = Task { [queue, name, lease] in
                 while !Task.isCancelled {
                     try await Task.sleep(for: lease / 3)
-                    try queue.heartbeat(worker: name, jobID: job, instanceIDs: ids, lease: lease)
+                    try await queue.heartbeat(worker: name, jobID: job, instanceIDs: ids, lease: lease)
                 }
             }
             defer { heartbeat.cancel() }
@@ -105,8 +105,8 @@ public final class JobWorker: Sendable {
             if let carried = resident.withLock({ $0 }) { session.resident = carried }
             try await session.process(part.map { ($0.position, $0.instance) }, resuming: true)
             resident.withLock { [session] in $0 = session.resident }
-            try queue.finish(worker: name, jobID: job, instanceIDs: ids)
-            if let info = try queue.job(job), info.status == .completed || info.status == .cancelled {
+            try await queue.finish(worker: name, jobID: job, instanceIDs: ids)
+            if let info = try await queue.job(job), info.status == .completed || info.status == .cancelled {
                 try store.finishRun(job, status: .completed, loads: session.loads, unloads: session.unloads)
             }
         }

@@ -22,35 +22,35 @@ struct JobRoutes: Sendable {
 
     func add(to router: Router<ServiceContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
-        router.get("/readyz") { _, _ in try ready() }
+        router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: try metrics.exposition(queue: queue)))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: try await metrics.exposition(queue: queue)))
             )
         }
         router.post("/v1/jobs") { request, context in try await submit(request, context: context) }
-        router.get("/v1/jobs") { request, context in try list(request, context: context) }
-        router.get("/v1/jobs/:id") { _, context in try show(try job(context)) }
-        router.get("/v1/jobs/:id/results") { request, context in try results(request, job: try job(context)) }
+        router.get("/v1/jobs") { request, context in try await list(request, context: context) }
+        router.get("/v1/jobs/:id") { _, context in try show(try await job(context)) }
+        router.get("/v1/jobs/:id/results") { request, context in try results(request, job: try await job(context)) }
         router.delete("/v1/jobs/:id") { _, context in
-            let job = try job(context)
-            return try JSONResponse.encode(try queue.cancel(job.id) ?? job)
+            let job = try await job(context)
+            return try JSONResponse.encode(try await queue.cancel(job.id) ?? job)
         }
         router.post("/v1/recruit") { request, context in try await recruit(request, context: context) }
     }
 
-    private func ready() throws -> Response {
-        do { _ = try queue.pendingCount() } catch { throw APIError(.serviceUnavailable, "the store is not reachable: \(error)") }
+    private func ready() async throws -> Response {
+        do { _ = try await queue.pendingCount() } catch { throw APIError(.serviceUnavailable, "the store is not reachable: \(error)") }
         guard workersRunning() else { throw APIError(.serviceUnavailable, "no worker is running") }
         return try JSONResponse.make(["status": "ready"])
     }
 
     /// The job named in the path, if the caller may see its pipeline.
-    private func job(_ context: ServiceContext) throws -> JobInfo {
+    private func job(_ context: ServiceContext) async throws -> JobInfo {
         let id = try context.parameters.require("id")
-        guard let job = try queue.job(id) else { throw APIError(.notFound, "no job '\(id)'", field: "id") }
+        guard let job = try await queue.job(id) else { throw APIError(.notFound, "no job '\(id)'", field: "id") }
         guard context.access.allows(job.pipeline) else { throw APIError(.forbidden, "this token has no access to pipeline '\(job.pipeline)'") }
         return job
     }
@@ -90,7 +90,7 @@ struct JobRoutes: Sendable {
         let instances = try instances(of: object)
         let key = request.headers[Self.idempotencyKey]
         let id = "job-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
-        let (job, created) = try queue.submit(JobSubmission(id: id, pipeline: name, instances: instances, idempotencyKey: key))
+        let (job, created) = try await queue.submit(JobSubmission(id: id, pipeline: name, instances: instances, idempotencyKey: key))
         if created { metrics.jobSubmitted(pipeline: name) }
         return try JSONResponse.encode(job, status: created ? .accepted : .ok)
     }
@@ -157,7 +157,7 @@ struct JobRoutes: Sendable {
         return instances
     }
 
-    private func list(_ request: Request, context: ServiceContext) throws -> Response {
+    private func list(_ request: Request, context: ServiceContext) async throws -> Response {
         let query = request.uri.queryParameters
         var status: JobInfo.Status?
         if let given = query.get("status") {
@@ -167,7 +167,7 @@ struct JobRoutes: Sendable {
             status = known
         }
         let limit = try number(query.get("limit"), field: "limit", default: 50, in: 1...1000)
-        let jobs = try queue.jobs(status: status, pipeline: query.get("pipeline"), limit: limit).filter { context.access.allows($0.pipeline) }
+        let jobs = try await queue.jobs(status: status, pipeline: query.get("pipeline"), limit: limit).filter { context.access.allows($0.pipeline) }
         return try JSONResponse.encode(["jobs": jobs])
     }
 

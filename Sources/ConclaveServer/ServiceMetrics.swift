@@ -14,7 +14,7 @@ import Prometheus
 /// ```swift
 /// let metrics = ServiceMetrics()
 /// metrics.jobSubmitted(pipeline: "quickstart")
-/// let text = try metrics.exposition(queue: queue)   // "# TYPE conclave_jobs_submitted_total counter\n…"
+/// let text = try await metrics.exposition(queue: queue)   // "# TYPE conclave_jobs_submitted_total counter\n…"
 /// ```
 public final class ServiceMetrics: RunObserver, Sendable {
     private let registry = PrometheusCollectorRegistry()
@@ -58,11 +58,11 @@ public final class ServiceMetrics: RunObserver, Sendable {
     public func stageStarted(_ step: PlanStep, calls: Int) {}
 
     /// The exposition text, after reading the queue's depth, lease expiries and jobs by status.
-    public func exposition(queue: any JobQueue) throws -> String {
-        Gauge(label: "conclave_queue_depth", factory: factory).record(try queue.pendingCount())
+    public func exposition(queue: any JobQueue) async throws -> String {
+        Gauge(label: "conclave_queue_depth", factory: factory).record(try await queue.pendingCount())
         Gauge(label: "conclave_lease_expiries", factory: factory).record(queue.expiredLeases)
         var byStatus: [JobInfo.Status: Int] = [:]
-        for job in try queue.jobs(status: nil, pipeline: nil, limit: 100_000) { byStatus[job.status, default: 0] += 1 }
+        for job in try await queue.jobs(status: nil, pipeline: nil, limit: 100_000) { byStatus[job.status, default: 0] += 1 }
         for status in JobInfo.Status.allCases {
             Gauge(label: "conclave_jobs", dimensions: [("status", status.rawValue)], factory: factory).record(byStatus[status] ?? 0)
         }

@@ -55,29 +55,29 @@ public struct ClaimedInstance: Sendable, Hashable {
 /// store under the job's id as run id, so an instance claimed again never repeats a completed call.
 ///
 /// ```swift
-/// let (job, _) = try queue.submit(JobSubmission(id: "job-1", pipeline: "quickstart", instances: instances))
-/// let claimed = try queue.claim(worker: "w1", limit: 16, lease: .seconds(30), pipelines: ["quickstart"])
-/// try queue.finish(worker: "w1", jobID: job.id, instanceIDs: claimed.map(\.instance.id))
+/// let (job, _) = try await queue.submit(JobSubmission(id: "job-1", pipeline: "quickstart", instances: instances))
+/// let claimed = try await queue.claim(worker: "w1", limit: 16, lease: .seconds(30), pipelines: ["quickstart"])
+/// try await queue.finish(worker: "w1", jobID: job.id, instanceIDs: claimed.map(\.instance.id))
 /// ```
 public protocol JobQueue: Sendable {
     /// Adds a job; with an idempotency key already used, returns that job instead (`created` false).
-    func submit(_ submission: JobSubmission) throws -> (job: JobInfo, created: Bool)
-    func job(_ id: String) throws -> JobInfo?
+    func submit(_ submission: JobSubmission) async throws -> (job: JobInfo, created: Bool)
+    func job(_ id: String) async throws -> JobInfo?
     /// Jobs newest first, optionally only those with a status or of a pipeline.
-    func jobs(status: JobInfo.Status?, pipeline: String?, limit: Int) throws -> [JobInfo]
+    func jobs(status: JobInfo.Status?, pipeline: String?, limit: Int) async throws -> [JobInfo]
     /// Stops a job: its pending instances are cancelled; claimed ones finish. Nil for an unknown job.
-    func cancel(_ id: String) throws -> JobInfo?
+    func cancel(_ id: String) async throws -> JobInfo?
     /// Claims up to `limit` instances of the given pipelines (pending ones, and ones whose lease expired),
     /// oldest job first, for `lease`.
-    func claim(worker: String, limit: Int, lease: Duration, pipelines: [String]) throws -> [ClaimedInstance]
+    func claim(worker: String, limit: Int, lease: Duration, pipelines: [String]) async throws -> [ClaimedInstance]
     /// Extends the worker's leases on these instances of a job; returns how many it still held.
     @discardableResult
-    func heartbeat(worker: String, jobID: String, instanceIDs: [String], lease: Duration) throws -> Int
+    func heartbeat(worker: String, jobID: String, instanceIDs: [String], lease: Duration) async throws -> Int
     /// Marks instances the worker still holds as done; returns how many it still held.
     @discardableResult
-    func finish(worker: String, jobID: String, instanceIDs: [String]) throws -> Int
+    func finish(worker: String, jobID: String, instanceIDs: [String]) async throws -> Int
     /// Instances waiting to be claimed, over all jobs (the queue depth).
-    func pendingCount() throws -> Int
+    func pendingCount() async throws -> Int
     /// Leases that expired before their worker finished, since the queue was opened.
     var expiredLeases: Int { get }
 }

@@ -5,6 +5,7 @@ import Synchronization
 
 /// The job queue in the same SQLite file as the runs (`conclave serve` on one host, no other server): one
 /// writer at a time, so a claim is a transaction that picks the oldest claimable instances and leases them.
+/// Its methods are synchronous (SQLite answers in microseconds); they satisfy the protocol's async ones.
 ///
 /// ```swift
 /// let queue = try SQLiteJobQueue(path: "runs/conclave.sqlite")

@@ -66,7 +66,9 @@ struct QueueBench: AsyncParsableCommand {
             tokens: BearerTokens(entries: [("bench", .all)])
         )
         let seconds = try await serve(server, total: total)
-        let answered = try server.queue.jobs(status: nil, pipeline: nil, limit: jobs).reduce(0) { $0 + (try server.store.run($1.id)?.answered ?? 0) }
+        let answered = try await server.queue.jobs(status: nil, pipeline: nil, limit: jobs).reduce(0) {
+            $0 + (try server.store.run($1.id)?.answered ?? 0)
+        }
         guard answered == total, direct.answered == total else {
             throw ValidationError("not every instance was answered: \(answered) through the queue, \(direct.answered) by the runner, of \(total)")
         }

@@ -67,13 +67,13 @@ import Testing
         let path = workspace.path("store.sqlite")
         let queue = try SQLiteJobQueue(path: path)
         let store = try SQLiteRunStore(path: path)
-        _ = try queue.submit(JobSubmission(id: "job", pipeline: "jobs", instances: questions(20)))
+        _ = try await queue.submit(JobSubmission(id: "job", pipeline: "jobs", instances: questions(20)))
         let script = Script()
         let stop = StopSignal()
         let workers = try ["w1", "w2"].map { try worker($0, queue: queue, store: store, script: script) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in workers { group.addTask { try await worker.run(stop: stop) } }
-            while try queue.job("job")?.status != .completed { try await Task.sleep(for: .milliseconds(20)) }
+            while try await queue.job("job")?.status != .completed { try await Task.sleep(for: .milliseconds(20)) }
             stop.request()
             try await group.waitForAll()
         }
@@ -86,7 +86,7 @@ import Testing
         let path = workspace.path("store.sqlite")
         let queue = try SQLiteJobQueue(path: path)
         let store = try SQLiteRunStore(path: path)
-        _ = try queue.submit(JobSubmission(id: "job", pipeline: "jobs", instances: questions(4)))
+        _ = try await queue.submit(JobSubmission(id: "job", pipeline: "jobs", instances: questions(4)))
         let script = Script()
         script.judgeWaits.withLock { $0 = true }
         let doomed = try worker("doomed", queue: queue, store: store, script: script, lease: .milliseconds(300))
@@ -96,13 +96,13 @@ import Testing
         dying.cancel()
         _ = try? await dying.value
         script.judgeWaits.withLock { $0 = false }
-        #expect(try queue.job("job")?.status == .running)
+        #expect(try await queue.job("job")?.status == .running)
 
         let stop = StopSignal()
         let survivor = try worker("survivor", queue: queue, store: store, script: script)
         let started = ContinuousClock.now
         let working = Task { try await survivor.run(stop: stop) }
-        while try queue.job("job")?.status != .completed { try await Task.sleep(for: .milliseconds(20)) }
+        while try await queue.job("job")?.status != .completed { try await Task.sleep(for: .milliseconds(20)) }
         stop.request()
         try await working.value
         #expect(ContinuousClock.now - started < .seconds(5), "finished within about the lease")

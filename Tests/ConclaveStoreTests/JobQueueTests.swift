@@ -16,69 +16,70 @@ import Testing
         (0..<count).map { Instance(id: "\(prefix)\($0)", text: "Question \($0)?", choices: ["yes", "no"], gold: "A") }
     }
 
-    @Test func aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt() throws {
+    @Test func aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt() async throws {
         let queue = try queue()
-        let (job, created) = try queue.submit(JobSubmission(id: "j1", pipeline: "p", instances: instances(3), idempotencyKey: "k"))
+        let (job, created) = try await queue.submit(JobSubmission(id: "j1", pipeline: "p", instances: instances(3), idempotencyKey: "k"))
         #expect(created && job.status == .queued && job.instances == 3 && job.pending == 3)
-        let (again, createdAgain) = try queue.submit(JobSubmission(id: "j2", pipeline: "p", instances: instances(5), idempotencyKey: "k"))
+        let (again, createdAgain) = try await queue.submit(JobSubmission(id: "j2", pipeline: "p", instances: instances(5), idempotencyKey: "k"))
         #expect(!createdAgain && again.id == "j1" && again.instances == 3)
-        #expect(try queue.job("j2") == nil)
-        #expect(try queue.jobs(status: nil, pipeline: nil, limit: 10).map(\.id) == ["j1"])
+        #expect(try await queue.job("j2") == nil)
+        #expect(try await queue.jobs(status: nil, pipeline: nil, limit: 10).map(\.id) == ["j1"])
     }
 
-    @Test func claimsTakeTheOldestJobFirstLeaseAndDoNotOverlap() throws {
+    @Test func claimsTakeTheOldestJobFirstLeaseAndDoNotOverlap() async throws {
         let queue = try queue()
-        _ = try queue.submit(JobSubmission(id: "old", pipeline: "p", instances: instances(3, prefix: "o")))
-        _ = try queue.submit(JobSubmission(id: "new", pipeline: "p", instances: instances(3, prefix: "n")))
-        _ = try queue.submit(JobSubmission(id: "other", pipeline: "q", instances: instances(2)))
-        let first = try queue.claim(worker: "w1", limit: 4, lease: .seconds(30), pipelines: ["p"])
+        _ = try await queue.submit(JobSubmission(id: "old", pipeline: "p", instances: instances(3, prefix: "o")))
+        _ = try await queue.submit(JobSubmission(id: "new", pipeline: "p", instances: instances(3, prefix: "n")))
+        _ = try await queue.submit(JobSubmission(id: "other", pipeline: "q", instances: instances(2)))
+        let first = try await queue.claim(worker: "w1", limit: 4, lease: .seconds(30), pipelines: ["p"])
         #expect(first.map(\.instance.id) == ["o0", "o1", "o2", "n0"])
         #expect(first.allSatisfy { $0.attempts == 1 && $0.pipeline == "p" } && first.map(\.position) == [0, 1, 2, 0])
-        let second = try queue.claim(worker: "w2", limit: 10, lease: .seconds(30), pipelines: ["p"])
+        let second = try await queue.claim(worker: "w2", limit: 10, lease: .seconds(30), pipelines: ["p"])
         #expect(second.map(\.instance.id) == ["n1", "n2"], "no instance is claimed twice while leased")
-        #expect(try queue.job("new")?.status == .running && queue.job("other")?.status == .queued)
-        #expect(try queue.pendingCount() == 2)
-        #expect(try queue.claim(worker: "w3", limit: 10, lease: .seconds(30), pipelines: []).isEmpty)
+        #expect(try await queue.job("new")?.status == .running)
+        #expect(try await queue.job("other")?.status == .queued)
+        #expect(try await queue.pendingCount() == 2)
+        #expect(try await queue.claim(worker: "w3", limit: 10, lease: .seconds(30), pipelines: []).isEmpty)
     }
 
-    @Test func anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes() throws {
+    @Test func anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes() async throws {
         let queue = try queue()
-        _ = try queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(2)))
-        let dead = try queue.claim(worker: "dead", limit: 2, lease: .milliseconds(500), pipelines: ["p"])
+        _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(2)))
+        let dead = try await queue.claim(worker: "dead", limit: 2, lease: .milliseconds(500), pipelines: ["p"])
         #expect(dead.count == 2)
-        #expect(try queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"]).isEmpty)
-        Thread.sleep(forTimeInterval: 0.6)
-        let taken = try queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"])
+        #expect(try await queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"]).isEmpty)
+        try await Task.sleep(for: .milliseconds(600))
+        let taken = try await queue.claim(worker: "alive", limit: 2, lease: .seconds(30), pipelines: ["p"])
         #expect(taken.map(\.instance.id) == ["q0", "q1"] && taken.allSatisfy { $0.attempts == 2 })
         #expect(queue.expiredLeases == 2)
-        #expect(try queue.heartbeat(worker: "dead", jobID: "j", instanceIDs: ["q0", "q1"], lease: .seconds(30)) == 0)
-        #expect(try queue.finish(worker: "dead", jobID: "j", instanceIDs: ["q0"]) == 0, "a worker that lost its lease finishes nothing")
-        #expect(try queue.heartbeat(worker: "alive", jobID: "j", instanceIDs: ["q0", "q1"], lease: .seconds(30)) == 2)
-        #expect(try queue.finish(worker: "alive", jobID: "j", instanceIDs: ["q0", "q1"]) == 2)
-        let job = try #require(try queue.job("j"))
+        #expect(try await queue.heartbeat(worker: "dead", jobID: "j", instanceIDs: ["q0", "q1"], lease: .seconds(30)) == 0)
+        #expect(try await queue.finish(worker: "dead", jobID: "j", instanceIDs: ["q0"]) == 0, "a worker that lost its lease finishes nothing")
+        #expect(try await queue.heartbeat(worker: "alive", jobID: "j", instanceIDs: ["q0", "q1"], lease: .seconds(30)) == 2)
+        #expect(try await queue.finish(worker: "alive", jobID: "j", instanceIDs: ["q0", "q1"]) == 2)
+        let job = try #require(try await queue.job("j"))
         #expect(job.status == .completed && job.done == 2 && job.leased == 0)
     }
 
-    @Test func aHeartbeatKeepsTheLeaseAlive() throws {
+    @Test func aHeartbeatKeepsTheLeaseAlive() async throws {
         let queue = try queue()
-        _ = try queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(1)))
-        _ = try queue.claim(worker: "w", limit: 1, lease: .milliseconds(400), pipelines: ["p"])
+        _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(1)))
+        _ = try await queue.claim(worker: "w", limit: 1, lease: .milliseconds(400), pipelines: ["p"])
         for _ in 0..<3 {
-            Thread.sleep(forTimeInterval: 0.2)
-            #expect(try queue.heartbeat(worker: "w", jobID: "j", instanceIDs: ["q0"], lease: .milliseconds(400)) == 1)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await queue.heartbeat(worker: "w", jobID: "j", instanceIDs: ["q0"], lease: .milliseconds(400)) == 1)
         }
-        #expect(try queue.claim(worker: "other", limit: 1, lease: .seconds(1), pipelines: ["p"]).isEmpty)
+        #expect(try await queue.claim(worker: "other", limit: 1, lease: .seconds(1), pipelines: ["p"]).isEmpty)
     }
 
-    @Test func cancellingStopsPendingInstancesAndLetsClaimedOnesFinish() throws {
+    @Test func cancellingStopsPendingInstancesAndLetsClaimedOnesFinish() async throws {
         let queue = try queue()
-        _ = try queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(4)))
-        let claimed = try queue.claim(worker: "w", limit: 1, lease: .seconds(30), pipelines: ["p"])
-        let cancelled = try #require(try queue.cancel("j"))
+        _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(4)))
+        let claimed = try await queue.claim(worker: "w", limit: 1, lease: .seconds(30), pipelines: ["p"])
+        let cancelled = try #require(try await queue.cancel("j"))
         #expect(cancelled.status == .cancelled && cancelled.cancelled == 3 && cancelled.leased == 1)
-        #expect(try queue.claim(worker: "w2", limit: 10, lease: .seconds(30), pipelines: ["p"]).isEmpty)
-        #expect(try queue.finish(worker: "w", jobID: "j", instanceIDs: claimed.map(\.instance.id)) == 1)
-        #expect(try queue.cancel("missing") == nil)
-        #expect(try queue.jobs(status: .cancelled, pipeline: "p", limit: 5).map(\.id) == ["j"])
+        #expect(try await queue.claim(worker: "w2", limit: 10, lease: .seconds(30), pipelines: ["p"]).isEmpty)
+        #expect(try await queue.finish(worker: "w", jobID: "j", instanceIDs: claimed.map(\.instance.id)) == 1)
+        #expect(try await queue.cancel("missing") == nil)
+        #expect(try await queue.jobs(status: .cancelled, pipeline: "p", limit: 5).map(\.id) == ["j"])
     }
 }
