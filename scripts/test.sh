@@ -4,9 +4,13 @@
 # and integration tests against a real llama-server, real files and real HTTP. An integration test fails,
 # never skips, when the runtime is missing. Safe to run again.
 #
+# The suite runs inside pg_virtualenv (from the postgresql package): a throwaway PostgreSQL cluster on a
+# private port, with PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE set for the tests, removed when the
+# tests end, whether they pass or not.
+#
 # With --unit: builds and runs only the unit tests (ConclaveCore, ConclaveConfig, ConclaveStore,
-# ConclaveEvaluation, ConclaveFuzz, and the engine against scripted experts and the in-memory store),
-# which need no setup and no llama-server.
+# ConclaveEvaluation, ConclaveFuzz, ConclaveServer, and the engine against scripted experts and the
+# in-memory store), which need no setup, no llama-server and no PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +18,10 @@ UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|Conclav
 
 if [ "${1:-}" = "--unit" ]; then
   swift build --build-tests
-  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS"
+  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS" --skip PostgresJobQueueTests
 fi
 
 bash scripts/setup.sh
 swift build --build-tests
 bash scripts/lint.sh
-swift test --skip-build --no-parallel
+pg_virtualenv swift test --skip-build --no-parallel

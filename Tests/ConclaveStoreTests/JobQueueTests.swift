@@ -5,19 +5,15 @@ import Testing
 @testable import ConclaveStore
 
 /// The job queue's contract: submission and idempotency, claims in order with leases, expiry and
-/// reclaiming, heartbeats and finishing only by the lease holder, cancellation. Written against the
-/// `JobQueue` protocol, run on the SQLite queue.
-@Suite struct JobQueueTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-queue-\(UUID().uuidString)")
-
-    func queue() throws -> any JobQueue { try SQLiteJobQueue(path: folder.appendingPathComponent("queue.sqlite").path) }
-
-    func instances(_ count: Int, prefix: String = "q") -> [Instance] {
+/// reclaiming, heartbeats and finishing only by the lease holder, cancellation, concurrent claimers that
+/// never share an instance. Written against the `JobQueue` protocol; `SQLiteJobQueueTests` and
+/// `PostgresJobQueueTests` run it on each store.
+enum JobQueueContract {
+    static func instances(_ count: Int, prefix: String = "q") -> [Instance] {
         (0..<count).map { Instance(id: "\(prefix)\($0)", text: "Question \($0)?", choices: ["yes", "no"], gold: "A") }
     }
 
-    @Test func aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt() async throws {
-        let queue = try queue()
+    static func aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt(_ queue: any JobQueue) async throws {
         let (job, created) = try await queue.submit(JobSubmission(id: "j1", pipeline: "p", instances: instances(3), idempotencyKey: "k"))
         #expect(created && job.status == .queued && job.instances == 3 && job.pending == 3)
         let (again, createdAgain) = try await queue.submit(JobSubmission(id: "j2", pipeline: "p", instances: instances(5), idempotencyKey: "k"))
@@ -26,8 +22,7 @@ import Testing
         #expect(try await queue.jobs(status: nil, pipeline: nil, limit: 10).map(\.id) == ["j1"])
     }
 
-    @Test func claimsTakeTheOldestJobFirstLeaseAndDoNotOverlap() async throws {
-        let queue = try queue()
+    static func claimsTakeTheOldestJobFirstLeaseAndDoNotOverlap(_ queue: any JobQueue) async throws {
         _ = try await queue.submit(JobSubmission(id: "old", pipeline: "p", instances: instances(3, prefix: "o")))
         _ = try await queue.submit(JobSubmission(id: "new", pipeline: "p", instances: instances(3, prefix: "n")))
         _ = try await queue.submit(JobSubmission(id: "other", pipeline: "q", instances: instances(2)))
@@ -42,8 +37,7 @@ import Testing
         #expect(try await queue.claim(worker: "w3", limit: 10, lease: .seconds(30), pipelines: []).isEmpty)
     }
 
-    @Test func anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes() async throws {
-        let queue = try queue()
+    static func anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes(_ queue: any JobQueue) async throws {
         _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(2)))
         let dead = try await queue.claim(worker: "dead", limit: 2, lease: .milliseconds(500), pipelines: ["p"])
         #expect(dead.count == 2)
@@ -60,8 +54,7 @@ import Testing
         #expect(job.status == .completed && job.done == 2 && job.leased == 0)
     }
 
-    @Test func aHeartbeatKeepsTheLeaseAlive() async throws {
-        let queue = try queue()
+    static func aHeartbeatKeepsTheLeaseAlive(_ queue: any JobQueue) async throws {
         _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(1)))
         _ = try await queue.claim(worker: "w", limit: 1, lease: .milliseconds(400), pipelines: ["p"])
         for _ in 0..<3 {
@@ -71,8 +64,30 @@ import Testing
         #expect(try await queue.claim(worker: "other", limit: 1, lease: .seconds(1), pipelines: ["p"]).isEmpty)
     }
 
-    @Test func cancellingStopsPendingInstancesAndLetsClaimedOnesFinish() async throws {
-        let queue = try queue()
+    static func concurrentClaimersNeverShareAnInstance(_ queue: any JobQueue) async throws {
+        _ = try await queue.submit(JobSubmission(id: "big", pipeline: "p", instances: instances(200)))
+        let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in ["w1", "w2", "w3"] {
+                group.addTask {
+                    var mine: [String] = []
+                    while true {
+                        let claimed = try await queue.claim(worker: worker, limit: 7, lease: .seconds(30), pipelines: ["p"])
+                        if claimed.isEmpty { return mine }
+                        mine += claimed.map(\.instance.id)
+                        try await queue.finish(worker: worker, jobID: "big", instanceIDs: claimed.map(\.instance.id))
+                    }
+                }
+            }
+            var all: [[String]] = []
+            for try await mine in group { all.append(mine) }
+            return all
+        }
+        let every = claims.flatMap { $0 }
+        #expect(every.count == 200 && Set(every).count == 200, "each instance claimed exactly once")
+        #expect(try await queue.job("big")?.status == .completed)
+    }
+
+    static func cancellingStopsPendingInstancesAndLetsClaimedOnesFinish(_ queue: any JobQueue) async throws {
         _ = try await queue.submit(JobSubmission(id: "j", pipeline: "p", instances: instances(4)))
         let claimed = try await queue.claim(worker: "w", limit: 1, lease: .seconds(30), pipelines: ["p"])
         let cancelled = try #require(try await queue.cancel("j"))
@@ -82,4 +97,18 @@ import Testing
         #expect(try await queue.cancel("missing") == nil)
         #expect(try await queue.jobs(status: .cancelled, pipeline: "p", limit: 5).map(\.id) == ["j"])
     }
+}
+
+/// The contract on the SQLite queue (a file in a temporary folder).
+@Suite struct SQLiteJobQueueTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-queue-\(UUID().uuidString)")
+
+    func queue() throws -> any JobQueue { try SQLiteJobQueue(path: folder.appendingPathComponent("queue.sqlite").path) }
+
+    @Test func submission() async throws { try await JobQueueContract.aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt(try queue()) }
+    @Test func claims() async throws { try await JobQueueContract.claimsTakeTheOldestJobFirstLeaseAndDoNotOverlap(try queue()) }
+    @Test func expiry() async throws { try await JobQueueContract.anExpiredLeaseIsClaimedAgainAndOnlyTheHolderFinishes(try queue()) }
+    @Test func heartbeat() async throws { try await JobQueueContract.aHeartbeatKeepsTheLeaseAlive(try queue()) }
+    @Test func concurrency() async throws { try await JobQueueContract.concurrentClaimersNeverShareAnInstance(try queue()) }
+    @Test func cancelling() async throws { try await JobQueueContract.cancellingStopsPendingInstancesAndLetsClaimedOnesFinish(try queue()) }
 }
