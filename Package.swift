@@ -86,6 +86,7 @@ let package = Package(
                 "ConclaveEngine", "ConclaveEvaluation", "ConclaveConfig", "ConclaveCore", "ConclaveLLM", "ConclaveStore", "ConclaveFuzz",
                 "ConclaveTesting", "ConclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

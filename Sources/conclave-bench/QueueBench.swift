@@ -9,13 +9,15 @@ import ConclaveStore
 import Foundation
 import Logging
 import NIOCore
+import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
 /// `conclave-bench queue`: instance completions per second through the HTTP job API, answered by the
-/// replay backend (recorded outcomes, no model), on SQLite: jobs submitted over HTTP, claimed by the
-/// embedded workers with leases, answered through the run session, polled until done. Beside it, the
-/// same instances through the runner alone (no HTTP, no queue): the limit the queue is compared with.
+/// replay backend (recorded outcomes, no model): jobs submitted over HTTP, claimed by the embedded
+/// workers with leases, answered through the run session, polled until done; the queue on SQLite, and on
+/// PostgreSQL when PGHOST names a server (run it under pg_virtualenv), with the results in SQLite either
+/// way. Beside it, the same instances through the runner alone (no HTTP, no queue): the limit.
 struct QueueBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
@@ -46,11 +48,48 @@ struct QueueBench: AsyncParsableCommand {
         ).run(RunOptions(runID: "direct", outputDirectory: workspace.output))
         let directSeconds = (ContinuousClock.now - started).inSeconds
 
-        let path = workspace.root.appendingPathComponent("service.sqlite").path
+        let limit = Double(direct.answered) / directSeconds
+        guard direct.answered == total else { throw ValidationError("the runner answered \(direct.answered) of \(total) instances") }
+
+        let sqlitePath = workspace.root.appendingPathComponent("service.sqlite").path
+        let sqlite = try await measure(queue: try SQLiteJobQueue(path: sqlitePath), storePath: sqlitePath, pipeline: pipeline, connector: connector)
+        output.say(
+            String(
+                format: "queue on SQLite (%d workers, batch %d): %d jobs × %d instances through the HTTP API in %.2f s: %.0f completions/s",
+                workers,
+                batch,
+                jobs,
+                instances,
+                Double(total) / sqlite,
+                sqlite
+            )
+        )
+        var figures: [String: BenchValue] = [
+            "sqlite_completions_per_s": .double(sqlite),
+            "runner_instances_per_s": .double(limit),
+            "ratio_to_runner": .double(sqlite / limit),
+            "instances": .int(total),
+            "workers": .int(workers),
+        ]
+        if let postgres = try await measurePostgres(pipeline: pipeline, connector: connector, root: workspace.root) {
+            output.say(String(format: "queue on PostgreSQL (results in SQLite): %.0f completions/s", postgres))
+            figures["postgres_completions_per_s"] = .double(postgres)
+        } else {
+            output.say("queue on PostgreSQL: not measured (no PGHOST; run under pg_virtualenv)")
+        }
+        output.say(
+            String(format: "  the runner alone on the same instances: %.0f instances/s; the SQLite queue reaches %.2f of it", limit, sqlite / limit)
+        )
+        try output.figures(figures)
+    }
+
+    /// Completions per second through the HTTP API with this queue, the run store at `storePath`.
+    private func measure(queue: any JobQueue, storePath: String, pipeline: LoadedPipeline, connector: any ExpertConnector) async throws -> Double {
+        let root = URL(fileURLWithPath: storePath).deletingLastPathComponent()
         let spec = ServiceSpec(
-            file: workspace.root.appendingPathComponent("conclave.yaml"),
+            file: root.appendingPathComponent("conclave.yaml"),
             port: 0,
-            store: path,
+            store: storePath,
             pipelines: ["bench": pipeline.spec.file],
             workers: workers,
             batch: batch,
@@ -60,39 +99,56 @@ struct QueueBench: AsyncParsableCommand {
         let server = JobServer(
             spec: spec,
             pipelines: ["bench": pipeline],
-            queue: try SQLiteJobQueue(path: path),
-            store: try SQLiteRunStore(path: path),
+            queue: queue,
+            store: try SQLiteRunStore(path: storePath),
             connector: connector,
             tokens: BearerTokens(entries: [("bench", .all)])
         )
-        let seconds = try await serve(server, total: total)
-        let answered = try await server.queue.jobs(status: nil, pipeline: nil, limit: jobs).reduce(0) {
-            $0 + (try server.store.run($1.id)?.answered ?? 0)
+        let seconds = try await serve(server, total: jobs * instances)
+        var answered = 0
+        for job in try await queue.jobs(status: nil, pipeline: nil, limit: jobs) { answered += try server.store.run(job.id)?.answered ?? 0 }
+        guard answered == jobs * instances else {
+            throw ValidationError("not every instance was answered through the queue: \(answered) of \(jobs * instances)")
         }
-        guard answered == total, direct.answered == total else {
-            throw ValidationError("not every instance was answered: \(answered) through the queue, \(direct.answered) by the runner, of \(total)")
-        }
-        let rate = Double(total) / seconds
-        let limit = Double(direct.answered) / directSeconds
-        output.say(
-            String(
-                format: "queue (SQLite, %d workers, batch %d): %d jobs × %d instances through the HTTP API in %.2f s: %.0f completions/s",
-                workers,
-                batch,
-                jobs,
-                instances,
-                seconds,
-                rate
+        return Double(answered) / seconds
+    }
+
+    /// The same on a PostgreSQL queue (a fresh database on the server PGHOST names), or nil without one.
+    private func measurePostgres(pipeline: LoadedPipeline, connector: any ExpertConnector, root: URL) async throws -> Double? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let host = environment["PGHOST"], let user = environment["PGUSER"] else { return nil }
+        func configuration(_ database: String) -> PostgresClient.Configuration {
+            PostgresClient.Configuration(
+                host: host,
+                port: Int(environment["PGPORT"] ?? "") ?? 5432,
+                username: user,
+                password: environment["PGPASSWORD"],
+                database: database,
+                tls: .disable
             )
-        )
-        output.say(String(format: "  the runner alone on the same instances: %.0f instances/s; the queue reaches %.2f of it", limit, rate / limit))
-        try output.figures([
-            "sqlite_completions_per_s": .double(rate),
-            "runner_instances_per_s": .double(limit),
-            "ratio_to_runner": .double(rate / limit),
-            "instances": .int(total),
-            "workers": .int(workers),
-        ])
+        }
+        let name = "conclave_bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let admin = PostgresClient(configuration: configuration(environment["PGDATABASE"] ?? "postgres"))
+        let client = PostgresClient(configuration: configuration(name))
+        return try await withThrowingTaskGroup(of: Double?.self) { group in
+            group.addTask {
+                await admin.run()
+                return nil
+            }
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            let queue = try await PostgresJobQueue.open(client)
+            return try await measure(
+                queue: queue,
+                storePath: root.appendingPathComponent("service-pg.sqlite").path,
+                pipeline: pipeline,
+                connector: connector
+            )
+        }
     }
 
     /// Runs the server, submits every job over HTTP, waits until all are completed; returns the seconds
