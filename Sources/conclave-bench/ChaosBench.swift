@@ -1,0 +1,185 @@
+import ArgumentParser
+import ConclaveCore
+import ConclaveStore
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// `conclave-bench chaos`: rounds of SIGKILLing a `conclave worker` process at a random moment in the
+/// middle of a job while a second worker runs, on the SQLite queue and store. The experts are a local
+/// OpenAI-style responder the bench starts (20 ms per answer). Each round notes every call stored when the
+/// worker died; a completed call made again would be stored again, with a new time, so those that changed
+/// are the repeated calls (must be 0). It also reports instances not answered (lost, must be 0), the time
+/// from the kill to the job's completion, and the requests the responder saw twice (calls in flight when
+/// the worker died, sent again because their answers were never stored).
+struct ChaosBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chaos",
+        abstract: "SIGKILL a worker mid-job, round after round, beside a second worker: instances lost, calls repeated, recovery time."
+    )
+
+    @Option(help: "Rounds.") var rounds = 20
+    @Option(help: "Instances per round's job.") var instances = 200
+    @Option(help: "Lease seconds of the workers.") var lease = 2.0
+    @Option(help: "Seed of the kill moments.") var seed: UInt64 = 7
+    @OptionGroup var output: BenchOutput
+
+    func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-chaos-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let responder = Responder()
+        let port = BoundPort()
+        let app = responder.application { port.set($0) }
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        while port.value == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let config = try Self.writeWorkspace(root, port: port.value ?? 0, lease: lease)
+        let store = root.appendingPathComponent("service.sqlite").path
+        let queue = try SQLiteJobQueue(path: store)
+        let runs = try SQLiteRunStore(path: store)
+
+        var rng = SeededGenerator(seed: seed)
+        var survivor = try Self.startWorker(config)
+        var lost = 0
+        var repeated = 0
+        var recoveries: [Double] = []
+        defer { survivor.terminate() }
+        for round in 0..<rounds {
+            let doomed = try Self.startWorker(config)
+            let id = "round-\(round)"
+            let questions = (0..<instances).map {
+                Instance(id: "q\($0)", text: "Round \(round), question \($0): is it A?", choices: ["yes", "no"], gold: "A")
+            }
+            _ = try await queue.submit(JobSubmission(id: id, pipeline: "chaos", instances: questions))
+            let delay = Int.random(in: 100...1000, using: &rng)
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(doomed.processIdentifier, SIGKILL)
+            let killed = ContinuousClock.now
+            doomed.waitUntilExit()
+            let before = try Self.storedCalls(runs, run: id, instances: questions.map(\.id))
+            while try await queue.job(id)?.status != .completed {
+                if ContinuousClock.now - killed > .seconds(120) { throw ValidationError("round \(round): the job did not finish within 120 s") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            recoveries.append((ContinuousClock.now - killed).inSeconds)
+            lost += instances - (try runs.run(id)?.answered ?? 0)
+            let after = try Self.storedCalls(runs, run: id, instances: questions.map(\.id))
+            repeated += before.filter { after[$0.key] != $0.value }.count
+            if !survivor.isRunning { survivor = try Self.startWorker(config) }
+            output.say(String(format: "round %2d: killed after %d ms; job done %.2f s after the kill", round + 1, delay, recoveries.last ?? 0))
+        }
+        output.say(
+            String(
+                format:
+                    "chaos (SQLite, lease %.1f s): %d rounds, %d instances lost, %d completed calls repeated, recovery max %.2f s (median %.2f s); %d requests, %d of them calls in flight at a kill sent again",
+                lease,
+                rounds,
+                lost,
+                repeated,
+                recoveries.max() ?? 0,
+                recoveries.sorted()[recoveries.count / 2],
+                responder.requests,
+                responder.repeated
+            )
+        )
+        try output.figures([
+            "rounds": .int(rounds),
+            "lost": .int(lost),
+            "repeated_calls": .int(repeated),
+            "resent_in_flight": .int(responder.repeated),
+            "max_recovery_s": .double(recoveries.max() ?? 0),
+            "store": "sqlite",
+        ])
+    }
+
+    /// Every stored call of a run's instances, by instance, stage, round and seat, with when it was stored.
+    static func storedCalls(_ store: SQLiteRunStore, run: String, instances: [String]) throws -> [String: Date] {
+        var found: [String: Date] = [:]
+        for instance in instances {
+            for call in try store.calls(run: run, instance: instance) {
+                found["\(instance) \(call.key.stage) \(call.key.round) \(call.key.seat ?? -1)"] = call.savedAt
+            }
+        }
+        return found
+    }
+
+    /// Experts behind the responder, a pipeline of two of them and a judge, and the service configuration.
+    static func writeWorkspace(_ root: URL, port: Int, lease: Double) throws -> String {
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try write("Skills/s.yaml", "domain: d\nskills:\n  - name: logic\n    aliases: [question]\n")
+        for id in ["a", "b", "judge"] {
+            try write(
+                "Agents/\(id).yaml",
+                """
+                id: \(id)
+                description: \(id)
+                runtime: { kind: openai, model: \(id), base_url: "http://127.0.0.1:\(port)/v1" }
+                price: { input_per_million: 1, output_per_million: 2 }
+                context_window: 4096
+                max_concurrency: 8
+                profile: { skills: { logic: 1 } }
+                """
+            )
+        }
+        try write(
+            "pipeline.yaml",
+            "name: chaos\nregistry: { agents: Agents, skills: Skills }\ndataset: data.jsonl\nrecruiter: { strategy: top-k, k: 2 }\naggregator: { expert: judge }\n"
+        )
+        try write("data.jsonl", "{\"id\": \"x\", \"question\": \"Is it A?\", \"answer\": \"A\"}\n")
+        try write(
+            "conclave.yaml",
+            "store: service.sqlite\npipelines: { chaos: pipeline.yaml }\nworkers: { count: 1, batch: 4, lease_seconds: \(lease) }\n"
+        )
+        return root.appendingPathComponent("conclave.yaml").path
+    }
+
+    /// A `conclave worker` process (the binary beside this one).
+    static func startWorker(_ config: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("conclave")
+        process.arguments = ["worker", "--config", config]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+/// An OpenAI-style chat endpoint that answers "The answer is (A)." after 20 ms and counts requests by their
+/// JSON body (keys sorted, so the same request from two processes counts as one body).
+final class Responder: Sendable {
+    private let seen = Mutex<[String: Int]>([:])
+
+    var requests: Int { seen.withLock { $0.values.reduce(0, +) } }
+    /// Requests whose body had been seen before.
+    var repeated: Int { seen.withLock { $0.values.reduce(0) { $0 + $1 - 1 } } }
+
+    func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/v1/chat/completions") { [self] request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+            let canonical = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            seen.withLock { $0[canonical, default: 0] += 1 }
+            try await Task.sleep(for: .milliseconds(20))
+            let answer =
+                #"{"choices": [{"message": {"role": "assistant", "content": "The answer is (A)."}}], "usage": {"prompt_tokens": 20, "completion_tokens": 6}}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
+        }
+        var logger = Logger(label: "chaos.responder")
+        logger.logLevel = .error
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}
