@@ -115,21 +115,10 @@ struct QueueBench: AsyncParsableCommand {
 
     /// The same on a PostgreSQL queue (a fresh database on the server PGHOST names), or nil without one.
     private func measurePostgres(pipeline: LoadedPipeline, connector: any ExpertConnector, root: URL) async throws -> Double? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let host = environment["PGHOST"], let user = environment["PGUSER"] else { return nil }
-        func configuration(_ database: String) -> PostgresClient.Configuration {
-            PostgresClient.Configuration(
-                host: host,
-                port: Int(environment["PGPORT"] ?? "") ?? 5432,
-                username: user,
-                password: environment["PGPASSWORD"],
-                database: database,
-                tls: .disable
-            )
-        }
+        guard let server = PostgresEnvironment() else { return nil }
         let name = "conclave_bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let admin = PostgresClient(configuration: configuration(environment["PGDATABASE"] ?? "postgres"))
-        let client = PostgresClient(configuration: configuration(name))
+        let admin = PostgresClient(configuration: server.configuration())
+        let client = PostgresClient(configuration: server.configuration(database: name))
         return try await withThrowingTaskGroup(of: Double?.self) { group in
             group.addTask {
                 await admin.run()

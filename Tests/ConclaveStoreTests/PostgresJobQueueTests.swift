@@ -12,24 +12,13 @@ import Testing
 @Suite(.serialized) struct PostgresJobQueueTests {
     /// Runs `body` with a queue on a fresh database, and the clients' run loops while it does.
     func withQueue(_ body: (any JobQueue) async throws -> Void) async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let host = environment["PGHOST"], let user = environment["PGUSER"] else {
+        guard let server = PostgresEnvironment() else {
             Issue.record("PostgreSQL tests need a server: run them through scripts/test.sh, which starts one with pg_virtualenv")
             return
         }
-        func configuration(database: String) -> PostgresClient.Configuration {
-            PostgresClient.Configuration(
-                host: host,
-                port: Int(environment["PGPORT"] ?? "") ?? 5432,
-                username: user,
-                password: environment["PGPASSWORD"],
-                database: database,
-                tls: .disable
-            )
-        }
         let name = "conclave_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let admin = PostgresClient(configuration: configuration(database: environment["PGDATABASE"] ?? "postgres"))
-        let client = PostgresClient(configuration: configuration(database: name))
+        let admin = PostgresClient(configuration: server.configuration())
+        let client = PostgresClient(configuration: server.configuration(database: name))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await admin.run() }
             group.addTask { await client.run() }
