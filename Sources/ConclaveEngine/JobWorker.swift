@@ -28,6 +28,8 @@ public final class JobWorker: Sendable {
     /// The models this worker left resident, carried from one batch to the next so the planner's memory
     /// budget holds across them.
     private let resident = Mutex<ResidentSet?>(nil)
+    /// The jobs whose run this worker has begun in the store (once each: beginning one reads its totals).
+    private let begun = Mutex<Set<String>>([])
 
     public init(
         name: String,
@@ -82,16 +84,19 @@ public final class JobWorker: Sendable {
                 }
             }
             defer { heartbeat.cancel() }
-            _ = try store.beginRun(
-                RunInfo(
-                    id: job,
-                    pipeline: pipeline.spec.name,
-                    pipelinePath: pipeline.spec.file.path,
-                    dataset: "job \(job)",
-                    status: .running,
-                    createdAt: Date()
+            if !begun.withLock({ $0.contains(job) }) {
+                _ = try store.beginRun(
+                    RunInfo(
+                        id: job,
+                        pipeline: pipeline.spec.name,
+                        pipelinePath: pipeline.spec.file.path,
+                        dataset: "job \(job)",
+                        status: .running,
+                        createdAt: Date()
+                    )
                 )
-            )
+                begun.withLock { _ = $0.insert(job) }
+            }
             var session = RunSession(
                 pipeline: pipeline,
                 connector: connector,

@@ -28,10 +28,6 @@ public final class ServiceMetrics: RunObserver, Sendable {
         Counter(label: "conclave_jobs_submitted_total", dimensions: [("pipeline", pipeline)], factory: factory).increment()
     }
 
-    public func request(route: String, status: Int) {
-        Counter(label: "conclave_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
-    }
-
     public func callFinished(_ call: CallRecord) {
         let outcome = call.succeeded ? "ok" : "failed"
         Counter(label: "conclave_calls_total", dimensions: [("expert", call.expert), ("outcome", outcome)], factory: factory).increment()
