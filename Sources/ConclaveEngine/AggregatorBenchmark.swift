@@ -21,7 +21,7 @@ struct AggregatorBenchmark {
         let calls = cases.flatMap { benchmarkCase in
             candidates.enumerated().map { PlannedCall(instanceID: benchmarkCase.id, stage: .aggregator, seat: $0, expert: $1) }
         }
-        var outcomes = try store.completedCalls(run: runID, instances: cases.map(\.id))
+        var outcomes = try await store.completedCalls(run: runID, instances: cases.map(\.id))
         let byID = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let role = pipeline.spec.aggregatorRole.flatMap(pipeline.registry.role(named:))
         try await session.execute(calls, step: PlanStep(.aggregator), outcomes: &outcomes, upcoming: []) { call in

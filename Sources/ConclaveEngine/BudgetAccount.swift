@@ -7,7 +7,7 @@ import Synchronization
 /// done, so the spent and reserved amounts together never exceed a limit.
 ///
 /// ```swift
-/// let account = BudgetAccount(budget: Budget(perRun: 1.5), spent: try store.spent(run: id))
+/// let account = BudgetAccount(budget: Budget(perRun: 1.5), spent: try await store.spent(run: id))
 /// if let refusal = account.reserve(ceiling, instance: "q1") { … record the call as refused … }
 /// account.settle(reserved: ceiling, actual: Spend(cost: record.cost, tokens: 120), instance: "q1")
 /// ```

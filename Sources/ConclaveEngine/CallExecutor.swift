@@ -100,7 +100,7 @@ struct CallExecutor: Sendable {
 
     private func perform(_ request: CallRequest) async throws -> CallRecord {
         let hash = request.requestHash
-        if cache, var cached = try store.cachedResponse(hash) {
+        if cache, var cached = try await store.cachedResponse(hash) {
             cached.seat = request.call.seat
             cached.round = request.call.round
             cached.role = request.call.role
@@ -117,7 +117,7 @@ struct CallExecutor: Sendable {
         if budget.budget.isLimited {
             budget.settle(reserved: ceiling, actual: record.spend, instance: request.call.instanceID)
         }
-        if cache, record.succeeded { try store.cacheResponse(hash, record) }
+        if cache, record.succeeded { try await store.cacheResponse(hash, record) }
         if Task.isCancelled, !record.succeeded { throw CancellationError() }
         return try await save(request, record, hash: hash)
     }

@@ -6,7 +6,7 @@ import ConclaveStore
 /// answer was right, and what the instance cost.
 ///
 /// ```swift
-/// let logs = try ControllerLogs.load(from: store, runs: ["explore-1", "explore-2"])
+/// let logs = try await ControllerLogs.load(from: store, runs: ["explore-1", "explore-2"])
 /// ```
 public enum ControllerLogs {
     /// A run id the store does not hold.
@@ -15,13 +15,13 @@ public enum ControllerLogs {
         public var description: String { "no run '\(runID)' in the store" }
     }
 
-    public static func load(from store: any RunStore, runs: [String]) throws -> [LoggedInstance] {
+    public static func load(from store: any RunStore, runs: [String]) async throws -> [LoggedInstance] {
         var logs: [LoggedInstance] = []
         for run in runs {
-            guard try store.run(run) != nil else { throw UnknownRun(runID: run) }
+            guard try await store.run(run) != nil else { throw UnknownRun(runID: run) }
             var graded: [InstanceResult] = []
-            try store.forEachResult(run: run) { if $0.correct != nil { graded.append($0) } }
-            let decisions = try store.decisions(run: run, instances: graded.map(\.id))
+            try await store.forEachResult(run: run) { if $0.correct != nil { graded.append($0) } }
+            let decisions = try await store.decisions(run: run, instances: graded.map(\.id))
             for result in graded {
                 guard let decision = decisions[result.id], let correct = result.correct else { continue }
                 let choice = decision.modeChoice

@@ -85,7 +85,7 @@ public final class JobWorker: Sendable {
             }
             defer { heartbeat.cancel() }
             if !begun.withLock({ $0.contains(job) }) {
-                _ = try store.beginRun(
+                _ = try await store.beginRun(
                     RunInfo(
                         id: job,
                         pipeline: pipeline.spec.name,
@@ -105,14 +105,14 @@ public final class JobWorker: Sendable {
                 runID: job,
                 mode: .answer,
                 stop: StopSignal(),
-                spent: pipeline.spec.budget.isLimited ? try store.spent(run: job) : .zero
+                spent: pipeline.spec.budget.isLimited ? try await store.spent(run: job) : .zero
             )
             if let carried = resident.withLock({ $0 }) { session.resident = carried }
             try await session.process(part.map { ($0.position, $0.instance) }, resuming: true)
             resident.withLock { [session] in $0 = session.resident }
             try await queue.finish(worker: name, jobID: job, instanceIDs: ids)
             if let info = try await queue.job(job), info.status == .completed || info.status == .cancelled {
-                try store.finishRun(job, status: .completed, loads: session.loads, unloads: session.unloads)
+                try await store.finishRun(job, status: .completed, loads: session.loads, unloads: session.unloads)
             }
         }
     }

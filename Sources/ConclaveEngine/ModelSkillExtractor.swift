@@ -71,7 +71,7 @@ extension RunSession {
     mutating func extractSkills(_ instances: [Instance], outcomes: inout [CallKey: CallRecord]) async throws -> [String: SkillExtraction] {
         guard let extractor, !instances.isEmpty else { return [:] }
         let hashes = Dictionary(instances.map { ($0.id, extractor.textHash(of: $0)) }, uniquingKeysWith: { first, _ in first })
-        var found = try store.cachedExtractions(extractor: extractor.fingerprint, textHashes: Array(Set(hashes.values)))
+        var found = try await store.cachedExtractions(extractor: extractor.fingerprint, textHashes: Array(Set(hashes.values)))
         // One extraction per distinct text: instances that repeat a text share its extraction.
         var seen: Set<String> = []
         let missing = instances.filter { found[hashes[$0.id]!] == nil && seen.insert(hashes[$0.id]!).inserted }
@@ -107,7 +107,7 @@ extension RunSession {
                 found[hashes[instance.id]!] = extraction
                 entries.append(CachedExtraction(textHash: hashes[instance.id]!, extraction: extraction))
             }
-            if cacheable { try store.cacheExtractions(extractor: extractor.fingerprint, entries) }
+            if cacheable { try await store.cacheExtractions(extractor: extractor.fingerprint, entries) }
         }
         return hashes.compactMapValues { found[$0] }
     }

@@ -44,7 +44,7 @@ public struct Profiler: Sendable {
         var options = options
         options.mode = .profile
         let summary = try await Runner(pipeline: pipeline, dataset: dataset, connector: connector, store: store, observer: observer).run(options)
-        let graded = try gradedAnswers(run: options.runID)
+        let graded = try await gradedAnswers(run: options.runID)
         var aggregators: [AggregatorScore] = []
         var cases: [AggregationCase] = []
         if aggregatorCases > 0 {
@@ -102,14 +102,14 @@ public struct Profiler: Sendable {
 
     /// Every stored answer of the profiling run, graded against the question's gold answer. Questions
     /// without gold cannot be graded and are left out.
-    func gradedAnswers(run: String) throws -> [GradedQuestion] {
+    func gradedAnswers(run: String) async throws -> [GradedQuestion] {
         var instances: [String: Instance] = [:]
         for case .instance(let instance) in try dataset.rows() where instance.gold != nil {
             instances[instance.id] = instance
         }
         let grader = pipeline.spec.grader
         var graded: [GradedQuestion] = []
-        try store.forEachResult(run: run) { result in
+        try await store.forEachResult(run: run) { result in
             guard let instance = instances[result.id], let gold = instance.gold else { return }
             let answers = result.responses.map { response in
                 GradedAnswer(

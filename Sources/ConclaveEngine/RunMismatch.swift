@@ -4,7 +4,7 @@ import Foundation
 /// its stored decisions name experts the registry no longer has. Resuming would mix two runs under one id.
 ///
 /// ```swift
-/// do { try runner.checkResumable("nightly") } catch let mismatch as RunMismatch { print(mismatch) }
+/// do { try await runner.checkResumable("nightly") } catch let mismatch as RunMismatch { print(mismatch) }
 /// ```
 public struct RunMismatch: Error, CustomStringConvertible, Sendable {
     public var runID: String
@@ -20,8 +20,8 @@ public struct RunMismatch: Error, CustomStringConvertible, Sendable {
 extension Runner {
     /// Throws `RunMismatch` when `runID` exists in the store and was started with another pipeline (name
     /// or file) or dataset; a new run id passes.
-    public func checkResumable(_ runID: String) throws {
-        guard let existing = try store.run(runID) else { return }
+    public func checkResumable(_ runID: String) async throws {
+        guard let existing = try await store.run(runID) else { return }
         let spec = pipeline.spec
         var differences: [String] = []
         if existing.pipeline != spec.name { differences.append("pipeline '\(existing.pipeline)' then, '\(spec.name)' now") }

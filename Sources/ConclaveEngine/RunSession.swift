@@ -53,20 +53,20 @@ struct RunSession {
         }
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
-        committer = GroupCommitter { [store] calls in try store.saveCalls(run: runID, calls) }
+        committer = GroupCommitter { [store] calls in try await store.saveCalls(run: runID, calls) }
     }
 
     /// Runs one window of instances to results, skipping what an earlier session already finished.
     /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work.
     mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws {
-        let answered = resuming ? try store.answeredInstances(run: runID, among: window.map(\.instance.id)) : []
+        let answered = resuming ? try await store.answeredInstances(run: runID, among: window.map(\.instance.id)) : []
         if !answered.isEmpty { observer.alreadyDone(answered.count) }
         let todo = window.filter { !answered.contains($0.instance.id) }
         guard !todo.isEmpty else { return }
         let ids = todo.map(\.instance.id)
-        var decisions = resuming ? try store.decisions(run: runID, instances: ids) : [:]
+        var decisions = resuming ? try await store.decisions(run: runID, instances: ids) : [:]
         try checkExperts(of: decisions)
-        var outcomes = resuming ? try store.completedCalls(run: runID, instances: ids) : [:]
+        var outcomes = resuming ? try await store.completedCalls(run: runID, instances: ids) : [:]
         for (key, record) in outcomes { budget.noteSpent(record.spend, instance: key.instanceID) }
         let undecided = todo.filter { decisions[$0.instance.id] == nil }
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
@@ -76,7 +76,7 @@ struct RunSession {
         for decision in decided { decisions[decision.instanceID] = decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
-        let savingDecisions = Task { [store, runID] in try store.saveDecisions(run: runID, fresh) }
+        let savingDecisions = Task { [store, runID] in try await store.saveDecisions(run: runID, fresh) }
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
         do {
@@ -98,7 +98,7 @@ struct RunSession {
             )
         }
         try await savingDecisions.value
-        try store.saveResults(run: runID, results)
+        try await store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
     }
 

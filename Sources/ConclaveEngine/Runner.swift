@@ -40,9 +40,9 @@ public struct Runner: Sendable {
     public func run(_ options: RunOptions) async throws -> RunSummary {
         let started = ContinuousClock.now
         let spec = pipeline.spec
-        try checkResumable(options.runID)
+        try await checkResumable(options.runID)
         let resuming =
-            try store.beginRun(
+            try await store.beginRun(
                 RunInfo(
                     id: options.runID,
                     pipeline: spec.name,
@@ -62,7 +62,7 @@ public struct Runner: Sendable {
             runID: options.runID,
             mode: options.mode,
             stop: options.stop,
-            spent: spec.budget.isLimited ? try store.spent(run: options.runID) : .zero
+            spent: spec.budget.isLimited ? try await store.spent(run: options.runID) : .zero
         )
         var skipped = 0
         do {
@@ -85,18 +85,18 @@ public struct Runner: Sendable {
             }
             if !window.isEmpty { try await session.process(window, resuming: resuming) }
         } catch {
-            try? store.finishRun(
+            try? await store.finishRun(
                 options.runID,
                 status: error is RunStopped || error is CancellationError ? .stopped : .failed,
                 loads: session.loads,
                 unloads: session.unloads
             )
-            _ = try? exportResults(options)
+            _ = try? await exportResults(options)
             throw error
         }
-        try store.finishRun(options.runID, status: .completed, loads: session.loads, unloads: session.unloads)
-        let resultsFile = try exportResults(options)
-        var summary = RunSummary(run: try store.run(options.runID)!)
+        try await store.finishRun(options.runID, status: .completed, loads: session.loads, unloads: session.unloads)
+        let resultsFile = try await exportResults(options)
+        var summary = RunSummary(run: try await store.run(options.runID)!)
         summary.skippedRows = skipped
         summary.modelLoads = session.loads
         summary.modelUnloads = session.unloads
@@ -106,16 +106,16 @@ public struct Runner: Sendable {
         summary.budget = spec.budget
         summary.budgetRefusals = session.budget.refusals
         var ledger = ModeLedger()
-        try store.forEachResult(run: options.runID) { ledger.add($0) }
+        try await store.forEachResult(run: options.runID) { ledger.add($0) }
         summary.modes = ledger.accounts
         return summary
     }
 
     /// Writes every stored result of the run, in dataset order, to `results.jsonl`.
     @discardableResult
-    private func exportResults(_ options: RunOptions) throws -> URL {
+    private func exportResults(_ options: RunOptions) async throws -> URL {
         let writer = try ResultsWriter(url: options.outputDirectory.appendingPathComponent("results.jsonl"))
-        try store.forEachResultJSON(run: options.runID) { try writer.appendJSON($0) }
+        try await store.forEachResultJSON(run: options.runID) { try writer.appendJSON($0) }
         return writer.url
     }
 }

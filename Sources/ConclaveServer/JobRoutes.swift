@@ -32,8 +32,8 @@ struct JobRoutes: Sendable {
         }
         router.post("/v1/jobs") { request, context in try await submit(request, context: context) }
         router.get("/v1/jobs") { request, context in try await list(request, context: context) }
-        router.get("/v1/jobs/:id") { _, context in try show(try await job(context)) }
-        router.get("/v1/jobs/:id/results") { request, context in try results(request, job: try await job(context)) }
+        router.get("/v1/jobs/:id") { _, context in try await show(try await job(context)) }
+        router.get("/v1/jobs/:id/results") { request, context in try await results(request, job: try await job(context)) }
         router.delete("/v1/jobs/:id") { _, context in
             let job = try await job(context)
             return try JSONResponse.encode(try await queue.cancel(job.id) ?? job)
@@ -172,22 +172,22 @@ struct JobRoutes: Sendable {
     }
 
     /// A job's state with what its results say so far.
-    private func show(_ job: JobInfo) throws -> Response {
-        let run = try store.run(job.id)
+    private func show(_ job: JobInfo) async throws -> Response {
+        let run = try await store.run(job.id)
         var failures: [[String: String]] = []
         if let run, run.failed > 0 {
-            try store.forEachResult(run: job.id) { result in
+            try await store.forEachResult(run: job.id) { result in
                 if let reason = result.failureReason, failures.count < 20 { failures.append(["instance": result.id, "reason": reason]) }
             }
         }
         return try JSONResponse.encode(JobReport(job: job, run: run, failures: failures))
     }
 
-    private func results(_ request: Request, job: JobInfo) throws -> Response {
+    private func results(_ request: Request, job: JobInfo) async throws -> Response {
         let query = request.uri.queryParameters
         let cursor = try number(query.get("cursor"), field: "cursor", default: -1, in: -1...Int.max)
         let limit = try number(query.get("limit"), field: "limit", default: 100, in: 1...1000)
-        let page = try store.resultsPage(run: job.id, after: cursor, limit: limit)
+        let page = try await store.resultsPage(run: job.id, after: cursor, limit: limit)
         var headers: HTTPFields = [.contentType: "application/x-ndjson"]
         if page.lines.count == limit, let last = page.last { headers[Self.nextCursor] = String(last) }
         let body = page.lines.map { $0 + "\n" }.joined()

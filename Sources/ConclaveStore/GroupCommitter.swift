@@ -6,50 +6,63 @@ import Synchronization
 /// returns only after its own work is committed.
 ///
 /// ```swift
-/// let committer = GroupCommitter<StoredCall> { batch in try store.saveCalls(run: id, batch) }
+/// let committer = GroupCommitter<StoredCall> { batch in try await store.saveCalls(run: id, batch) }
 /// try await committer.submit(call)
 /// ```
 public final class GroupCommitter<Item: Sendable>: Sendable {
+    /// What a caller learns when it hands in its item: someone else committed it, or it must lead.
+    private enum Turn { case committed, lead }
+    private typealias Waiter = (Item, CheckedContinuation<Turn, Error>)
+
     /// The work waiting for the next transaction, and whether a caller is committing now.
     private struct Queue {
-        var pending: [(Item, CheckedContinuation<Void, Error>)] = []
+        var pending: [Waiter] = []
         var committing = false
     }
 
     private let queue = Mutex(Queue())
-    private let commit: @Sendable ([Item]) throws -> Void
+    private let commit: @Sendable ([Item]) async throws -> Void
 
-    public init(commit: @escaping @Sendable ([Item]) throws -> Void) { self.commit = commit }
+    public init(commit: @escaping @Sendable ([Item]) async throws -> Void) { self.commit = commit }
 
     /// Returns once `item` is committed; throws what the commit threw.
     public func submit(_ item: Item) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            let leads = queue.withLock { queue -> Bool in
-                queue.pending.append((item, continuation))
-                if queue.committing { return false }
+        let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, Error>) in
+            let waits = queue.withLock { queue -> Bool in
+                if queue.committing {
+                    queue.pending.append((item, continuation))
+                    return true
+                }
                 queue.committing = true
-                return true
+                return false
             }
-            if leads { drain() }
+            if !waits { continuation.resume(returning: .lead) }
         }
+        if turn == .lead { try await lead(with: item) }
     }
 
-    /// Commits batches until nothing is pending; run by the caller that found no commit in progress.
-    private func drain() {
+    /// Commits the leader's item with everything pending, then batches until nothing is pending; the
+    /// leader's own failure is thrown once the others are answered.
+    private func lead(with item: Item) async throws {
+        var own: Item? = item
+        var ownError: Error?
         while true {
-            let batch = queue.withLock { queue -> [(Item, CheckedContinuation<Void, Error>)] in
+            let waiters = queue.withLock { queue -> [Waiter] in
                 let taken = queue.pending
                 queue.pending.removeAll(keepingCapacity: true)
-                if taken.isEmpty { queue.committing = false }
+                if taken.isEmpty && own == nil { queue.committing = false }
                 return taken
             }
-            if batch.isEmpty { return }
+            if waiters.isEmpty && own == nil { break }
             do {
-                try commit(batch.map(\.0))
-                for (_, continuation) in batch { continuation.resume() }
+                try await commit((own.map { [$0] } ?? []) + waiters.map(\.0))
+                for (_, continuation) in waiters { continuation.resume(returning: .committed) }
             } catch {
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                if own != nil { ownError = error }
+                for (_, continuation) in waiters { continuation.resume(throwing: error) }
             }
+            own = nil
         }
+        if let ownError { throw ownError }
     }
 }

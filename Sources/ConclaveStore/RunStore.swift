@@ -85,47 +85,47 @@ public struct StoredCall: Sendable, Hashable, Codable {
 /// crashed run resumes where it was. SQLite (`SQLiteRunStore`) is the default.
 public protocol RunStore: ExtractionCache {
     /// Starts a run, or returns the stored one with the same id for resuming.
-    func beginRun(_ run: RunInfo) throws -> RunInfo
-    func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws
-    func runs() throws -> [RunInfo]
-    func run(_ id: String) throws -> RunInfo?
+    func beginRun(_ run: RunInfo) async throws -> RunInfo
+    func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) async throws
+    func runs() async throws -> [RunInfo]
+    func run(_ id: String) async throws -> RunInfo?
 
     /// Decisions already made for these instances.
-    func decisions(run: String, instances: [String]) throws -> [String: Decision]
-    func saveDecisions(run: String, _ decisions: [NewDecision]) throws
+    func decisions(run: String, instances: [String]) async throws -> [String: Decision]
+    func saveDecisions(run: String, _ decisions: [NewDecision]) async throws
 
     /// Successful calls already made for these instances.
-    func completedCalls(run: String, instances: [String]) throws -> [CallKey: CallRecord]
+    func completedCalls(run: String, instances: [String]) async throws -> [CallKey: CallRecord]
     /// Saves calls in one transaction (the runner's group commit hands it every call that finished together).
-    func saveCalls(run: String, _ calls: [StoredCall]) throws
-    func calls(run: String, instance: String) throws -> [StoredCall]
+    func saveCalls(run: String, _ calls: [StoredCall]) async throws
+    func calls(run: String, instance: String) async throws -> [StoredCall]
     /// What the run's stored calls spent in all, money and tokens (for its budget when it resumes).
-    func spent(run: String) throws -> Spend
+    func spent(run: String) async throws -> Spend
 
     /// Instances that already have an answered result.
-    func answeredInstances(run: String, among: [String]) throws -> Set<String>
+    func answeredInstances(run: String, among: [String]) async throws -> Set<String>
     /// Saves a window's results, with each result's dataset position, in one transaction.
-    func saveResults(run: String, _ results: [NewResult]) throws
+    func saveResults(run: String, _ results: [NewResult]) async throws
     /// Every result of the run in dataset order, one at a time (constant memory).
-    func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) throws
+    func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) async throws
     /// The same, as the JSON lines `results.jsonl` holds, without decoding them.
-    func forEachResultJSON(run: String, _ body: (String) throws -> Void) throws
-    func result(run: String, instance: String) throws -> InstanceResult?
+    func forEachResultJSON(run: String, _ body: (String) throws -> Void) async throws
+    func result(run: String, instance: String) async throws -> InstanceResult?
     /// Up to `limit` result lines after dataset position `after` (−1 for the first page), with the position
     /// of the last one: a page of `results.jsonl` for the job API's cursor.
-    func resultsPage(run: String, after: Int, limit: Int) throws -> (lines: [String], last: Int?)
+    func resultsPage(run: String, after: Int, limit: Int) async throws -> (lines: [String], last: Int?)
 
     /// A response served earlier for the same request hash, if caching is on.
-    func cachedResponse(_ requestHash: String) throws -> CallRecord?
-    func cacheResponse(_ requestHash: String, _ record: CallRecord) throws
+    func cachedResponse(_ requestHash: String) async throws -> CallRecord?
+    func cacheResponse(_ requestHash: String, _ record: CallRecord) async throws
 }
 
 /// The model extractor's results, kept per instance text and extractor (its expert, samples, vocabulary and
 /// embedding settings, summed up in one fingerprint), so the same text is never extracted twice.
 public protocol ExtractionCache: Sendable {
     /// The cached extractions among these text hashes.
-    func cachedExtractions(extractor: String, textHashes: [String]) throws -> [String: SkillExtraction]
-    func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) throws
+    func cachedExtractions(extractor: String, textHashes: [String]) async throws -> [String: SkillExtraction]
+    func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) async throws
 }
 
 /// A decision to save: the instance's position in the dataset, its question text (for `decisions show`)

@@ -106,7 +106,7 @@ struct QueueBench: AsyncParsableCommand {
         )
         let seconds = try await serve(server, total: jobs * instances)
         var answered = 0
-        for job in try await queue.jobs(status: nil, pipeline: nil, limit: jobs) { answered += try server.store.run(job.id)?.answered ?? 0 }
+        for job in try await queue.jobs(status: nil, pipeline: nil, limit: jobs) { answered += try await server.store.run(job.id)?.answered ?? 0 }
         guard answered == jobs * instances else {
             throw ValidationError("not every instance was answered through the queue: \(answered) of \(jobs * instances)")
         }

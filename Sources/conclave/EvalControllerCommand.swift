@@ -7,7 +7,7 @@ import Foundation
 
 /// `conclave eval-controller`: the learned mode policy against hand-set ones, judged on held-out logged
 /// instances by inverse-propensity weighting, with bootstrap intervals.
-struct EvalControllerCommand: ParsableCommand {
+struct EvalControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval-controller",
         abstract: "Compare the learned mode policy with fixed modes on held-out logged instances (inverse-propensity weighted, with intervals).",
@@ -54,8 +54,8 @@ struct EvalControllerCommand: ParsableCommand {
         var rows: [Row]
     }
 
-    func run() throws {
-        let logs = try store.loggedInstances(runs: runs)
+    func run() async throws {
+        let logs = try await store.loggedInstances(runs: runs)
         let isHeldOut = { (id: String) in Double(StableHash.fnv1a("\(seed):\(id)") % 10_000) / 10_000 < holdout }
         let train = logs.filter { !isHeldOut($0.id) }
         let test = logs.filter { isHeldOut($0.id) }

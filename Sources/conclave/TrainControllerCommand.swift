@@ -6,7 +6,7 @@ import Foundation
 
 /// `conclave train-controller`: fits the collaboration-mode policy on logged runs and writes it as YAML a
 /// pipeline can use (`collaboration: { policy: FILE }`).
-struct TrainControllerCommand: ParsableCommand {
+struct TrainControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-controller",
         abstract: "Fit a collaboration-mode policy on logged runs (per-skill mode success and cost) and write it as YAML.",
@@ -30,8 +30,8 @@ struct TrainControllerCommand: ParsableCommand {
         if !(priorStrength >= 0 && priorStrength.isFinite) { throw ValidationError("--prior-strength must be a non-negative number") }
     }
 
-    func run() throws {
-        let logs = try store.loggedInstances(runs: runs)
+    func run() async throws {
+        let logs = try await store.loggedInstances(runs: runs)
         guard !logs.isEmpty else { throw ExitStatus.notFound("the runs \(runs.joined(separator: ", ")) have no graded instance to learn from") }
         let policy = ModeLearner(priorStrength: priorStrength).fit(logs, lambda: lambda)
         try ModePolicyFile.yaml(policy, trainedOn: runs).write(toFile: out, atomically: true, encoding: .utf8)
@@ -51,8 +51,8 @@ struct TrainControllerCommand: ParsableCommand {
 
 extension StoreOption {
     /// The graded instances of these runs, for the mode controller; an unknown run exits with status 2.
-    func loggedInstances(runs: [String]) throws -> [LoggedInstance] {
-        do { return try ControllerLogs.load(from: try open(), runs: runs) } catch let error as ControllerLogs.UnknownRun {
+    func loggedInstances(runs: [String]) async throws -> [LoggedInstance] {
+        do { return try await ControllerLogs.load(from: try open(), runs: runs) } catch let error as ControllerLogs.UnknownRun {
             throw ExitStatus.notFound("\(error) (\(resolvedPath))")
         }
     }

@@ -177,7 +177,7 @@ import Testing
     @Test func groupCommitReturnsOnlyAfterCommitAndBatchesConcurrentWork() async throws {
         let batches = BatchLog()
         let committer = GroupCommitter<Int> { batch in
-            Thread.sleep(forTimeInterval: 0.01)
+            try await Task.sleep(for: .milliseconds(10))
             batches.append(batch)
         }
         await withTaskGroup(of: Void.self) { group in
@@ -192,6 +192,10 @@ import Testing
         #expect(batches.count < 200, "concurrent submissions should share transactions")
         let failing = GroupCommitter<Int> { _ in throw CocoaError(.fileWriteUnknown) }
         await #expect(throws: CocoaError.self) { try await failing.submit(1) }
+        // A failed batch fails only its own items: the next submission leads a fresh commit.
+        let flaky = GroupCommitter<Int> { batch in if batch.contains(0) { throw CocoaError(.fileWriteUnknown) } }
+        await #expect(throws: CocoaError.self) { try await flaky.submit(0) }
+        try await flaky.submit(1)
     }
 
     final class BatchLog: @unchecked Sendable {
