@@ -32,33 +32,31 @@ public final class PostgresJobQueue: JobQueue {
     }
 
     private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
-            // One migrator at a time, when several workers start together.
-            try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS jobs (
-                    seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, pipeline TEXT NOT NULL, idempotency_key TEXT UNIQUE,
-                    cancelled BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-                    updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS job_instances (
-                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
-                    position INTEGER NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, lease_owner TEXT,
-                    lease_expires TIMESTAMPTZ, attempts INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (job_id, instance_id))
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                "CREATE INDEX IF NOT EXISTS job_instances_claimable ON job_instances (state, lease_expires)",
-                logger: logger
-            )
-        }
+        try await PostgresSchema.migrate(
+            client,
+            steps: [
+                (
+                    "queue v1: jobs and their instances",
+                    [
+                        """
+                        CREATE TABLE IF NOT EXISTS jobs (
+                            seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, pipeline TEXT NOT NULL, idempotency_key TEXT UNIQUE,
+                            cancelled BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                            updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
+                        """,
+                        """
+                        CREATE TABLE IF NOT EXISTS job_instances (
+                            job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, instance_id TEXT NOT NULL,
+                            position INTEGER NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, lease_owner TEXT,
+                            lease_expires TIMESTAMPTZ, attempts INTEGER NOT NULL DEFAULT 0,
+                            PRIMARY KEY (job_id, instance_id))
+                        """,
+                        "CREATE INDEX IF NOT EXISTS job_instances_claimable ON job_instances (state, lease_expires)",
+                    ]
+                )
+            ],
+            logger: logger
+        )
     }
 
     public var expiredLeases: Int { expired.withLock { $0 } }

@@ -6,31 +6,10 @@ import Testing
 
 @testable import ConclaveStore
 
-/// The queue's contract on a real PostgreSQL server: the one `scripts/test.sh` starts with pg_virtualenv
-/// (a throwaway cluster whose address and credentials are in PGHOST, PGPORT, PGUSER, PGPASSWORD and
-/// PGDATABASE). Each test gets a database of its own.
+/// The queue's contract on a real PostgreSQL server (see `PostgresTestDatabase`).
 @Suite(.serialized) struct PostgresJobQueueTests {
-    /// Runs `body` with a queue on a fresh database, and the clients' run loops while it does.
     func withQueue(_ body: (any JobQueue) async throws -> Void) async throws {
-        guard let server = PostgresEnvironment() else {
-            Issue.record("PostgreSQL tests need a server: run them through scripts/test.sh, which starts one with pg_virtualenv")
-            return
-        }
-        let name = "conclave_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let admin = PostgresClient(configuration: server.configuration())
-        let client = PostgresClient(configuration: server.configuration(database: name))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await admin.run() }
-            group.addTask { await client.run() }
-            do {
-                try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-                try await body(try await PostgresJobQueue.open(client))
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-        }
+        try await PostgresTestDatabase.withClient { client in try await body(try await PostgresJobQueue.open(client)) }
     }
 
     @Test func submission() async throws { try await withQueue(JobQueueContract.aSubmittedJobIsQueuedAndAnIdempotentResubmitReturnsIt) }
