@@ -18,7 +18,7 @@ UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|Conclav
 
 if [ "${1:-}" = "--unit" ]; then
   swift build --build-tests
-  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS" --skip PostgresJobQueueTests
+  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS" --skip Postgres
 fi
 
 bash scripts/setup.sh

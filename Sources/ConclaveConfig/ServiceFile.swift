@@ -42,7 +42,18 @@ enum ServiceFile {
             }
         }
         let datasets = fields.strings("datasets").map { resolve($0.0) }
-        guard let store = fields.string("store") else { return nil }
+        guard let storeText = fields.string("store") else { return nil }
+        let store: ServiceStore
+        if PostgresAddress.isURL(storeText) {
+            switch PostgresAddress.parse(storeText) {
+            case .success(let address): store = .postgres(address)
+            case .failure(let error):
+                reader.report(fields.value("store"), "the store URL \(error.reason)")
+                return nil
+            }
+        } else {
+            store = .sqlite(path: storeText.hasPrefix("/") ? storeText : resolve(storeText).path)
+        }
         let tokensFile = auth?.string("tokens_file", required: false).map(resolve)
         if let tokensFile, !FileManager.default.isReadableFile(atPath: tokensFile.path) {
             reader.report(
@@ -54,7 +65,7 @@ enum ServiceFile {
             file: URL(fileURLWithPath: path),
             host: listen?.string("host", required: false) ?? "127.0.0.1",
             port: listen?.int("port", required: false, in: Limits.port) ?? 8080,
-            store: store.hasPrefix("/") ? store : resolve(store).path,
+            store: store,
             pipelines: pipelines,
             workers: workers?.int("count", required: false, in: Limits.workers) ?? 1,
             batch: workers?.int("batch", required: false, in: Limits.batch) ?? 32,

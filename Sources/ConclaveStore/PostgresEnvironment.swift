@@ -1,3 +1,4 @@
+import ConclaveCore
 import Foundation
 import PostgresNIO
 
@@ -29,5 +30,23 @@ public struct PostgresEnvironment: Sendable {
     /// A client configuration for `database` (default: the administration database), without TLS.
     public func configuration(database: String? = nil) -> PostgresClient.Configuration {
         PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database ?? self.database, tls: .disable)
+    }
+
+    /// The address of `database` on this server.
+    public func address(database: String) -> PostgresAddress {
+        PostgresAddress(host: host, port: port, user: user, password: password, database: database)
+    }
+
+    /// Creates a database with a fresh name starting with `prefix` (a benchmark's or a test's own), and
+    /// returns its address.
+    public func createDatabase(prefix: String) async throws -> PostgresAddress {
+        let name = "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let admin = PostgresClient(configuration: configuration())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.run() }
+            defer { group.cancelAll() }
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        }
+        return address(database: name)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConclaveCore
+import ConclaveServer
 import ConclaveStore
 import Foundation
 import Hummingbird
@@ -7,7 +8,8 @@ import Logging
 import Synchronization
 
 /// `conclave-bench chaos`: rounds of SIGKILLing a `conclave worker` process at a random moment in the
-/// middle of a job while a second worker runs, on the SQLite queue and store. The experts are a local
+/// middle of a job while a second worker runs, with the queue and the runs on SQLite, or on PostgreSQL
+/// (`--store postgres`, a fresh database on the server PGHOST names: run it under pg_virtualenv). The experts are a local
 /// OpenAI-style responder the bench starts (20 ms per answer). Each round notes every call stored when the
 /// worker died; a completed call made again would be stored again, with a new time, so those that changed
 /// are the repeated calls (must be 0). It also reports instances not answered (lost, must be 0), the time
@@ -23,6 +25,7 @@ struct ChaosBench: AsyncParsableCommand {
     @Option(help: "Instances per round's job.") var instances = 200
     @Option(help: "Lease seconds of the workers.") var lease = 2.0
     @Option(help: "Seed of the kill moments.") var seed: UInt64 = 7
+    @Option(help: "Where the queue and the runs are: sqlite, or postgres (the server PGHOST names).") var store = "sqlite"
     @OptionGroup var output: BenchOutput
 
     func run() async throws {
@@ -34,11 +37,19 @@ struct ChaosBench: AsyncParsableCommand {
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { server.cancel() }
         while port.value == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let config = try Self.writeWorkspace(root, port: port.value ?? 0, lease: lease)
-        let store = root.appendingPathComponent("service.sqlite").path
-        let queue = try SQLiteJobQueue(path: store)
-        let runs = try SQLiteRunStore(path: store)
+        let location: ServiceStore
+        switch store {
+        case "sqlite": location = .sqlite(path: root.appendingPathComponent("service.sqlite").path)
+        case "postgres":
+            guard let server = PostgresEnvironment() else { throw ValidationError("--store postgres needs PGHOST: run the bench under pg_virtualenv") }
+            location = .postgres(try await server.createDatabase(prefix: "conclave_chaos"))
+        default: throw ValidationError("--store is sqlite or postgres, not '\(store)'")
+        }
+        let config = try Self.writeWorkspace(root, port: port.value ?? 0, lease: lease, store: location)
+        try await ServiceStorage.with(location) { queue, runs in try await killRounds(queue: queue, runs: runs, config: config, responder: responder) }
+    }
 
+    private func killRounds(queue: any JobQueue, runs: any RunStore, config: String, responder: Responder) async throws {
         var rng = SeededGenerator(seed: seed)
         var survivor = try Self.startWorker(config)
         var lost = 0
@@ -57,14 +68,14 @@ struct ChaosBench: AsyncParsableCommand {
             kill(doomed.processIdentifier, SIGKILL)
             let killed = ContinuousClock.now
             doomed.waitUntilExit()
-            let before = try Self.storedCalls(runs, run: id, instances: questions.map(\.id))
+            let before = try await Self.storedCalls(runs, run: id, instances: questions.map(\.id))
             while try await queue.job(id)?.status != .completed {
                 if ContinuousClock.now - killed > .seconds(120) { throw ValidationError("round \(round): the job did not finish within 120 s") }
                 try await Task.sleep(for: .milliseconds(20))
             }
             recoveries.append((ContinuousClock.now - killed).inSeconds)
-            lost += instances - (try runs.run(id)?.answered ?? 0)
-            let after = try Self.storedCalls(runs, run: id, instances: questions.map(\.id))
+            lost += instances - (try await runs.run(id)?.answered ?? 0)
+            let after = try await Self.storedCalls(runs, run: id, instances: questions.map(\.id))
             repeated += before.filter { after[$0.key] != $0.value }.count
             if !survivor.isRunning { survivor = try Self.startWorker(config) }
             output.say(String(format: "round %2d: killed after %d ms; job done %.2f s after the kill", round + 1, delay, recoveries.last ?? 0))
@@ -72,7 +83,7 @@ struct ChaosBench: AsyncParsableCommand {
         output.say(
             String(
                 format:
-                    "chaos (SQLite, lease %.1f s): %d rounds, %d instances lost, %d completed calls repeated, recovery max %.2f s (median %.2f s); %d requests, %d of them calls in flight at a kill sent again",
+                    "chaos (\(store == "postgres" ? "PostgreSQL" : "SQLite"), lease %.1f s): %d rounds, %d instances lost, %d completed calls repeated, recovery max %.2f s (median %.2f s); %d requests, %d of them calls in flight at a kill sent again",
                 lease,
                 rounds,
                 lost,
@@ -89,15 +100,15 @@ struct ChaosBench: AsyncParsableCommand {
             "repeated_calls": .int(repeated),
             "resent_in_flight": .int(responder.repeated),
             "max_recovery_s": .double(recoveries.max() ?? 0),
-            "store": "sqlite",
+            "store": .string(store),
         ])
     }
 
     /// Every stored call of a run's instances, by instance, stage, round and seat, with when it was stored.
-    static func storedCalls(_ store: SQLiteRunStore, run: String, instances: [String]) throws -> [String: Date] {
+    static func storedCalls(_ store: any RunStore, run: String, instances: [String]) async throws -> [String: Date] {
         var found: [String: Date] = [:]
         for instance in instances {
-            for call in try store.calls(run: run, instance: instance) {
+            for call in try await store.calls(run: run, instance: instance) {
                 found["\(instance) \(call.key.stage) \(call.key.round) \(call.key.seat ?? -1)"] = call.savedAt
             }
         }
@@ -105,7 +116,7 @@ struct ChaosBench: AsyncParsableCommand {
     }
 
     /// Experts behind the responder, a pipeline of two of them and a judge, and the service configuration.
-    static func writeWorkspace(_ root: URL, port: Int, lease: Double) throws -> String {
+    static func writeWorkspace(_ root: URL, port: Int, lease: Double, store: ServiceStore) throws -> String {
         func write(_ relative: String, _ text: String) throws {
             let url = root.appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -133,7 +144,7 @@ struct ChaosBench: AsyncParsableCommand {
         try write("data.jsonl", "{\"id\": \"x\", \"question\": \"Is it A?\", \"answer\": \"A\"}\n")
         try write(
             "conclave.yaml",
-            "store: service.sqlite\npipelines: { chaos: pipeline.yaml }\nworkers: { count: 1, batch: 4, lease_seconds: \(lease) }\n"
+            "store: \(store)\npipelines: { chaos: pipeline.yaml }\nworkers: { count: 1, batch: 4, lease_seconds: \(lease) }\n"
         )
         return root.appendingPathComponent("conclave.yaml").path
     }

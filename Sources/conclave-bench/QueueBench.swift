@@ -15,9 +15,8 @@ import Synchronization
 
 /// `conclave-bench queue`: instance completions per second through the HTTP job API, answered by the
 /// replay backend (recorded outcomes, no model): jobs submitted over HTTP, claimed by the embedded
-/// workers with leases, answered through the run session, polled until done; the queue on SQLite, and on
-/// PostgreSQL when PGHOST names a server (run it under pg_virtualenv), with the results in SQLite either
-/// way. Beside it, the same instances through the runner alone (no HTTP, no queue): the limit.
+/// workers with leases, answered through the run session, polled until done; the queue and the runs on
+/// SQLite, and on PostgreSQL when PGHOST names a server (run it under pg_virtualenv). Beside it, the same instances through the runner alone (no HTTP, no queue): the limit.
 struct QueueBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
@@ -52,7 +51,7 @@ struct QueueBench: AsyncParsableCommand {
         guard direct.answered == total else { throw ValidationError("the runner answered \(direct.answered) of \(total) instances") }
 
         let sqlitePath = workspace.root.appendingPathComponent("service.sqlite").path
-        let sqlite = try await measure(queue: try SQLiteJobQueue(path: sqlitePath), storePath: sqlitePath, pipeline: pipeline, connector: connector)
+        let sqlite = try await measure(.sqlite(path: sqlitePath), root: workspace.root, pipeline: pipeline, connector: connector)
         output.say(
             String(
                 format: "queue on SQLite (%d workers, batch %d): %d jobs × %d instances through the HTTP API in %.2f s: %.0f completions/s",
@@ -71,8 +70,10 @@ struct QueueBench: AsyncParsableCommand {
             "instances": .int(total),
             "workers": .int(workers),
         ]
-        if let postgres = try await measurePostgres(pipeline: pipeline, connector: connector, root: workspace.root) {
-            output.say(String(format: "queue on PostgreSQL (results in SQLite): %.0f completions/s", postgres))
+        if let server = PostgresEnvironment() {
+            let database = try await server.createDatabase(prefix: "conclave_bench")
+            let postgres = try await measure(.postgres(database), root: workspace.root, pipeline: pipeline, connector: connector)
+            output.say(String(format: "queue and runs on PostgreSQL (%d workers): %.0f completions/s", workers, postgres))
             figures["postgres_completions_per_s"] = .double(postgres)
         } else {
             output.say("queue on PostgreSQL: not measured (no PGHOST; run under pg_virtualenv)")
@@ -83,60 +84,34 @@ struct QueueBench: AsyncParsableCommand {
         try output.figures(figures)
     }
 
-    /// Completions per second through the HTTP API with this queue, the run store at `storePath`.
-    private func measure(queue: any JobQueue, storePath: String, pipeline: LoadedPipeline, connector: any ExpertConnector) async throws -> Double {
-        let root = URL(fileURLWithPath: storePath).deletingLastPathComponent()
+    /// Completions per second through the HTTP API with the queue and the runs in `store`.
+    private func measure(_ store: ServiceStore, root: URL, pipeline: LoadedPipeline, connector: any ExpertConnector) async throws -> Double {
         let spec = ServiceSpec(
             file: root.appendingPathComponent("conclave.yaml"),
             port: 0,
-            store: storePath,
+            store: store,
             pipelines: ["bench": pipeline.spec.file],
             workers: workers,
             batch: batch,
             maxBodyBytes: 64 << 20,
             maxInstances: instances
         )
-        let server = JobServer(
-            spec: spec,
-            pipelines: ["bench": pipeline],
-            queue: queue,
-            store: try SQLiteRunStore(path: storePath),
-            connector: connector,
-            tokens: BearerTokens(entries: [("bench", .all)])
-        )
-        let seconds = try await serve(server, total: jobs * instances)
-        var answered = 0
-        for job in try await queue.jobs(status: nil, pipeline: nil, limit: jobs) { answered += try await server.store.run(job.id)?.answered ?? 0 }
-        guard answered == jobs * instances else {
-            throw ValidationError("not every instance was answered through the queue: \(answered) of \(jobs * instances)")
-        }
-        return Double(answered) / seconds
-    }
-
-    /// The same on a PostgreSQL queue (a fresh database on the server PGHOST names), or nil without one.
-    private func measurePostgres(pipeline: LoadedPipeline, connector: any ExpertConnector, root: URL) async throws -> Double? {
-        guard let server = PostgresEnvironment() else { return nil }
-        let name = "conclave_bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let admin = PostgresClient(configuration: server.configuration())
-        let client = PostgresClient(configuration: server.configuration(database: name))
-        return try await withThrowingTaskGroup(of: Double?.self) { group in
-            group.addTask {
-                await admin.run()
-                return nil
-            }
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-            let queue = try await PostgresJobQueue.open(client)
-            return try await measure(
+        return try await ServiceStorage.with(store) { queue, runs in
+            let server = JobServer(
+                spec: spec,
+                pipelines: ["bench": pipeline],
                 queue: queue,
-                storePath: root.appendingPathComponent("service-pg.sqlite").path,
-                pipeline: pipeline,
-                connector: connector
+                store: runs,
+                connector: connector,
+                tokens: BearerTokens(entries: [("bench", .all)])
             )
+            let seconds = try await serve(server, total: jobs * instances)
+            var answered = 0
+            for job in try await queue.jobs(status: nil, pipeline: nil, limit: jobs) { answered += try await runs.run(job.id)?.answered ?? 0 }
+            guard answered == jobs * instances else {
+                throw ValidationError("not every instance was answered through the queue: \(answered) of \(jobs * instances)")
+            }
+            return Double(answered) / seconds
         }
     }
 

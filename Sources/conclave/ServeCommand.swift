@@ -79,38 +79,40 @@ struct ServiceProcess {
             return handler
         }
         let tokens: BearerTokens
-        let queue: SQLiteJobQueue
-        let store: SQLiteRunStore
         let connector: LiveConnector
         do {
             tokens = try BearerTokens(file: spec.tokensFile, variable: spec.tokensVariable)
-            queue = try SQLiteJobQueue(path: spec.store)
-            store = try SQLiteRunStore(path: spec.store)
-            let logs = URL(fileURLWithPath: spec.store).deletingLastPathComponent().appendingPathComponent("service-logs")
-            connector = try LiveConnector(registry: experts, environment: .current(), logDirectory: logs)
+            connector = try LiveConnector(registry: experts, environment: .current(), logDirectory: spec.logDirectory)
         } catch {
             printError("error: \(error)")
             throw ExitStatus.badInput.code
         }
-        let server = JobServer(spec: spec, pipelines: pipelines, queue: queue, store: store, connector: connector, tokens: tokens)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: SignalNotice(grace: grace, runtime: connector.runtime)),
-            .init(service: connector),
-            .init(service: server.workers),
-        ]
-        if http {
-            if tokens.isEmpty { printError("warning: no bearer token is configured: the API is open to anyone who can reach \(spec.host)") }
-            let host = spec.host
-            services.append(.init(service: server.application { port in printError("listening on http://\(host):\(port)") }))
-        } else {
-            printError("\(spec.workers) worker(s) on \(spec.store), pipelines \(pipelines.keys.sorted().joined(separator: ", "))")
+        do {
+            try await ServiceStorage.with(spec.store) { queue, store in
+                let server = JobServer(spec: spec, pipelines: pipelines, queue: queue, store: store, connector: connector, tokens: tokens)
+                var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                    .init(service: SignalNotice(grace: grace, runtime: connector.runtime)),
+                    .init(service: connector),
+                    .init(service: server.workers),
+                ]
+                if http {
+                    if tokens.isEmpty { printError("warning: no bearer token is configured: the API is open to anyone who can reach \(spec.host)") }
+                    let host = spec.host
+                    services.append(.init(service: server.application { port in printError("listening on http://\(host):\(port)") }))
+                } else {
+                    printError("\(spec.workers) worker(s) on \(spec.store), pipelines \(pipelines.keys.sorted().joined(separator: ", "))")
+                }
+                var configuration = ServiceGroupConfiguration(
+                    services: services,
+                    gracefulShutdownSignals: [.sigint, .sigterm],
+                    logger: Logger(label: "conclave.lifecycle")
+                )
+                configuration.maximumGracefulShutdownDuration = .seconds(max(0, grace))
+                try await ServiceGroup(configuration: configuration).run()
+            }
+        } catch let error as ServiceStorage.OpenError {
+            printError("error: \(error)")
+            throw ExitStatus.badInput.code
         }
-        var configuration = ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigint, .sigterm],
-            logger: Logger(label: "conclave.lifecycle")
-        )
-        configuration.maximumGracefulShutdownDuration = .seconds(max(0, grace))
-        try await ServiceGroup(configuration: configuration).run()
     }
 }

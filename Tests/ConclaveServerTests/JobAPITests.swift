@@ -53,9 +53,39 @@ import Testing
         )
     }
 
-    /// Runs the server while `body` talks to it at the base URL it is given.
-    func withServer(_ body: (String, HTTPClient) async throws -> Void) async throws {
+    /// Runs the server while `body` talks to it at the base URL it is given; with `postgres`, the queue and
+    /// the runs are in a fresh database on the PostgreSQL server of the test setup instead of SQLite.
+    func withServer(postgres: Bool = false, _ body: (String, HTTPClient) async throws -> Void) async throws {
+        if postgres {
+            guard let server = PostgresEnvironment() else {
+                Issue.record("PostgreSQL tests need a server: run them through scripts/test.sh, which starts one with pg_virtualenv")
+                return
+            }
+            let database = try await server.createDatabase(prefix: "conclave_api")
+            let config = try String(contentsOfFile: workspace.path("conclave.yaml"), encoding: .utf8)
+            // The password stays out of the file: PGPASSWORD supplies it.
+            try workspace.write(
+                "conclave.yaml",
+                config.replacingOccurrences(
+                    of: "store: store.sqlite",
+                    with:
+                        "store: \(PostgresAddress(host: database.host, port: database.port, user: database.user, database: database.database).description)"
+                )
+            )
+        }
         let (spec, pipelines) = try ConfigLoader.loadService(workspace.path("conclave.yaml"))
+        try await ServiceStorage.with(spec.store) { queue, store in
+            try await serve(spec: spec, pipelines: pipelines, queue: queue, store: store, body)
+        }
+    }
+
+    private func serve(
+        spec: ServiceSpec,
+        pipelines: [String: LoadedPipeline],
+        queue: any JobQueue,
+        store: any RunStore,
+        _ body: (String, HTTPClient) async throws -> Void
+    ) async throws {
         let connector = ScriptedConnector { _, request in
             let prompt = request.messages.map(\.content).joined()
             return ChatCompletion(text: prompt.contains("France") ? "The answer is (A)." : "The answer is (B).", inputTokens: 10, outputTokens: 5)
@@ -63,8 +93,8 @@ import Testing
         let server = JobServer(
             spec: spec,
             pipelines: pipelines,
-            queue: try SQLiteJobQueue(path: spec.store),
-            store: try SQLiteRunStore(path: spec.store),
+            queue: queue,
+            store: store,
             connector: connector,
             tokens: try BearerTokens(file: spec.tokensFile, variable: nil)
         )
@@ -130,57 +160,62 @@ import Testing
         ]}
         """
 
-    @Test func submitPollPageCancelAndResubmit() async throws {
-        try await withServer { base, client in
-            let submitted = try await call(client, .POST, "\(base)/v1/jobs", body: Self.job, headers: ["Idempotency-Key": "k1"])
-            #expect(submitted.status == 202, "\(submitted.text)")
-            let id = try #require(submitted.json["id"] as? String)
-            let again = try await call(client, .POST, "\(base)/v1/jobs", body: Self.job, headers: ["Idempotency-Key": "k1"])
-            #expect(again.status == 200 && again.json["id"] as? String == id, "an idempotent resubmit returns the same job")
+    @Test func submitPollPageCancelAndResubmit() async throws { try await withServer(submitPollPageCancelAndResubmit) }
 
-            var report = try await call(client, .GET, "\(base)/v1/jobs/\(id)")
-            for _ in 0..<500 where (report.json["job"] as? [String: Any])?["status"] as? String != "completed" {
-                try await Task.sleep(for: .milliseconds(20))
-                report = try await call(client, .GET, "\(base)/v1/jobs/\(id)")
-            }
-            #expect((report.json["job"] as? [String: Any])?["status"] as? String == "completed", "\(report.text)")
-            #expect(report.json["answered"] as? Int == 3 && report.json["correct"] as? Int == 3 && report.json["calls"] as? Int == 9)
+    /// The same on PostgreSQL: the queue and the runs in one database.
+    @Test func submitPollPageCancelAndResubmitOnPostgres() async throws {
+        try await withServer(postgres: true, submitPollPageCancelAndResubmit)
+    }
 
-            let first = try await call(client, .GET, "\(base)/v1/jobs/\(id)/results?limit=2")
-            #expect(first.status == 200 && first.text.split(separator: "\n").count == 2)
-            let cursor = try #require(first.headers["next-cursor"])
-            let second = try await call(client, .GET, "\(base)/v1/jobs/\(id)/results?limit=2&cursor=\(cursor)")
-            let ids = (first.text + second.text).split(separator: "\n").compactMap {
-                ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["id"] as? String
-            }
-            #expect(ids == ["fr", "it", "es"] && second.headers["next-cursor"] == nil)
+    func submitPollPageCancelAndResubmit(base: String, client: HTTPClient) async throws {
+        let submitted = try await call(client, .POST, "\(base)/v1/jobs", body: Self.job, headers: ["Idempotency-Key": "k1"])
+        #expect(submitted.status == 202, "\(submitted.text)")
+        let id = try #require(submitted.json["id"] as? String)
+        let again = try await call(client, .POST, "\(base)/v1/jobs", body: Self.job, headers: ["Idempotency-Key": "k1"])
+        #expect(again.status == 200 && again.json["id"] as? String == id, "an idempotent resubmit returns the same job")
 
-            let listed = try await call(client, .GET, "\(base)/v1/jobs?status=completed")
-            #expect(((listed.json["jobs"] as? [[String: Any]]) ?? []).map { $0["id"] as? String } == [id])
-            let cancelled = try await call(client, .DELETE, "\(base)/v1/jobs/\(id)")
-            #expect(cancelled.status == 200 && cancelled.json["status"] as? String == "cancelled")
-            let missing = try await call(client, .GET, "\(base)/v1/jobs/nope")
-            #expect(missing.status == 404 && (missing.json["error"] as? [String: Any])?["field"] as? String == "id")
-
-            let fromFile = try await call(
-                client,
-                .POST,
-                "\(base)/v1/jobs",
-                body: #"{"pipeline": "geo", "dataset": "\#(workspace.path("data/d.jsonl"))"}"#
-            )
-            #expect(fromFile.status == 202 && fromFile.json["instances"] as? Int == 1, "\(fromFile.text)")
-            let outside = try await call(client, .POST, "\(base)/v1/jobs", body: #"{"pipeline": "geo", "dataset": "/etc/passwd"}"#)
-            #expect(outside.status == 403, "\(outside.text)")
-
-            let recruited = try await call(
-                client,
-                .POST,
-                "\(base)/v1/recruit",
-                body: #"{"pipeline": "geo", "question": "What is the capital of Peru?"}"#
-            )
-            let decision = try #require(recruited.json["decision"] as? [String: Any], "\(recruited.text)")
-            #expect((decision["recruitment"] as? [String: Any])?["team"] as? [String] != nil)
+        var report = try await call(client, .GET, "\(base)/v1/jobs/\(id)")
+        for _ in 0..<500 where (report.json["job"] as? [String: Any])?["status"] as? String != "completed" {
+            try await Task.sleep(for: .milliseconds(20))
+            report = try await call(client, .GET, "\(base)/v1/jobs/\(id)")
         }
+        #expect((report.json["job"] as? [String: Any])?["status"] as? String == "completed", "\(report.text)")
+        #expect(report.json["answered"] as? Int == 3 && report.json["correct"] as? Int == 3 && report.json["calls"] as? Int == 9)
+
+        let first = try await call(client, .GET, "\(base)/v1/jobs/\(id)/results?limit=2")
+        #expect(first.status == 200 && first.text.split(separator: "\n").count == 2)
+        let cursor = try #require(first.headers["next-cursor"])
+        let second = try await call(client, .GET, "\(base)/v1/jobs/\(id)/results?limit=2&cursor=\(cursor)")
+        let ids = (first.text + second.text).split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["id"] as? String
+        }
+        #expect(ids == ["fr", "it", "es"] && second.headers["next-cursor"] == nil)
+
+        let listed = try await call(client, .GET, "\(base)/v1/jobs?status=completed")
+        #expect(((listed.json["jobs"] as? [[String: Any]]) ?? []).map { $0["id"] as? String } == [id])
+        let cancelled = try await call(client, .DELETE, "\(base)/v1/jobs/\(id)")
+        #expect(cancelled.status == 200 && cancelled.json["status"] as? String == "cancelled")
+        let missing = try await call(client, .GET, "\(base)/v1/jobs/nope")
+        #expect(missing.status == 404 && (missing.json["error"] as? [String: Any])?["field"] as? String == "id")
+
+        let fromFile = try await call(
+            client,
+            .POST,
+            "\(base)/v1/jobs",
+            body: #"{"pipeline": "geo", "dataset": "\#(workspace.path("data/d.jsonl"))"}"#
+        )
+        #expect(fromFile.status == 202 && fromFile.json["instances"] as? Int == 1, "\(fromFile.text)")
+        let outside = try await call(client, .POST, "\(base)/v1/jobs", body: #"{"pipeline": "geo", "dataset": "/etc/passwd"}"#)
+        #expect(outside.status == 403, "\(outside.text)")
+
+        let recruited = try await call(
+            client,
+            .POST,
+            "\(base)/v1/recruit",
+            body: #"{"pipeline": "geo", "question": "What is the capital of Peru?"}"#
+        )
+        let decision = try #require(recruited.json["decision"] as? [String: Any], "\(recruited.text)")
+        #expect((decision["recruitment"] as? [String: Any])?["team"] as? [String] != nil)
     }
 
     @Test func badRequestsGetTheRightCodesAndNameTheField() async throws {

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```yaml
 /// listen: { host: 127.0.0.1, port: 8080 }
-/// store: ../../runs/service.sqlite
+/// store: ../../runs/service.sqlite        # or postgres://conclave@db:5432/conclave
 /// pipelines: { quickstart: ../quickstart/pipeline.yaml }
 /// workers: { count: 1, batch: 32, lease_seconds: 30 }
 /// limits: { max_body_bytes: 1048576, max_instances: 10000 }
@@ -18,8 +18,8 @@ public struct ServiceSpec: Sendable {
     /// The address to bind; loopback unless the file says otherwise.
     public var host: String
     public var port: Int
-    /// The SQLite file of the queue and the runs.
-    public var store: String
+    /// Where the queue and the runs are kept.
+    public var store: ServiceStore
     /// The pipelines served, by the name clients use.
     public var pipelines: [String: URL]
     /// Workers the server runs itself (0: only `conclave worker` processes answer).
@@ -41,7 +41,7 @@ public struct ServiceSpec: Sendable {
         file: URL,
         host: String = "127.0.0.1",
         port: Int = 8080,
-        store: String,
+        store: ServiceStore,
         pipelines: [String: URL],
         workers: Int = 1,
         batch: Int = 32,
@@ -65,5 +65,14 @@ public struct ServiceSpec: Sendable {
         self.tokensFile = tokensFile
         self.tokensVariable = tokensVariable
         self.datasetFolders = datasetFolders
+    }
+
+    /// Where the service writes the logs of the model servers it starts: beside the SQLite file, or
+    /// beside the configuration when the store is PostgreSQL.
+    public var logDirectory: URL {
+        switch store {
+        case .sqlite(let path): URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("service-logs")
+        case .postgres: file.deletingLastPathComponent().appendingPathComponent("service-logs")
+        }
     }
 }
