@@ -41,12 +41,15 @@ struct ChaosBench: AsyncParsableCommand {
         switch store {
         case "sqlite": location = .sqlite(path: root.appendingPathComponent("service.sqlite").path)
         case "postgres":
-            guard let server = PostgresEnvironment() else { throw ValidationError("--store postgres needs PGHOST: run the bench under pg_virtualenv") }
+            guard let server = PostgresEnvironment() else {
+                throw ValidationError("--store postgres needs PGHOST: run the bench under pg_virtualenv")
+            }
             location = .postgres(try await server.createDatabase(prefix: "conclave_chaos"))
         default: throw ValidationError("--store is sqlite or postgres, not '\(store)'")
         }
         let config = try Self.writeWorkspace(root, port: port.value ?? 0, lease: lease, store: location)
-        try await ServiceStorage.with(location) { queue, runs in try await killRounds(queue: queue, runs: runs, config: config, responder: responder) }
+        try await ServiceStorage.with(location) { queue, runs in try await killRounds(queue: queue, runs: runs, config: config, responder: responder)
+        }
     }
 
     private func killRounds(queue: any JobQueue, runs: any RunStore, config: String, responder: Responder) async throws {

@@ -14,7 +14,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve pipelines as a job API over HTTP, with embedded workers (the queue and runs in SQLite).",
+        abstract: "Serve pipelines as a job API over HTTP, with embedded workers (the queue and runs in SQLite or PostgreSQL).",
         discussion:
             "Endpoints: POST /v1/jobs, GET /v1/jobs, GET /v1/jobs/ID, GET /v1/jobs/ID/results, DELETE /v1/jobs/ID, POST /v1/recruit, GET /healthz, /readyz, /metrics. Every endpoint but the health checks needs a bearer token when tokens are configured."
     )
