@@ -92,7 +92,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ConclaveTesting", dependencies: ["ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM"]),
+        .target(
+            name: "ConclaveTesting",
+            dependencies: [
+                "ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting"]),
         .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
         .testTarget(

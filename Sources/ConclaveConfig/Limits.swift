@@ -48,4 +48,7 @@ enum Limits {
     static let leaseSeconds = 0.1...86_400
     static let bodyBytes = 1_024...1_073_741_824
     static let instances = 1...10_000_000
+    // The OpenAI-compatible endpoint.
+    static let tokensPerMinute = 1...1_000_000_000_000
+    static let attempts = 1...20
 }

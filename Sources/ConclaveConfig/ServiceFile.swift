@@ -4,7 +4,7 @@ import Yams
 
 /// Reads the job service's `conclave.yaml` into a `ServiceSpec`, reporting every problem with its position.
 enum ServiceFile {
-    static let keys = ["listen", "store", "pipelines", "workers", "limits", "auth", "datasets"]
+    static let keys = ["listen", "store", "pipelines", "workers", "limits", "auth", "datasets", "gateway"]
 
     /// Whether a parsed file is a service configuration: it lists pipelines and names no registry.
     static func isFile(_ root: Node) -> Bool {
@@ -23,6 +23,7 @@ enum ServiceFile {
         let workers = fields.nested("workers", allowed: ["count", "batch", "lease_seconds"], required: false)
         let limits = fields.nested("limits", allowed: ["max_body_bytes", "max_instances"], required: false)
         let auth = fields.nested("auth", allowed: ["tokens_file", "tokens_env"], required: false)
+        let gateway = fields.nested("gateway", allowed: ["tokens_per_minute", "cost_per_day", "attempts"], required: false)
         var pipelines: [String: URL] = [:]
         if let node = fields.value("pipelines") {
             if case .mapping(let mapping) = node, !mapping.isEmpty {
@@ -74,7 +75,12 @@ enum ServiceFile {
             maxInstances: limits?.int("max_instances", required: false, in: Limits.instances) ?? 10_000,
             tokensFile: tokensFile,
             tokensVariable: auth?.string("tokens_env", required: false),
-            datasetFolders: datasets
+            datasetFolders: datasets,
+            gateway: GatewaySpec(
+                tokensPerMinute: gateway?.int("tokens_per_minute", required: false, in: Limits.tokensPerMinute),
+                costPerDay: gateway?.double("cost_per_day", required: false, in: Limits.budget),
+                attempts: gateway?.int("attempts", required: false, in: Limits.attempts) ?? 3
+            )
         )
     }
 }

@@ -57,12 +57,14 @@ struct RunSession {
     }
 
     /// Runs one window of instances to results, skipping what an earlier session already finished.
-    /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work.
-    mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws {
+    /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work. Returns the
+    /// results it saved (none for instances an earlier session answered).
+    @discardableResult
+    mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws -> [NewResult] {
         let answered = resuming ? try await store.answeredInstances(run: runID, among: window.map(\.instance.id)) : []
         if !answered.isEmpty { observer.alreadyDone(answered.count) }
         let todo = window.filter { !answered.contains($0.instance.id) }
-        guard !todo.isEmpty else { return }
+        guard !todo.isEmpty else { return [] }
         let ids = todo.map(\.instance.id)
         var decisions = resuming ? try await store.decisions(run: runID, instances: ids) : [:]
         try checkExperts(of: decisions)
@@ -100,6 +102,7 @@ struct RunSession {
         try await savingDecisions.value
         try await store.saveResults(run: runID, results)
         for entry in results { observer.instanceFinished(entry.result) }
+        return results
     }
 
     /// Runs the agents' rounds: each round's calls across the window, grouped per model, before the next.

@@ -51,10 +51,14 @@ public struct BearerTokens: Sendable {
     }
 
     /// The access of a presented token; every configured token is compared, each in constant time.
-    public func access(for presented: String) -> Access? {
+    public func access(for presented: String) -> Access? { match(presented)?.access }
+
+    /// The presented token's position among the configured ones (who the caller is, for per-client limits,
+    /// without keeping the token) and its access.
+    public func match(_ presented: String) -> (client: Int, access: Access)? {
         let bytes = Array(presented.utf8)
-        var found: Access?
-        for entry in entries where Self.equal(entry.token, bytes) { found = entry.access }
+        var found: (Int, Access)?
+        for (index, entry) in entries.enumerated() where Self.equal(entry.token, bytes) { found = (index, entry.access) }
         return found
     }
 
@@ -72,6 +76,8 @@ public struct BearerTokens: Sendable {
 public struct ServiceContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var access: BearerTokens.Access = .all
+    /// Which configured token the caller presented (nil when the API is open): per-client limits key on it.
+    public var client: Int?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -89,9 +95,10 @@ struct BearerAuth: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, "a bearer token is required (Authorization: Bearer TOKEN)")
         }
-        guard let access = tokens.access(for: String(header.dropFirst(7))) else { throw APIError(.unauthorized, "unknown bearer token") }
+        guard let (client, access) = tokens.match(String(header.dropFirst(7))) else { throw APIError(.unauthorized, "unknown bearer token") }
         var context = context
         context.access = access
+        context.client = client
         return try await next(request, context)
     }
 }

@@ -6,13 +6,14 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// The job service of `conclave serve`: the HTTP API (Hummingbird) over the queue and the run store, and
-/// the workers embedded in the process. Both are services for one `ServiceGroup`, so SIGTERM stops the API
-/// and drains the workers.
+/// The job service of `conclave serve`: the HTTP API (Hummingbird) over the queue and the run store — the
+/// job routes and the OpenAI-compatible endpoint — and the workers embedded in the process. The workers,
+/// the endpoint's log and the API are services for one `ServiceGroup`, so SIGTERM stops the API, drains
+/// the workers and writes the log's last batch.
 ///
 /// ```swift
 /// let server = JobServer(spec: spec, pipelines: pipelines, queue: queue, store: store, connector: connector, tokens: tokens)
-/// let group = ServiceGroup(services: [connector, server.workers, server.application()], logger: logger)
+/// let group = ServiceGroup(services: [connector, server.workers, server.gatewayLog, server.application()], logger: logger)
 /// try await group.run()
 /// ```
 public struct JobServer: Sendable {
@@ -23,6 +24,7 @@ public struct JobServer: Sendable {
     public let tokens: BearerTokens
     public let metrics: ServiceMetrics
     public let workers: WorkerPool
+    let gateway: GatewayRoutes
 
     public init(
         spec: ServiceSpec,
@@ -31,7 +33,8 @@ public struct JobServer: Sendable {
         store: any RunStore,
         connector: any ExpertConnector,
         tokens: BearerTokens,
-        workerName: String = ProcessInfo.processInfo.hostName
+        workerName: String = ProcessInfo.processInfo.hostName,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         let metrics = ServiceMetrics()
         self.spec = spec
@@ -40,6 +43,27 @@ public struct JobServer: Sendable {
         self.store = store
         self.tokens = tokens
         self.metrics = metrics
+        let limits = GatewayLimits(spec.gateway)
+        let log = GatewayLog(store: store, observer: metrics, limits: limits, client: .conclave())
+        self.gateway = GatewayRoutes(
+            pipelines: pipelines.reduce(into: [:]) { served, entry in
+                served[entry.key] = GatewayPipeline(
+                    name: entry.key,
+                    pipeline: entry.value,
+                    connector: connector,
+                    store: store,
+                    observer: metrics,
+                    environment: environment
+                )
+            },
+            limits: limits,
+            log: log,
+            metrics: metrics,
+            store: store,
+            httpClient: log.client,
+            attempts: spec.gateway.attempts,
+            maxBodyBytes: spec.maxBodyBytes
+        )
         self.workers = WorkerPool(
             workers: (0..<spec.workers).map { index in
                 JobWorker(
@@ -56,6 +80,10 @@ public struct JobServer: Sendable {
         )
     }
 
+    /// What the OpenAI-compatible endpoint forwarded, written to the store off the request path; run it as
+    /// a service beside the application.
+    public var gatewayLog: some Service { gateway.log }
+
     /// The HTTP application; `onRunning` gets the port it listens on (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: ServiceContext.self)
@@ -70,6 +98,7 @@ public struct JobServer: Sendable {
             workersRunning: { [spec] in spec.workers == 0 || workers.isRunning }
         )
         .add(to: router)
+        gateway.add(to: router)
         var logger = Logger(label: "conclave.server")
         logger.logLevel = .warning
         return Application(

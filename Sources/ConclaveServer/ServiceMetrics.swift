@@ -24,6 +24,18 @@ public final class ServiceMetrics: RunObserver, Sendable {
         factory = PrometheusMetricsFactory(registry: registry)
     }
 
+    /// A request to `/v1/chat/completions`: its pipeline, whether it was forwarded or recruited, its status
+    /// and how long Conclave took to answer (to the first byte, for a stream).
+    public func chatCompletion(pipeline: String, path: String, status: Int, seconds: Double) {
+        Counter(
+            label: "conclave_chat_completions_total",
+            dimensions: [("pipeline", pipeline), ("path", path), ("status", String(status))],
+            factory: factory
+        )
+        .increment()
+        Timer(label: "conclave_chat_completion_seconds", dimensions: [("path", path)], factory: factory).recordSeconds(seconds)
+    }
+
     public func jobSubmitted(pipeline: String) {
         Counter(label: "conclave_jobs_submitted_total", dimensions: [("pipeline", pipeline)], factory: factory).increment()
     }

@@ -9,7 +9,7 @@ import PostgresNIO
 /// ```swift
 /// try await ServiceStorage.with(spec.store) { queue, store in
 ///     let server = JobServer(spec: spec, pipelines: pipelines, queue: queue, store: store, connector: connector, tokens: tokens)
-///     try await ServiceGroup(services: [server.workers, server.application()], logger: logger).run()
+///     try await ServiceGroup(services: [server.workers, server.gatewayLog, server.application()], logger: logger).run()
 /// }
 /// ```
 public enum ServiceStorage {

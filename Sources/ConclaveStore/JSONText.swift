@@ -225,6 +225,7 @@ extension Decision {
                 }
             }
             if let downgrades { object.field("downgrades", downgrades) }
+            if let fallbacks { object.field("fallbacks", fallbacks) }
             object.field("instanceId", instanceID)
             if let keywords {
                 object.array("keywords", keywords) { array, mapping in

@@ -2,10 +2,8 @@ import ArgumentParser
 import ConclaveCore
 import ConclaveServer
 import ConclaveStore
+import ConclaveTesting
 import Foundation
-import Hummingbird
-import Logging
-import Synchronization
 
 /// `conclave-bench chaos`: rounds of SIGKILLing a `conclave worker` process at a random moment in the
 /// middle of a job while a second worker runs, with the queue and the runs on SQLite, or on PostgreSQL
@@ -31,12 +29,9 @@ struct ChaosBench: AsyncParsableCommand {
     func run() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-chaos-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let responder = Responder()
-        let port = BoundPort()
-        let app = responder.application { port.set($0) }
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        while port.value == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let responder = OpenAIResponder(answer: "The answer is (A).", delay: .milliseconds(20), countsBodies: true)
+        let port = try await responder.start()
+        defer { responder.stop() }
         let location: ServiceStore
         switch store {
         case "sqlite": location = .sqlite(path: root.appendingPathComponent("service.sqlite").path)
@@ -47,12 +42,12 @@ struct ChaosBench: AsyncParsableCommand {
             location = .postgres(try await server.createDatabase(prefix: "conclave_chaos"))
         default: throw ValidationError("--store is sqlite or postgres, not '\(store)'")
         }
-        let config = try Self.writeWorkspace(root, port: port.value ?? 0, lease: lease, store: location)
+        let config = try Self.writeWorkspace(root, port: port, lease: lease, store: location)
         try await ServiceStorage.with(location) { queue, runs in try await killRounds(queue: queue, runs: runs, config: config, responder: responder)
         }
     }
 
-    private func killRounds(queue: any JobQueue, runs: any RunStore, config: String, responder: Responder) async throws {
+    private func killRounds(queue: any JobQueue, runs: any RunStore, config: String, responder: OpenAIResponder) async throws {
         var rng = SeededGenerator(seed: seed)
         var survivor = try Self.startWorker(config)
         var lost = 0
@@ -162,38 +157,5 @@ struct ChaosBench: AsyncParsableCommand {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-}
-
-/// An OpenAI-style chat endpoint that answers "The answer is (A)." after 20 ms and counts requests by their
-/// JSON body (keys sorted, so the same request from two processes counts as one body).
-final class Responder: Sendable {
-    private let seen = Mutex<[String: Int]>([:])
-
-    var requests: Int { seen.withLock { $0.values.reduce(0, +) } }
-    /// Requests whose body had been seen before.
-    var repeated: Int { seen.withLock { $0.values.reduce(0) { $0 + $1 - 1 } } }
-
-    func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        let router = Router()
-        router.post("/v1/chat/completions") { [self] request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: 1 << 20)
-            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView))
-            let canonical = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-            seen.withLock { $0[canonical, default: 0] += 1 }
-            try await Task.sleep(for: .milliseconds(20))
-            let answer =
-                #"{"choices": [{"message": {"role": "assistant", "content": "The answer is (A)."}}], "usage": {"prompt_tokens": 20, "completion_tokens": 6}}"#
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
-        }
-        var logger = Logger(label: "chaos.responder")
-        logger.logLevel = .error
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
-            logger: logger
-        )
     }
 }

@@ -119,7 +119,7 @@ struct QueueBench: AsyncParsableCommand {
     /// from the first submission to the last completion.
     private func serve(_ server: JobServer, total: Int) async throws -> Double {
         let port = BoundPort()
-        let group = ServiceGroup(services: [server.workers, server.application { port.set($0) }], logger: Logger(label: "bench"))
+        let group = ServiceGroup(services: [server.workers, server.gatewayLog, server.application { port.set($0) }], logger: Logger(label: "bench"))
         let client = HTTPClient.conclave()
         let seconds: Double
         do {

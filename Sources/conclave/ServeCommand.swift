@@ -94,6 +94,7 @@ struct ServiceProcess {
                     .init(service: SignalNotice(grace: grace, runtime: connector.runtime)),
                     .init(service: connector),
                     .init(service: server.workers),
+                    .init(service: server.gatewayLog),
                 ]
                 if http {
                     if tokens.isEmpty { printError("warning: no bearer token is configured: the API is open to anyone who can reach \(spec.host)") }

@@ -100,7 +100,7 @@ import Testing
         )
         let port = Mutex<Int?>(nil)
         let group = ServiceGroup(
-            services: [server.workers, server.application { bound in port.withLock { $0 = bound } }],
+            services: [server.workers, server.gatewayLog, server.application { bound in port.withLock { $0 = bound } }],
             logger: Logger(label: "test")
         )
         let client = HTTPClient.conclave()

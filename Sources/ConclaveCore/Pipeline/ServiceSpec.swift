@@ -12,6 +12,7 @@ import Foundation
 /// limits: { max_body_bytes: 1048576, max_instances: 10000 }
 /// auth: { tokens_file: tokens.txt, tokens_env: CONCLAVE_TOKENS }
 /// datasets: [../quickstart]
+/// gateway: { tokens_per_minute: 200000, cost_per_day: 5.0, attempts: 3 }
 /// ```
 public struct ServiceSpec: Sendable {
     public var file: URL
@@ -36,6 +37,8 @@ public struct ServiceSpec: Sendable {
     public var tokensVariable: String?
     /// Folders whose dataset files a submission may name (none: instances must be inline).
     public var datasetFolders: [URL]
+    /// Limits of `/v1/chat/completions`.
+    public var gateway: GatewaySpec
 
     public init(
         file: URL,
@@ -50,7 +53,8 @@ public struct ServiceSpec: Sendable {
         maxInstances: Int = 10_000,
         tokensFile: URL? = nil,
         tokensVariable: String? = nil,
-        datasetFolders: [URL] = []
+        datasetFolders: [URL] = [],
+        gateway: GatewaySpec = GatewaySpec()
     ) {
         self.file = file
         self.host = host
@@ -65,6 +69,7 @@ public struct ServiceSpec: Sendable {
         self.tokensFile = tokensFile
         self.tokensVariable = tokensVariable
         self.datasetFolders = datasetFolders
+        self.gateway = gateway
     }
 
     /// Where the service writes the logs of the model servers it starts: beside the SQLite file, or

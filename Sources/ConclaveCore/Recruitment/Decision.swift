@@ -15,11 +15,14 @@ public struct Decision: Sendable, Hashable, Codable {
     public var collaboration: Collaboration?
     /// How the mode was chosen, for `explain` (nil when the pipeline's default applied).
     public var modeChoice: ModeChoice?
+    /// Experts that failed and the next-ranked expert that took their place, step by step (the
+    /// OpenAI-compatible endpoint's fallbacks; nil when none).
+    public var fallbacks: [String]?
 
     /// `instanceId` so that snake_case JSON (`instance_id`) round-trips.
     enum CodingKeys: String, CodingKey {
         case instanceID = "instanceId"
-        case skills, role, recruitment, aggregator, seed, keywords, downgrades, collaboration, modeChoice
+        case skills, role, recruitment, aggregator, seed, keywords, downgrades, collaboration, modeChoice, fallbacks
     }
 
     /// The collaboration the instance runs: the stored one, or the plain ensemble of the team.

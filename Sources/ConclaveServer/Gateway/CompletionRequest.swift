@@ -1,0 +1,86 @@
+import ConclaveCore
+import Foundation
+
+/// A `POST /v1/chat/completions` body as the gateway reads it: the pipeline (and a pinned mode) its
+/// `model` names, the messages, the last user message as the instance's question, and the streaming
+/// options. The parsed object is kept so a pass-through forwards every other field untouched.
+///
+/// ```swift
+/// let request = try CompletionRequest(body: data)          // {"model": "quickstart/debate", "messages": [...]}
+/// request.pipeline   // "quickstart"
+/// request.mode       // .debate
+/// ```
+struct CompletionRequest {
+    var object: [String: Any]
+    var pipeline: String
+    var mode: CollaborationMode?
+    var messages: [ChatMessage]
+    var question: String
+    var stream: Bool
+    var includeUsage: Bool
+    var maxTokens: Int?
+
+    init(body: Data) throws(OpenAIError) {
+        guard let parsed = try? JSONSerialization.jsonObject(with: body), let object = parsed as? [String: Any] else {
+            throw OpenAIError(.badRequest, "the body must be a JSON object")
+        }
+        self.object = object
+        guard let model = object["model"] as? String, !model.isEmpty else {
+            throw OpenAIError(.badRequest, "'model' must name a pipeline (or PIPELINE/MODE)", param: "model")
+        }
+        let parts = model.split(separator: "/", maxSplits: 1).map(String.init)
+        pipeline = parts[0]
+        if parts.count == 2 {
+            guard let pinned = CollaborationMode(rawValue: parts[1]) else {
+                let known = CollaborationMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw OpenAIError(.badRequest, "unknown mode '\(parts[1])' in model '\(model)' (modes: \(known))", param: "model")
+            }
+            mode = pinned
+        }
+        guard let list = object["messages"] as? [Any], !list.isEmpty else {
+            throw OpenAIError(.badRequest, "'messages' must be a non-empty array", param: "messages")
+        }
+        messages = try list.enumerated().map { index, item throws(OpenAIError) in try Self.message(item, index: index) }
+        guard let last = messages.last(where: { $0.role == .user }), !last.content.isEmpty else {
+            throw OpenAIError(.badRequest, "'messages' has no user message with text", param: "messages")
+        }
+        question = last.content
+        if let value = object["stream"], !(value is NSNull) {
+            guard let flag = value as? Bool else { throw OpenAIError(.badRequest, "'stream' must be true or false", param: "stream") }
+            stream = flag
+        } else {
+            stream = false
+        }
+        includeUsage = ((object["stream_options"] as? [String: Any])?["include_usage"] as? Bool) ?? false
+        for field in ["max_completion_tokens", "max_tokens"] where object[field] != nil && !(object[field] is NSNull) {
+            guard let number = object[field] as? Int, number > 0 else {
+                throw OpenAIError(.badRequest, "'\(field)' must be a positive whole number", param: field)
+            }
+            maxTokens = number
+            break
+        }
+    }
+
+    /// One message: a role OpenAI knows and text content (a string, or an array of text parts).
+    private static func message(_ item: Any, index: Int) throws(OpenAIError) -> ChatMessage {
+        let param = "messages[\(index)]"
+        guard let object = item as? [String: Any], let roleName = object["role"] as? String else {
+            throw OpenAIError(.badRequest, "\(param) must be an object with a 'role'", param: param)
+        }
+        let role: ChatMessage.Role
+        switch roleName {
+        case "system", "developer": role = .system
+        case "user": role = .user
+        case "assistant", "tool": role = .assistant
+        default: throw OpenAIError(.badRequest, "\(param) has unknown role '\(roleName)'", param: "\(param).role")
+        }
+        switch object["content"] {
+        case let text as String: return ChatMessage(role: role, content: text)
+        case let parts as [Any]:
+            let texts = parts.compactMap { ($0 as? [String: Any]).flatMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil } }
+            return ChatMessage(role: role, content: texts.joined(separator: "\n"))
+        case nil, is NSNull: return ChatMessage(role: role, content: "")
+        default: throw OpenAIError(.badRequest, "\(param).content must be a string or an array of parts", param: "\(param).content")
+        }
+    }
+}

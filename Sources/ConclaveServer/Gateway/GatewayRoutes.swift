@@ -1,0 +1,251 @@
+import AsyncHTTPClient
+import ConclaveCore
+import ConclaveEngine
+import ConclaveLLM
+import ConclaveStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The OpenAI-compatible endpoint: `POST /v1/chat/completions` answers a request with a pipeline as if it
+/// were a model, and `GET /v1/models` lists the pipelines.
+///
+/// A request whose decision is one expert in `single` mode with an OpenAI-compatible runtime is forwarded
+/// (the pass-through): the body goes to the upstream with only `model` replaced, and the answer (or its
+/// stream) comes back as the upstream sent it, recorded afterwards by `GatewayLog`. 429, 5xx, timeouts and
+/// refused connections are retried with backoff, then the next expert the recruiter ranked takes over
+/// (noted in the decision's `fallbacks`). Any other decision is run like a job instance (`InstanceAnswerer`)
+/// and answered with a `chat.completion` carrying a `conclave` object, streamed a few words at a time when
+/// asked. Per-client limits (`GatewayLimits`) are enforced before any upstream call.
+struct GatewayRoutes: Sendable {
+    let pipelines: [String: GatewayPipeline]
+    let limits: GatewayLimits
+    let log: GatewayLog
+    let metrics: ServiceMetrics
+    let store: any RunStore
+    let httpClient: HTTPClient
+    let attempts: Int
+    let maxBodyBytes: Int
+
+    static let expertHeader = HTTPField.Name("X-Conclave-Expert")!
+    static let instanceHeader = HTTPField.Name("X-Conclave-Instance")!
+
+    func add(to router: Router<ServiceContext>) {
+        router.get("/v1/models") { _, context in
+            let models = pipelines.keys.sorted().filter { context.access.allows($0) }.map { name in
+                ["id": name, "object": "model", "created": 0, "owned_by": "conclave"] as [String: Any]
+            }
+            return try JSONResponse.make(["object": "list", "data": models])
+        }
+        router.post("/v1/chat/completions") { request, context in
+            let started = ContinuousClock.now
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maxBodyBytes)
+            } catch {
+                throw OpenAIError(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
+            }
+            let parsed = try CompletionRequest(body: Data(buffer: body))
+            guard let pipeline = pipelines[parsed.pipeline] else {
+                throw OpenAIError(
+                    .notFound,
+                    "no pipeline '\(parsed.pipeline)' is served (GET /v1/models lists them)",
+                    param: "model",
+                    code: "model_not_found"
+                )
+            }
+            guard context.access.allows(pipeline.name) else {
+                throw OpenAIError(.forbidden, "this token has no access to pipeline '\(pipeline.name)'", type: "permission_error", param: "model")
+            }
+            let response = try await complete(parsed, pipeline: pipeline, client: context.client)
+            metrics.chatCompletion(
+                pipeline: pipeline.name,
+                path: response.headers[Self.expertHeader] == nil ? "recruited" : "forwarded",
+                status: Int(response.status.code),
+                seconds: (ContinuousClock.now - started).inSeconds
+            )
+            return response
+        }
+    }
+
+    private func complete(_ request: CompletionRequest, pipeline: GatewayPipeline, client: Int?) async throws -> Response {
+        let id = "chatcmpl-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let instance = Instance(id: id, text: request.question)
+        guard let decider = pipeline.deciders[request.mode], let answerer = pipeline.answerers[request.mode] else {
+            throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
+        }
+        let decision = decider.decide(for: instance)
+        if let upstreams = pipeline.passThrough(decision) {
+            return try await forward(request, instance: instance, decision: decision, upstreams: upstreams, answerer: answerer, client: client)
+        }
+        return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client)
+    }
+
+    // MARK: pass-through
+
+    private func forward(
+        _ request: CompletionRequest,
+        instance: Instance,
+        decision: Decision,
+        upstreams: [Upstream],
+        answerer: InstanceAnswerer,
+        client: Int?
+    ) async throws -> Response {
+        let promptCharacters = request.messages.map(\.content.count).reduce(0, +)
+        let estimate = (promptCharacters + 3) / 4 + (request.maxTokens ?? upstreams[0].expert.sampling.maxTokens)
+        let dearest = upstreams.map { $0.expert.price.cost(inputTokens: (promptCharacters + 3) / 4, outputTokens: estimate) }.max() ?? 0
+        let reservation = try limits.reserve(client: client, tokens: estimate, cost: dearest)
+        var decision = decision
+        var object = request.object
+        let retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
+        var rng = SystemRandomNumberGenerator()
+        var attemptsMade = 0
+        var lastFailure = ""
+        let started = ContinuousClock.now
+        for (index, upstream) in upstreams.enumerated() {
+            object["model"] = upstream.model
+            let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+            for attempt in 1...attempts {
+                attemptsMade += 1
+                do {
+                    let response = try await upstream.send(body, client: httpClient, timeout: .seconds(upstream.expert.timeoutSeconds))
+                    let entry = GatewayLog.Entry(
+                        answerer: answerer,
+                        position: answerer.position(),
+                        instance: instance,
+                        decision: decision,
+                        messages: request.messages,
+                        expert: upstream.expert,
+                        captured: .failed(""),
+                        latencyMs: 0,
+                        attempts: attemptsMade,
+                        reservation: reservation
+                    )
+                    return try await relay(response, stream: request.stream, entry: entry, started: started)
+                } catch let failure as Upstream.Failure {
+                    lastFailure = failure.detail
+                    if attempt < attempts {
+                        let pause = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &rng)
+                        try await Task.sleep(for: .seconds(pause))
+                    }
+                }
+            }
+            if index + 1 < upstreams.count {
+                decision.fallbacks =
+                    (decision.fallbacks ?? [])
+                    + [
+                        "\(upstream.expert.id) failed \(attempts) time(s) (\(lastFailure)); \(upstreams[index + 1].expert.id), next by the recruiter's weight, took over"
+                    ]
+            }
+        }
+        log.record(
+            GatewayLog.Entry(
+                answerer: answerer,
+                position: answerer.position(),
+                instance: instance,
+                decision: decision,
+                messages: request.messages,
+                expert: upstreams[upstreams.count - 1].expert,
+                captured: .failed("every expert failed; the last: \(lastFailure)"),
+                latencyMs: (ContinuousClock.now - started).inSeconds * 1000,
+                attempts: attemptsMade,
+                reservation: reservation
+            )
+        )
+        throw OpenAIError(.badGateway, "every expert failed; the last: \(lastFailure)", type: "api_error", code: "upstream_error")
+    }
+
+    /// The upstream's answer as the client gets it: its body, or its stream relayed event by event; the log
+    /// gets a copy once it is complete (or what came before the client went away).
+    private func relay(
+        _ response: HTTPClientResponse,
+        stream: Bool,
+        entry: GatewayLog.Entry,
+        started: ContinuousClock.Instant
+    ) async throws -> Response {
+        var headers: HTTPFields = [Self.expertHeader: entry.expert.id, Self.instanceHeader: entry.instance.id]
+        let succeeded = (200..<300).contains(response.status.code)
+        guard stream, succeeded else {
+            let body = try await response.body.collect(upTo: 64 << 20)
+            var logged = entry
+            logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
+            logged.captured = succeeded ? .json(body) : .failed("HTTP \(response.status.code): \(String(buffer: body).prefix(300))")
+            log.record(logged)
+            headers[.contentType] = response.headers.first(name: "Content-Type") ?? "application/json"
+            return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody(byteBuffer: body))
+        }
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let log = self.log
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                var captured = ByteBuffer()
+                var logged = entry
+                do {
+                    for try await chunk in response.body {
+                        captured.writeImmutableBuffer(chunk)
+                        try await writer.write(chunk)
+                    }
+                    try await writer.finish(nil)
+                    logged.captured = .stream(captured)
+                } catch {
+                    logged.captured = .failed("the stream ended early (\(error)); \(captured.readableBytes) bytes were relayed")
+                    logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
+                    log.record(logged)
+                    throw error
+                }
+                logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
+                log.record(logged)
+            }
+        )
+    }
+
+    // MARK: recruited
+
+    private func recruit(
+        _ request: CompletionRequest,
+        instance: Instance,
+        decision: Decision,
+        answerer: InstanceAnswerer,
+        client: Int?
+    ) async throws -> Response {
+        let registry = answerer.pipeline.registry
+        let promptTokens = (request.question.count + 3) / 4
+        let calls = Planner.agentCalls(for: decision) + Planner.aggregatorCalls(for: decision)
+        let experts = calls.compactMap { registry.expert($0.expert) }
+        let estimate = experts.map { promptTokens + $0.sampling.maxTokens }.reduce(0, +)
+        let cost = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: $0.sampling.maxTokens) }.reduce(0, +)
+        let reservation = try limits.reserve(client: client, tokens: estimate, cost: cost)
+        let result: InstanceResult
+        do {
+            result = try await answerer.answer(instance)
+        } catch {
+            limits.settle(reservation, tokens: 0, cost: 0)
+            throw OpenAIError(.internalServerError, "the pipeline could not run: \(error)", type: "api_error")
+        }
+        limits.settle(reservation, tokens: result.inputTokens + result.outputTokens, cost: result.cost)
+        guard result.status == .answered, result.finalAnswer != nil else {
+            throw OpenAIError(.badGateway, result.failureReason ?? "the pipeline produced no answer", type: "api_error", code: "upstream_error")
+        }
+        let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
+        let body = CompletionBody(
+            id: instance.id,
+            model: request.object["model"] as? String ?? "",
+            result: result,
+            decision: stored,
+            run: answerer.runID
+        )
+        var headers: HTTPFields = [Self.instanceHeader: instance.id]
+        guard request.stream else {
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: try body.completion()))
+        }
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: try body.events(includeUsage: request.includeUsage)))
+    }
+}

@@ -1,0 +1,197 @@
+import AsyncHTTPClient
+import ConclaveCore
+import ConclaveStore
+import ConclaveTesting
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The OpenAI-compatible endpoint over real HTTP, with a local OpenAI-style responder as the upstream:
+/// forwarding and its stream, fallback to the next-ranked expert, a recruited team's completion with its
+/// `conclave` object, refusals in OpenAI's error shape, the store's record of every request, and a client
+/// that goes away mid-stream.
+@Suite(.serialized) struct GatewayTests {
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var text: String
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:] }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func post(_ client: HTTPClient, _ url: String, _ body: String, token: String = "secret") async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return Reply(
+            status: Int(response.status.code),
+            headers: response.headers,
+            text: String(buffer: try await response.body.collect(upTo: 1 << 22))
+        )
+    }
+
+    static func body(_ model: String, stream: Bool = false, extra: String = "") -> String {
+        #"{"model": "\#(model)", "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is the capital of France?"}], "stream": \#(stream)\#(extra)}"#
+    }
+
+    /// The content of a stream of chat completion chunks, and whether a chunk carried usage.
+    static func reassemble(_ text: String) -> (content: String, usage: Bool, done: Bool) {
+        var content = ""
+        var usage = false
+        var done = false
+        for line in text.split(separator: "\n") where line.hasPrefix("data: ") {
+            let payload = line.dropFirst(6)
+            if payload == "[DONE]" {
+                done = true
+                continue
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { continue }
+            if object["usage"] is [String: Any] { usage = true }
+            let delta = ((object["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])
+            content += delta?["content"] as? String ?? ""
+        }
+        return (content, usage, done)
+    }
+
+    /// Waits until the gateway log has written `instance`'s result.
+    func stored(_ store: SQLiteRunStore, run: String, instance: String) async throws -> InstanceResult? {
+        for _ in 0..<200 {
+            if let result = try store.result(run: run, instance: instance) { return result }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    @Test func aSingleExpertIsForwardedAndItsStreamRelayedAndBothAreStored() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.run { base, client, store in
+            let plain = try await post(client, "\(base)/v1/chat/completions", Self.body("solo"))
+            #expect(plain.status == 200, "\(plain.text)")
+            let message = ((plain.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+            #expect(message == "The capital is Paris, answer (A).")
+            #expect(plain.headers.first(name: "X-Conclave-Expert") == "up")
+            let id = try #require(plain.headers.first(name: "X-Conclave-Instance"))
+            let result = try #require(try await stored(store, run: "gateway-solo", instance: id))
+            #expect(result.finalAnswer == message && result.inputTokens == 20 && result.outputTokens == 6 && result.cost > 0)
+            #expect(try store.decisions(run: "gateway-solo", instances: [id])[id]?.plan.mode == .single)
+
+            let streamed = try await post(
+                client,
+                "\(base)/v1/chat/completions",
+                Self.body("solo", stream: true, extra: #", "stream_options": {"include_usage": true}"#)
+            )
+            #expect(streamed.status == 200 && streamed.headers.first(name: "Content-Type") == "text/event-stream")
+            let (content, usage, done) = Self.reassemble(streamed.text)
+            #expect(content == message && usage && done)
+            let streamID = try #require(streamed.headers.first(name: "X-Conclave-Instance"))
+            let streamResult = try #require(try await stored(store, run: "gateway-solo", instance: streamID))
+            #expect(streamResult.finalAnswer == content && streamResult.outputTokens == 6)
+            #expect(fixture.responder.requests(model: "model-up") == 2, "the upstream gets the expert's own model name")
+
+            var models = HTTPClientRequest(url: "\(base)/v1/models")
+            models.headers.add(name: "Authorization", value: "Bearer secret")
+            let listed = String(buffer: try await client.execute(models, timeout: .seconds(5)).body.collect(upTo: 1 << 16))
+            let names = (((try? JSONSerialization.jsonObject(with: Data(listed.utf8))) as? [String: Any])?["data"] as? [[String: Any]])?.compactMap {
+                $0["id"] as? String
+            }
+            #expect(names == ["failover", "solo", "team"])
+        }
+    }
+
+    @Test func aFailingExpertFallsBackToTheNextRankedOneAndTheDecisionSaysSo() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.run { base, client, store in
+            let reply = try await post(client, "\(base)/v1/chat/completions", Self.body("failover"))
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(reply.headers.first(name: "X-Conclave-Expert") == "up")
+            #expect(fixture.responder.requests(model: "model-down") == 2, "two attempts on the failing expert first")
+            let id = try #require(reply.headers.first(name: "X-Conclave-Instance"))
+            _ = try await stored(store, run: "gateway-failover", instance: id)
+            let decision = try #require(try store.decisions(run: "gateway-failover", instances: [id])[id])
+            #expect(decision.recruitment.team == ["down"])
+            #expect(decision.fallbacks?.first?.hasPrefix("down failed 2 time(s) (HTTP 503") == true, "\(decision.fallbacks ?? [])")
+        }
+    }
+
+    @Test func aRecruitedTeamAnswersWithItsDecisionAndCostsAndStreamsTheSameAnswer() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.run { base, client, store in
+            let reply = try await post(client, "\(base)/v1/chat/completions", Self.body("team"))
+            #expect(reply.status == 200, "\(reply.text)")
+            let conclave = try #require(reply.json["conclave"] as? [String: Any])
+            let calls = try #require(conclave["calls"] as? [[String: Any]])
+            #expect(calls.count == 3 && calls.allSatisfy { ($0["cost"] as? Double ?? 0) > 0 })
+            let decision = try #require(conclave["decision"] as? [String: Any])
+            #expect(((decision["recruitment"] as? [String: Any])?["team"] as? [String])?.sorted() == ["judge", "up"])
+            let usage = try #require(reply.json["usage"] as? [String: Any])
+            #expect(usage["prompt_tokens"] as? Int == 60 && usage["completion_tokens"] as? Int == 18 && usage["total_tokens"] as? Int == 78)
+            let answer = ((reply.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+            #expect(answer == "The capital is Paris, answer (A).")
+            let id = try #require(reply.json["id"] as? String)
+            #expect(try store.result(run: "gateway-team", instance: id)?.finalAnswer == answer)
+            #expect(try store.calls(run: "gateway-team", instance: id).count == 3)
+
+            let streamed = try await post(
+                client,
+                "\(base)/v1/chat/completions",
+                Self.body("team/single", stream: true, extra: #", "stream_options": {"include_usage": true}"#)
+            )
+            let (content, hasUsage, done) = Self.reassemble(streamed.text)
+            #expect(streamed.status == 200 && content == answer && hasUsage && done, "\(streamed.text)")
+        }
+    }
+
+    @Test func refusalsComeInOpenAIsShapeBeforeAnyUpstreamCall() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.run { base, client, _ in
+            let url = "\(base)/v1/chat/completions"
+            let tooMany = try await post(client, url, Self.body("solo", extra: #", "max_tokens": 200000"#))
+            #expect(tooMany.status == 429 && tooMany.errorCode == "rate_limit_exceeded", "\(tooMany.text)")
+            let broke = try await post(client, url, Self.body("solo", extra: #", "max_tokens": 1000"#))
+            #expect(broke.status == 429 && broke.errorCode == "insufficient_quota", "\(broke.text)")
+            #expect(fixture.responder.requests == 0, "a refused request makes no upstream call")
+            let unknown = try await post(client, url, Self.body("nope"))
+            #expect(unknown.status == 404 && unknown.errorCode == "model_not_found")
+            let badMode = try await post(client, url, Self.body("team/committee"))
+            #expect(badMode.status == 400 && (badMode.json["error"] as? [String: Any])?["param"] as? String == "model")
+            let garbage = try await post(client, url, "{not json")
+            #expect(garbage.status == 400)
+            let noUser = try await post(client, url, #"{"model": "solo", "messages": [{"role": "system", "content": "x"}]}"#)
+            #expect(noUser.status == 400 && (noUser.json["error"] as? [String: Any])?["param"] as? String == "messages")
+            let stranger = try await post(client, url, Self.body("solo"), token: "wrong")
+            #expect(stranger.status == 401)
+        }
+    }
+
+    @Test func aClientThatLeavesMidStreamCancelsTheUpstreamStream() async throws {
+        let fixture = try GatewayFixture(chunkDelay: .milliseconds(200))
+        try await fixture.run { base, client, store in
+            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer secret")
+            request.body = .bytes(ByteBuffer(string: Self.body("solo", stream: true)))
+            let reading = Task {
+                let response = try await client.execute(request, timeout: .seconds(30))
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()  // the first event, then the client goes away
+            }
+            try await reading.value
+            for _ in 0..<100 where fixture.responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(fixture.responder.abandonedStreams == 1, "the upstream's stream was cut when the client left")
+            let run = try await Self.waitForResults(store, run: "gateway-solo", count: 1)
+            #expect(run?.failed == 1)
+        }
+    }
+
+    static func waitForResults(_ store: SQLiteRunStore, run: String, count: Int) async throws -> RunInfo? {
+        for _ in 0..<200 {
+            if let info = try store.run(run), info.answered + info.failed >= count { return info }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try store.run(run)
+    }
+}
