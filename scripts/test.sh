@@ -10,7 +10,7 @@
 #
 # With --unit: builds and runs only the unit tests (ConclaveCore, ConclaveConfig, ConclaveStore,
 # ConclaveEvaluation, ConclaveFuzz, ConclaveServer, and the engine against scripted experts and the
-# in-memory store), which need no setup, no llama-server and no PostgreSQL.
+# in-memory store), which need no setup, no llama-server, no PostgreSQL and no Python venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +18,7 @@ UNIT_TARGETS='^(ConclaveCoreTests|ConclaveConfigTests|ConclaveStoreTests|Conclav
 
 if [ "${1:-}" = "--unit" ]; then
   swift build --build-tests
-  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS" --skip Postgres
+  exec swift test --skip-build --no-parallel --filter "$UNIT_TARGETS" --skip 'Postgres|OpenAIClient'
 fi
 
 bash scripts/setup.sh

@@ -119,4 +119,22 @@ struct GatewayFixture {
         }
         try await client.shutdown()
     }
+
+    /// Waits until the gateway log has written `instance`'s result.
+    static func stored(_ store: SQLiteRunStore, run: String, instance: String) async throws -> InstanceResult? {
+        for _ in 0..<200 {
+            if let result = try store.result(run: run, instance: instance) { return result }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    /// Waits until the run has `count` results.
+    static func waitForResults(_ store: SQLiteRunStore, run: String, count: Int) async throws -> RunInfo? {
+        for _ in 0..<200 {
+            if let info = try store.run(run), info.answered + info.failed >= count { return info }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try store.run(run)
+    }
 }

@@ -57,15 +57,6 @@ import Testing
         return (content, usage, done)
     }
 
-    /// Waits until the gateway log has written `instance`'s result.
-    func stored(_ store: SQLiteRunStore, run: String, instance: String) async throws -> InstanceResult? {
-        for _ in 0..<200 {
-            if let result = try store.result(run: run, instance: instance) { return result }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return nil
-    }
-
     @Test func aSingleExpertIsForwardedAndItsStreamRelayedAndBothAreStored() async throws {
         let fixture = try GatewayFixture()
         try await fixture.run { base, client, store in
@@ -75,7 +66,7 @@ import Testing
             #expect(message == "The capital is Paris, answer (A).")
             #expect(plain.headers.first(name: "X-Conclave-Expert") == "up")
             let id = try #require(plain.headers.first(name: "X-Conclave-Instance"))
-            let result = try #require(try await stored(store, run: "gateway-solo", instance: id))
+            let result = try #require(try await GatewayFixture.stored(store, run: "gateway-solo", instance: id))
             #expect(result.finalAnswer == message && result.inputTokens == 20 && result.outputTokens == 6 && result.cost > 0)
             #expect(try store.decisions(run: "gateway-solo", instances: [id])[id]?.plan.mode == .single)
 
@@ -88,7 +79,7 @@ import Testing
             let (content, usage, done) = Self.reassemble(streamed.text)
             #expect(content == message && usage && done)
             let streamID = try #require(streamed.headers.first(name: "X-Conclave-Instance"))
-            let streamResult = try #require(try await stored(store, run: "gateway-solo", instance: streamID))
+            let streamResult = try #require(try await GatewayFixture.stored(store, run: "gateway-solo", instance: streamID))
             #expect(streamResult.finalAnswer == content && streamResult.outputTokens == 6)
             #expect(fixture.responder.requests(model: "model-up") == 2, "the upstream gets the expert's own model name")
 
@@ -110,7 +101,7 @@ import Testing
             #expect(reply.headers.first(name: "X-Conclave-Expert") == "up")
             #expect(fixture.responder.requests(model: "model-down") == 2, "two attempts on the failing expert first")
             let id = try #require(reply.headers.first(name: "X-Conclave-Instance"))
-            _ = try await stored(store, run: "gateway-failover", instance: id)
+            _ = try await GatewayFixture.stored(store, run: "gateway-failover", instance: id)
             let decision = try #require(try store.decisions(run: "gateway-failover", instances: [id])[id])
             #expect(decision.recruitment.team == ["down"])
             #expect(decision.fallbacks?.first?.hasPrefix("down failed 2 time(s) (HTTP 503") == true, "\(decision.fallbacks ?? [])")
@@ -182,16 +173,8 @@ import Testing
             try await reading.value
             for _ in 0..<100 where fixture.responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(fixture.responder.abandonedStreams == 1, "the upstream's stream was cut when the client left")
-            let run = try await Self.waitForResults(store, run: "gateway-solo", count: 1)
+            let run = try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 1)
             #expect(run?.failed == 1)
         }
-    }
-
-    static func waitForResults(_ store: SQLiteRunStore, run: String, count: Int) async throws -> RunInfo? {
-        for _ in 0..<200 {
-            if let info = try store.run(run), info.answered + info.failed >= count { return info }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return try store.run(run)
     }
 }
