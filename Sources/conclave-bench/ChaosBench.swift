@@ -148,14 +148,5 @@ struct ChaosBench: AsyncParsableCommand {
     }
 
     /// A `conclave worker` process (the binary beside this one).
-    static func startWorker(_ config: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("conclave")
-        process.arguments = ["worker", "--config", config]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
+    static func startWorker(_ config: String) throws -> Process { try ConclaveBinary.start(["worker", "--config", config]) }
 }

@@ -1,0 +1,203 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ConclaveCore
+import ConclaveLLM
+import ConclaveTesting
+import Foundation
+
+/// `conclave-bench gateway`: the OpenAI-compatible endpoint under load. A static OpenAI-style responder
+/// (in this process) is the upstream; `conclave serve` (the release binary, its own process) forwards to
+/// it as a single-expert pipeline; LiteLLM's proxy (2 workers, its own processes) forwards to the same
+/// responder when it is installed. The same closed-loop client measures, in one run: requests per second
+/// at 64 connections against the upstream directly, through Conclave and through LiteLLM; the latency
+/// Conclave adds with one connection at a time (its p50 and p99 minus the upstream's); and a recruited
+/// ensemble (k = 3 and the aggregator) through Conclave, with the time it spends per request beyond its two
+/// rounds of upstream calls.
+struct GatewayBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract:
+            "Requests/s and added latency of /v1/chat/completions: the upstream alone, Conclave's pass-through, LiteLLM's proxy, and a recruited ensemble."
+    )
+
+    @Option(help: "Seconds of load per target at full concurrency.") var seconds = 15.0
+    @Option(help: "Concurrent connections of the load.") var connections = 64
+    @Option(help: "Seconds of one-connection-at-a-time requests per target, for the added latency.") var latencySeconds = 5.0
+    @Option(help: "The litellm executable (pip install 'litellm[proxy]==1.80.0'); default: the venv under the Conclave cache.")
+    var litellm: String?
+    @OptionGroup var output: BenchOutput
+
+    func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-gateway-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let responder = OpenAIResponder(answer: "The answer is (A).")
+        let upstreamPort = try await responder.start()
+        defer { responder.stop() }
+        let conclavePort = try FreePort.loopback()
+        try Self.writeWorkspace(root, upstream: upstreamPort)
+        let serve = try ConclaveBinary.start(
+            ["serve", "--config", root.appendingPathComponent("conclave.yaml").path, "--port", String(conclavePort)],
+            log: root.appendingPathComponent("serve.log")
+        )
+        defer { serve.terminate() }
+        let proxy = try startLiteLLM(root, upstream: upstreamPort)
+        defer { if let proxy { kill(-proxy.processIdentifier, SIGTERM) } }
+
+        let client = HTTPClient.conclave()
+        do {
+            try await measure(client, upstream: upstreamPort, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private let litellmPort = 4_511
+
+    private func measure(_ client: HTTPClient, upstream: Int, conclave: Int, litellm: Int?) async throws {
+        let question = #""messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 16"#
+        func load(_ port: Int, model: String) -> LoadGenerator {
+            LoadGenerator(client: client, url: "http://127.0.0.1:\(port)/v1/chat/completions", body: #"{"model": "\#(model)", \#(question)}"#)
+        }
+        let direct = load(upstream, model: "model-up")
+        let through = load(conclave, model: "pass")
+        let team = load(conclave, model: "team")
+        try await waitUntilAnswering(through, what: "conclave serve")
+        let proxy = litellm.map { load($0, model: "pass") }
+        if let proxy { try await waitUntilAnswering(proxy, what: "the LiteLLM proxy", patience: .seconds(240)) }
+
+        let full = Duration.seconds(seconds)
+        var figures: [String: BenchValue] = ["connections": .int(connections), "seconds": .double(seconds)]
+        func report(_ name: String, _ generator: LoadGenerator, connections: Int, duration: Duration) async throws -> LoadGenerator.Figures {
+            _ = try await generator.run(connections: connections, duration: .seconds(1))  // warm-up
+            let (result, failure) = try await generator.run(connections: connections, duration: duration)
+            output.say(
+                "\(name) at \(connections) connection(s): "
+                    + String(
+                        format: "%.0f requests/s, p50 %.3f ms, p99 %.3f ms, %d failed",
+                        result.perSecond,
+                        result.percentile(0.5),
+                        result.percentile(0.99),
+                        result.failures
+                    ) + (failure.map { " (first: \($0))" } ?? "")
+            )
+            return result
+        }
+        let upstreamFull = try await report("upstream directly", direct, connections: connections, duration: full)
+        let conclaveFull = try await report("Conclave pass-through", through, connections: connections, duration: full)
+        figures["upstream_rps"] = .double(upstreamFull.perSecond)
+        figures["conclave_rps"] = .double(conclaveFull.perSecond)
+        figures["conclave_p50_ms"] = .double(conclaveFull.percentile(0.5))
+        figures["conclave_failures"] = .int(conclaveFull.failures)
+        if let proxy {
+            let litellmFull = try await report("LiteLLM proxy (2 workers)", proxy, connections: connections, duration: full)
+            figures["litellm_rps"] = .double(litellmFull.perSecond)
+            figures["litellm_p50_ms"] = .double(litellmFull.percentile(0.5))
+            figures["litellm_failures"] = .int(litellmFull.failures)
+            figures["conclave_over_litellm"] = .double(conclaveFull.perSecond / max(litellmFull.perSecond, 1e-9))
+            output.say(String(format: "Conclave ÷ LiteLLM: %.1f× the requests/s", conclaveFull.perSecond / max(litellmFull.perSecond, 1e-9)))
+        } else {
+            output.say("LiteLLM: not measured (no litellm executable; pip install 'litellm[proxy]==1.80.0' into $CONCLAVE_HOME/litellm-venv)")
+        }
+
+        let single = Duration.seconds(latencySeconds)
+        let upstreamOne = try await report("upstream directly", direct, connections: 1, duration: single)
+        let conclaveOne = try await report("Conclave pass-through", through, connections: 1, duration: single)
+        let addedP50 = conclaveOne.percentile(0.5) - upstreamOne.percentile(0.5)
+        let addedP99 = conclaveOne.percentile(0.99) - upstreamOne.percentile(0.99)
+        output.say(String(format: "added by Conclave, one connection: p50 %.3f ms, p99 %.3f ms", addedP50, addedP99))
+        figures["upstream_p50_ms_one"] = .double(upstreamOne.percentile(0.5))
+        figures["added_p50_ms"] = .double(addedP50)
+        figures["added_p99_ms"] = .double(addedP99)
+
+        let teamFull = try await report("recruited ensemble (k = 3 + aggregator)", team, connections: connections, duration: full)
+        let teamOne = try await report("recruited ensemble (k = 3 + aggregator)", team, connections: 1, duration: single)
+        // Three experts answer in parallel, then the aggregator: two upstream round trips on the path.
+        let overhead = teamOne.percentile(0.5) - 2 * upstreamOne.percentile(0.5)
+        output.say(
+            String(
+                format: "recruited ensemble: %.0f requests/s; %.3f ms per request beyond its two rounds of upstream calls (p50, one connection)",
+                teamFull.perSecond,
+                overhead
+            )
+        )
+        figures["ensemble_rps"] = .double(teamFull.perSecond)
+        figures["ensemble_overhead_ms"] = .double(overhead)
+        try output.figures(figures)
+    }
+
+    /// Sends requests until one succeeds, or gives up after `patience`.
+    private func waitUntilAnswering(_ generator: LoadGenerator, what: String, patience: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + patience
+        while ContinuousClock.now < deadline {
+            if let (figures, _) = try? await generator.run(connections: 1, duration: .milliseconds(1)), figures.requests > 0 { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw ValidationError("\(what) did not answer within \(patience)")
+    }
+
+    /// LiteLLM's proxy with 2 workers in a session of its own (so stopping it stops its workers), or nil
+    /// when it is not installed.
+    private func startLiteLLM(_ root: URL, upstream: Int) throws -> Process? {
+        let executable =
+            litellm
+            ?? ConfigEnvironment.cacheDirectory(ProcessInfo.processInfo.environment).appendingPathComponent("litellm-venv/bin/litellm").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
+        let config = root.appendingPathComponent("litellm.yaml")
+        try """
+        model_list:
+          - model_name: pass
+            litellm_params: { model: openai/model-up, api_base: "http://127.0.0.1:\(upstream)/v1", api_key: none }
+        litellm_settings: { drop_params: true }
+
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = [executable, "--config", config.path, "--host", "127.0.0.1", "--port", String(litellmPort), "--num_workers", "2"]
+        let log = root.appendingPathComponent("litellm.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// A single-expert pipeline (`pass`), an ensemble of three and a judge (`team`), all in front of the
+    /// responder, and the service configuration (SQLite store, no workers, no tokens).
+    static func writeWorkspace(_ root: URL, upstream: Int) throws {
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        func expert(_ id: String, folder: String) throws {
+            try write(
+                "\(folder)/\(id).yaml",
+                """
+                id: \(id)
+                description: \(id)
+                runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:\(upstream)/v1" }
+                price: { input_per_million: 1, output_per_million: 2 }
+                context_window: 4096
+                max_concurrency: 64
+                profile: { skills: { geography: 1 } }
+                """
+            )
+        }
+        try write("Skills/s.yaml", "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\n")
+        try expert("up", folder: "Pass")
+        for id in ["a", "b", "c", "judge"] { try expert(id, folder: "Team") }
+        try write("data.jsonl", "{\"question\": \"What is the capital of France?\"}\n")
+        try write(
+            "pass.yaml",
+            "name: pass\nregistry: { agents: Pass, skills: Skills }\ndataset: data.jsonl\nrecruiter: { k: 1 }\ncollaboration: { mode: single }\naggregator: { expert: up }\n"
+        )
+        try write(
+            "team.yaml",
+            "name: team\nregistry: { agents: Team, skills: Skills }\ndataset: data.jsonl\nrecruiter: { strategy: top-k, k: 3 }\naggregator: { expert: judge }\n"
+        )
+        try write("conclave.yaml", "store: service.sqlite\npipelines: { pass: pass.yaml, team: team.yaml }\nworkers: { count: 0 }\n")
+    }
+}
