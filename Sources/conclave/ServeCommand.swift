@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve pipelines as a job API over HTTP, with embedded workers (the queue and runs in SQLite or PostgreSQL).",
         discussion:
-            "Endpoints: POST /v1/jobs, GET /v1/jobs, GET /v1/jobs/ID, GET /v1/jobs/ID/results, DELETE /v1/jobs/ID, POST /v1/recruit, GET /healthz, /readyz, /metrics. Every endpoint but the health checks needs a bearer token when tokens are configured."
+            "Endpoints: POST /v1/jobs, GET /v1/jobs, GET /v1/jobs/ID, GET /v1/jobs/ID/results, DELETE /v1/jobs/ID, POST /v1/recruit, the OpenAI-compatible POST /v1/chat/completions (model: PIPELINE or PIPELINE/MODE) and GET /v1/models, GET /healthz, /readyz, /metrics. Every endpoint but the health checks needs a bearer token when tokens are configured."
     )
 
     @Option(help: "The service configuration (conclave.yaml).") var config: String

@@ -1,16 +1,19 @@
 import ConclaveCore
 import Foundation
+import NIOCore
 
 /// A `POST /v1/chat/completions` body as the gateway reads it: the pipeline (and a pinned mode) its
 /// `model` names, the messages, the last user message as the instance's question, and the streaming
 /// options. The parsed object is kept so a pass-through forwards every other field untouched.
 ///
 /// ```swift
-/// let request = try CompletionRequest(body: data)          // {"model": "quickstart/debate", "messages": [...]}
+/// let request = try CompletionRequest(body: buffer)        // {"model": "quickstart/debate", "messages": [...]}
 /// request.pipeline   // "quickstart"
 /// request.mode       // .debate
 /// ```
 struct CompletionRequest {
+    /// The body as the client sent it.
+    var body: ByteBuffer
     var object: [String: Any]
     var pipeline: String
     var mode: CollaborationMode?
@@ -20,8 +23,9 @@ struct CompletionRequest {
     var includeUsage: Bool
     var maxTokens: Int?
 
-    init(body: Data) throws(OpenAIError) {
-        guard let parsed = try? JSONSerialization.jsonObject(with: body), let object = parsed as? [String: Any] else {
+    init(body: ByteBuffer) throws(OpenAIError) {
+        self.body = body
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: body)), let object = parsed as? [String: Any] else {
             throw OpenAIError(.badRequest, "the body must be a JSON object")
         }
         self.object = object

@@ -47,7 +47,7 @@ struct GatewayRoutes: Sendable {
             } catch {
                 throw OpenAIError(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
             }
-            let parsed = try CompletionRequest(body: Data(buffer: body))
+            let parsed = try CompletionRequest(body: body)
             guard let pipeline = pipelines[parsed.pipeline] else {
                 throw OpenAIError(
                     .notFound,
@@ -105,8 +105,13 @@ struct GatewayRoutes: Sendable {
         var lastFailure = ""
         let started = ContinuousClock.now
         for (index, upstream) in upstreams.enumerated() {
-            object["model"] = upstream.model
-            let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+            let body: ByteBuffer
+            if let rewritten = ModelField.replacing(in: request.body, with: upstream.model) {
+                body = rewritten
+            } else {
+                object["model"] = upstream.model
+                body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+            }
             for attempt in 1...attempts {
                 attemptsMade += 1
                 do {
