@@ -62,9 +62,16 @@ final class GatewayLog: Service, Sendable {
         wake.yield()
     }
 
+    /// The longest a forwarded request waits to be written: entries arriving meanwhile share its
+    /// transactions, so the store commits tens of times a second, not once per request.
+    static let batchWindow = Duration.milliseconds(25)
+
     func run() async throws {
         await withGracefulShutdownHandler {
-            for await _ in signal { await flush() }
+            for await _ in signal {
+                try? await Task.sleep(for: Self.batchWindow)
+                await flush()
+            }
         } onGracefulShutdown: { [wake] in
             wake.finish()
         }
