@@ -40,8 +40,9 @@ struct GatewayBench: AsyncParsableCommand {
             log: root.appendingPathComponent("serve.log")
         )
         defer { serve.terminate() }
-        let proxy = try startLiteLLM(root, upstream: upstreamPort)
-        defer { if let proxy { kill(-proxy.processIdentifier, SIGTERM) } }
+        let litellmPort = try FreePort.loopback()
+        let proxy = try startLiteLLM(root, upstream: upstreamPort, port: litellmPort)
+        defer { if proxy != nil { Self.stopLiteLLM(root) } }
 
         let client = HTTPClient.conclave()
         do {
@@ -52,8 +53,6 @@ struct GatewayBench: AsyncParsableCommand {
         }
         try await client.shutdown()
     }
-
-    private let litellmPort = 4_511
 
     private func measure(_ client: HTTPClient, upstream: Int, conclave: Int, litellm: Int?) async throws {
         let question = #""messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 16"#
@@ -137,9 +136,8 @@ struct GatewayBench: AsyncParsableCommand {
         throw ValidationError("\(what) did not answer within \(patience)")
     }
 
-    /// LiteLLM's proxy with 2 workers in a session of its own (so stopping it stops its workers), or nil
-    /// when it is not installed.
-    private func startLiteLLM(_ root: URL, upstream: Int) throws -> Process? {
+    /// LiteLLM's proxy with 2 workers, or nil when it is not installed.
+    private func startLiteLLM(_ root: URL, upstream: Int, port: Int) throws -> Process? {
         let executable =
             litellm
             ?? ConfigEnvironment.cacheDirectory(ProcessInfo.processInfo.environment).appendingPathComponent("litellm-venv/bin/litellm").path
@@ -153,8 +151,8 @@ struct GatewayBench: AsyncParsableCommand {
 
         """.write(to: config, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = [executable, "--config", config.path, "--host", "127.0.0.1", "--port", String(litellmPort), "--num_workers", "2"]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--config", config.path, "--host", "127.0.0.1", "--port", String(port), "--num_workers", "2"]
         let log = root.appendingPathComponent("litellm.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -162,6 +160,16 @@ struct GatewayBench: AsyncParsableCommand {
         process.standardError = handle
         try process.run()
         return process
+    }
+
+    /// Stops the proxy and the workers it spawned: every process whose command line names this run's
+    /// LiteLLM configuration, and their children (it does not stop on SIGTERM while its workers run).
+    private static func stopLiteLLM(_ root: URL) {
+        let stop = Process()
+        stop.executableURL = URL(fileURLWithPath: "/bin/sh")
+        stop.arguments = ["-c", "for p in $(pgrep -f -- \"--config $0\"); do pkill -KILL -P $p; kill -KILL $p; done", root.appendingPathComponent("litellm.yaml").path]
+        try? stop.run()
+        stop.waitUntilExit()
     }
 
     /// A single-expert pipeline (`pass`), an ensemble of three and a judge (`team`), all in front of the
