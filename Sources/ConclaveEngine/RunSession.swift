@@ -11,6 +11,10 @@ struct RunSession {
     let store: any RunStore
     let observer: any RunObserver
     let runID: String
+    /// The run each instance of a window belongs to when the window holds instances of several runs (a
+    /// worker's micro-batch across jobs of one pipeline; instance ids are unique within it); an instance
+    /// not listed belongs to `runID`.
+    let lanes: RunLanes
     let mode: RunMode
     let stop: StopSignal
     let decider: DecisionMaker
@@ -34,8 +38,10 @@ struct RunSession {
         runID: String,
         mode: RunMode,
         stop: StopSignal,
-        spent: Spend = .zero
+        spent: Spend = .zero,
+        lanes: RunLanes = RunLanes()
     ) {
+        self.lanes = lanes
         self.budget = BudgetAccount(budget: pipeline.spec.budget, spent: spent)
         self.pipeline = pipeline
         self.connector = connector
@@ -53,7 +59,9 @@ struct RunSession {
         }
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
-        committer = GroupCommitter { [store] calls in try await store.saveCalls(run: runID, calls) }
+        committer = GroupCommitter { [store] calls in
+            for (run, part) in lanes.split(calls, by: \.key.instanceID, default: runID) { try await store.saveCalls(run: run, part) }
+        }
     }
 
     /// Runs one window of instances to results, skipping what an earlier session already finished.
@@ -61,14 +69,25 @@ struct RunSession {
     /// results it saved (none for instances an earlier session answered).
     @discardableResult
     mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws -> [NewResult] {
-        let answered = resuming ? try await store.answeredInstances(run: runID, among: window.map(\.instance.id)) : []
+        var answered: Set<String> = []
+        if resuming {
+            for (run, ids) in lanes.split(window.map(\.instance.id), by: \.self, default: runID) {
+                answered.formUnion(try await store.answeredInstances(run: run, among: ids))
+            }
+        }
         if !answered.isEmpty { observer.alreadyDone(answered.count) }
         let todo = window.filter { !answered.contains($0.instance.id) }
         guard !todo.isEmpty else { return [] }
         let ids = todo.map(\.instance.id)
-        var decisions = resuming ? try await store.decisions(run: runID, instances: ids) : [:]
+        var decisions: [String: Decision] = [:]
+        var outcomes: [CallKey: CallRecord] = [:]
+        if resuming {
+            for (run, part) in lanes.split(ids, by: \.self, default: runID) {
+                decisions.merge(try await store.decisions(run: run, instances: part)) { first, _ in first }
+                outcomes.merge(try await store.completedCalls(run: run, instances: part)) { first, _ in first }
+            }
+        }
         try checkExperts(of: decisions)
-        var outcomes = resuming ? try await store.completedCalls(run: runID, instances: ids) : [:]
         for (key, record) in outcomes { budget.noteSpent(record.spend, instance: key.instanceID) }
         let undecided = todo.filter { decisions[$0.instance.id] == nil }
         let extractions = try await extractSkills(undecided.map(\.instance), outcomes: &outcomes)
@@ -78,7 +97,9 @@ struct RunSession {
         for decision in decided { decisions[decision.instanceID] = decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
-        let savingDecisions = Task { [store, runID] in try await store.saveDecisions(run: runID, fresh) }
+        let savingDecisions = Task { [store, runID, lanes] in
+            for (run, part) in lanes.split(fresh, by: \.decision.instanceID, default: runID) { try await store.saveDecisions(run: run, part) }
+        }
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
         do {
@@ -100,7 +121,7 @@ struct RunSession {
             )
         }
         try await savingDecisions.value
-        try await store.saveResults(run: runID, results)
+        for (run, part) in lanes.split(results, by: \.result.id, default: runID) { try await store.saveResults(run: run, part) }
         for entry in results { observer.instanceFinished(entry.result) }
         return results
     }

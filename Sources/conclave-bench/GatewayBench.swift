@@ -167,7 +167,10 @@ struct GatewayBench: AsyncParsableCommand {
     private static func stopLiteLLM(_ root: URL) {
         let stop = Process()
         stop.executableURL = URL(fileURLWithPath: "/bin/sh")
-        stop.arguments = ["-c", "for p in $(pgrep -f -- \"--config $0\"); do pkill -KILL -P $p; kill -KILL $p; done", root.appendingPathComponent("litellm.yaml").path]
+        stop.arguments = [
+            "-c", "for p in $(pgrep -f -- \"--config $0\"); do pkill -KILL -P $p; kill -KILL $p; done",
+            root.appendingPathComponent("litellm.yaml").path,
+        ]
         try? stop.run()
         stop.waitUntilExit()
     }

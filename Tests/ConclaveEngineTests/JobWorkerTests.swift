@@ -49,7 +49,14 @@ import Testing
         (0..<count).map { Instance(id: "q\($0)", text: "What is the capital of country \($0)?", choices: ["Paris", "Rome"], gold: "A") }
     }
 
-    func worker(_ name: String, queue: any JobQueue, store: any RunStore, script: Script, lease: Duration = .seconds(30)) throws -> JobWorker {
+    func worker(
+        _ name: String,
+        queue: any JobQueue,
+        store: any RunStore,
+        script: Script,
+        lease: Duration = .seconds(30),
+        observer: any RunObserver = SilentObserver()
+    ) throws -> JobWorker {
         let pipeline = try ConfigLoader.loadPipeline(workspace.path("pipeline.yaml"))
         return JobWorker(
             name: name,
@@ -57,6 +64,7 @@ import Testing
             store: store,
             connector: ScriptedConnector { try await script.answer($0, $1) },
             pipelines: ["jobs": pipeline],
+            observer: observer,
             batch: 4,
             lease: lease,
             pollInterval: .milliseconds(20)
@@ -109,5 +117,36 @@ import Testing
         #expect(script.requests.withLock { $0 } == ["a": 4, "b": 4, "judge": 4], "only the judge calls were left to make")
         #expect(queue.expiredLeases == 4)
         #expect(try store.run("job")?.answered == 4)
+    }
+
+    /// Two jobs claimed together: with different instance ids they share one window (each step announced
+    /// once, its models grouped for both); with the same ids they run one after the other. Either way
+    /// each answer is stored in its own job's run.
+    @Test(arguments: [true, false])
+    func partsOfDifferentJobsShareAWindowWhenTheirIdsDiffer(distinctIDs: Bool) async throws {
+        let path = workspace.path("store-\(distinctIDs).sqlite")
+        let queue = try SQLiteJobQueue(path: path)
+        let store = try SQLiteRunStore(path: path)
+        let second = questions(2).map { instance in
+            var renamed = instance
+            if distinctIDs { renamed.id = "other-" + instance.id }
+            return renamed
+        }
+        _ = try await queue.submit(JobSubmission(id: "first", pipeline: "jobs", instances: questions(2)))
+        _ = try await queue.submit(JobSubmission(id: "second", pipeline: "jobs", instances: second))
+        let observer = RecordingObserver()
+        let script = Script()
+        let worker = try worker("w", queue: queue, store: store, script: script, observer: observer)
+        let claimed = try await queue.claim(worker: "w", limit: 4, lease: .seconds(30), pipelines: ["jobs"])
+        #expect(claimed.count == 4)
+        try await worker.answer(claimed)
+        #expect(observer.steps.count == (distinctIDs ? 2 : 4), "\(observer.steps)")
+        #expect(script.total == 12)
+        for (job, ids) in [("first", questions(2).map(\.id)), ("second", second.map(\.id))] {
+            #expect(try store.run(job)?.answered == 2)
+            #expect(try await queue.job(job)?.status == .completed)
+            for id in ids { #expect(try store.calls(run: job, instance: id).count == 3, "\(job) \(id)") }
+        }
+        if distinctIDs { #expect(try store.calls(run: "first", instance: "other-q0").isEmpty) }
     }
 }
