@@ -15,7 +15,7 @@ import Synchronization
 /// - `solo`: one expert (`up`) in `single` mode: forwarded;
 /// - `failover`: `single` mode whose best-ranked expert (`down`, 503 every time) falls back to `up`;
 /// - `team`: an ensemble of two (`up` and `judge`) and the judge aggregating: recruited and run.
-/// Clients use the token `secret`; each has `gateway.cost_per_day` 0.001 and 100,000 tokens a minute.
+/// Clients use the token `secret`; each has `gateway.cost_per_day` 0.005 and 100,000 tokens a minute.
 struct GatewayFixture {
     let workspace: TemporaryWorkspace
     let responder: OpenAIResponder
@@ -73,7 +73,7 @@ struct GatewayFixture {
             pipelines: { solo: solo.yaml, failover: failover.yaml, team: team.yaml }
             workers: { count: 0 }
             auth: { tokens_file: tokens.txt }
-            gateway: { tokens_per_minute: 100000, cost_per_day: 0.001, attempts: 2 }
+            gateway: { tokens_per_minute: 100000, cost_per_day: 0.005, attempts: 2 }
 
             """
         )

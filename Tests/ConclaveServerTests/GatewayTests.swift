@@ -142,7 +142,7 @@ import Testing
             let url = "\(base)/v1/chat/completions"
             let tooMany = try await post(client, url, Self.body("solo", extra: #", "max_tokens": 200000"#))
             #expect(tooMany.status == 429 && tooMany.errorCode == "rate_limit_exceeded", "\(tooMany.text)")
-            let broke = try await post(client, url, Self.body("solo", extra: #", "max_tokens": 1000"#))
+            let broke = try await post(client, url, Self.body("solo", extra: #", "max_tokens": 5000"#))
             #expect(broke.status == 429 && broke.errorCode == "insufficient_quota", "\(broke.text)")
             #expect(fixture.responder.requests == 0, "a refused request makes no upstream call")
             let unknown = try await post(client, url, Self.body("nope"))

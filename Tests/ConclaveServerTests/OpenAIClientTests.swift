@@ -40,7 +40,7 @@ import Testing
             out["models"] = sorted(model.id for model in client.models.list())
             out["failover"] = client.chat.completions.create(model="failover", messages=ask).choices[0].message.content
             try:
-                client.chat.completions.create(model="solo", messages=ask, max_tokens=1000)
+                client.chat.completions.create(model="solo", messages=ask, max_tokens=5000)
                 out["budget"] = None
             except openai.RateLimitError as error:
                 out["budget"] = {"status": error.status_code, "code": error.code}
