@@ -34,17 +34,25 @@ public final class TemporaryWorkspace: Sendable {
         return file
     }
 
-    /// Writes `Agents/<id>.yaml`: an expert behind an unreachable OpenAI-compatible endpoint (model
-    /// `model-<id>`, priced 1 and 2 per million tokens), for scripted and replayed tests, with this profile.
+    /// Writes `<folder>/<id>.yaml` (`Agents/` by default): an expert behind an OpenAI-compatible endpoint
+    /// (model `model-<id>`, priced 1 and 2 per million tokens) with this profile. The default endpoint is
+    /// unreachable, for scripted and replayed tests; give `baseURL` to reach a real one (an
+    /// `OpenAIResponder`).
     @discardableResult
-    public func writeRemoteExpert(_ id: String, skills: [String: Double], maxConcurrency: Int = 1) throws -> URL {
+    public func writeRemoteExpert(
+        _ id: String,
+        skills: [String: Double],
+        maxConcurrency: Int = 1,
+        baseURL: String = "http://127.0.0.1:9/v1",
+        folder: String = "Agents"
+    ) throws -> URL {
         let profile = skills.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         return try write(
-            "Agents/\(id).yaml",
+            "\(folder)/\(id).yaml",
             """
             id: \(id)
             description: \(id)
-            runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:9/v1" }
+            runtime: { kind: openai, model: model-\(id), base_url: "\(baseURL)" }
             price: { input_per_million: 1, output_per_million: 2 }
             context_window: 4096
             max_concurrency: \(maxConcurrency)

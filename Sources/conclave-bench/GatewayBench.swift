@@ -28,13 +28,13 @@ struct GatewayBench: AsyncParsableCommand {
     @OptionGroup var output: BenchOutput
 
     func run() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-gateway-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = try TemporaryWorkspace(prefix: "conclave-gateway")
+        let root = workspace.root
         let responder = OpenAIResponder(answer: "The answer is (A).")
         let upstreamPort = try await responder.start()
         defer { responder.stop() }
         let conclavePort = try FreePort.loopback()
-        try Self.writeWorkspace(root, upstream: upstreamPort)
+        try Self.writeWorkspace(workspace, upstream: upstreamPort)
         let serve = try ConclaveBinary.start(
             ["serve", "--config", root.appendingPathComponent("conclave.yaml").path, "--port", String(conclavePort)],
             log: root.appendingPathComponent("serve.log")
@@ -177,38 +177,22 @@ struct GatewayBench: AsyncParsableCommand {
 
     /// A single-expert pipeline (`pass`), an ensemble of three and a judge (`team`), all in front of the
     /// responder, and the service configuration (SQLite store, no workers, no tokens).
-    static func writeWorkspace(_ root: URL, upstream: Int) throws {
-        func write(_ relative: String, _ text: String) throws {
-            let url = root.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+    static func writeWorkspace(_ workspace: TemporaryWorkspace, upstream: Int) throws {
+        let endpoint = "http://127.0.0.1:\(upstream)/v1"
+        try workspace.write("Skills/s.yaml", "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\n")
+        try workspace.writeRemoteExpert("up", skills: ["geography": 1], maxConcurrency: 64, baseURL: endpoint, folder: "Pass")
+        for id in ["a", "b", "c", "judge"] {
+            try workspace.writeRemoteExpert(id, skills: ["geography": 1], maxConcurrency: 64, baseURL: endpoint, folder: "Team")
         }
-        func expert(_ id: String, folder: String) throws {
-            try write(
-                "\(folder)/\(id).yaml",
-                """
-                id: \(id)
-                description: \(id)
-                runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:\(upstream)/v1" }
-                price: { input_per_million: 1, output_per_million: 2 }
-                context_window: 4096
-                max_concurrency: 64
-                profile: { skills: { geography: 1 } }
-                """
-            )
-        }
-        try write("Skills/s.yaml", "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\n")
-        try expert("up", folder: "Pass")
-        for id in ["a", "b", "c", "judge"] { try expert(id, folder: "Team") }
-        try write("data.jsonl", "{\"question\": \"What is the capital of France?\"}\n")
-        try write(
+        try workspace.write("data.jsonl", "{\"question\": \"What is the capital of France?\"}\n")
+        try workspace.write(
             "pass.yaml",
             "name: pass\nregistry: { agents: Pass, skills: Skills }\ndataset: data.jsonl\nrecruiter: { k: 1 }\ncollaboration: { mode: single }\naggregator: { expert: up }\n"
         )
-        try write(
+        try workspace.write(
             "team.yaml",
             "name: team\nregistry: { agents: Team, skills: Skills }\ndataset: data.jsonl\nrecruiter: { strategy: top-k, k: 3 }\naggregator: { expert: judge }\n"
         )
-        try write("conclave.yaml", "store: service.sqlite\npipelines: { pass: pass.yaml, team: team.yaml }\nworkers: { count: 0 }\n")
+        try workspace.write("conclave.yaml", "store: service.sqlite\npipelines: { pass: pass.yaml, team: team.yaml }\nworkers: { count: 0 }\n")
     }
 }

@@ -6,9 +6,6 @@ import ConclaveServer
 import ConclaveStore
 import ConclaveTesting
 import Foundation
-import Logging
-import ServiceLifecycle
-import Synchronization
 
 /// A job server whose pipelines reach a local OpenAI-style responder over real HTTP, for the tests of the
 /// OpenAI-compatible endpoint:
@@ -32,18 +29,12 @@ struct GatewayFixture {
     /// Writes the experts (pointing at the responder's port), pipelines and `conclave.yaml`.
     func writeConfiguration(port: Int) throws {
         func expert(_ id: String, folder: String, skill: Double) throws {
-            try workspace.write(
-                "\(folder)/\(id).yaml",
-                """
-                id: \(id)
-                description: \(id)
-                runtime: { kind: openai, model: model-\(id), base_url: "http://127.0.0.1:\(port)/v1" }
-                price: { input_per_million: 1, output_per_million: 2 }
-                context_window: 4096
-                max_concurrency: 8
-                timeout_seconds: 10
-                profile: { skills: { geography: \(skill) } }
-                """
+            try workspace.writeRemoteExpert(
+                id,
+                skills: ["geography": skill],
+                maxConcurrency: 8,
+                baseURL: "http://127.0.0.1:\(port)/v1",
+                folder: folder
             )
         }
         try expert("up", folder: "Solo", skill: 1)
@@ -98,26 +89,7 @@ struct GatewayFixture {
             connector: connector,
             tokens: try BearerTokens(file: spec.tokensFile, variable: nil)
         )
-        let port = Mutex<Int?>(nil)
-        let group = ServiceGroup(
-            services: [connector, server.workers, server.gatewayLog, server.application { bound in port.withLock { $0 = bound } }],
-            logger: Logger(label: "test")
-        )
-        let client = HTTPClient.conclave()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            do {
-                try await body("http://127.0.0.1:\(port.withLock { $0 } ?? 0)", client, store)
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await client.shutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
-        try await client.shutdown()
+        try await RunningServer.with(server, alongside: [connector]) { base, client in try await body(base, client, store) }
     }
 
     /// Waits until the gateway log has written `instance`'s result.

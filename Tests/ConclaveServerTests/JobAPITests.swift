@@ -7,11 +7,8 @@ import ConclaveServer
 import ConclaveStore
 import ConclaveTesting
 import Foundation
-import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
-import Synchronization
 import Testing
 
 /// The job API over a real port, with an embedded worker answering through scripted experts and a real
@@ -98,26 +95,7 @@ import Testing
             connector: connector,
             tokens: try BearerTokens(file: spec.tokensFile, variable: nil)
         )
-        let port = Mutex<Int?>(nil)
-        let group = ServiceGroup(
-            services: [server.workers, server.gatewayLog, server.application { bound in port.withLock { $0 = bound } }],
-            logger: Logger(label: "test")
-        )
-        let client = HTTPClient.conclave()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            do {
-                try await body("http://127.0.0.1:\(port.withLock { $0 } ?? 0)", client)
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await client.shutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
-        try await client.shutdown()
+        try await RunningServer.with(server, body)
     }
 
     struct Reply {
