@@ -59,14 +59,24 @@ struct GatewayRoutes: Sendable {
             guard context.access.allows(pipeline.name) else {
                 throw OpenAIError(.forbidden, "this token has no access to pipeline '\(pipeline.name)'", type: "permission_error", param: "model")
             }
-            let response = try await complete(parsed, pipeline: pipeline, client: context.client)
-            metrics.chatCompletion(
-                pipeline: pipeline.name,
-                path: response.headers[Self.expertHeader] == nil ? "recruited" : "forwarded",
-                status: Int(response.status.code),
-                seconds: (ContinuousClock.now - started).inSeconds
-            )
-            return response
+            do {
+                let response = try await complete(parsed, pipeline: pipeline, client: context.client)
+                metrics.chatCompletion(
+                    pipeline: pipeline.name,
+                    path: response.headers[Self.expertHeader] == nil ? "recruited" : "forwarded",
+                    status: Int(response.status.code),
+                    seconds: (ContinuousClock.now - started).inSeconds
+                )
+                return response
+            } catch let error as OpenAIError {
+                metrics.chatCompletion(
+                    pipeline: pipeline.name,
+                    path: "refused",
+                    status: Int(error.status.code),
+                    seconds: (ContinuousClock.now - started).inSeconds
+                )
+                throw error
+            }
         }
     }
 
