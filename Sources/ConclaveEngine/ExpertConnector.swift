@@ -14,10 +14,19 @@ public protocol ExpertConnector: Sendable {
     func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend
     /// How many managed model servers died while loaded and were started again.
     func serverRestarts() async -> Int
+    /// The OpenAI-compatible endpoint that answers for `expert` (loading its model first when Conclave
+    /// manages it), for forwarding a request as it is; nil when the connector answers some other way.
+    func endpoint(for expert: Expert) async throws -> ExpertEndpoint?
+    /// Whether `endpoint(for:)` gives an endpoint for this expert.
+    func forwards(_ expert: Expert) -> Bool
 }
 
 extension ExpertConnector {
     public func serverRestarts() async -> Int { 0 }
+
+    public func endpoint(for expert: Expert) async throws -> ExpertEndpoint? { nil }
+
+    public func forwards(_ expert: Expert) -> Bool { false }
 
     public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {
         throw NoEmbeddings(endpoint: endpoint.baseURL)
@@ -28,4 +37,18 @@ extension ExpertConnector {
 public struct NoEmbeddings: Error, CustomStringConvertible {
     public var endpoint: String
     public var description: String { "this connector cannot reach the embedding endpoint \(endpoint)" }
+}
+
+/// Where an expert's chat completions are served: the base URL of its OpenAI-compatible API (a hosted
+/// one, or the llama-server Conclave started for it), the model name that API expects, and its key.
+public struct ExpertEndpoint: Sendable, Hashable {
+    public var baseURL: String
+    public var model: String
+    public var apiKey: String?
+
+    public init(baseURL: String, model: String, apiKey: String? = nil) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.model = model
+        self.apiKey = apiKey
+    }
 }

@@ -94,21 +94,35 @@ public final class LiveConnector: ExpertConnector, Service {
             _ = try await runtime.load(model)
             return ManagedLlamaBackend(runtime: runtime, model: model, httpClient: httpClient, requestTimeout: .seconds(expert.timeoutSeconds))
         case .openAI(let baseURL, _, let keyVariable):
-            var key: String?
-            if let keyVariable {
-                guard let value = environment.variables[keyVariable], !value.isEmpty else {
-                    throw MissingAPIKey(user: "expert \(expert.id)", variable: keyVariable)
-                }
-                key = value
-            }
             return OpenAIChatClient(
                 baseURL: baseURL,
-                apiKey: key,
+                apiKey: try apiKey(keyVariable, of: expert),
                 httpClient: httpClient,
                 requestTimeout: .seconds(expert.timeoutSeconds),
                 retry: retry
             )
         }
+    }
+
+    public func forwards(_ expert: Expert) -> Bool { true }
+
+    public func endpoint(for expert: Expert) async throws -> ExpertEndpoint? {
+        switch expert.runtime {
+        case .llamaCpp:
+            guard let runtime, let model = models[expert.id] else { throw LlamaServerError.binaryNotFound("no runtime for \(expert.id)") }
+            return ExpertEndpoint(baseURL: try await runtime.load(model), model: expert.modelName)
+        case .openAI(let baseURL, let model, let keyVariable):
+            return ExpertEndpoint(baseURL: baseURL, model: model, apiKey: try apiKey(keyVariable, of: expert))
+        }
+    }
+
+    /// The key in `variable`, if the expert names one; throws when it is named but not set.
+    private func apiKey(_ variable: String?, of expert: Expert) throws -> String? {
+        guard let variable else { return nil }
+        guard let value = environment.variables[variable], !value.isEmpty else {
+            throw MissingAPIKey(user: "expert \(expert.id)", variable: variable)
+        }
+        return value
     }
 
     public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {

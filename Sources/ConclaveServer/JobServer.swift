@@ -33,8 +33,7 @@ public struct JobServer: Sendable {
         store: any RunStore,
         connector: any ExpertConnector,
         tokens: BearerTokens,
-        workerName: String = ProcessInfo.processInfo.hostName,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        workerName: String = ProcessInfo.processInfo.hostName
     ) {
         let metrics = ServiceMetrics()
         self.spec = spec
@@ -52,12 +51,12 @@ public struct JobServer: Sendable {
                     pipeline: entry.value,
                     connector: connector,
                     store: store,
-                    observer: metrics,
-                    environment: environment
+                    observer: metrics
                 )
             },
             limits: limits,
             log: log,
+            connector: connector,
             metrics: metrics,
             store: store,
             httpClient: log.client,

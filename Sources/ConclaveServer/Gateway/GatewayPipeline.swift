@@ -5,12 +5,12 @@ import Foundation
 
 /// A served pipeline as the OpenAI-compatible endpoint uses it: a decision maker and an answerer for the
 /// pipeline's own mode and for each mode a request may pin (`model: "quickstart/debate"`), all recording
-/// into the pipeline's gateway run, and the upstream of every expert with an OpenAI-compatible runtime.
+/// into the pipeline's gateway run.
 struct GatewayPipeline: Sendable {
     let name: String
     let deciders: [CollaborationMode?: DecisionMaker]
     let answerers: [CollaborationMode?: InstanceAnswerer]
-    let upstreams: [String: Upstream]
+    let registry: Registry
 
     /// The run the endpoint's requests of pipeline `name` are stored in.
     static func runID(_ name: String) -> String { "gateway-\(name)" }
@@ -20,8 +20,7 @@ struct GatewayPipeline: Sendable {
         pipeline: LoadedPipeline,
         connector: any ExpertConnector,
         store: any RunStore,
-        observer: any RunObserver,
-        environment: [String: String]
+        observer: any RunObserver
     ) {
         self.name = name
         var deciders: [CollaborationMode?: DecisionMaker] = [:]
@@ -34,18 +33,16 @@ struct GatewayPipeline: Sendable {
         }
         self.deciders = deciders
         self.answerers = answerers
-        var upstreams: [String: Upstream] = [:]
-        for expert in pipeline.registry.experts { upstreams[expert.id] = Upstream(expert, environment: environment) }
-        self.upstreams = upstreams
+        registry = pipeline.registry
     }
 
-    /// The upstreams a decision is forwarded to, in order, when it is one expert in `single` mode with an
-    /// OpenAI-compatible runtime: that expert, then the others the recruiter ranked, by weight. Nil when
-    /// the decision needs Conclave to run it.
-    func passThrough(_ decision: Decision) -> [Upstream]? {
+    /// The experts a decision is forwarded to, in order, when it is one expert in `single` mode: that
+    /// expert, then the others the recruiter ranked, by weight. Nil when the decision needs Conclave to
+    /// run it.
+    func passThrough(_ decision: Decision) -> [Expert]? {
         let plan = decision.plan
-        guard plan.mode == .single, plan.agents.count == 1, let first = upstreams[plan.agents[0].expert] else { return nil }
-        let others = decision.recruitment.scores.filter { $0.expert != first.expert.id }.sorted { ($0.weight, $1.expert) > ($1.weight, $0.expert) }
-        return [first] + others.compactMap { upstreams[$0.expert] }
+        guard plan.mode == .single, plan.agents.count == 1, let first = registry.expert(plan.agents[0].expert) else { return nil }
+        let others = decision.recruitment.scores.filter { $0.expert != first.id }.sorted { ($0.weight, $1.expert) > ($1.weight, $0.expert) }
+        return [first] + others.compactMap { registry.expert($0.expert) }
     }
 }

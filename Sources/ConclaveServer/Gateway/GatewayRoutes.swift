@@ -22,6 +22,7 @@ struct GatewayRoutes: Sendable {
     let pipelines: [String: GatewayPipeline]
     let limits: GatewayLimits
     let log: GatewayLog
+    let connector: any ExpertConnector
     let metrics: ServiceMetrics
     let store: any RunStore
     let httpClient: HTTPClient
@@ -87,8 +88,8 @@ struct GatewayRoutes: Sendable {
             throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
         }
         let decision = decider.decide(for: instance)
-        if let upstreams = pipeline.passThrough(decision) {
-            return try await forward(request, instance: instance, decision: decision, upstreams: upstreams, answerer: answerer, client: client)
+        if let experts = pipeline.passThrough(decision), connector.forwards(experts[0]) {
+            return try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
         }
         return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client)
     }
@@ -99,13 +100,13 @@ struct GatewayRoutes: Sendable {
         _ request: CompletionRequest,
         instance: Instance,
         decision: Decision,
-        upstreams: [Upstream],
+        experts: [Expert],
         answerer: InstanceAnswerer,
         client: Int?
     ) async throws -> Response {
         let promptCharacters = request.messages.map(\.content.count).reduce(0, +)
-        let estimate = (promptCharacters + 3) / 4 + (request.maxTokens ?? upstreams[0].expert.sampling.maxTokens)
-        let dearest = upstreams.map { $0.expert.price.cost(inputTokens: (promptCharacters + 3) / 4, outputTokens: estimate) }.max() ?? 0
+        let estimate = (promptCharacters + 3) / 4 + (request.maxTokens ?? experts[0].sampling.maxTokens)
+        let dearest = experts.map { $0.price.cost(inputTokens: (promptCharacters + 3) / 4, outputTokens: estimate) }.max() ?? 0
         let reservation = try limits.reserve(client: client, tokens: estimate, cost: dearest)
         var decision = decision
         var object = request.object
@@ -114,7 +115,21 @@ struct GatewayRoutes: Sendable {
         var attemptsMade = 0
         var lastFailure = ""
         let started = ContinuousClock.now
-        for (index, upstream) in upstreams.enumerated() {
+        for (index, expert) in experts.enumerated() {
+            let upstream: Upstream
+            do {
+                guard let endpoint = try await connector.endpoint(for: expert) else { continue }
+                upstream = Upstream(expert, endpoint: endpoint)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                lastFailure = "\(expert.id) is not available: \(error)"
+                if index + 1 < experts.count {
+                    decision.fallbacks =
+                        (decision.fallbacks ?? []) + ["\(lastFailure); \(experts[index + 1].id), next by the recruiter's weight, took over"]
+                }
+                continue
+            }
             let body: ByteBuffer
             if let rewritten = ModelField.replacing(in: request.body, with: upstream.model) {
                 body = rewritten
@@ -147,11 +162,11 @@ struct GatewayRoutes: Sendable {
                     }
                 }
             }
-            if index + 1 < upstreams.count {
+            if index + 1 < experts.count {
                 decision.fallbacks =
                     (decision.fallbacks ?? [])
                     + [
-                        "\(upstream.expert.id) failed \(attempts) time(s) (\(lastFailure)); \(upstreams[index + 1].expert.id), next by the recruiter's weight, took over"
+                        "\(expert.id) failed \(attempts) time(s) (\(lastFailure)); \(experts[index + 1].id), next by the recruiter's weight, took over"
                     ]
             }
         }
@@ -162,7 +177,7 @@ struct GatewayRoutes: Sendable {
                 instance: instance,
                 decision: decision,
                 messages: request.messages,
-                expert: upstreams[upstreams.count - 1].expert,
+                expert: experts[experts.count - 1],
                 captured: .failed("every expert failed; the last: \(lastFailure)"),
                 latencyMs: (ContinuousClock.now - started).inSeconds * 1000,
                 attempts: attemptsMade,

@@ -1,26 +1,24 @@
 import AsyncHTTPClient
 import ConclaveCore
+import ConclaveEngine
 import ConclaveLLM
 import Foundation
 import NIOCore
 import NIOHTTP1
 
 /// An expert's OpenAI-compatible endpoint as the pass-through forwards to it: the URL of its
-/// `/chat/completions`, the model name it expects, and its API key (read from the environment once; never
-/// logged, stored or returned).
+/// `/chat/completions`, the model name it expects, and its API key (never logged, stored or returned).
 struct Upstream: Sendable {
     var expert: Expert
     var url: String
     var model: String
     var apiKey: String?
 
-    /// The upstream of an expert with an `openai` runtime; nil for experts Conclave runs itself.
-    init?(_ expert: Expert, environment: [String: String]) {
-        guard case .openAI(let baseURL, let model, let keyVariable) = expert.runtime else { return nil }
+    init(_ expert: Expert, endpoint: ExpertEndpoint) {
         self.expert = expert
-        self.url = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/chat/completions"
-        self.model = model
-        self.apiKey = keyVariable.flatMap { environment[$0] }
+        self.url = endpoint.baseURL + "/chat/completions"
+        self.model = endpoint.model
+        self.apiKey = endpoint.apiKey
     }
 
     /// What came back from one attempt that may be worth another (429, 5xx, a timeout, no connection).
