@@ -49,4 +49,17 @@ import Testing
         #expect(problems.count == 1 && problems.first?.hasPrefix("conclave.yaml:1:") == true, "\(problems)")
         #expect(problems.first?.contains(reason) == true, "\(problems)")
     }
+
+    @Test func gatewayLimitsAreReadAndCheckedWithTheirLines() throws {
+        let good = try sandbox(store: "s.sqlite", extra: "gateway: { tokens_per_minute: 5000, cost_per_day: 2.5, attempts: 4 }\n")
+        let (spec, _) = try ConfigLoader.loadService(good.path("conclave.yaml"), environment: good.environment)
+        #expect(spec.gateway == GatewaySpec(tokensPerMinute: 5000, costPerDay: 2.5, attempts: 4))
+        let defaults = try sandbox(store: "s.sqlite")
+        #expect(try ConfigLoader.loadService(defaults.path("conclave.yaml"), environment: defaults.environment).spec.gateway == GatewaySpec())
+        let bad = try sandbox(store: "s.sqlite", extra: "gateway: { attempts: 0, cost_per_day: -1, tokens_per_hour: 3 }\n")
+        let problems = bad.validate(["conclave.yaml"])
+        #expect(problems.count == 3 && problems.allSatisfy { $0.hasPrefix("conclave.yaml:3:") }, "\(problems)")
+        #expect(problems.contains { $0.contains("attempts") } && problems.contains { $0.contains("cost_per_day") })
+        #expect(problems.contains { $0.contains("tokens_per_hour") })
+    }
 }
