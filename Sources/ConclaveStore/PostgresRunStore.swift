@@ -118,49 +118,47 @@ public final class PostgresRunStore: RunStore {
         )
     }
 
-    public func runs() async throws -> [RunInfo] {
-        var ids: [String] = []
-        for try await (id) in try await client.query("SELECT id FROM runs ORDER BY created_at DESC", logger: logger).decode(String.self) {
-            ids.append(id)
-        }
-        var found: [RunInfo] = []
-        for id in ids { if let info = try await run(id) { found.append(info) } }
-        return found
-    }
+    public func runs() async throws -> [RunInfo] { try await runInfos(where: "TRUE") }
 
-    public func run(_ id: String) async throws -> RunInfo? {
-        let rows = try await client.query(
-            """
-            SELECT r.pipeline, r.pipeline_path, r.dataset, r.status, r.created_at, r.updated_at, r.model_loads, r.model_unloads,
-                (SELECT count(*) FROM instances WHERE run_id = r.id),
-                t.answered, t.failed, t.graded, t.correct, t.cost, t.calls, t.failed_calls, t.input_tokens, t.output_tokens
-            FROM runs r, LATERAL (
-                SELECT count(*) FILTER (WHERE status = 'answered') AS answered, count(*) FILTER (WHERE status = 'failed') AS failed,
-                    count(correct) AS graded, count(*) FILTER (WHERE correct) AS correct, coalesce(sum(cost), 0)::float8 AS cost,
-                    coalesce(sum(call_count), 0)::int8 AS calls, coalesce(sum(failed_calls), 0)::int8 AS failed_calls,
-                    coalesce(sum(input_tokens), 0)::int8 AS input_tokens, coalesce(sum(output_tokens), 0)::int8 AS output_tokens
-                FROM results WHERE run_id = r.id) t
-            WHERE r.id = \(id)
-            """,
-            logger: logger
+    public func run(_ id: String) async throws -> RunInfo? { try await runInfos(where: "r.id = $1", binding: id).first }
+
+    /// Runs with their totals, newest first, in one query: `condition` filters `runs r` (its `$1` is
+    /// `binding`).
+    private func runInfos(where condition: String, binding: String? = nil) async throws -> [RunInfo] {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                SELECT r.id, r.pipeline, r.pipeline_path, r.dataset, r.status, r.created_at, r.updated_at, r.model_loads, r.model_unloads,
+                    (SELECT count(*) FROM instances WHERE run_id = r.id),
+                    t.answered, t.failed, t.graded, t.correct, t.cost, t.calls, t.failed_calls, t.input_tokens, t.output_tokens
+                FROM runs r, LATERAL (
+                    SELECT count(*) FILTER (WHERE status = 'answered') AS answered, count(*) FILTER (WHERE status = 'failed') AS failed,
+                        count(correct) AS graded, count(*) FILTER (WHERE correct) AS correct, coalesce(sum(cost), 0)::float8 AS cost,
+                        coalesce(sum(call_count), 0)::int8 AS calls, coalesce(sum(failed_calls), 0)::int8 AS failed_calls,
+                        coalesce(sum(input_tokens), 0)::int8 AS input_tokens, coalesce(sum(output_tokens), 0)::int8 AS output_tokens
+                    FROM results WHERE run_id = r.id) t
+                WHERE \(condition)
+                ORDER BY r.created_at DESC
+                """
         )
-        typealias Columns = (String, String, String, String, Double, Double, Int, Int, Int, Int, Int, Int, Int, Double, Int, Int, Int, Int)
-        for try await row in rows.decode(Columns.self) {
+        if let binding { query.binds.append(binding) }
+        typealias Columns = (String, String, String, String, String, Double, Double, Int, Int, Int, Int, Int, Int, Int, Double, Int, Int, Int, Int)
+        var found: [RunInfo] = []
+        for try await row in try await client.query(query, logger: logger).decode(Columns.self) {
             var info = RunInfo(
-                id: id,
-                pipeline: row.0,
-                pipelinePath: row.1,
-                dataset: row.2,
-                status: RunInfo.Status(rawValue: row.3) ?? .failed,
-                createdAt: Date(timeIntervalSince1970: row.4)
+                id: row.0,
+                pipeline: row.1,
+                pipelinePath: row.2,
+                dataset: row.3,
+                status: RunInfo.Status(rawValue: row.4) ?? .failed,
+                createdAt: Date(timeIntervalSince1970: row.5)
             )
-            info.updatedAt = Date(timeIntervalSince1970: row.5)
-            (info.modelLoads, info.modelUnloads, info.instances) = (row.6, row.7, row.8)
-            (info.answered, info.failed, info.graded, info.correct, info.cost) = (row.9, row.10, row.11, row.12, row.13)
-            (info.calls, info.failedCalls, info.inputTokens, info.outputTokens) = (row.14, row.15, row.16, row.17)
-            return info
+            info.updatedAt = Date(timeIntervalSince1970: row.6)
+            (info.modelLoads, info.modelUnloads, info.instances) = (row.7, row.8, row.9)
+            (info.answered, info.failed, info.graded, info.correct, info.cost) = (row.10, row.11, row.12, row.13, row.14)
+            (info.calls, info.failedCalls, info.inputTokens, info.outputTokens) = (row.15, row.16, row.17, row.18)
+            found.append(info)
         }
-        return nil
+        return found
     }
 
     // MARK: decisions
