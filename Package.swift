@@ -107,7 +107,9 @@ let package = Package(
         .testTarget(name: "ConclaveFuzzTests", dependencies: ["ConclaveFuzz", "ConclaveConfig", "ConclaveCore"]),
         .testTarget(
             name: "ConclaveLLMTests",
-            dependencies: ["ConclaveLLM", "ConclaveConfig", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+            dependencies: [
+                "ConclaveLLM", "ConclaveConfig", "ConclaveTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "ConclaveStoreTests",

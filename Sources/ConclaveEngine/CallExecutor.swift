@@ -59,6 +59,9 @@ struct CallExecutor: Sendable {
     let committer: GroupCommitter<StoredCall>
     /// The run's spending limits; a call whose cost ceiling does not fit is recorded as refused, not sent.
     let budget: BudgetAccount
+    /// The calls whose answer is streamed as it is generated (the final answer of an instance answered for
+    /// a streaming client), and where its pieces go; nil when none is.
+    var finalDeltas: FinalDeltas? = nil
 
     func run(_ requests: [CallRequest]) async throws -> [(PlannedCall, CallRecord)] {
         guard let first = requests.first else { return [] }
@@ -128,15 +131,20 @@ struct CallExecutor: Sendable {
         let started = Date()
         do {
             let backend = try await connector.backend(for: expert)
-            let completion = try await backend.complete(
-                ChatRequest(
-                    model: expert.modelName,
-                    messages: request.messages,
-                    temperature: expert.sampling.temperature,
-                    maxTokens: expert.sampling.maxTokens,
-                    seed: request.seed
-                )
+            let chat = ChatRequest(
+                model: expert.modelName,
+                messages: request.messages,
+                temperature: expert.sampling.temperature,
+                maxTokens: expert.sampling.maxTokens,
+                seed: request.seed
             )
+            let completion: ChatCompletion
+            if let finalDeltas, finalDeltas.keys.contains(CallKey(request.call)) {
+                let instance = request.call.instanceID
+                completion = try await backend.stream(chat) { await finalDeltas.sink(instance, $0) }
+            } else {
+                completion = try await backend.complete(chat)
+            }
             return request.record(
                 text: completion.text,
                 inputTokens: completion.inputTokens,
@@ -163,6 +171,13 @@ struct CallExecutor: Sendable {
     static func failure(_ request: CallRequest, error: String, latencyMs: Double, attempts: Int) -> CallRecord {
         request.record(text: nil, inputTokens: 0, outputTokens: 0, latencyMs: latencyMs, cost: 0, attempts: attempts, error: error)
     }
+}
+
+/// The calls of a window whose answer is streamed as it is generated, and the sink that gets each piece
+/// of text with its instance's id.
+struct FinalDeltas: Sendable {
+    var keys: Set<CallKey>
+    var sink: @Sendable (String, String) async -> Void
 }
 
 /// Hands out a group's requests one at a time to the executor's workers; none once a stop is requested.

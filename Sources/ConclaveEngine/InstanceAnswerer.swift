@@ -64,8 +64,9 @@ public final class InstanceAnswerer: Sendable {
     }
 
     /// Decides, runs and aggregates `instance` (its id must be new to the run); its decision, calls and
-    /// result are in the store when this returns.
-    public func answer(_ instance: Instance) async throws -> InstanceResult {
+    /// result are in the store when this returns. With `onDelta`, the call the final answer comes from (the
+    /// aggregator's, or the last agent's) is streamed, its text handed over piece by piece as generated.
+    public func answer(_ instance: Instance, onDelta: (@Sendable (String) async -> Void)? = nil) async throws -> InstanceResult {
         try await beginRun()
         var session = RunSession(
             pipeline: pipeline,
@@ -76,6 +77,7 @@ public final class InstanceAnswerer: Sendable {
             mode: .answer,
             stop: StopSignal()
         )
+        if let onDelta { session.finalDeltas = { _, delta in await onDelta(delta) } }
         let results = try await session.process([(position(), instance)], resuming: false)
         guard let result = results.first?.result else { throw MissingResult(instanceID: instance.id) }
         return result

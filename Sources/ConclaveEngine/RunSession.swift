@@ -27,6 +27,11 @@ struct RunSession {
     let committer: GroupCommitter<StoredCall>
     /// What the run spent against `spec.budget`, including earlier sessions of the same run.
     let budget: BudgetAccount
+    /// Where the pieces of each instance's final answer go as it is generated (instance id, text), for a
+    /// streaming client; nil when nobody is waiting for them.
+    var finalDeltas: (@Sendable (String, String) async -> Void)?
+    /// The window's calls whose answer is streamed to `finalDeltas`.
+    private var streamed: Set<CallKey> = []
     private(set) var loads = 0
     private(set) var unloads = 0
 
@@ -102,6 +107,7 @@ struct RunSession {
         }
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
+        if finalDeltas != nil { streamed = Set(ids.compactMap { decisions[$0].flatMap(Self.finalCall(of:)) }) }
         do {
             try await runRounds(ids, decisions: decisions, instances: instances, outcomes: &outcomes)
             if mode == .answer { try await aggregate(ids, decisions: decisions, instances: instances, outcomes: &outcomes) }
@@ -209,6 +215,16 @@ struct RunSession {
         decider.decide(for: instance, extraction: extraction, everyExpert: mode == .profile)
     }
 
+    /// The call whose answer becomes the final answer as it is: the aggregator's, or the last round's last
+    /// seat when the collaboration ends with it; none for a vote.
+    static func finalCall(of decision: Decision) -> CallKey? {
+        switch decision.plan.finish {
+        case .aggregator: Planner.aggregatorCalls(for: decision).first.map(CallKey.init)
+        case .last: Planner.finalCalls(for: decision).last.map(CallKey.init)
+        case .vote: nil
+        }
+    }
+
     /// The key of an agent's call at a slot of an instance's collaboration.
     static func key(_ instanceID: String, _ slot: Slot) -> CallKey {
         CallKey(instanceID: instanceID, stage: .expert, round: slot.round, seat: slot.seat)
@@ -254,7 +270,8 @@ struct RunSession {
                 stop: stop,
                 cache: pipeline.spec.cache,
                 committer: committer,
-                budget: budget
+                budget: budget,
+                finalDeltas: finalDeltas.map { FinalDeltas(keys: streamed, sink: $0) }
             )
             for (call, record) in try await executor.run(requests) { outcomes[CallKey(call)] = record }
             if stop.isRequested { throw RunStopped(runID: runID) }

@@ -36,6 +36,17 @@ public struct ChatCompletion: Sendable, Hashable {
 /// recorded outcomes.
 public protocol ChatBackend: Sendable {
     func complete(_ request: ChatRequest) async throws -> ChatCompletion
+    /// The same completion, its text handed to `onDelta` piece by piece as it is generated. Backends that
+    /// cannot stream hand over the whole text at once.
+    func stream(_ request: ChatRequest, onDelta: @escaping @Sendable (String) async -> Void) async throws -> ChatCompletion
+}
+
+extension ChatBackend {
+    public func stream(_ request: ChatRequest, onDelta: @escaping @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        let completion = try await complete(request)
+        await onDelta(completion.text)
+        return completion
+    }
 }
 
 /// Anything that turns texts into embedding vectors: an OpenAI-compatible `/v1/embeddings` endpoint.

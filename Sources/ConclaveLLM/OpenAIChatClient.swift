@@ -41,6 +41,52 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         return completion
     }
 
+    /// Streams the completion (`stream: true`, asking for the usage event): each piece of text goes to
+    /// `onDelta` as it arrives. A failure before the first piece is retried like `complete`; after it, it
+    /// is thrown, since the text already handed on cannot be taken back.
+    public func stream(_ request: ChatRequest, onDelta: @escaping @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        var payload = Self.payload(for: request)
+        payload["stream"] = true
+        payload["stream_options"] = ["include_usage": true]
+        let body = try JSONSerialization.data(withJSONObject: payload)
+        let promptCharacters = request.messages.map(\.content.count).reduce(0, +)
+        var rng = SystemRandomNumberGenerator()
+        var attempt = 1
+        while true {
+            var started = false
+            do {
+                let response = try await open(body, path: "/chat/completions")
+                var reader = ChatStream(promptCharacters: promptCharacters)
+                for try await chunk in response.body {
+                    for delta in reader.feed(String(buffer: chunk)) {
+                        started = true
+                        await onDelta(delta)
+                    }
+                }
+                guard reader.isDone || started else { throw RetryableFailure(error: .invalidResponse("the stream ended without an answer")) }
+                var completion = reader.completion
+                completion.attempts = attempt
+                return completion
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                let failure: RetryableFailure
+                if let retryable = error as? RetryableFailure {
+                    failure = retryable
+                } else if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
+                    failure = RetryableFailure(error: .timeout(after: requestTimeout))
+                } else {
+                    failure = RetryableFailure(error: .transport("the stream broke: \(error)"))
+                }
+                guard !started, failure.error.isRetryable, attempt < retry.maxAttempts else {
+                    throw attempt > 1 ? LLMError.exhausted(attempts: attempt, last: failure.error) : failure.error
+                }
+                let pause = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &rng)
+                try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+                attempt += 1
+            }
+        }
+    }
+
     /// One embedding vector per text, in the order given (`/embeddings`).
     public func embed(_ texts: [String], model: String) async throws -> [[Double]] {
         let (vectors, _) = try await post("/embeddings", ["model": model, "input": texts]) { text in
@@ -76,18 +122,16 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         var retryAfter: Double?
     }
 
-    /// The body of a 2xx answer; anything else is a `RetryableFailure`.
-    private func send(_ body: Data, path: String) async throws -> String {
+    /// A 2xx answer whose body is still to be read; anything else is a `RetryableFailure`.
+    private func open(_ body: Data, path: String) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
-        let bytes: ByteBuffer
         do {
             response = try await httpClient.execute(request, timeout: requestTimeout.timeAmount)
-            bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw RetryableFailure(error: .timeout(after: requestTimeout))
         } catch is CancellationError {
@@ -96,12 +140,27 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
             if Task.isCancelled { throw CancellationError() }
             throw RetryableFailure(error: .transport(String(describing: error)))
         }
-        let text = String(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
+            let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
             let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfterSeconds($0) }
             throw RetryableFailure(error: .http(status: Int(response.status.code), body: Self.errorMessage(in: text)), retryAfter: retryAfter)
         }
-        return text
+        return response
+    }
+
+    /// The body of a 2xx answer; anything else is a `RetryableFailure`.
+    private func send(_ body: Data, path: String) async throws -> String {
+        let response = try await open(body, path: path)
+        do {
+            return String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw RetryableFailure(error: .timeout(after: requestTimeout))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw RetryableFailure(error: .transport(String(describing: error)))
+        }
     }
 
     static func payload(for request: ChatRequest) -> [String: Any] {

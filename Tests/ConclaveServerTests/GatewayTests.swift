@@ -38,11 +38,13 @@ import Testing
         #"{"model": "\#(model)", "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is the capital of France?"}], "stream": \#(stream)\#(extra)}"#
     }
 
-    /// The content of a stream of chat completion chunks, and whether a chunk carried usage.
-    static func reassemble(_ text: String) -> (content: String, usage: Bool, done: Bool) {
+    /// The content of a stream of chat completion chunks, whether a chunk carried usage, whether it
+    /// ended with `[DONE]`, and how many chunks carried text.
+    static func reassemble(_ text: String) -> (content: String, usage: Bool, done: Bool, pieces: Int) {
         var content = ""
         var usage = false
         var done = false
+        var pieces = 0
         for line in text.split(separator: "\n") where line.hasPrefix("data: ") {
             let payload = line.dropFirst(6)
             if payload == "[DONE]" {
@@ -52,9 +54,12 @@ import Testing
             guard let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { continue }
             if object["usage"] is [String: Any] { usage = true }
             let delta = ((object["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])
-            content += delta?["content"] as? String ?? ""
+            if let piece = delta?["content"] as? String, !piece.isEmpty {
+                content += piece
+                pieces += 1
+            }
         }
-        return (content, usage, done)
+        return (content, usage, done, pieces)
     }
 
     @Test func aSingleExpertIsForwardedAndItsStreamRelayedAndBothAreStored() async throws {
@@ -76,7 +81,7 @@ import Testing
                 Self.body("solo", stream: true, extra: #", "stream_options": {"include_usage": true}"#)
             )
             #expect(streamed.status == 200 && streamed.headers.first(name: "Content-Type") == "text/event-stream")
-            let (content, usage, done) = Self.reassemble(streamed.text)
+            let (content, usage, done, _) = Self.reassemble(streamed.text)
             #expect(content == message && usage && done)
             let streamID = try #require(streamed.headers.first(name: "X-Conclave-Instance"))
             let streamResult = try #require(try await GatewayFixture.stored(store, run: "gateway-solo", instance: streamID))
@@ -126,13 +131,20 @@ import Testing
             #expect(try store.result(run: "gateway-team", instance: id)?.finalAnswer == answer)
             #expect(try store.calls(run: "gateway-team", instance: id).count == 3)
 
-            let streamed = try await post(
-                client,
-                "\(base)/v1/chat/completions",
-                Self.body("team/single", stream: true, extra: #", "stream_options": {"include_usage": true}"#)
-            )
-            let (content, hasUsage, done) = Self.reassemble(streamed.text)
-            #expect(streamed.status == 200 && content == answer && hasUsage && done, "\(streamed.text)")
+            // Streamed, the final answer comes as its model generates it: the judge's six words, or the last
+            // agent's in a chain; the finish carries the `conclave` object.
+            for model in ["team", "team/chain"] {
+                let streamed = try await post(
+                    client,
+                    "\(base)/v1/chat/completions",
+                    Self.body(model, stream: true, extra: #", "stream_options": {"include_usage": true}"#)
+                )
+                let (content, hasUsage, done, pieces) = Self.reassemble(streamed.text)
+                #expect(streamed.status == 200 && content == answer && hasUsage && done, "\(model): \(streamed.text)")
+                #expect(pieces == 6 && streamed.text.contains("\"conclave\""), "\(model): \(streamed.text)")
+                let id = try #require(streamed.headers.first(name: "X-Conclave-Instance"))
+                #expect(try store.result(run: "gateway-team", instance: id)?.finalAnswer == content)
+            }
         }
     }
 
@@ -175,6 +187,27 @@ import Testing
             #expect(fixture.responder.abandonedStreams == 1, "the upstream's stream was cut when the client left")
             let run = try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 1)
             #expect(run?.failed == 1)
+        }
+    }
+
+    @Test func aClientThatLeavesARecruitedStreamCancelsTheRun() async throws {
+        let fixture = try GatewayFixture(chunkDelay: .milliseconds(200))
+        try await fixture.run { base, client, store in
+            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer secret")
+            request.body = .bytes(ByteBuffer(string: Self.body("team", stream: true)))
+            let reading = Task {
+                let response = try await client.execute(request, timeout: .seconds(30))
+                var iterator = response.body.makeAsyncIterator()
+                while let chunk = try await iterator.next() {
+                    if String(buffer: chunk).contains("\"content\":\"The") { break }  // the first word, then the client goes away
+                }
+            }
+            try await reading.value
+            for _ in 0..<100 where fixture.responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(fixture.responder.abandonedStreams == 1, "the aggregator's stream was cut when the client left")
+            #expect(try store.run("gateway-team")?.answered ?? 0 == 0)
         }
     }
 }

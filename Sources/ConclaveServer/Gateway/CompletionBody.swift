@@ -49,12 +49,6 @@ struct CompletionBody {
     let answer: String
     let usage: Usage
     let trace: Trace
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
 
     init(id: String, model: String, result: InstanceResult, decision: Decision?, run: String) {
         self.id = id
@@ -69,36 +63,19 @@ struct CompletionBody {
     func completion() throws -> ByteBuffer {
         let choice = Choice(message: Message(role: "assistant", content: answer), finishReason: "stop")
         return ByteBuffer(
-            bytes: try encoder.encode(
+            bytes: try CompletionEvents.encoder.encode(
                 Completion(id: id, object: "chat.completion", created: created, model: model, choices: [choice], usage: usage, conclave: trace)
             )
         )
     }
 
-    /// The answer as server-sent events: the role, the text a few words at a time, the finish (with the
-    /// `conclave` object), the usage when asked for, and `[DONE]`.
-    func events(includeUsage: Bool) throws -> [ByteBuffer] {
-        func event(_ choices: [Choice], usage: Usage? = nil, trace: Trace? = nil) throws -> ByteBuffer {
-            let chunk = Completion(
-                id: id,
-                object: "chat.completion.chunk",
-                created: created,
-                model: model,
-                choices: choices,
-                usage: usage,
-                conclave: trace
-            )
-            var buffer = ByteBuffer(string: "data: ")
-            buffer.writeBytes(try encoder.encode(chunk))
-            buffer.writeString("\n\n")
-            return buffer
-        }
-        var events = [try event([Choice(delta: Message(role: "assistant", content: ""))])]
-        for piece in Self.pieces(of: answer) { events.append(try event([Choice(delta: Message(content: piece))])) }
-        events.append(try event([Choice(delta: Message(), finishReason: "stop")], trace: trace))
-        if includeUsage { events.append(try event([], usage: usage)) }
-        events.append(ByteBuffer(string: "data: [DONE]\n\n"))
-        return events
+    /// The events that end a stream: the finish (with the `conclave` object), the usage when asked for,
+    /// and `[DONE]`.
+    func closingEvents(includeUsage: Bool) throws -> [ByteBuffer] {
+        let events = CompletionEvents(id: id, model: model, created: created)
+        var closing = [try events.event([Choice(delta: Message(), finishReason: "stop")], trace: trace)]
+        if includeUsage { closing.append(try events.event([], usage: usage)) }
+        return closing + [CompletionEvents.done]
     }
 
     /// The text cut after every fourth space, so the pieces joined are the text.
@@ -118,5 +95,51 @@ struct CompletionBody {
         }
         if !current.isEmpty { pieces.append(current) }
         return pieces
+    }
+}
+
+/// The `chat.completion.chunk` events of one streamed answer, as server-sent events: the role, pieces of
+/// text, the closing events, an error.
+struct CompletionEvents: Sendable {
+    let id: String
+    let model: String
+    var created = Int(Date().timeIntervalSince1970)
+
+    static let done = ByteBuffer(string: "data: [DONE]\n\n")
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    func event(_ choices: [CompletionBody.Choice], usage: CompletionBody.Usage? = nil, trace: CompletionBody.Trace? = nil) throws -> ByteBuffer {
+        let chunk = CompletionBody.Completion(
+            id: id,
+            object: "chat.completion.chunk",
+            created: created,
+            model: model,
+            choices: choices,
+            usage: usage,
+            conclave: trace
+        )
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes(try Self.encoder.encode(chunk))
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    /// The first event: the assistant's role.
+    func role() throws -> ByteBuffer { try event([CompletionBody.Choice(delta: CompletionBody.Message(role: "assistant", content: ""))]) }
+
+    /// A piece of the answer.
+    func delta(_ text: String) throws -> ByteBuffer { try event([CompletionBody.Choice(delta: CompletionBody.Message(content: text))]) }
+
+    /// An error in the middle of a stream, in OpenAI's shape.
+    func error(_ error: OpenAIError) -> ByteBuffer {
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes((try? JSONSerialization.data(withJSONObject: error.body, options: [.sortedKeys])) ?? Data())
+        buffer.writeString("\n\n")
+        return buffer
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// The OpenAI-compatible endpoint: `POST /v1/chat/completions` answers a request with a pipeline as if it
 /// were a model, and `GET /v1/models` lists the pipelines.
@@ -236,6 +237,8 @@ struct GatewayRoutes: Sendable {
 
     // MARK: recruited
 
+    /// Runs the request like a job instance and answers with one `chat.completion`, or, for a stream,
+    /// with the final answer's pieces as the model generates them (`streamRecruited`).
     private func recruit(
         _ request: CompletionRequest,
         instance: Instance,
@@ -250,9 +253,34 @@ struct GatewayRoutes: Sendable {
         let estimate = experts.map { promptTokens + $0.sampling.maxTokens }.reduce(0, +)
         let cost = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: $0.sampling.maxTokens) }.reduce(0, +)
         let reservation = try limits.reserve(client: client, tokens: estimate, cost: cost)
+        let model = request.object["model"] as? String ?? ""
+        if request.stream {
+            return streamRecruited(instance, model: model, includeUsage: request.includeUsage, answerer: answerer, reservation: reservation)
+        }
+        let result = try await run(instance, answerer: answerer, reservation: reservation, onDelta: nil)
+        let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
+        let body = CompletionBody(id: instance.id, model: model, result: result, decision: stored, run: answerer.runID)
+        return Response(
+            status: .ok,
+            headers: [Self.instanceHeader: instance.id, .contentType: "application/json"],
+            body: ResponseBody(byteBuffer: try body.completion())
+        )
+    }
+
+    /// Runs the instance and settles its reservation; a run that fails or gives no answer is an OpenAI
+    /// error.
+    private func run(
+        _ instance: Instance,
+        answerer: InstanceAnswerer,
+        reservation: GatewayLimits.Reservation,
+        onDelta: (@Sendable (String) async -> Void)?
+    ) async throws -> InstanceResult {
         let result: InstanceResult
         do {
-            result = try await answerer.answer(instance)
+            result = try await answerer.answer(instance, onDelta: onDelta)
+        } catch is CancellationError {
+            // What the calls made before the cancel cost is not known here: the reservation stands.
+            throw CancellationError()
         } catch {
             limits.settle(reservation, tokens: 0, cost: 0)
             throw OpenAIError(.internalServerError, "the pipeline could not run: \(error)", type: "api_error")
@@ -261,21 +289,53 @@ struct GatewayRoutes: Sendable {
         guard result.status == .answered, result.finalAnswer != nil else {
             throw OpenAIError(.badGateway, result.failureReason ?? "the pipeline produced no answer", type: "api_error", code: "upstream_error")
         }
-        let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
-        let body = CompletionBody(
-            id: instance.id,
-            model: request.object["model"] as? String ?? "",
-            result: result,
-            decision: stored,
-            run: answerer.runID
-        )
-        var headers: HTTPFields = [Self.instanceHeader: instance.id]
-        guard request.stream else {
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: try body.completion()))
+        return result
+    }
+
+    /// A recruited request as a stream: the role at once, then the final answer's pieces as its model
+    /// generates them (the aggregator's, or the last agent's; a vote's winner, or a cached answer, comes
+    /// whole at the end), then the finish with the `conclave` object, the usage when asked for, and
+    /// `[DONE]`. A failure after the first byte is an error event. A client that leaves cancels the run.
+    private func streamRecruited(
+        _ instance: Instance,
+        model: String,
+        includeUsage: Bool,
+        answerer: InstanceAnswerer,
+        reservation: GatewayLimits.Reservation
+    ) -> Response {
+        let events = CompletionEvents(id: instance.id, model: model)
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        let streamedText = Mutex("")
+        let work = Task { [self] in
+            if let role = try? events.role() { continuation.yield(role) }
+            do {
+                let result = try await run(instance, answerer: answerer, reservation: reservation) { delta in
+                    streamedText.withLock { $0 += delta }
+                    if let event = try? events.delta(delta) { continuation.yield(event) }
+                }
+                let answer = result.finalAnswer ?? ""
+                let streamed = streamedText.withLock { $0 }
+                if streamed.isEmpty {
+                    for piece in CompletionBody.pieces(of: answer) { if let event = try? events.delta(piece) { continuation.yield(event) } }
+                } else if streamed != answer {
+                    throw OpenAIError(.badGateway, "the streamed answer failed; the final answer is another agent's", type: "api_error")
+                }
+                let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
+                let body = CompletionBody(id: instance.id, model: model, result: result, decision: stored, run: answerer.runID)
+                for event in try body.closingEvents(includeUsage: includeUsage) { continuation.yield(event) }
+            } catch is CancellationError {
+            } catch {
+                let failure = error as? OpenAIError ?? OpenAIError(.internalServerError, "\(error)", type: "api_error")
+                continuation.yield(events.error(failure))
+                continuation.yield(CompletionEvents.done)
+            }
+            continuation.finish()
         }
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: try body.events(includeUsage: request.includeUsage)))
+        continuation.onTermination = { _ in work.cancel() }
+        return Response(
+            status: .ok,
+            headers: [Self.instanceHeader: instance.id, .contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody(asyncSequence: stream)
+        )
     }
 }
