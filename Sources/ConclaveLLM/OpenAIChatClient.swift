@@ -68,15 +68,7 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
                 completion.attempts = attempt
                 return completion
             } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                let failure: RetryableFailure
-                if let retryable = error as? RetryableFailure {
-                    failure = retryable
-                } else if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
-                    failure = RetryableFailure(error: .timeout(after: requestTimeout))
-                } else {
-                    failure = RetryableFailure(error: .transport("the stream broke: \(error)"))
-                }
+                guard let failure = classified(error) as? RetryableFailure else { throw CancellationError() }
                 guard !started, failure.error.isRetryable, attempt < retry.maxAttempts else {
                     throw attempt > 1 ? LLMError.exhausted(attempts: attempt, last: failure.error) : failure.error
                 }
@@ -132,13 +124,8 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         let response: HTTPClientResponse
         do {
             response = try await httpClient.execute(request, timeout: requestTimeout.timeAmount)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw RetryableFailure(error: .timeout(after: requestTimeout))
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw RetryableFailure(error: .transport(String(describing: error)))
+            throw classified(error)
         }
         guard (200..<300).contains(response.status.code) else {
             let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
@@ -153,14 +140,20 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
         let response = try await open(body, path: path)
         do {
             return String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw RetryableFailure(error: .timeout(after: requestTimeout))
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw RetryableFailure(error: .transport(String(describing: error)))
+            throw classified(error)
         }
+    }
+
+    /// A failure of the connection as the retry loop sees it: a cancellation stays one, a timeout or any
+    /// other transport failure becomes a `RetryableFailure` (a `RetryableFailure` is kept as it is).
+    private func classified(_ error: Error) -> Error {
+        if error is CancellationError || Task.isCancelled { return CancellationError() }
+        if let failure = error as? RetryableFailure { return failure }
+        if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
+            return RetryableFailure(error: .timeout(after: requestTimeout))
+        }
+        return RetryableFailure(error: .transport(String(describing: error)))
     }
 
     static func payload(for request: ChatRequest) -> [String: Any] {

@@ -173,16 +173,7 @@ import Testing
     @Test func aClientThatLeavesMidStreamCancelsTheUpstreamStream() async throws {
         let fixture = try GatewayFixture(chunkDelay: .milliseconds(200))
         try await fixture.run { base, client, store in
-            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer secret")
-            request.body = .bytes(ByteBuffer(string: Self.body("solo", stream: true)))
-            let reading = Task {
-                let response = try await client.execute(request, timeout: .seconds(30))
-                var iterator = response.body.makeAsyncIterator()
-                _ = try await iterator.next()  // the first event, then the client goes away
-            }
-            try await reading.value
+            try await Self.leaveStream(client, base: base, model: "solo") { _ in true }  // after the first event
             for _ in 0..<100 where fixture.responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(fixture.responder.abandonedStreams == 1, "the upstream's stream was cut when the client left")
             let run = try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 1)
@@ -193,21 +184,24 @@ import Testing
     @Test func aClientThatLeavesARecruitedStreamCancelsTheRun() async throws {
         let fixture = try GatewayFixture(chunkDelay: .milliseconds(200))
         try await fixture.run { base, client, store in
-            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer secret")
-            request.body = .bytes(ByteBuffer(string: Self.body("team", stream: true)))
-            let reading = Task {
-                let response = try await client.execute(request, timeout: .seconds(30))
-                var iterator = response.body.makeAsyncIterator()
-                while let chunk = try await iterator.next() {
-                    if String(buffer: chunk).contains("\"content\":\"The") { break }  // the first word, then the client goes away
-                }
-            }
-            try await reading.value
+            try await Self.leaveStream(client, base: base, model: "team") { $0.contains("\"content\":\"The") }  // after the first word
             for _ in 0..<100 where fixture.responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(fixture.responder.abandonedStreams == 1, "the aggregator's stream was cut when the client left")
             #expect(try store.run("gateway-team")?.answered ?? 0 == 0)
         }
+    }
+
+    /// Opens a stream of `model` and goes away once a chunk satisfies `enough`.
+    static func leaveStream(_ client: HTTPClient, base: String, model: String, once enough: @escaping @Sendable (String) -> Bool) async throws {
+        var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer secret")
+        request.body = .bytes(ByteBuffer(string: body(model, stream: true)))
+        let reading = Task {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            var iterator = response.body.makeAsyncIterator()
+            while let chunk = try await iterator.next(), !enough(String(buffer: chunk)) {}
+        }
+        try await reading.value
     }
 }
