@@ -12,13 +12,14 @@ import Synchronization
 /// The OpenAI-compatible endpoint: `POST /v1/chat/completions` answers a request with a pipeline as if it
 /// were a model, and `GET /v1/models` lists the pipelines.
 ///
-/// A request whose decision is one expert in `single` mode with an OpenAI-compatible runtime is forwarded
-/// (the pass-through): the body goes to the upstream with only `model` replaced, and the answer (or its
-/// stream) comes back as the upstream sent it, recorded afterwards by `GatewayLog`. 429, 5xx, timeouts and
-/// refused connections are retried with backoff, then the next expert the recruiter ranked takes over
-/// (noted in the decision's `fallbacks`). Any other decision is run like a job instance (`InstanceAnswerer`)
-/// and answered with a `chat.completion` carrying a `conclave` object, streamed a few words at a time when
-/// asked. Per-client limits (`GatewayLimits`) are enforced before any upstream call.
+/// A request whose decision is one expert in `single` mode is forwarded (the pass-through) to the
+/// expert's OpenAI-compatible API, hosted or the llama-server Conclave runs: the body goes with only
+/// `model` replaced, and the answer (or its stream) comes back as the upstream sent it, recorded
+/// afterwards by `GatewayLog`. 429, 5xx, timeouts and refused connections are retried with backoff, then
+/// the next expert the recruiter ranked takes over (noted in the decision's `fallbacks`). Any other
+/// decision is run like a job instance (`InstanceAnswerer`) and answered with a `chat.completion` carrying
+/// a `conclave` object, or streamed as its final answer is generated. Per-client limits (`GatewayLimits`)
+/// are enforced before any upstream call.
 struct GatewayRoutes: Sendable {
     let pipelines: [String: GatewayPipeline]
     let limits: GatewayLimits
@@ -73,7 +74,7 @@ struct GatewayRoutes: Sendable {
             } catch let error as OpenAIError {
                 metrics.chatCompletion(
                     pipeline: pipeline.name,
-                    path: "refused",
+                    path: error.status.code >= 500 ? "failed" : "refused",
                     status: Int(error.status.code),
                     seconds: (ContinuousClock.now - started).inSeconds
                 )
@@ -105,10 +106,10 @@ struct GatewayRoutes: Sendable {
         answerer: InstanceAnswerer,
         client: Int?
     ) async throws -> Response {
-        let promptCharacters = request.messages.map(\.content.count).reduce(0, +)
-        let estimate = (promptCharacters + 3) / 4 + (request.maxTokens ?? experts[0].sampling.maxTokens)
-        let dearest = experts.map { $0.price.cost(inputTokens: (promptCharacters + 3) / 4, outputTokens: estimate) }.max() ?? 0
-        let reservation = try limits.reserve(client: client, tokens: estimate, cost: dearest)
+        let promptTokens = (request.messages.map(\.content.count).reduce(0, +) + 3) / 4
+        let completionTokens = request.maxTokens ?? experts[0].sampling.maxTokens
+        let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
+        let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
         var decision = decision
         var object = request.object
         let retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
