@@ -164,12 +164,18 @@ public final class PostgresRunStore: RunStore {
     // MARK: decisions
 
     public func decisions(run: String, instances: [String]) async throws -> [String: Decision] {
-        let rows = try await client.query(
+        try await bodies(
             "SELECT instance_id, body FROM decisions WHERE run_id = \(run) AND instance_id = ANY(\(instances)::text[])",
-            logger: logger
+            as: Decision.self
         )
-        var found: [String: Decision] = [:]
-        for try await (id, body) in rows.decode((String, String).self) { found[id] = try decoder.decode(Decision.self, from: Data(body.utf8)) }
+    }
+
+    /// The rows of a `SELECT key, body` query, each body decoded from JSON, by key.
+    private func bodies<Value: Decodable>(_ query: PostgresQuery, as type: Value.Type) async throws -> [String: Value] {
+        var found: [String: Value] = [:]
+        for try await (key, body) in try await client.query(query, logger: logger).decode((String, String).self) {
+            found[key] = try decoder.decode(type, from: Data(body.utf8))
+        }
         return found
     }
 
@@ -429,15 +435,10 @@ public final class PostgresRunStore: RunStore {
     // MARK: caches
 
     public func cachedExtractions(extractor: String, textHashes: [String]) async throws -> [String: SkillExtraction] {
-        let rows = try await client.query(
+        try await bodies(
             "SELECT text_hash, body FROM extractions WHERE extractor = \(extractor) AND text_hash = ANY(\(textHashes)::text[])",
-            logger: logger
+            as: SkillExtraction.self
         )
-        var found: [String: SkillExtraction] = [:]
-        for try await (hash, body) in rows.decode((String, String).self) {
-            found[hash] = try decoder.decode(SkillExtraction.self, from: Data(body.utf8))
-        }
-        return found
     }
 
     public func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) async throws {

@@ -9,7 +9,6 @@ import ConclaveStore
 import Foundation
 import Logging
 import NIOCore
-import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
