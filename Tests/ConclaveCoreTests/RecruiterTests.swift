@@ -1,4 +1,5 @@
 import ConclaveTesting
+import Foundation
 import Testing
 
 @testable import ConclaveCore
@@ -94,5 +95,32 @@ import Testing
         let recruitment = recruiter.recruit(skills: ["algebra", "geometry"], using: &rng)
         #expect(recruitment.scores[1].reason.hasPrefix("not eligible"))
         #expect(recruitment.scores.filter { $0.seats > 0 }.allSatisfy { $0.reason.hasPrefix("recruited for") })
+    }
+
+    /// A fresh recruitment keeps its scores as one table; reading, changing and encoding them gives what
+    /// the same scores as a plain list give.
+    @Test func scoresKeptAsATableBehaveAsAList() throws {
+        let recruiter = Recruiter(experts: experts, k: 2, strategy: .symbolic)
+        var rng = SeededGenerator(seed: 4)
+        var table = recruiter.recruit(skills: ["algebra", "unknown", "geometry"], using: &rng).scores
+        var list = ExpertScores(Array(table))
+        #expect(table == list)
+        #expect(table.map(\.relevanceBySkill) == list.map(\.relevanceBySkill))
+        #expect(table[0].relevanceBySkill["algebra"] == list[0].relevanceBySkill["algebra"])
+        #expect(table[0].relevanceBySkill["unknown"] == nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(table) == encoder.encode(list))
+        // Seats and reasons are written into the table; a new expert turns it into a list.
+        table[1].seats += 2
+        list[1].seats += 2
+        table[2].reason = "replaced"
+        list[2].reason = "replaced"
+        #expect(table == list && table[2].reason == "replaced" && table[0].reason == list[0].reason)
+        table[0].expert = "someone"
+        list[0].expert = "someone"
+        #expect(table == list && table[0].expert == "someone")
+        let decoded = try JSONDecoder().decode(ExpertScores.self, from: encoder.encode(table))
+        #expect(decoded == list)
     }
 }

@@ -71,6 +71,34 @@ import Testing
         }
     }
 
+    /// Texts of up to a few hundred bytes, so words run across the scanner's 8- and 64-byte blocks, with
+    /// every plural ending the stemmer knows and non-ASCII letters and punctuation inside words.
+    @Test func agreesOnLongTextsAcrossBlockBoundaries() {
+        let skills =
+            Self.vocabulary + [
+                Skill(name: "tax", aliases: ["bus", "glass", "analysis", "cry", "ax", "church", "dish"], domain: "misc"),
+                Skill(name: "status quo", aliases: ["virus", "oasis", "s", "ies"], domain: "misc"),
+            ]
+        let matcher = LexicalSkillMatcher(skills: skills)
+        let reference = Reference(skills: skills)
+        let pieces = [
+            "taxes", "TAXES", "buses", "bus", "glasses", "glass", "analysis", "analyses", "cries", "cry", "axes", "churches",
+            "dishes", "status", "quo", "viruses", "virus", "oasis", "s", "ies", "es", "algebras", "matrices", "don’t",
+            "don’ts", "café’s", "x—y", "Ünïcödé", "a" + String(repeating: "b", count: 70), String(repeating: "z", count: 63),
+            "classes", "probabilities", "1234567", "eigen", "values", "º",
+        ]
+        let separators = [" ", ", ", ".", "\n", "—", "’", "", "  ", String(repeating: " ", count: 9)]
+        var rng = SeededGenerator(seed: 2027)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...80, using: &rng) {
+                text += pieces.randomElement(using: &rng) ?? ""
+                text += separators.randomElement(using: &rng) ?? ""
+            }
+            #expect(matcher.match(text) == reference.match(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func agreesWhenTheTextComesInParts() {
         let matcher = LexicalSkillMatcher(skills: Self.vocabulary)
         let reference = Reference(skills: Self.vocabulary)

@@ -12,55 +12,110 @@
 /// ```
 public struct RoleAllocation: Sendable {
     public let registry: Registry
-    /// The roles (indices into `registry.roles`) that list each skill.
-    private let rolesOfSkill: [String: [Int]]
-    private let roleIndex: [String: Int]
-    /// Each expert's summed profile score over each role's skills, by role index.
-    private let strengths: [String: [Double]]
+    /// The roles (indices into `registry.roles`) that list each skill, by the skill's position in
+    /// `skillIndex`.
+    private let skillIndex: NameIndex
+    private let rolesOfSkill: [[Int]]
+    private let roleIndex: NameIndex
+    private let expertIndex: NameIndex
+    /// Each expert's summed profile score over each role's skills, at expert × roles + role.
+    private let strengths: [Double]
 
     public init(registry: Registry) {
         self.registry = registry
-        var rolesOfSkill: [String: [Int]] = [:]
+        var skillNames: [String] = []
+        var rolesOfSkill: [[Int]] = []
+        var position: [String: Int] = [:]
         for (index, role) in registry.roles.enumerated() {
-            for skill in Set(role.skills) { rolesOfSkill[skill, default: []].append(index) }
+            for skill in Set(role.skills).sorted() {
+                if position[skill] == nil {
+                    position[skill] = skillNames.count
+                    skillNames.append(skill)
+                    rolesOfSkill.append([])
+                }
+                rolesOfSkill[position[skill] ?? 0].append(index)
+            }
         }
+        self.skillIndex = NameIndex(skillNames)
         self.rolesOfSkill = rolesOfSkill
-        roleIndex = Dictionary(registry.roles.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        strengths = Dictionary(
-            registry.experts.map { expert in
-                (expert.id, registry.roles.map { role in role.skills.reduce(0) { $0 + (expert.profile.skills[$1] ?? 0) } })
-            },
-            uniquingKeysWith: { first, _ in first }
-        )
+        roleIndex = NameIndex(registry.roles.map(\.name))
+        expertIndex = NameIndex(registry.experts.map(\.id))
+        strengths = registry.experts.flatMap { expert in
+            registry.roles.map { role in role.skills.reduce(0) { $0 + (expert.profile.skills[$1] ?? 0) } }
+        }
     }
 
     /// One role name per seat: the roles sharing skills with the instance, most shared first (ties in
     /// registry order), in turn; when none shares any, the registry's role for the skills' domain on every
     /// seat; nil when there is none either.
     public func roles(for skills: [String], seats: Int) -> [String?] {
-        var counts: [(role: Int, shared: Int)] = []
-        for (position, skill) in skills.enumerated() where !skills[..<position].contains(skill) {
-            for role in rolesOfSkill[skill] ?? [] {
-                if let index = counts.firstIndex(where: { $0.role == role }) { counts[index].shared += 1 } else { counts.append((role, 1)) }
+        let roleCount = registry.roles.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + skills.count + 1) { buffer in
+            // How many distinct skills of the instance each role lists, then the skills already counted.
+            let shared = UnsafeMutableBufferPointer(rebasing: buffer[..<roleCount])
+            let counted = UnsafeMutableBufferPointer(rebasing: buffer[roleCount..<roleCount + skills.count])
+            shared.initialize(repeating: 0)
+            var distinct = 0
+            var sharing = 0
+            for skill in skills {
+                guard let index = skillIndex[skill], !counted[..<distinct].contains(index) else { continue }
+                counted[distinct] = index
+                distinct += 1
+                for role in rolesOfSkill[index] {
+                    if shared[role] == 0 { sharing += 1 }
+                    shared[role] += 1
+                }
             }
+            guard sharing > 0 else { return Array(repeating: registry.role(for: skills)?.name, count: seats) }
+            // The sharing roles, most shared first, ties in registry order.
+            let ranked = UnsafeMutableBufferPointer(rebasing: buffer[(roleCount + skills.count)...])
+            var filled = 0
+            for role in 0..<roleCount where shared[role] > 0 {
+                var slot = filled
+                while slot > 0, shared[ranked[slot - 1]] < shared[role] {
+                    ranked[slot] = ranked[slot - 1]
+                    slot -= 1
+                }
+                ranked[slot] = role
+                filled += 1
+            }
+            return (0..<seats).map { registry.roles[ranked[$0 % sharing]].name }
         }
-        guard !counts.isEmpty else { return Array(repeating: registry.role(for: skills)?.name, count: seats) }
-        counts.sort { ($1.shared, $0.role) < ($0.shared, $1.role) }
-        return (0..<seats).map { registry.roles[counts[$0 % counts.count].role].name }
     }
 
     /// The agents: each seat, in order, takes from the team the expert with the highest profile score on
     /// its role's skills (the first such in team order on a tie, and the next in team order when the seat
     /// has no role).
     public func agents(team: [String], roles: [String?]) -> [Agent] {
-        var remaining = team
-        return roles.prefix(team.count).enumerated().map { seat, roleName in
-            var best = 0
-            if let role = roleName.flatMap({ roleIndex[$0] }) {
-                let strength = { (id: String) in strengths[id]?[role] ?? 0 }
-                for index in remaining.indices.dropFirst() where strength(remaining[index]) > strength(remaining[best]) { best = index }
+        let roleCount = registry.roles.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * team.count + 1) { buffer in
+            // The team's members not yet seated, as positions in `team`, in team order; each member's
+            // expert, as an index into the registry's experts (-1 when it has none).
+            let remaining = UnsafeMutableBufferPointer(rebasing: buffer[..<team.count])
+            let experts = UnsafeMutableBufferPointer(rebasing: buffer[team.count..<2 * team.count])
+            for index in team.indices {
+                remaining[index] = index
+                experts[index] = expertIndex[team[index]] ?? -1
             }
-            return Agent(seat: seat, expert: remaining.remove(at: best), role: roleName)
+            var left = team.count
+            return roles.prefix(team.count).enumerated().map { seat, roleName in
+                var best = 0
+                if let role = roleName.flatMap({ roleIndex[$0] }) {
+                    func strength(_ member: Int) -> Double { experts[member] < 0 ? 0 : strengths[experts[member] * roleCount + role] }
+                    var bestStrength = strength(remaining[0])
+                    for index in 1..<left {
+                        let candidate = strength(remaining[index])
+                        if candidate > bestStrength {
+                            best = index
+                            bestStrength = candidate
+                        }
+                    }
+                }
+                let member = remaining[best]
+                for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
+                left -= 1
+                return Agent(seat: seat, expert: team[member], role: roleName)
+            }
         }
     }
 }

@@ -155,7 +155,7 @@ public struct DecisionMaker: Sendable {
         let choice = chooseMode(for: instance, skills: names)
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
-        var recruitment = recruiter.sized(seats).recruit(skills: names, costs: costs, predicted: predicted, using: &rng)
+        var recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, seats: seats, using: &rng)
         let roles = allocation.roles(for: names, seats: recruitment.team.count)
         var plan = Collaboration(
             mode: mode,
@@ -201,7 +201,7 @@ public struct DecisionMaker: Sendable {
     /// order) with each call's ceiling for this instance: every earlier answer a call is shown, and the
     /// aggregator's, taken as `max_tokens` × 4 bytes (the largest `max_tokens` of the registry). The
     /// engine's refusal at dispatch stays the hard limit.
-    private func fit(_ plan: inout Collaboration, instance: Instance, scores: [ExpertScore]) -> [String] {
+    private func fit(_ plan: inout Collaboration, instance: Instance, scores: ExpertScores) -> [String] {
         let answer = String(repeating: "x", count: 4 * (registry.experts.map(\.sampling.maxTokens).max() ?? 0))
         var ceilings: [String: Spend] = [:]
         for expert in registry.experts {

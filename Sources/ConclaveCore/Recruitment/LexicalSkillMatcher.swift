@@ -1,10 +1,11 @@
 /// Finds registry skills in an instance's text by matching skill names and aliases as word n-grams, after
 /// lower-casing and light plural stemming. It needs no model, so it serves offline and as the default.
 ///
-/// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes: an ASCII
-/// word is lower-cased and stemmed in a small buffer and looked up without building a `String`; only a
-/// word with non-ASCII characters goes through `tokens(_:)`. The result is the same as tokenizing the
-/// whole text with `tokens(_:)` and matching the longest phrase at each word.
+/// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes, eight
+/// at a time (`WordBoundaries`): an ASCII word is looked up as written among the forms that stem to a
+/// vocabulary word (`WordTable`), without building a `String`; only a word with non-ASCII characters goes
+/// through `tokens(_:)`. The result is the same as tokenizing the whole text with `tokens(_:)` and
+/// matching the longest phrase at each word.
 ///
 /// ```swift
 /// let matcher = LexicalSkillMatcher(skills: registry.skills)
@@ -138,30 +139,16 @@ public struct LexicalSkillMatcher: Sendable {
     /// Reads one part's words, numbering them from `position`, and keeps those in the vocabulary.
     private func scan(_ text: String, position: inout Int32, into hits: inout [Hit]) {
         var text = text
-        text.withUTF8 { bytes in
-            WordTable.byteClasses.withUnsafeBufferPointer { classes in
-                let count = bytes.count
-                var index = 0
-                while index < count {
-                    var kind = classes[Int(bytes[index])]
-                    if kind == 0 {
-                        index += 1
-                        continue
-                    }
-                    let start = index
-                    var ascii = true
-                    repeat {
-                        if kind == 0xFF { ascii = false }
-                        index += 1
-                        guard index < count else { break }
-                        kind = classes[Int(bytes[index])]
-                    } while kind != 0
+        text.withUTF8 { utf8 in
+            WordTable.byteClasses.withUnsafeBufferPointer { table in
+                guard let bytes = utf8.baseAddress, let classes = table.baseAddress else { return }
+                WordBoundaries.forEachWord(in: utf8) { range, ascii in
                     if ascii {
-                        if let word = words.id(ofASCII: bytes, start..<index, classes: classes) { hits.append(Hit(position: position, word: word)) }
+                        if let word = words.id(ofASCII: bytes, range, classes: classes) { hits.append(Hit(position: position, word: word)) }
                         position += 1
                     } else {
-                        for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) {
-                            if let word = words.id(of: token) { hits.append(Hit(position: position, word: word)) }
+                        for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
+                            if let word = words.id(ofStem: token) { hits.append(Hit(position: position, word: word)) }
                             position += 1
                         }
                     }

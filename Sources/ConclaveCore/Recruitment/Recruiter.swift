@@ -37,7 +37,7 @@ public struct RecruitmentCandidate: Sendable, Hashable {
 /// with replacement) and the score of every candidate.
 public struct Recruitment: Sendable, Hashable, Codable {
     public var team: [String]
-    public var scores: [ExpertScore]
+    public var scores: ExpertScores
     /// True when no matched skill applied and the recruiter fell back to global strength.
     public var usedStrengthFallback: Bool
 
@@ -51,7 +51,7 @@ public struct Recruitment: Sendable, Hashable, Codable {
         }
     }
 
-    public init(team: [String], scores: [ExpertScore], usedStrengthFallback: Bool) {
+    public init(team: [String], scores: ExpertScores, usedStrengthFallback: Bool) {
         self.team = team
         self.scores = scores
         self.usedStrengthFallback = usedStrengthFallback
@@ -73,7 +73,7 @@ public struct Recruitment: Sendable, Hashable, Codable {
 /// ```
 public struct Recruiter: Sendable {
     public let candidates: [RecruitmentCandidate]
-    public private(set) var k: Int
+    public let k: Int
     public let strategy: RecruitmentStrategy
     /// The strategy's team selection.
     public let selection: any TeamSelection
@@ -81,8 +81,10 @@ public struct Recruiter: Sendable {
     public let lambda: Double
     /// Normalised strengths, aligned with `candidates`.
     public let strengths: [Double]
+    /// The candidates' ids, in order.
+    private let ids: [String]
     /// Column of each skill any profile scores.
-    private let columnOfSkill: [String: Int]
+    private let columnOfSkill: NameIndex
     /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
     private let scores: [Double]
     /// (correct − wrong) / answered at the same places; the score itself when the profile has no counts.
@@ -110,7 +112,8 @@ public struct Recruiter: Sendable {
         self.lambda = lambda
         self.strengths = StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
-        columnOfSkill = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        ids = experts.map(\.id)
+        columnOfSkill = NameIndex(names)
         var scores = [Double](repeating: .nan, count: names.count * experts.count)
         var rates = scores
         for (column, name) in names.enumerated() {
@@ -124,13 +127,6 @@ public struct Recruiter: Sendable {
         self.scores = scores
         self.rates = rates
         self.globalRates = experts.map { $0.profile.globalRate ?? 0 }
-    }
-
-    /// The same recruiter for teams of `k` (at least one) seats.
-    public func sized(_ k: Int) -> Recruiter {
-        var copy = self
-        copy.k = max(1, k)
-        return copy
     }
 
     /// The table columns of the skills some profile scores, in order; other skills are dropped.
@@ -149,30 +145,41 @@ public struct Recruiter: Sendable {
 
     /// The team and every candidate's scores and reasons, as a decision stores them. `costs` holds the
     /// expected cost of each candidate's call (empty when not estimated); `predicted`, for `learned`, each
-    /// candidate's predicted success, which then replaces the profile's relevance.
+    /// candidate's predicted success, which then replaces the profile's relevance; `seats`, the team's
+    /// size when it is not `k` (at least one).
     public func recruit<G: RandomNumberGenerator>(
         skills: [String],
         costs: [Double] = [],
         predicted: [Double]? = nil,
+        seats: Int? = nil,
         using rng: inout G
     ) -> Recruitment {
-        var scores = score(skills: skills, costs: costs, predicted: predicted)
-        let seats = withUnsafeTemporaryAllocation(of: Double.self, capacity: scores.count) { weights in
-            for index in scores.indices { weights[index] = scores[index].weight }
-            return selection.seats(weights: UnsafeBufferPointer(weights), k: k, using: &rng)
+        let seats = max(1, seats ?? k)
+        var table = scoreTable(skills: skills, costs: costs, predicted: predicted, seats: seats)
+        let count = candidates.count
+        let stride = table.stride
+        let chosen = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
+            for index in 0..<count { weights[index] = table.numbers[index * stride + 2] }
+            return selection.seats(weights: UnsafeBufferPointer(weights), k: seats, using: &rng)
         }
         var team: [String] = []
-        team.reserveCapacity(seats.count)
-        for seat in seats {
-            scores[seat].seats += 1
-            team.append(candidates[seat].id)
+        team.reserveCapacity(chosen.count)
+        for seat in chosen {
+            table.numbers[seat * stride + 4] += 1
+            team.append(ids[seat])
         }
-        return Recruitment(team: team, scores: scores, usedStrengthFallback: scores.first?.basis.usedStrengthFallback ?? true)
+        return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || table.basis.usedStrengthFallback)
     }
 
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
     /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
-    public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> [ExpertScore] {
+    public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
+        ExpertScores(table: scoreTable(skills: skills, costs: costs, predicted: predicted, seats: k))
+    }
+
+    /// The scores as `ExpertScores` lays them out: per candidate, relevance, strength, weight, cost and
+    /// seats, then its profile score for each matched skill; reasons speak of teams of `seats`.
+    private func scoreTable(skills: [String], costs: [Double], predicted: [Double]?, seats: Int) -> ExpertScores.Table {
         let count = candidates.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
             var used = 0
@@ -183,13 +190,6 @@ public struct Recruiter: Sendable {
             }
             let named = used == skills.count ? skills : skills.filter { columnOfSkill[$0] != nil }
             let columns = UnsafeBufferPointer(rebasing: columnBuffer[..<used])
-            // Each candidate's raw profile scores for the named skills, candidate after candidate.
-            let table = [Double](unsafeUninitializedCapacity: count * used) { buffer, initialized in
-                for index in 0..<count {
-                    for (offset, column) in columns.enumerated() { buffer[index * used + offset] = scores[column * count + index] }
-                }
-                initialized = count * used
-            }
             return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
                 let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
                 let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
@@ -201,24 +201,25 @@ public struct Recruiter: Sendable {
                     }
                     fallback = false
                 }
-                let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
-                return [ExpertScore](unsafeUninitializedCapacity: count) { scores, initialized in
+                let stride = 5 + used
+                let numbers = [Double](unsafeUninitializedCapacity: count * stride) { numbers, initialized in
                     for index in 0..<count {
-                        (scores.baseAddress! + index).initialize(
-                            to: ExpertScore(
-                                expert: candidates[index].id,
-                                relevanceBySkill: SkillScores(skills: named, values: table, start: index * used),
-                                relevance: relevance[index],
-                                strength: strengths[index],
-                                weight: weights[index],
-                                cost: index < costs.count ? costs[index] : 0,
-                                seats: 0,
-                                basis: basis
-                            )
-                        )
+                        let base = index * stride
+                        numbers[base] = relevance[index]
+                        numbers[base + 1] = strengths[index]
+                        numbers[base + 2] = weights[index]
+                        numbers[base + 3] = index < costs.count ? costs[index] : 0
+                        numbers[base + 4] = 0
+                        for (offset, column) in columns.enumerated() { numbers[base + 5 + offset] = scores[column * count + index] }
                     }
-                    initialized = count
+                    initialized = count * stride
                 }
+                return ExpertScores.Table(
+                    ids: ids,
+                    skills: named,
+                    numbers: numbers,
+                    basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)
+                )
             }
         }
     }

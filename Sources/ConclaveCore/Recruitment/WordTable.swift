@@ -1,12 +1,17 @@
-/// The vocabulary's words (lower-cased, stemmed) in an open-addressing hash table over their UTF-8 bytes,
-/// so the lexical matcher can look up a word of a question without building a `String` for it. An ASCII
-/// word is lower-cased and stemmed as it is hashed; cheap filters (stem length, first and last byte) turn
-/// most words away before any hashing.
+/// The vocabulary's words (lower-cased, stemmed) for the lexical matcher, looked up by the words of a
+/// question as they are written, without building a `String` or stemming anything.
+///
+/// Stemming only ever drops an `s`, an `es` or an `ies` (for `y`), so each vocabulary word has at most
+/// four written forms that stem to it (`probability`, `probabilities`; `class`, `classes`). The table
+/// holds every such ASCII form, each checked against `LexicalSkillMatcher.stem`, in an open-addressing
+/// hash table over its bytes. A signature bit per form (its length and first and last two bytes) turns
+/// most of a question's words away before any hashing. A word with non-ASCII characters is tokenized and
+/// stemmed the slow way and looked up by its stem (`id(ofStem:)`).
 ///
 /// ```swift
 /// var builder = WordTable.Builder()
-/// let id = builder.insert("algebra")              // 0
-/// builder.table.id(of: "algebra")                 // Optional(0)
+/// let id = builder.insert("probability")          // 0
+/// builder.table.id(ofStem: "probability")         // Optional(0); "Probabilities" in a text finds it too
 /// ```
 struct WordTable: Sendable {
     /// Collects words and gives each an id, in order of first insertion.
@@ -23,7 +28,18 @@ struct WordTable: Sendable {
             return id
         }
 
-        var table: WordTable { WordTable(words: words) }
+        var table: WordTable { WordTable(stems: ids, forms: Self.forms(of: words)) }
+
+        /// Every ASCII written form whose stem is one of `words`, with that word's id.
+        private static func forms(of words: [String]) -> [(form: [UInt8], id: Int32)] {
+            var forms: [(form: [UInt8], id: Int32)] = []
+            for (id, word) in words.enumerated() where word.utf8.allSatisfy({ $0 < 0x80 }) {
+                var candidates = [word, word + "s", word + "es"]
+                if word.hasSuffix("y") { candidates.append(String(word.dropLast()) + "ies") }
+                for form in candidates where LexicalSkillMatcher.stem(form) == word { forms.append((Array(form.utf8), Int32(id))) }
+            }
+            return forms
+        }
     }
 
     /// For each byte: 0 for an ASCII byte that separates words, the lower-cased byte for an ASCII letter or
@@ -38,172 +54,152 @@ struct WordTable: Sendable {
         }
     }
 
-    /// Each slot: the word's id, or -1 when empty, and the word's hash.
-    private let slotIDs: [Int32]
-    private let slotHashes: [UInt64]
-    private let mask: Int
-    /// The bytes of every word, back to back, and where each starts (one more entry than words).
-    private let bytes: [UInt8]
-    private let starts: [Int]
-    /// Bit n is set when some word is n bytes long (n < 64); longer words set bit 63.
-    private let lengths: UInt64
-    /// Bit (first byte × 256 + last byte) is set when some word starts and ends with those bytes.
-    private let ends: [UInt64]
-    /// Bit (b0 × 256 + b1) is set when some word starts with the bytes b0 b1; bit b0 when a word is the
-    /// single byte b0.
-    private let prefixes: [UInt64]
-    private let singles: [UInt64]
-    /// The longest and the shortest word in bytes.
-    let longest: Int
-    private let shortest: Int
+    private let stems: [String: Int32]
+    private let storage: Storage
 
-    init(words: [String]) {
-        var capacity = 64
-        while capacity < words.count * 8 { capacity *= 2 }
-        var slotIDs = [Int32](repeating: -1, count: capacity)
-        var slotHashes = [UInt64](repeating: 0, count: capacity)
-        var bytes: [UInt8] = []
-        var starts = [0]
-        var lengths: UInt64 = 0
-        var ends = [UInt64](repeating: 0, count: 1024)
-        var longest = 0
-        var shortest = Int.max
-        var prefixes = [UInt64](repeating: 0, count: 1024)
-        var singles = [UInt64](repeating: 0, count: 4)
-        for (id, word) in words.enumerated() {
-            let utf8 = Array(word.utf8)
-            let hash = Self.hash(utf8)
-            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slotIDs[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slotIDs[slot] = Int32(id)
-            slotHashes[slot] = hash
-            bytes += utf8
-            starts.append(bytes.count)
-            lengths |= 1 << UInt64(min(utf8.count, 63))
-            if let first = utf8.first, let last = utf8.last {
-                let key = Int(first) << 8 | Int(last)
-                ends[key >> 6] |= 1 << UInt64(key & 63)
+    init(stems: [String: Int32], forms: [(form: [UInt8], id: Int32)]) {
+        self.stems = stems
+        self.storage = Storage(forms: forms)
+    }
+
+    /// The id of a stemmed token, or nil when it is not in the vocabulary.
+    func id(ofStem token: String) -> Int32? { stems[token] }
+
+    /// The id of the vocabulary word that the ASCII word `text[range]` stems to, once lower-cased
+    /// through `classes` (`byteClasses`' storage); nil when there is none.
+    @inline(__always)
+    func id(ofASCII text: UnsafePointer<UInt8>, _ range: Range<Int>, classes: UnsafePointer<UInt8>) -> Int32? {
+        storage.id(text + range.lowerBound, range.count, classes)
+    }
+
+    /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
+    /// plain pointers: no bounds checks, no reference counting.
+    private final class Storage: @unchecked Sendable {
+        /// Each slot: the form's id (-1 when empty), its hash, and where its bytes start in `bytes` and
+        /// how many they are.
+        private let slotIDs: UnsafeMutableBufferPointer<Int32>
+        private let slotHashes: UnsafeMutableBufferPointer<UInt64>
+        private let slotSpans: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
+        private let mask: Int
+        private let bytes: UnsafeMutableBufferPointer<UInt8>
+        /// Bit n set when some form is n bytes long (n < 64).
+        private let lengths: UInt64
+        /// Bit `signature(form)` set for every form of two bytes or more: one bit test turns away most words
+        /// that are not in the table.
+        private let signatures: UnsafeMutableBufferPointer<UInt64>
+        /// Bit b set when some form is the single byte b.
+        private let singles: (UInt64, UInt64)
+
+        init(forms: [(form: [UInt8], id: Int32)]) {
+            var capacity = 64
+            while capacity < forms.count * 4 { capacity *= 2 }
+            slotIDs = .allocate(capacity: capacity)
+            slotIDs.initialize(repeating: -1)
+            slotHashes = .allocate(capacity: capacity)
+            slotHashes.initialize(repeating: 0)
+            slotSpans = .allocate(capacity: capacity)
+            slotSpans.initialize(repeating: (0, 0))
+            mask = capacity - 1
+            signatures = .allocate(capacity: Self.signatureWords)
+            signatures.initialize(repeating: 0)
+            var all: [UInt8] = []
+            var lengths: UInt64 = 0
+            var singles: (UInt64, UInt64) = (0, 0)
+            for (form, id) in forms where !form.isEmpty && form.count < 64 {
+                let hash = Self.hash(form.withUnsafeBufferPointer { $0.baseAddress! }, form.count)
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slotIDs[slot] >= 0 { slot = (slot + 1) & mask }
+                slotIDs[slot] = id
+                slotHashes[slot] = hash
+                slotSpans[slot] = (Int32(all.count), Int32(form.count))
+                all += form
+                lengths |= 1 << UInt64(form.count)
+                if form.count == 1 {
+                    if form[0] < 64 { singles.0 |= 1 << UInt64(form[0]) } else { singles.1 |= 1 << UInt64(form[0] & 63) }
+                } else {
+                    let signature = Self.signature(form.count, form[0], form[1], form[form.count - 2], form[form.count - 1])
+                    signatures[signature >> 6] |= 1 << UInt64(signature & 63)
+                }
             }
-            longest = max(longest, utf8.count)
-            shortest = min(shortest, utf8.count)
-            if utf8.count == 1 {
-                singles[Int(utf8[0] >> 6)] |= 1 << UInt64(utf8[0] & 63)
-            } else if utf8.count > 1 {
-                let key = Int(utf8[0]) << 8 | Int(utf8[1])
-                prefixes[key >> 6] |= 1 << UInt64(key & 63)
+            bytes = .allocate(capacity: max(all.count, 1))
+            _ = bytes.initialize(from: all)
+            self.lengths = lengths
+            self.singles = singles
+        }
+
+        deinit {
+            slotIDs.deallocate()
+            slotHashes.deallocate()
+            slotSpans.deallocate()
+            bytes.deallocate()
+            signatures.deallocate()
+        }
+
+        /// The id of the form spelled by the `count` bytes at `word` once lower-cased through `classes`.
+        @inline(__always)
+        func id(_ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Int32? {
+            guard count < 64, lengths & (1 << UInt64(count)) != 0 else { return nil }
+            let first = classes[Int(word[0])]
+            if count == 1 {
+                let bits = first < 64 ? singles.0 >> UInt64(first) : singles.1 >> UInt64(first & 63)
+                return bits & 1 != 0 ? probe(word, 1, classes) : nil
+            }
+            let signature = Self.signature(
+                count,
+                first,
+                classes[Int(word[1])],
+                classes[Int(word[count - 2])],
+                classes[Int(word[count - 1])]
+            )
+            guard signatures[signature >> 6] & (1 << UInt64(signature & 63)) != 0 else { return nil }
+            return probe(word, count, classes)
+        }
+
+        private func probe(_ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Int32? {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for index in 0..<count {
+                hash ^= UInt64(classes[Int(word[index])])
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            hash = Self.finish(hash)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let id = slotIDs[slot]
+                if id < 0 { return nil }
+                if slotHashes[slot] == hash, spells(slotSpans[slot], word, count, classes) { return id }
+                slot = (slot + 1) & mask
             }
         }
-        self.slotIDs = slotIDs
-        self.slotHashes = slotHashes
-        self.mask = capacity - 1
-        self.bytes = bytes
-        self.starts = starts
-        self.lengths = lengths
-        self.ends = ends
-        self.longest = longest
-        self.shortest = shortest
-        self.prefixes = prefixes
-        self.singles = singles
-    }
 
-    /// The id of `word`, or nil when it is not in the vocabulary.
-    func id(of word: String) -> Int32? {
-        let utf8 = Array(word.utf8)
-        guard let first = utf8.first, let last = utf8.last, passes(length: utf8.count, first: first, last: last) else { return nil }
-        return probe(Self.hash(utf8), utf8.count) { offset in utf8[offset] }
-    }
+        /// Whether the stored form `span` is the `count` bytes at `word`, lower-cased.
+        private func spells(_ span: (start: Int32, count: Int32), _ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Bool
+        {
+            guard Int(span.count) == count else { return false }
+            let start = Int(span.start)
+            for offset in 0..<count where bytes[start + offset] != classes[Int(word[offset])] { return false }
+            return true
+        }
 
-    /// The id of the ASCII word `text[range]` once lower-cased (through `classes`, `byteClasses`' storage)
-    /// and stemmed as `LexicalSkillMatcher.stem` does; nil when it is not in the vocabulary.
-    func id(ofASCII text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, classes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let count = range.count
-        // Stemming shortens a word by at most three bytes, to no fewer than two, and keeps its first two
-        // bytes (but for a four-byte -ies word, whose second becomes y): most words stop here.
-        guard count <= longest + 2, count >= shortest else { return nil }
-        let start = range.lowerBound
-        let end = range.upperBound
-        let first = classes[Int(text[start])]
-        guard count > 1 else { return singles[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0 ? lookUp(first) : nil }
-        let fourByteIes =
-            count == 4 && classes[Int(text[end - 1])] == 0x73 && classes[Int(text[end - 2])] == 0x65
-            && classes[Int(text[end - 3])] == 0x69
-        let second = fourByteIes ? 0x79 : classes[Int(text[start + 1])]
-        let prefix = Int(first) << 8 | Int(second)
-        guard prefixes[prefix >> 6] & (1 << UInt64(prefix & 63)) != 0 else { return nil }
-        @inline(__always) func lower(_ back: Int) -> UInt8 { classes[Int(text[end - back])] }
-        // The stem: `kept` bytes of the word, then a `y` for an -ies plural.
-        var kept = count
-        var endsInY = false
-        if count > 3 {
-            let (l1, l2, l3) = (lower(1), lower(2), lower(3))
-            let l4 = lower(4)
-            if l3 == 0x69, l2 == 0x65, l1 == 0x73 {  // ies
-                kept = count - 3
-                endsInY = true
-            } else if l2 == 0x65, l1 == 0x73, l3 == 0x78 || (l3 == 0x73 && l4 == 0x73) || (l3 == 0x68 && (l4 == 0x63 || l4 == 0x73)) {
-                kept = count - 2  // xes, sses, ches, shes
-            } else if l1 == 0x73, l2 != 0x73, l2 != 0x75, l2 != 0x69 {
-                kept = count - 1  // s, but not ss, us, is
+        /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
+        private static let signatureWords = 1 << 9
+
+        /// A word's length and its first two and last two bytes, mixed into 15 bits.
+        @inline(__always)
+        private static func signature(_ count: Int, _ b0: UInt8, _ b1: UInt8, _ y1: UInt8, _ y0: UInt8) -> Int {
+            let packed = UInt64(count) << 32 | UInt64(b0) << 24 | UInt64(b1) << 16 | UInt64(y1) << 8 | UInt64(y0)
+            return Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 49)
+        }
+
+        /// 64-bit FNV-1a over the bytes (already lower-case), with the high bits folded in for the slot.
+        private static func hash(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for index in 0..<count {
+                hash ^= UInt64(bytes[index])
+                hash &*= 0x0000_0100_0000_01B3
             }
+            return finish(hash)
         }
-        let length = kept + (endsInY ? 1 : 0)
-        let last = endsInY ? 0x79 : classes[Int(text[range.lowerBound + kept - 1])]
-        guard passes(length: length, first: first, last: last) else { return nil }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for index in range.lowerBound..<range.lowerBound + kept {
-            hash ^= UInt64(classes[Int(text[index])])
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        if endsInY {
-            hash ^= 0x79
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return probe(Self.finish(hash), length) { offset in
-            offset < kept ? classes[Int(text[range.lowerBound + offset])] : 0x79
-        }
-    }
 
-    /// The id of the one-byte word `byte`.
-    private func lookUp(_ byte: UInt8) -> Int32? {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        hash ^= UInt64(byte)
-        hash &*= 0x0000_0100_0000_01B3
-        return probe(Self.finish(hash), 1) { _ in byte }
+        @inline(__always) private static func finish(_ hash: UInt64) -> UInt64 { hash ^ (hash >> 29) }
     }
-
-    @inline(__always) private func passes(length: Int, first: UInt8, last: UInt8) -> Bool {
-        guard lengths & (1 << UInt64(min(length, 63))) != 0 else { return false }
-        let key = Int(first) << 8 | Int(last)
-        return ends[key >> 6] & (1 << UInt64(key & 63)) != 0
-    }
-
-    /// The id in the slot chain of `hash` whose word has `length` bytes equal to `byte(offset)`.
-    @inline(__always) private func probe(_ hash: UInt64, _ length: Int, byte: (Int) -> UInt8) -> Int32? {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slotIDs[slot]
-            if id < 0 { return nil }
-            if slotHashes[slot] == hash, spells(Int(id), length, byte) { return id }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    private func spells(_ id: Int, _ length: Int, _ byte: (Int) -> UInt8) -> Bool {
-        let start = starts[id]
-        guard starts[id + 1] - start == length else { return false }
-        for offset in 0..<length where bytes[start + offset] != byte(offset) { return false }
-        return true
-    }
-
-    /// 64-bit FNV-1a over the bytes, with the high bits folded in for the slot index.
-    private static func hash(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return finish(hash)
-    }
-
-    @inline(__always) private static func finish(_ hash: UInt64) -> UInt64 { hash ^ (hash >> 29) }
 }

@@ -1,0 +1,115 @@
+/// Every candidate's score for one instance (`Recruitment.scores`): a collection of `ExpertScore`, in the
+/// recruiter's candidate order.
+///
+/// A fresh decision keeps them as one table (the candidates' ids shared with the recruiter, every number
+/// in one buffer) and makes an `ExpertScore` only when one is read, so deciding allocates one buffer
+/// instead of an array per candidate. Changing a score's seats, numbers or reason writes into the table;
+/// any other change turns the collection into a plain list of scores.
+///
+/// ```swift
+/// for score in decision.recruitment.scores where score.seats > 0 { print(score.expert, score.weight) }
+/// decision.recruitment.scores[2].seats += 1
+/// ```
+public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
+    /// The numbers of one candidate, at `index * stride` in `Table.numbers`: these five, then its profile
+    /// score for each of the table's skills.
+    private enum Field: Int {
+        case relevance, strength, weight, cost, seats
+        static let count = 5
+    }
+
+    /// One fresh decision's scores.
+    struct Table: Sendable {
+        var ids: [String]
+        /// The matched skills some profile scores.
+        var skills: [String]
+        var numbers: [Double]
+        var basis: RecruitmentBasis
+        /// Words that replace derived reasons, by candidate; empty until one is set.
+        var notes: [String?] = []
+
+        var stride: Int { Field.count + skills.count }
+    }
+
+    private enum Storage: Sendable {
+        case table(Table)
+        case list([ExpertScore])
+    }
+
+    private var storage: Storage
+
+    /// Scores laid out as a table: `numbers` holds, per candidate of `ids`, relevance, strength, weight,
+    /// cost and seats, then its profile score for each of `skills`.
+    init(table: Table) { storage = .table(table) }
+
+    public init(_ scores: [ExpertScore]) { storage = .list(scores) }
+
+    public init(arrayLiteral elements: ExpertScore...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch storage {
+        case .table(let table): table.ids.count
+        case .list(let list): list.count
+        }
+    }
+
+    public subscript(position: Int) -> ExpertScore {
+        get {
+            switch storage {
+            case .list(let list):
+                return list[position]
+            case .table(let table):
+                let base = position * table.stride
+                var score = ExpertScore(
+                    expert: table.ids[position],
+                    relevanceBySkill: SkillScores(skills: table.skills, values: table.numbers, start: base + Field.count),
+                    relevance: table.numbers[base + Field.relevance.rawValue],
+                    strength: table.numbers[base + Field.strength.rawValue],
+                    weight: table.numbers[base + Field.weight.rawValue],
+                    cost: table.numbers[base + Field.cost.rawValue],
+                    seats: Int(table.numbers[base + Field.seats.rawValue]),
+                    basis: table.basis
+                )
+                if !table.notes.isEmpty, let note = table.notes[position] { score.reason = note }
+                return score
+            }
+        }
+        set {
+            if case .table(var table) = storage, newValue.expert == table.ids[position], newValue.basis == table.basis,
+                newValue.relevanceBySkill == self[position].relevanceBySkill
+            {
+                storage = .list([])  // leaves `table` the only owner of its buffers while it is written
+                let base = position * table.stride
+                table.numbers[base + Field.relevance.rawValue] = newValue.relevance
+                table.numbers[base + Field.strength.rawValue] = newValue.strength
+                table.numbers[base + Field.weight.rawValue] = newValue.weight
+                table.numbers[base + Field.cost.rawValue] = newValue.cost
+                table.numbers[base + Field.seats.rawValue] = Double(newValue.seats)
+                if newValue.note != nil || !table.notes.isEmpty {
+                    if table.notes.isEmpty { table.notes = Array(repeating: nil, count: table.ids.count) }
+                    table.notes[position] = newValue.note
+                }
+                storage = .table(table)
+                return
+            }
+            var list = Array(self)
+            storage = .list([])
+            list[position] = newValue
+            storage = .list(list)
+        }
+    }
+
+    public static func == (lhs: ExpertScores, rhs: ExpertScores) -> Bool { lhs.elementsEqual(rhs) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for score in self { hasher.combine(score) }
+    }
+
+    /// Stored as a JSON array of scores, as `[ExpertScore]` was.
+    public init(from decoder: any Decoder) throws { self.init(try [ExpertScore](from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try Array(self).encode(to: encoder) }
+}
