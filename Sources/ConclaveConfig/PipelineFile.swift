@@ -84,7 +84,7 @@ struct PipelineFile {
         let runtime = fields.nested("runtime", allowed: ["resident_models", "resident_memory_mb", "window"], required: false)
         let resident = runtime?.int("resident_models", required: false, in: Limits.residentModels) ?? 1
         let residentMemory = runtime?.int("resident_memory_mb", required: false, in: Limits.memoryMB)
-        let window = runtime?.int("window", required: false, in: Limits.window) ?? 10_000
+        let window = runtime?.int("window", required: false, in: Limits.window) ?? PipelineSpec.defaultWindow
         var cache = false
         if let node = fields.value("cache", required: false) {
             if let flag = node.bool { cache = flag } else { reader.report(node, "field 'cache' of pipeline must be true or false") }

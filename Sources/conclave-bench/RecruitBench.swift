@@ -21,6 +21,7 @@ struct RecruitBench: ParsableCommand {
     @Option(help: "Instances to decide (the questions, cycled, each with its own id).") var instances = 200_000
     @Option(help: "Experts in the synthetic registry.") var experts = 16
     @Option(help: "Seats per team.") var k = 3
+    @Option(help: "Instances decided together, as a run's window (the pipeline default).") var window = PipelineSpec.defaultWindow
     @Option(help: "Runs; the median is the figure.") var repeats = 5
     @OptionGroup var output: BenchOutput
 
@@ -35,6 +36,7 @@ struct RecruitBench: ParsableCommand {
             instance.id = "q\(index)"
             return instance
         }
+        let windows = stride(from: 0, to: asked.count, by: max(1, window)).map { Array(asked[$0..<min($0 + max(1, window), asked.count)]) }
         let probe = DecisionMaker(registry: registry, k: k, strategy: .symbolic, aggregator: "e0", seed: 42)
         let matched = asked.prefix(20_000).map { probe.skills(for: $0).count }
         let meanSkills = Double(matched.reduce(0, +)) / Double(max(matched.count, 1))
@@ -44,7 +46,7 @@ struct RecruitBench: ParsableCommand {
         output.say(
             String(
                 format:
-                    "%d questions from %d files (mean %.0f bytes of text), vocabulary %d skills (%d shipped + mined terms in ≥ %d questions): mean %.2f skills matched per question; %d experts, k = %d, %d cores",
+                    "%d questions from %d files (mean %.0f bytes of text), vocabulary %d skills (%d shipped + mined terms in ≥ %d questions): mean %.2f skills matched per question; %d experts, k = %d, windows of %d, %d cores",
                 questions.count,
                 datasets.count,
                 meanBytes,
@@ -54,6 +56,7 @@ struct RecruitBench: ParsableCommand {
                 meanSkills,
                 experts,
                 k,
+                window,
                 ProcessInfo.processInfo.activeProcessorCount
             )
         )
@@ -62,11 +65,16 @@ struct RecruitBench: ParsableCommand {
         var perStrategy: [String: BenchValue] = [:]
         for strategy in [RecruitmentStrategy.symbolic, .topK, .costAware] {
             let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
-            // What a run's window does: every instance decided on the cores, as `RunSession` decides it.
-            let decide = median { _ = asked.concurrentMap { decider.decide(for: $0, extraction: nil) } }
+            // What a run does: window after window, every instance of it decided on the cores, as
+            // `RunSession` decides it, the window's decisions kept until the next.
+            let decide = median {
+                for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } }
+            }
             let rendered = median {
-                _ = asked.concurrentMap { instance in
-                    decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count }
+                for window in windows {
+                    _ = window.concurrentMap { instance in
+                        decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count }
+                    }
                 }
             }
             let recruiter = decider.recruiter
@@ -104,6 +112,7 @@ struct RecruitBench: ParsableCommand {
         figures["mean_text_bytes"] = .double(meanBytes)
         figures["experts"] = .int(experts)
         figures["k"] = .int(k)
+        figures["window"] = .int(window)
         figures["cores"] = .int(ProcessInfo.processInfo.activeProcessorCount)
         try output.figures(figures)
     }

@@ -47,6 +47,8 @@ public struct PipelineSpec: Sendable {
     public var residentMemoryMB: Int?
     /// Instances scheduled together: each stage of a window loads each model at most once.
     public var window: Int
+    /// The window when the pipeline gives none.
+    public static let defaultWindow = 10_000
     /// Hard spending limits, per instance and per run.
     public var budget: Budget
     /// How the agents work together (mode, rounds, agents, downgrade order).
@@ -79,7 +81,7 @@ public struct PipelineSpec: Sendable {
         grader: Grader,
         residentModels: Int = 1,
         residentMemoryMB: Int? = nil,
-        window: Int = 10_000,
+        window: Int = PipelineSpec.defaultWindow,
         cache: Bool = false,
         budget: Budget = .unlimited,
         collaboration: CollaborationSpec = .ensemble,

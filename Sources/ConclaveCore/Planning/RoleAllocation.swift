@@ -10,7 +10,7 @@
 /// let agents = allocation.agents(team: ["qwen-med", "qwen-math"], roles: roles)
 /// // [Agent(seat: 0, expert: "qwen-math", role: "Mathematician"), Agent(seat: 1, expert: "qwen-med", role: "Physician")]
 /// ```
-public struct RoleAllocation: Sendable {
+public final class RoleAllocation: Sendable {
     public let registry: Registry
     /// The roles (indices into `registry.roles`) that list each skill, by the skill's position in
     /// `skillIndex`.
@@ -49,11 +49,35 @@ public struct RoleAllocation: Sendable {
     /// registry order), in turn; when none shares any, the registry's role for the skills' domain on every
     /// seat; nil when there is none either.
     public func roles(for skills: [String], seats: Int) -> [String?] {
+        withRoles(for: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : registry.roles[$0].name } }
+    }
+
+    /// The agents: each seat, in order, takes from the team the expert with the highest profile score on
+    /// its role's skills (the first such in team order on a tie, and the next in team order when the seat
+    /// has no role).
+    public func agents(team: [String], roles: [String?]) -> [Agent] {
+        let indices: [Int] = roles.map { name in name.flatMap { roleIndex[$0] } ?? -1 }
+        var seated = indices.withUnsafeBufferPointer { agents(team: team, roles: $0) }
+        for seat in seated.indices { seated[seat].role = roles[seat] }
+        return seated
+    }
+
+    /// The agents of a team for an instance with these skills: `roles(for:seats:)` then
+    /// `agents(team:roles:)`, one seat per member of the team.
+    public func agents(team: [String], skills: [String]) -> [Agent] {
+        withRoles(for: skills, seats: team.count) { agents(team: team, roles: $0) }
+    }
+
+    /// Calls `body` with one role per seat, as indices into the registry's roles (-1: none).
+    private func withRoles<Result>(for skills: [String], seats: Int, _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
         let roleCount = registry.roles.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + skills.count + 1) { buffer in
-            // How many distinct skills of the instance each role lists, then the skills already counted.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + skills.count + seats + 1) { buffer in
+            // How many distinct skills of the instance each role lists, the skills already counted, the
+            // sharing roles ranked, and the role of each seat.
             let shared = UnsafeMutableBufferPointer(rebasing: buffer[..<roleCount])
             let counted = UnsafeMutableBufferPointer(rebasing: buffer[roleCount..<roleCount + skills.count])
+            let ranked = UnsafeMutableBufferPointer(rebasing: buffer[(roleCount + skills.count)..<(2 * roleCount + skills.count)])
+            let roles = UnsafeMutableBufferPointer(rebasing: buffer[(2 * roleCount + skills.count)..<(2 * roleCount + skills.count + seats)])
             shared.initialize(repeating: 0)
             var distinct = 0
             var sharing = 0
@@ -66,27 +90,28 @@ public struct RoleAllocation: Sendable {
                     shared[role] += 1
                 }
             }
-            guard sharing > 0 else { return Array(repeating: registry.role(for: skills)?.name, count: seats) }
-            // The sharing roles, most shared first, ties in registry order.
-            let ranked = UnsafeMutableBufferPointer(rebasing: buffer[(roleCount + skills.count)...])
-            var filled = 0
-            for role in 0..<roleCount where shared[role] > 0 {
-                var slot = filled
-                while slot > 0, shared[ranked[slot - 1]] < shared[role] {
-                    ranked[slot] = ranked[slot - 1]
-                    slot -= 1
+            if sharing == 0 {
+                roles.initialize(repeating: registry.roleIndex(for: skills) ?? -1)
+            } else {
+                // Most shared first, ties in registry order.
+                var filled = 0
+                for role in 0..<roleCount where shared[role] > 0 {
+                    var slot = filled
+                    while slot > 0, shared[ranked[slot - 1]] < shared[role] {
+                        ranked[slot] = ranked[slot - 1]
+                        slot -= 1
+                    }
+                    ranked[slot] = role
+                    filled += 1
                 }
-                ranked[slot] = role
-                filled += 1
+                for seat in 0..<seats { roles[seat] = ranked[seat % sharing] }
             }
-            return (0..<seats).map { registry.roles[ranked[$0 % sharing]].name }
+            return body(UnsafeBufferPointer(roles))
         }
     }
 
-    /// The agents: each seat, in order, takes from the team the expert with the highest profile score on
-    /// its role's skills (the first such in team order on a tie, and the next in team order when the seat
-    /// has no role).
-    public func agents(team: [String], roles: [String?]) -> [Agent] {
+    /// The agents for one role index per seat (-1: none), each seat naming its registry role.
+    private func agents(team: [String], roles: UnsafeBufferPointer<Int>) -> [Agent] {
         let roleCount = registry.roles.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * team.count + 1) { buffer in
             // The team's members not yet seated, as positions in `team`, in team order; each member's
@@ -98,9 +123,9 @@ public struct RoleAllocation: Sendable {
                 experts[index] = expertIndex[team[index]] ?? -1
             }
             var left = team.count
-            return roles.prefix(team.count).enumerated().map { seat, roleName in
+            return roles.prefix(team.count).enumerated().map { seat, role in
                 var best = 0
-                if let role = roleName.flatMap({ roleIndex[$0] }) {
+                if role >= 0 {
                     func strength(_ member: Int) -> Double { experts[member] < 0 ? 0 : strengths[experts[member] * roleCount + role] }
                     var bestStrength = strength(remaining[0])
                     for index in 1..<left {
@@ -114,7 +139,7 @@ public struct RoleAllocation: Sendable {
                 let member = remaining[best]
                 for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
                 left -= 1
-                return Agent(seat: seat, expert: team[member], role: roleName)
+                return Agent(seat: seat, expert: team[member], role: role < 0 ? nil : registry.roles[role].name)
             }
         }
     }

@@ -55,7 +55,7 @@ public struct Decision: Sendable, Hashable, Codable {
 /// let decider = DecisionMaker(registry: registry, k: 3, strategy: .symbolic, aggregator: "smollm2-judge", seed: 42)
 /// let decision = decider.decide(for: instance)
 /// ```
-public struct DecisionMaker: Sendable {
+public final class DecisionMaker: Sendable {
     public let registry: Registry
     public let matcher: LexicalSkillMatcher
     public let recruiter: Recruiter
@@ -79,6 +79,8 @@ public struct DecisionMaker: Sendable {
     public let exploration: ModeExploration?
     /// Roles per seat and the expert per role.
     public let allocation: RoleAllocation
+    /// Each expert's price and `max_tokens`, in registry order: what its call's expected cost is made of.
+    private let callPrices: [(price: Price, maxTokens: Int)]
 
     public init(
         registry: Registry,
@@ -97,6 +99,7 @@ public struct DecisionMaker: Sendable {
     ) {
         self.modePolicy = modePolicy
         self.allocation = RoleAllocation(registry: registry)
+        self.callPrices = registry.experts.map { ($0.price, $0.sampling.maxTokens) }
         self.exploration = collaboration.explore > 0 ? ModeExploration(epsilon: collaboration.explore, seed: seed) : nil
         self.registry = registry
         self.instanceBudget = instanceBudget
@@ -112,7 +115,7 @@ public struct DecisionMaker: Sendable {
 
     /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
     /// replacement off (a profiling run, where every expert answers).
-    public init(pipeline: LoadedPipeline, replacingRareExperts: Bool = true) {
+    public convenience init(pipeline: LoadedPipeline, replacingRareExperts: Bool = true) {
         let spec = pipeline.spec
         self.init(
             registry: pipeline.registry,
@@ -148,28 +151,30 @@ public struct DecisionMaker: Sendable {
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
         let skills = given ?? self.skills(for: instance)
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
-        let tokens = Self.promptTokens(instance)
-        let costs = registry.experts.map { $0.expectedCost(promptTokens: tokens) }
         let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
         let choice = chooseMode(for: instance, skills: names)
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
-        var recruitment = recruiter.recruit(skills: names, costs: costs, predicted: predicted, seats: seats, using: &rng)
-        let roles = allocation.roles(for: names, seats: recruitment.team.count)
-        var plan = Collaboration(
-            mode: mode,
-            rounds: collaboration.rounds(for: mode),
-            finish: collaboration.finish(for: mode),
-            agents: allocation.agents(team: recruitment.team, roles: roles)
-        )
+        let tokens = Self.promptTokens(instance)
+        var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: callPrices.count) { costs in
+            for (index, call) in callPrices.enumerated() { costs[index] = call.price.cost(inputTokens: tokens, outputTokens: call.maxTokens) }
+            return recruiter.recruit(skills: names, costs: UnsafeBufferPointer(costs), predicted: predicted, seats: seats, using: &rng)
+        }
+        let agents = allocation.agents(team: recruitment.team, skills: names)
+        var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), agents: agents)
         let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruitment.scores) : nil
-        // Roles only reorder the seats; a downgrade may change who holds them.
-        if downgrades == nil { recruitment.team = plan.team } else { recruitment.seat(plan.team) }
+        if downgrades == nil {
+            // Roles only reorder the seats.
+            for seat in plan.agents.indices { recruitment.team[seat] = plan.agents[seat].expert }
+        } else {
+            // A downgrade may change who holds them.
+            recruitment.seat(plan.team)
+        }
         var decision = Decision(
             instanceID: instance.id,
             skills: skills,
-            role: roles.first ?? nil,
+            role: agents.first?.role,
             recruitment: recruitment,
             aggregator: aggregator,
             seed: seed

@@ -11,7 +11,7 @@
 /// let matcher = LexicalSkillMatcher(skills: registry.skills)
 /// matcher.match("Solve the equation 2x + 3 = 7")  // [SkillMatch(skill: "algebra", term: "equation")]
 /// ```
-public struct LexicalSkillMatcher: Sendable {
+public final class LexicalSkillMatcher: Sendable {
     /// One skill found in a text, with the vocabulary term that revealed it.
     public struct SkillMatch: Sendable, Hashable, Codable {
         public var skill: String

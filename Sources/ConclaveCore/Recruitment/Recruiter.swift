@@ -71,7 +71,7 @@ public struct Recruitment: Sendable, Hashable, Codable {
 /// var rng = SeededGenerator(seed: 7, instanceID: instance.id)
 /// let recruitment = recruiter.recruit(skills: ["algebra"], using: &rng)
 /// ```
-public struct Recruiter: Sendable {
+public final class Recruiter: Sendable {
     public let candidates: [RecruitmentCandidate]
     public let k: Int
     public let strategy: RecruitmentStrategy
@@ -93,7 +93,7 @@ public struct Recruiter: Sendable {
     private let globalRates: [Double]
 
     /// A recruiter over the registry's experts.
-    public init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
+    public convenience init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
         self.init(candidates: experts.map(RecruitmentCandidate.init), k: k, strategy: strategy, temperature: temperature, lambda: lambda)
     }
 
@@ -138,7 +138,9 @@ public struct Recruiter: Sendable {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates.count * 2) { buffer in
             let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<candidates.count])
             let weights = UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
-            _ = columns.withUnsafeBufferPointer { fill(relevance: relevance, weights: weights, columns: $0, costs: costs) }
+            _ = columns.withUnsafeBufferPointer { columns in
+                costs.withUnsafeBufferPointer { fill(relevance: relevance, weights: weights, columns: columns, costs: $0) }
+            }
             return selection.seats(weights: UnsafeBufferPointer(weights), k: k, using: &rng)
         }
     }
@@ -152,6 +154,17 @@ public struct Recruiter: Sendable {
         costs: [Double] = [],
         predicted: [Double]? = nil,
         seats: Int? = nil,
+        using rng: inout G
+    ) -> Recruitment {
+        costs.withUnsafeBufferPointer { recruit(skills: skills, costs: $0, predicted: predicted, seats: seats, using: &rng) }
+    }
+
+    /// `recruit(skills:costs:predicted:seats:using:)` with the costs in memory the caller holds.
+    func recruit<G: RandomNumberGenerator>(
+        skills: [String],
+        costs: UnsafeBufferPointer<Double>,
+        predicted: [Double]?,
+        seats: Int?,
         using rng: inout G
     ) -> Recruitment {
         let seats = max(1, seats ?? k)
@@ -174,12 +187,12 @@ public struct Recruiter: Sendable {
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
     /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
     public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
-        ExpertScores(table: scoreTable(skills: skills, costs: costs, predicted: predicted, seats: k))
+        costs.withUnsafeBufferPointer { ExpertScores(table: scoreTable(skills: skills, costs: $0, predicted: predicted, seats: k)) }
     }
 
     /// The scores as `ExpertScores` lays them out: per candidate, relevance, strength, weight, cost and
     /// seats, then its profile score for each matched skill; reasons speak of teams of `seats`.
-    private func scoreTable(skills: [String], costs: [Double], predicted: [Double]?, seats: Int) -> ExpertScores.Table {
+    private func scoreTable(skills: [String], costs: UnsafeBufferPointer<Double>, predicted: [Double]?, seats: Int) -> ExpertScores.Table {
         let count = candidates.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
             var used = 0
@@ -229,7 +242,7 @@ public struct Recruiter: Sendable {
         relevance: UnsafeMutableBufferPointer<Double>,
         weights: UnsafeMutableBufferPointer<Double>,
         columns: UnsafeBufferPointer<Int>,
-        costs: [Double]
+        costs: UnsafeBufferPointer<Double>
     ) -> Bool {
         let count = candidates.count
         let costAware = selection.weighting == .correctnessMinusCost
