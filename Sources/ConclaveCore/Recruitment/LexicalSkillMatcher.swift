@@ -33,7 +33,7 @@ public final class LexicalSkillMatcher: Sendable {
     /// The phrase trie: the root's child for each word id (-1 when none), then (node << 32 | word id) →
     /// child node for the deeper edges; node 0 is the root.
     private let rootChild: [Int32]
-    private let children: [UInt64: Int32]
+    private let children: TrieEdges
     /// The phrase that ends at each node, as an index into `phrases`; -1 where none ends.
     private let phraseAt: [Int32]
     private let phrases: [SkillMatch]
@@ -53,7 +53,7 @@ public final class LexicalSkillMatcher: Sendable {
                 guard !tokens.isEmpty else { continue }
                 var node: Int32 = 0
                 for token in tokens {
-                    let key = Self.edge(node, table.insert(token))
+                    let key = TrieEdges.key(node: node, word: table.insert(token))
                     if let child = children[key] {
                         node = child
                     } else {
@@ -78,7 +78,7 @@ public final class LexicalSkillMatcher: Sendable {
             rootChild[word] = child
         }
         self.rootChild = rootChild
-        self.children = children.filter { $0.key >> 32 != 0 }
+        self.children = TrieEdges(children.filter { $0.key >> 32 != 0 })
         self.phraseAt = phraseAt
         self.phrases = phrases
         self.skillOfPhrase = skillOfPhrase
@@ -91,74 +91,107 @@ public final class LexicalSkillMatcher: Sendable {
     /// The skills found in `text` followed by `more`, read as one text joined by spaces (a phrase may
     /// span two parts), without joining them.
     public func match(_ text: String, then more: [String]) -> [SkillMatch] {
-        var hits: [Hit] = []
-        hits.reserveCapacity(16)
-        var position: Int32 = 0
-        scan(text, position: &position, into: &hits)
-        for part in more { scan(part, position: &position, into: &hits) }
-        return phraseMatches(hits)
+        // A word takes at least one byte and a separator, so a part of n bytes has at most (n + 1) / 2.
+        var bound = (text.utf8.count + 1) / 2
+        for part in more { bound += (part.utf8.count + 1) / 2 }
+        return withUnsafeTemporaryAllocation(of: Hit.self, capacity: bound + 1) { hits in
+            var count = 0
+            var position: Int32 = 0
+            scan(text, position: &position, into: hits, count: &count)
+            for part in more { scan(part, position: &position, into: hits, count: &count) }
+            return phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]))
+        }
     }
 
     /// The longest phrase at each word, in order, each skill once.
-    private func phraseMatches(_ hits: [Hit]) -> [SkillMatch] {
+    private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>) -> [SkillMatch] {
         var found: [SkillMatch] = []
-        var seen: [Int32] = []
-        var start = 0
-        while start < hits.count {
-            var node: Int32 = 0
-            var phrase: Int32 = -1
-            var end = start
-            var next = start
-            while next < hits.count, next == start || hits[next].position == hits[next - 1].position + 1,
-                let child = next == start
-                    ? rootChild.indices.contains(Int(hits[next].word)) ? rootChild[Int(hits[next].word)] : nil
-                    : children[Self.edge(node, hits[next].word)],
-                child >= 0
-            {
-                node = child
-                if phraseAt[Int(node)] >= 0 {
-                    phrase = phraseAt[Int(node)]
-                    end = next
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: hits.count + 1) { seen in
+            // The skills found so far, as indices, in `seen[..<skills]`.
+            var skills = 0
+            var start = 0
+            while start < hits.count {
+                var node = Int(hits[start].word) < rootChild.count ? rootChild[Int(hits[start].word)] : -1
+                var phrase: Int32 = -1
+                var end = start
+                var next = start
+                while node >= 0 {
+                    if phraseAt[Int(node)] >= 0 {
+                        phrase = phraseAt[Int(node)]
+                        end = next
+                    }
+                    next += 1
+                    guard next < hits.count, hits[next].position == hits[next - 1].position + 1 else { break }
+                    node = children.child(of: node, word: hits[next].word)
                 }
-                next += 1
+                guard phrase >= 0 else {
+                    start += 1
+                    continue
+                }
+                let skill = skillOfPhrase[Int(phrase)]
+                if !seen[..<skills].contains(skill) {
+                    seen[skills] = skill
+                    skills += 1
+                    found.append(phrases[Int(phrase)])
+                }
+                start = end + 1
             }
-            guard phrase >= 0 else {
-                start += 1
-                continue
-            }
-            let skill = skillOfPhrase[Int(phrase)]
-            if !seen.contains(skill) {
-                seen.append(skill)
-                found.append(phrases[Int(phrase)])
-            }
-            start = end + 1
+            return found
         }
-        return found
     }
 
-    /// Reads one part's words, numbering them from `position`, and keeps those in the vocabulary.
-    private func scan(_ text: String, position: inout Int32, into hits: inout [Hit]) {
+    /// Reads one part's words, numbering them from `position`, and writes those in the vocabulary to
+    /// `hits` from `count` on. The ASCII words that may be in it are gathered first, without a branch
+    /// per word, then looked up.
+    private func scan(_ text: String, position: inout Int32, into hits: UnsafeMutableBufferPointer<Hit>, count: inout Int) {
         var text = text
         text.withUTF8 { utf8 in
-            WordTable.byteClasses.withUnsafeBufferPointer { table in
-                guard let bytes = utf8.baseAddress, let classes = table.baseAddress else { return }
+            guard let bytes = utf8.baseAddress else { return }
+            withUnsafeTemporaryAllocation(of: Candidate.self, capacity: (utf8.count + 1) / 2 + 1) { candidates in
+                var gathered = 0
                 WordBoundaries.forEachWord(in: utf8) { range, ascii in
                     if ascii {
-                        if let word = words.id(ofASCII: bytes, range, classes: classes) { hits.append(Hit(position: position, word: word)) }
+                        let start = bytes + range.lowerBound
+                        candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
+                        gathered += words.mayHold(start, range.count)
                         position += 1
                     } else {
                         for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
-                            if let word = words.id(ofStem: token) { hits.append(Hit(position: position, word: word)) }
+                            if let word = words.id(ofStem: token) {
+                                // Looked up at once: it goes before the candidates gathered after it.
+                                lookUp(candidates[..<gathered], bytes, into: hits, count: &count)
+                                gathered = 0
+                                hits[count] = Hit(position: position, word: word)
+                                count += 1
+                            }
                             position += 1
                         }
                     }
                 }
+                lookUp(candidates[..<gathered], bytes, into: hits, count: &count)
             }
         }
     }
 
-    private static func edge(_ node: Int32, _ word: Int32) -> UInt64 {
-        UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: word))
+    /// A word that may be in the vocabulary: where its bytes are, and its word position.
+    private struct Candidate {
+        var start: Int32
+        var count: Int32
+        var position: Int32
+    }
+
+    /// Writes the candidates that are in the vocabulary to `hits` from `count` on.
+    private func lookUp(
+        _ candidates: Slice<UnsafeMutableBufferPointer<Candidate>>,
+        _ bytes: UnsafePointer<UInt8>,
+        into hits: UnsafeMutableBufferPointer<Hit>,
+        count: inout Int
+    ) {
+        for candidate in candidates {
+            let word = words.id(ofASCII: bytes + Int(candidate.start), Int(candidate.count))
+            hits[count] = Hit(position: candidate.position, word: word)
+            count += word >= 0 ? 1 : 0
+        }
     }
 
     /// Lower-cased alphanumeric words with a light plural stem (`equations` → `equation`,

@@ -246,20 +246,22 @@ public final class Recruiter: Sendable {
     ) -> Bool {
         let count = candidates.count
         let costAware = selection.weighting == .correctnessMinusCost
-        let table = costAware ? rates : scores
         var applies = false
-        for index in 0..<count {
-            var sum = 0.0
-            for column in columns {
-                let value = table[column * count + index]
-                if value.isNaN {
-                    if costAware { sum += globalRates[index] }
-                } else {
-                    sum += value
-                    applies = true
+        relevance.initialize(repeating: 0)
+        // Column after column, so the inner loop reads one skill's contiguous row without a branch.
+        (costAware ? rates : scores).withUnsafeBufferPointer { table in
+            globalRates.withUnsafeBufferPointer { global in
+                for column in columns {
+                    let row = column * count
+                    for index in 0..<count {
+                        let value = table[row + index]
+                        let known = !value.isNaN
+                        applies = applies || known
+                        let missing = costAware ? relevance[index] + global[index] : relevance[index]
+                        relevance[index] = known ? relevance[index] + value : missing
+                    }
                 }
             }
-            relevance[index] = sum
         }
         if costAware {
             for index in 0..<count {

@@ -1,5 +1,5 @@
 /// Finds the words of a UTF-8 text eight bytes at a time: a word is a run of ASCII letters and digits
-/// and non-ASCII bytes, as `WordTable.byteClasses` defines it. Each group of eight bytes is classified
+/// and non-ASCII bytes; every other ASCII byte separates words. Each group of eight bytes is classified
 /// with a few integer operations on one 64-bit word (no branch per byte), and words are read off a
 /// 64-bit mask per 64 bytes, so a question's separators cost almost nothing.
 ///
@@ -12,8 +12,10 @@ enum WordBoundaries {
     static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
         guard let base = text.baseAddress else { return }
         let count = text.count
-        var open: Int? = nil  // the start of a word still running at the end of the previous chunk
-        var openASCII = true
+        // A word still running at the end of the previous chunk: its start (-1: none), and whether it has
+        // a non-ASCII byte so far.
+        var open = -1
+        var openWide = false
         var chunk = 0
         while chunk < count {
             let length = min(64, count - chunk)
@@ -26,38 +28,48 @@ enum WordBoundaries {
                 wide |= wideBits << UInt64(group)
                 group += 8
             }
-            var bit = 0
-            if let start = open {
-                // The open word ends at the chunk's first separator, or runs on through the whole chunk.
-                let end = (~words).trailingZeroBitCount
-                guard end < length else {
-                    openASCII = openASCII && wide == 0
-                    chunk += length
-                    continue
+            // The first and the last byte of each run of word bytes in the chunk, in order, one each.
+            var starts = words & ~(words << 1)
+            var ends = words & ~(words >> 1)
+            let more = chunk + 64 < count  // a run reaching bit 63 may go on in the next chunk
+            if open >= 0 {
+                if words & 1 == 0 {
+                    body(open..<chunk, !openWide)
+                    open = -1
+                } else {
+                    let end = ends.trailingZeroBitCount
+                    openWide = openWide || wide & mask(end + 1) != 0
+                    if end == 63, more {
+                        chunk += length
+                        continue
+                    }
+                    body(open..<chunk + end + 1, !openWide)
+                    open = -1
+                    starts &= starts &- 1
+                    ends &= ends &- 1
                 }
-                body(start..<chunk + end, openASCII && wide & (1 << UInt64(end) - 1) == 0)
-                open = nil
-                bit = end
             }
-            while bit < length {
-                let rest = words >> UInt64(bit)
-                guard rest != 0 else { break }
-                let start = bit + rest.trailingZeroBitCount
-                let run = (~(words >> UInt64(start))).trailingZeroBitCount
-                let end = start + run
-                let spanned = (wide >> UInt64(start)) & (run >= 64 ? ~0 : (1 << UInt64(run)) - 1)
-                if end >= length, chunk + length < count {
+            while starts != 0 {
+                let start = starts.trailingZeroBitCount
+                let end = ends.trailingZeroBitCount
+                starts &= starts &- 1
+                ends &= ends &- 1
+                let spanned = (wide >> UInt64(start)) & mask(end - start + 1)
+                if end == 63, more {
                     open = chunk + start
-                    openASCII = spanned == 0
+                    openWide = spanned != 0
                     break
                 }
-                body(chunk + start..<chunk + min(end, length), spanned == 0)
-                bit = end
+                body(chunk + start..<chunk + end + 1, spanned == 0)
             }
             chunk += length
         }
-        if let start = open { body(start..<count, openASCII) }
+        if open >= 0 { body(open..<count, !openWide) }
     }
+
+    /// The lowest `bits` (1 to 64) bits set.
+    @inline(__always)
+    private static func mask(_ bits: Int) -> UInt64 { bits >= 64 ? ~0 : (1 << UInt64(bits)) &- 1 }
 
     /// For `count` (1 to 8) bytes at `bytes`: bit i set in the first mask when byte i belongs to a word,
     /// in the second when it is not ASCII.

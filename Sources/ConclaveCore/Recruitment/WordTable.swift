@@ -42,18 +42,6 @@ struct WordTable: Sendable {
         }
     }
 
-    /// For each byte: 0 for an ASCII byte that separates words, the lower-cased byte for an ASCII letter or
-    /// digit, 0xFF for a byte of a non-ASCII character.
-    static let byteClasses: [UInt8] = (0..<256).map { value -> UInt8 in
-        let byte = UInt8(value)
-        switch byte {
-        case 48...57, 97...122: return byte
-        case 65...90: return byte + 32
-        case 128...255: return 0xFF
-        default: return 0
-        }
-    }
-
     private let stems: [String: Int32]
     private let storage: Storage
 
@@ -65,12 +53,16 @@ struct WordTable: Sendable {
     /// The id of a stemmed token, or nil when it is not in the vocabulary.
     func id(ofStem token: String) -> Int32? { stems[token] }
 
-    /// The id of the vocabulary word that the ASCII word `text[range]` stems to, once lower-cased
-    /// through `classes` (`byteClasses`' storage); nil when there is none.
+    /// 1 when the ASCII word of `count` bytes at `word` (letters and digits only) may be a form in the
+    /// table once lower-cased, 0 when it surely is not; computed without a branch, so a scan can keep
+    /// the candidates of a whole text before looking any up.
     @inline(__always)
-    func id(ofASCII text: UnsafePointer<UInt8>, _ range: Range<Int>, classes: UnsafePointer<UInt8>) -> Int32? {
-        storage.id(text + range.lowerBound, range.count, classes)
-    }
+    func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int { storage.mayHold(word, count) }
+
+    /// The id of the vocabulary word that the ASCII word of `count` bytes at `word` stems to, once
+    /// lower-cased; -1 when there is none.
+    @inline(__always)
+    func id(ofASCII word: UnsafePointer<UInt8>, _ count: Int) -> Int32 { storage.probe(word, count) }
 
     /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
     /// plain pointers: no bounds checks, no reference counting.
@@ -82,13 +74,9 @@ struct WordTable: Sendable {
         private let slotSpans: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
         private let mask: Int
         private let bytes: UnsafeMutableBufferPointer<UInt8>
-        /// Bit n set when some form is n bytes long (n < 64).
-        private let lengths: UInt64
-        /// Bit `signature(form)` set for every form of two bytes or more: one bit test turns away most words
-        /// that are not in the table.
+        /// Bit `signature(form)` set for every form: one bit test turns away most words that are not in
+        /// the table.
         private let signatures: UnsafeMutableBufferPointer<UInt64>
-        /// Bit b set when some form is the single byte b.
-        private let singles: (UInt64, UInt64)
 
         init(forms: [(form: [UInt8], id: Int32)]) {
             var capacity = 64
@@ -103,9 +91,7 @@ struct WordTable: Sendable {
             signatures = .allocate(capacity: Self.signatureWords)
             signatures.initialize(repeating: 0)
             var all: [UInt8] = []
-            var lengths: UInt64 = 0
-            var singles: (UInt64, UInt64) = (0, 0)
-            for (form, id) in forms where !form.isEmpty && form.count < 64 {
+            for (form, id) in forms where !form.isEmpty {
                 let hash = Self.hash(form.withUnsafeBufferPointer { $0.baseAddress! }, form.count)
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slotIDs[slot] >= 0 { slot = (slot + 1) & mask }
@@ -113,18 +99,11 @@ struct WordTable: Sendable {
                 slotHashes[slot] = hash
                 slotSpans[slot] = (Int32(all.count), Int32(form.count))
                 all += form
-                lengths |= 1 << UInt64(form.count)
-                if form.count == 1 {
-                    if form[0] < 64 { singles.0 |= 1 << UInt64(form[0]) } else { singles.1 |= 1 << UInt64(form[0] & 63) }
-                } else {
-                    let signature = Self.signature(form.count, form[0], form[1], form[form.count - 2], form[form.count - 1])
-                    signatures[signature >> 6] |= 1 << UInt64(signature & 63)
-                }
+                let signature = form.withUnsafeBufferPointer { Self.signature(of: $0.baseAddress!, form.count) }
+                signatures[signature >> 6] |= 1 << UInt64(signature & 63)
             }
             bytes = .allocate(capacity: max(all.count, 1))
             _ = bytes.initialize(from: all)
-            self.lengths = lengths
-            self.singles = singles
         }
 
         deinit {
@@ -135,58 +114,54 @@ struct WordTable: Sendable {
             signatures.deallocate()
         }
 
-        /// The id of the form spelled by the `count` bytes at `word` once lower-cased through `classes`.
         @inline(__always)
-        func id(_ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Int32? {
-            guard count < 64, lengths & (1 << UInt64(count)) != 0 else { return nil }
-            let first = classes[Int(word[0])]
-            if count == 1 {
-                let bits = first < 64 ? singles.0 >> UInt64(first) : singles.1 >> UInt64(first & 63)
-                return bits & 1 != 0 ? probe(word, 1, classes) : nil
-            }
-            let signature = Self.signature(
-                count,
-                first,
-                classes[Int(word[1])],
-                classes[Int(word[count - 2])],
-                classes[Int(word[count - 1])]
-            )
-            guard signatures[signature >> 6] & (1 << UInt64(signature & 63)) != 0 else { return nil }
-            return probe(word, count, classes)
+        func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int {
+            let signature = Self.signature(of: word, count)
+            return Int(truncatingIfNeeded: signatures[signature >> 6] >> UInt64(signature & 63)) & 1
         }
 
-        private func probe(_ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Int32? {
+        /// The id of the form spelled by the `count` bytes at `word` once lower-cased; -1 when there is
+        /// none.
+        func probe(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for index in 0..<count {
-                hash ^= UInt64(classes[Int(word[index])])
+                hash ^= UInt64(Self.lower(word[index]))
                 hash &*= 0x0000_0100_0000_01B3
             }
             hash = Self.finish(hash)
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let id = slotIDs[slot]
-                if id < 0 { return nil }
-                if slotHashes[slot] == hash, spells(slotSpans[slot], word, count, classes) { return id }
+                if id < 0 { return -1 }
+                if slotHashes[slot] == hash, spells(slotSpans[slot], word, count) { return id }
                 slot = (slot + 1) & mask
             }
         }
 
         /// Whether the stored form `span` is the `count` bytes at `word`, lower-cased.
-        private func spells(_ span: (start: Int32, count: Int32), _ word: UnsafePointer<UInt8>, _ count: Int, _ classes: UnsafePointer<UInt8>) -> Bool
-        {
+        private func spells(_ span: (start: Int32, count: Int32), _ word: UnsafePointer<UInt8>, _ count: Int) -> Bool {
             guard Int(span.count) == count else { return false }
             let start = Int(span.start)
-            for offset in 0..<count where bytes[start + offset] != classes[Int(word[offset])] { return false }
+            for offset in 0..<count where bytes[start + offset] != Self.lower(word[offset]) { return false }
             return true
         }
+
+        /// An ASCII letter or digit lower-cased: setting bit 5 lower-cases a letter and leaves a digit as
+        /// it is.
+        @inline(__always) private static func lower(_ byte: UInt8) -> UInt8 { byte | 0x20 }
 
         /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
         private static let signatureWords = 1 << 9
 
-        /// A word's length and its first two and last two bytes, mixed into 15 bits.
+        /// A word's length and its first two and last two bytes (lower-cased), mixed into 15 bits; a
+        /// one-byte word's byte stands for all four.
         @inline(__always)
-        private static func signature(_ count: Int, _ b0: UInt8, _ b1: UInt8, _ y1: UInt8, _ y0: UInt8) -> Int {
-            let packed = UInt64(count) << 32 | UInt64(b0) << 24 | UInt64(b1) << 16 | UInt64(y1) << 8 | UInt64(y0)
+        private static func signature(of word: UnsafePointer<UInt8>, _ count: Int) -> Int {
+            let second = count > 1 ? 1 : 0
+            let last = count - 1
+            let packed =
+                UInt64(truncatingIfNeeded: count) << 32 | UInt64(lower(word[0])) << 24 | UInt64(lower(word[second])) << 16
+                | UInt64(lower(word[last - second])) << 8 | UInt64(lower(word[last]))
             return Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 49)
         }
 
