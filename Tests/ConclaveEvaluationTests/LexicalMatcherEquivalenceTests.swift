@@ -85,7 +85,8 @@ import Testing
             "taxes", "TAXES", "buses", "bus", "glasses", "glass", "analysis", "analyses", "cries", "cry", "axes", "churches",
             "dishes", "status", "quo", "viruses", "virus", "oasis", "s", "ies", "es", "algebras", "matrices", "don’t",
             "don’ts", "café’s", "x—y", "Ünïcödé", "a" + String(repeating: "b", count: 70), String(repeating: "z", count: 63),
-            "classes", "probabilities", "1234567", "eigen", "values", "º",
+            "classes", "probabilities", "1234567", "eigen", "values", "º", "“quoted”", "1–2", "taxes…", "30°C", "3×4",
+            "a→b", "x−y", "‘bus’", "¬", "é’s", "’\u{301}s", "\u{200D}", "№5", "➞cry", "\u{00A0}glass",
         ]
         let separators = [" ", ", ", ".", "\n", "—", "’", "", "  ", String(repeating: " ", count: 9)]
         var rng = SeededGenerator(seed: 2027)

@@ -105,9 +105,10 @@ public final class LexicalSkillMatcher: Sendable {
 
     /// The longest phrase at each word, in order, each skill once.
     private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>) -> [SkillMatch] {
-        var found: [SkillMatch] = []
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: hits.count + 1) { seen in
-            // The skills found so far, as indices, in `seen[..<skills]`.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * hits.count + 1) { buffer in
+            // The skills found so far, as indices, and the phrase that found each.
+            let seen = UnsafeMutableBufferPointer(rebasing: buffer[..<hits.count])
+            let found = UnsafeMutableBufferPointer(rebasing: buffer[hits.count..<2 * hits.count])
             var skills = 0
             var start = 0
             while start < hits.count {
@@ -131,12 +132,12 @@ public final class LexicalSkillMatcher: Sendable {
                 let skill = skillOfPhrase[Int(phrase)]
                 if !seen[..<skills].contains(skill) {
                     seen[skills] = skill
+                    found[skills] = phrase
                     skills += 1
-                    found.append(phrases[Int(phrase)])
                 }
                 start = end + 1
             }
-            return found
+            return found[..<skills].map { phrases[Int($0)] }
         }
     }
 
@@ -149,12 +150,16 @@ public final class LexicalSkillMatcher: Sendable {
             guard let bytes = utf8.baseAddress else { return }
             withUnsafeTemporaryAllocation(of: Candidate.self, capacity: (utf8.count + 1) / 2 + 1) { candidates in
                 var gathered = 0
+                func gather(_ range: Range<Int>) {
+                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
+                    gathered += words.mayHold(bytes + range.lowerBound, range.count)
+                    position += 1
+                }
                 WordBoundaries.forEachWord(in: utf8) { range, ascii in
                     if ascii {
-                        let start = bytes + range.lowerBound
-                        candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
-                        gathered += words.mayHold(start, range.count)
-                        position += 1
+                        gather(range)
+                    } else if let pieces = WordBoundaries.asciiPieces(of: utf8, range) {
+                        for piece in pieces { gather(piece) }
                     } else {
                         for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
                             if let word = words.id(ofStem: token) {
