@@ -2,16 +2,18 @@ import Dispatch
 import Foundation
 
 extension Array {
-    /// `map` spread over the machine's cores: one contiguous chunk per core, transformed at the same
-    /// time; order is kept. For pure per-element work over many elements (a window's decisions, grades,
-    /// encoded records); small arrays are mapped in place.
+    /// `map` spread over the machine's cores: contiguous chunks, eight per core, handed to the cores as
+    /// they come free (so a core that drew slow elements does not hold the others up); order is kept. For
+    /// pure per-element work over many elements (a window's decisions, grades, encoded records); small
+    /// arrays are mapped in place.
     ///
     /// ```swift
     /// let decisions = window.concurrentMap { decider.decide(for: $0) }
     /// ```
     public func concurrentMap<T>(_ transform: (Element) -> T) -> [T] {
-        let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 32)
-        guard parts > 1 else { return map(transform) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, count >= 64 else { return map(transform) }
+        let parts = Swift.min(cores * 8, count / 32)
         let size = (count + parts - 1) / parts
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             withoutActuallyEscaping(transform) { transform in
