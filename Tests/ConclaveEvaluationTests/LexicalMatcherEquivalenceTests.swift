@@ -60,10 +60,23 @@ import Testing
             "İstanbul", "e\u{301}", "\u{301}", "Σίσυφος", "🙂", "x²", "½", "3rd", "2x", "ﬁle", "K",
         ]
         let separators = [" ", "  ", ", ", ".", "-", "\n", "\r\n", "(", ") ", "/", "'", "\u{00A0}", "—", "\t", ""]
-        var rng = SeededGenerator(seed: 2026)
-        for _ in 0..<5_000 {
+        Self.compare(matcher, reference, texts: 5_000, pieces: 0...14, of: pieces, separators: separators, seed: 2026)
+    }
+
+    /// Seeded random texts of `count` pieces, each followed by a separator, matched both ways.
+    static func compare(
+        _ matcher: LexicalSkillMatcher,
+        _ reference: Reference,
+        texts: Int,
+        pieces count: ClosedRange<Int>,
+        of pieces: [String],
+        separators: [String],
+        seed: UInt64
+    ) {
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<texts {
             var text = ""
-            for _ in 0..<Int.random(in: 0...14, using: &rng) {
+            for _ in 0..<Int.random(in: count, using: &rng) {
                 text += pieces.randomElement(using: &rng) ?? ""
                 text += separators.randomElement(using: &rng) ?? ""
             }
@@ -89,15 +102,7 @@ import Testing
             "a→b", "x−y", "‘bus’", "¬", "é’s", "’\u{301}s", "\u{200D}", "№5", "➞cry", "\u{00A0}glass",
         ]
         let separators = [" ", ", ", ".", "\n", "—", "’", "", "  ", String(repeating: " ", count: 9)]
-        var rng = SeededGenerator(seed: 2027)
-        for _ in 0..<3_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...80, using: &rng) {
-                text += pieces.randomElement(using: &rng) ?? ""
-                text += separators.randomElement(using: &rng) ?? ""
-            }
-            #expect(matcher.match(text) == reference.match(text), "\(text.debugDescription)")
-        }
+        Self.compare(matcher, reference, texts: 3_000, pieces: 0...80, of: pieces, separators: separators, seed: 2027)
     }
 
     @Test func agreesWhenTheTextComesInParts() {
