@@ -12,11 +12,14 @@
 /// ```
 public final class RoleAllocation: Sendable {
     public let registry: Registry
-    /// The roles (indices into `registry.roles`) that list each skill, by the skill's position in
-    /// `skillIndex`.
+    /// The roles (indices into `registry.roles`) that list each skill: those of the skill at position p
+    /// in `skillIndex` are `rolesOfSkill[roleStarts[p] ..< roleStarts[p + 1]]`.
     private let skillIndex: NameIndex
-    private let rolesOfSkill: [[Int]]
+    private let roleStarts: [Int]
+    private let rolesOfSkill: [Int]
     private let roleIndex: NameIndex
+    /// The registry's role names, by index.
+    private let roleNames: [String]
     private let expertIndex: NameIndex
     /// Each expert's summed profile score over each role's skills, at expert × roles + role.
     private let strengths: [Double]
@@ -37,7 +40,9 @@ public final class RoleAllocation: Sendable {
             }
         }
         self.skillIndex = NameIndex(skillNames)
-        self.rolesOfSkill = rolesOfSkill
+        self.roleStarts = rolesOfSkill.reduce(into: [0]) { starts, roles in starts.append((starts.last ?? 0) + roles.count) }
+        self.rolesOfSkill = rolesOfSkill.flatMap { $0 }
+        roleNames = registry.roles.map(\.name)
         roleIndex = NameIndex(registry.roles.map(\.name))
         expertIndex = NameIndex(registry.experts.map(\.id))
         strengths = registry.experts.flatMap { expert in
@@ -49,7 +54,7 @@ public final class RoleAllocation: Sendable {
     /// registry order), in turn; when none shares any, the registry's role for the skills' domain on every
     /// seat; nil when there is none either.
     public func roles(for skills: [String], seats: Int) -> [String?] {
-        withRoles(for: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : registry.roles[$0].name } }
+        withRoles(for: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : roleNames[$0] } }
     }
 
     /// The agents: each seat, in order, takes from the team the expert with the highest profile score on
@@ -70,7 +75,7 @@ public final class RoleAllocation: Sendable {
 
     /// Calls `body` with one role per seat, as indices into the registry's roles (-1: none).
     private func withRoles<Result>(for skills: [String], seats: Int, _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
-        let roleCount = registry.roles.count
+        let roleCount = roleNames.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + skills.count + seats + 1) { buffer in
             // How many distinct skills of the instance each role lists, the skills already counted, the
             // sharing roles ranked, and the role of each seat.
@@ -85,7 +90,7 @@ public final class RoleAllocation: Sendable {
                 guard let index = skillIndex[skill], !counted[..<distinct].contains(index) else { continue }
                 counted[distinct] = index
                 distinct += 1
-                for role in rolesOfSkill[index] {
+                for role in rolesOfSkill[roleStarts[index]..<roleStarts[index + 1]] {
                     if shared[role] == 0 { sharing += 1 }
                     shared[role] += 1
                 }
@@ -112,7 +117,7 @@ public final class RoleAllocation: Sendable {
 
     /// The agents for one role index per seat (-1: none), each seat naming its registry role.
     private func agents(team: [String], roles: UnsafeBufferPointer<Int>) -> [Agent] {
-        let roleCount = registry.roles.count
+        let roleCount = roleNames.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * team.count + 1) { buffer in
             // The team's members not yet seated, as positions in `team`, in team order; each member's
             // expert, as an index into the registry's experts (-1 when it has none).
@@ -139,7 +144,7 @@ public final class RoleAllocation: Sendable {
                 let member = remaining[best]
                 for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
                 left -= 1
-                return Agent(seat: seat, expert: team[member], role: role < 0 ? nil : registry.roles[role].name)
+                return Agent(seat: seat, expert: team[member], role: role < 0 ? nil : roleNames[role])
             }
         }
     }
