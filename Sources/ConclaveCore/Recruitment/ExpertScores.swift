@@ -13,7 +13,7 @@
 public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
     /// The numbers of one candidate, at `index * stride` in `Table.numbers`: these five, then its profile
     /// score for each of the table's skills.
-    private enum Field: Int {
+    enum Field: Int {
         case relevance, strength, weight, cost, seats
         static let count = 5
     }
@@ -29,6 +29,12 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         var notes: [String?] = []
 
         var stride: Int { Field.count + skills.count }
+
+        /// One number of a candidate.
+        subscript(field: Field, of candidate: Int) -> Double {
+            get { numbers[candidate * stride + field.rawValue] }
+            set { numbers[candidate * stride + field.rawValue] = newValue }
+        }
     }
 
     private enum Storage: Sendable {
@@ -61,15 +67,14 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
             case .list(let list):
                 return list[position]
             case .table(let table):
-                let base = position * table.stride
                 var score = ExpertScore(
                     expert: table.ids[position],
-                    relevanceBySkill: SkillScores(skills: table.skills, values: table.numbers, start: base + Field.count),
-                    relevance: table.numbers[base + Field.relevance.rawValue],
-                    strength: table.numbers[base + Field.strength.rawValue],
-                    weight: table.numbers[base + Field.weight.rawValue],
-                    cost: table.numbers[base + Field.cost.rawValue],
-                    seats: Int(table.numbers[base + Field.seats.rawValue]),
+                    relevanceBySkill: SkillScores(skills: table.skills, values: table.numbers, start: position * table.stride + Field.count),
+                    relevance: table[.relevance, of: position],
+                    strength: table[.strength, of: position],
+                    weight: table[.weight, of: position],
+                    cost: table[.cost, of: position],
+                    seats: Int(table[.seats, of: position]),
                     basis: table.basis
                 )
                 if !table.notes.isEmpty, let note = table.notes[position] { score.reason = note }
@@ -81,12 +86,11 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
                 newValue.relevanceBySkill == self[position].relevanceBySkill
             {
                 storage = .list([])  // leaves `table` the only owner of its buffers while it is written
-                let base = position * table.stride
-                table.numbers[base + Field.relevance.rawValue] = newValue.relevance
-                table.numbers[base + Field.strength.rawValue] = newValue.strength
-                table.numbers[base + Field.weight.rawValue] = newValue.weight
-                table.numbers[base + Field.cost.rawValue] = newValue.cost
-                table.numbers[base + Field.seats.rawValue] = Double(newValue.seats)
+                table[.relevance, of: position] = newValue.relevance
+                table[.strength, of: position] = newValue.strength
+                table[.weight, of: position] = newValue.weight
+                table[.cost, of: position] = newValue.cost
+                table[.seats, of: position] = Double(newValue.seats)
                 if newValue.note != nil || !table.notes.isEmpty {
                     if table.notes.isEmpty { table.notes = Array(repeating: nil, count: table.ids.count) }
                     table.notes[position] = newValue.note

@@ -170,15 +170,14 @@ public final class Recruiter: Sendable {
         let seats = max(1, seats ?? k)
         var table = scoreTable(skills: skills, costs: costs, predicted: predicted, seats: seats)
         let count = candidates.count
-        let stride = table.stride
         let chosen = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
-            for index in 0..<count { weights[index] = table.numbers[index * stride + 2] }
+            for index in 0..<count { weights[index] = table[.weight, of: index] }
             return selection.seats(weights: UnsafeBufferPointer(weights), k: seats, using: &rng)
         }
         var team: [String] = []
         team.reserveCapacity(chosen.count)
         for seat in chosen {
-            table.numbers[seat * stride + 4] += 1
+            table[.seats, of: seat] += 1
             team.append(ids[seat])
         }
         return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || table.basis.usedStrengthFallback)
@@ -214,16 +213,17 @@ public final class Recruiter: Sendable {
                     }
                     fallback = false
                 }
-                let stride = 5 + used
+                typealias Field = ExpertScores.Field
+                let stride = Field.count + used
                 let numbers = [Double](unsafeUninitializedCapacity: count * stride) { numbers, initialized in
                     for index in 0..<count {
                         let base = index * stride
-                        numbers[base] = relevance[index]
-                        numbers[base + 1] = strengths[index]
-                        numbers[base + 2] = weights[index]
-                        numbers[base + 3] = index < costs.count ? costs[index] : 0
-                        numbers[base + 4] = 0
-                        for (offset, column) in columns.enumerated() { numbers[base + 5 + offset] = scores[column * count + index] }
+                        numbers[base + Field.relevance.rawValue] = relevance[index]
+                        numbers[base + Field.strength.rawValue] = strengths[index]
+                        numbers[base + Field.weight.rawValue] = weights[index]
+                        numbers[base + Field.cost.rawValue] = index < costs.count ? costs[index] : 0
+                        numbers[base + Field.seats.rawValue] = 0
+                        for (offset, column) in columns.enumerated() { numbers[base + Field.count + offset] = scores[column * count + index] }
                     }
                     initialized = count * stride
                 }
