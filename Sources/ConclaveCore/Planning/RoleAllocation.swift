@@ -43,7 +43,7 @@ public final class RoleAllocation: Sendable {
         self.roleStarts = rolesOfSkill.reduce(into: [0]) { starts, roles in starts.append((starts.last ?? 0) + roles.count) }
         self.rolesOfSkill = rolesOfSkill.flatMap { $0 }
         roleNames = registry.roles.map(\.name)
-        roleIndex = NameIndex(registry.roles.map(\.name))
+        roleIndex = NameIndex(roleNames)
         expertIndex = NameIndex(registry.experts.map(\.id))
         strengths = registry.experts.flatMap { expert in
             registry.roles.map { role in role.skills.reduce(0) { $0 + (expert.profile.skills[$1] ?? 0) } }

@@ -79,8 +79,6 @@ public final class DecisionMaker: Sendable {
     public let exploration: ModeExploration?
     /// Roles per seat and the expert per role.
     public let allocation: RoleAllocation
-    /// Each expert's price and `max_tokens`, in registry order: what its call's expected cost is made of.
-    private let callPrices: [(price: Price, maxTokens: Int)]
 
     public init(
         registry: Registry,
@@ -99,7 +97,6 @@ public final class DecisionMaker: Sendable {
     ) {
         self.modePolicy = modePolicy
         self.allocation = RoleAllocation(registry: registry)
-        self.callPrices = registry.experts.map { ($0.price, $0.sampling.maxTokens) }
         self.exploration = collaboration.explore > 0 ? ModeExploration(epsilon: collaboration.explore, seed: seed) : nil
         self.registry = registry
         self.instanceBudget = instanceBudget
@@ -157,8 +154,9 @@ public final class DecisionMaker: Sendable {
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
-        var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: callPrices.count) { costs in
-            for (index, call) in callPrices.enumerated() { costs[index] = call.price.cost(inputTokens: tokens, outputTokens: call.maxTokens) }
+        let experts = registry.experts
+        var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
+            for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
             return recruiter.recruit(skills: names, costs: UnsafeBufferPointer(costs), predicted: predicted, seats: seats, using: &rng)
         }
         let agents = allocation.agents(team: recruitment.team, skills: names)
