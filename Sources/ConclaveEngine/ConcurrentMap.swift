@@ -10,6 +10,7 @@ extension Array {
     /// ```swift
     /// let decisions = window.concurrentMap { decider.decide(for: $0) }
     /// ```
+    @inlinable
     public func concurrentMap<T>(_ transform: (Element) -> T) -> [T] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         guard cores > 1, count >= 64 else { return map(transform) }

@@ -37,7 +37,10 @@ public struct Decision: Sendable, Hashable, Codable {
         role: String?,
         recruitment: Recruitment,
         aggregator: String,
-        seed: UInt64
+        seed: UInt64,
+        collaboration: Collaboration? = nil,
+        modeChoice: ModeChoice? = nil,
+        downgrades: [String]? = nil
     ) {
         self.instanceID = instanceID
         self.skills = skills
@@ -45,6 +48,9 @@ public struct Decision: Sendable, Hashable, Codable {
         self.recruitment = recruitment
         self.aggregator = aggregator
         self.seed = seed
+        self.collaboration = collaboration
+        self.modeChoice = modeChoice
+        self.downgrades = downgrades
     }
 }
 
@@ -169,18 +175,17 @@ public final class DecisionMaker: Sendable {
             // A downgrade may change who holds them.
             recruitment.seat(plan.team)
         }
-        var decision = Decision(
+        return Decision(
             instanceID: instance.id,
             skills: skills,
             role: agents.first?.role,
             recruitment: recruitment,
             aggregator: aggregator,
-            seed: seed
+            seed: seed,
+            collaboration: plan,
+            modeChoice: choice,
+            downgrades: downgrades.flatMap { $0.isEmpty ? nil : $0 }
         )
-        decision.collaboration = plan
-        decision.modeChoice = choice
-        decision.downgrades = downgrades.flatMap { $0.isEmpty ? nil : $0 }
-        return decision
     }
 
     /// The cascade's first step: the pinned mode, else the policy's best, else the pipeline's; then, under
@@ -288,10 +293,11 @@ public final class DecisionMaker: Sendable {
     /// The decision with the model extractor's keywords, kept in it; the skills are those its keywords map
     /// to, or the lexical ones when none maps (or when there is no extraction).
     public func decide(for instance: Instance, extraction: SkillExtraction?, everyExpert: Bool = false) -> Decision {
-        let mapped = extraction.map { SkillMapper.skills(from: $0.keywords) } ?? []
+        guard let extraction else { return everyExpert ? self.everyExpert(for: instance) : decide(for: instance) }
+        let mapped = SkillMapper.skills(from: extraction.keywords)
         let skills = mapped.isEmpty ? nil : mapped
         var decision = everyExpert ? self.everyExpert(for: instance, skills: skills) : decide(for: instance, skills: skills)
-        decision.keywords = extraction?.keywords
+        decision.keywords = extraction.keywords
         return decision
     }
 

@@ -1,9 +1,9 @@
 /// Every candidate's score for one instance (`Recruitment.scores`): a collection of `ExpertScore`, in the
 /// recruiter's candidate order.
 ///
-/// A fresh decision keeps them as one table (the candidates' ids shared with the recruiter, every number
-/// in one buffer) and makes an `ExpertScore` only when one is read, so deciding allocates one buffer
-/// instead of an array per candidate. Changing a score's seats, numbers or reason writes into the table;
+/// A fresh decision keeps them as one table (the numbers that vary per instance in one buffer; ids,
+/// strengths and profile scores read from the recruiter) and makes an `ExpertScore` only when one is
+/// read, so deciding allocates one buffer instead of an array per candidate. Changing a score's seats, numbers or reason writes into the table;
 /// any other change turns the collection into a plain list of scores.
 ///
 /// ```swift
@@ -11,16 +11,16 @@
 /// decision.recruitment.scores[2].seats += 1
 /// ```
 public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
-    /// The numbers of one candidate, at `index * stride` in `Table.numbers`: these five, then its profile
-    /// score for each of the table's skills.
+    /// The numbers of one candidate, at `index * Field.count` in `Table.numbers`.
     enum Field: Int {
-        case relevance, strength, weight, cost, seats
-        static let count = 5
+        case relevance, weight, cost, seats
+        static let count = 4
     }
 
-    /// One fresh decision's scores.
+    /// One fresh decision's scores: what varies per instance is in `numbers`; the candidates' ids,
+    /// strengths and profile scores are read from the recruiter that made them.
     struct Table: Sendable {
-        var ids: [String]
+        let recruiter: Recruiter
         /// The matched skills some profile scores.
         var skills: [String]
         var numbers: [Double]
@@ -28,12 +28,17 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         /// Words that replace derived reasons, by candidate; empty until one is set.
         var notes: [String?] = []
 
-        var stride: Int { Field.count + skills.count }
+        var count: Int { recruiter.candidates.count }
 
         /// One number of a candidate.
         subscript(field: Field, of candidate: Int) -> Double {
-            get { numbers[candidate * stride + field.rawValue] }
-            set { numbers[candidate * stride + field.rawValue] = newValue }
+            get { numbers[candidate * Field.count + field.rawValue] }
+            set { numbers[candidate * Field.count + field.rawValue] = newValue }
+        }
+
+        /// The candidate's profile score for each of `skills`.
+        func profileScores(of candidate: Int) -> SkillScores {
+            SkillScores(skills: skills, values: skills.map { recruiter.profileScore(of: candidate, for: $0) }, start: 0)
         }
     }
 
@@ -44,8 +49,8 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
     private var storage: Storage
 
-    /// Scores laid out as a table: `numbers` holds, per candidate of `ids`, relevance, strength, weight,
-    /// cost and seats, then its profile score for each of `skills`.
+    /// Scores laid out as a table: `numbers` holds, per candidate of the recruiter, relevance, weight,
+    /// cost and seats.
     init(table: Table) { storage = .table(table) }
 
     public init(_ scores: [ExpertScore]) { storage = .list(scores) }
@@ -56,7 +61,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
     public var endIndex: Int {
         switch storage {
-        case .table(let table): table.ids.count
+        case .table(let table): table.count
         case .list(let list): list.count
         }
     }
@@ -68,10 +73,10 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
                 return list[position]
             case .table(let table):
                 var score = ExpertScore(
-                    expert: table.ids[position],
-                    relevanceBySkill: SkillScores(skills: table.skills, values: table.numbers, start: position * table.stride + Field.count),
+                    expert: table.recruiter.candidates[position].id,
+                    relevanceBySkill: table.profileScores(of: position),
                     relevance: table[.relevance, of: position],
-                    strength: table[.strength, of: position],
+                    strength: table.recruiter.strengths[position],
                     weight: table[.weight, of: position],
                     cost: table[.cost, of: position],
                     seats: Int(table[.seats, of: position]),
@@ -82,17 +87,17 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
             }
         }
         set {
-            if case .table(var table) = storage, newValue.expert == table.ids[position], newValue.basis == table.basis,
-                newValue.relevanceBySkill == self[position].relevanceBySkill
+            if case .table(var table) = storage, newValue.expert == table.recruiter.candidates[position].id,
+                newValue.basis == table.basis, newValue.strength == table.recruiter.strengths[position],
+                newValue.relevanceBySkill == table.profileScores(of: position)
             {
                 storage = .list([])  // leaves `table` the only owner of its buffers while it is written
                 table[.relevance, of: position] = newValue.relevance
-                table[.strength, of: position] = newValue.strength
                 table[.weight, of: position] = newValue.weight
                 table[.cost, of: position] = newValue.cost
                 table[.seats, of: position] = Double(newValue.seats)
                 if newValue.note != nil || !table.notes.isEmpty {
-                    if table.notes.isEmpty { table.notes = Array(repeating: nil, count: table.ids.count) }
+                    if table.notes.isEmpty { table.notes = Array(repeating: nil, count: table.count) }
                     table.notes[position] = newValue.note
                 }
                 storage = .table(table)

@@ -150,16 +150,12 @@ public final class LexicalSkillMatcher: Sendable {
             guard let bytes = utf8.baseAddress else { return }
             withUnsafeTemporaryAllocation(of: Candidate.self, capacity: (utf8.count + 1) / 2 + 1) { candidates in
                 var gathered = 0
-                func gather(_ range: Range<Int>) {
-                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
-                    gathered += words.mayHold(bytes + range.lowerBound, range.count)
-                    position += 1
-                }
-                WordBoundaries.forEachWord(in: utf8) { range, ascii in
+                var boundaries = WordBoundaries(utf8)
+                while let (range, ascii) = boundaries.next() {
                     if ascii {
-                        gather(range)
+                        gathered += gather(range, bytes, position: &position, into: candidates, at: gathered)
                     } else if let pieces = WordBoundaries.asciiPieces(of: utf8, range) {
-                        for piece in pieces { gather(piece) }
+                        for piece in pieces { gathered += gather(piece, bytes, position: &position, into: candidates, at: gathered) }
                     } else {
                         for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
                             if let word = words.id(ofStem: token) {
@@ -176,6 +172,21 @@ public final class LexicalSkillMatcher: Sendable {
                 lookUp(candidates[..<gathered], bytes, into: hits, count: &count)
             }
         }
+    }
+
+    /// Writes the ASCII word at `range` to `candidates[slot]` and numbers it; returns 1 when it may be in
+    /// the vocabulary (so that it stays), 0 when it surely is not (so that the next word overwrites it).
+    @inline(__always)
+    private func gather(
+        _ range: Range<Int>,
+        _ bytes: UnsafePointer<UInt8>,
+        position: inout Int32,
+        into candidates: UnsafeMutableBufferPointer<Candidate>,
+        at slot: Int
+    ) -> Int {
+        candidates[slot] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
+        position += 1
+        return words.mayHold(bytes + range.lowerBound, range.count)
     }
 
     /// A word that may be in the vocabulary: where its bytes are, and its word position.

@@ -129,6 +129,12 @@ public final class Recruiter: Sendable {
         self.globalRates = experts.map { $0.profile.globalRate ?? 0 }
     }
 
+    /// The candidate's profile score for the skill; NaN when its profile has none.
+    func profileScore(of candidate: Int, for skill: String) -> Double {
+        guard let column = columnOfSkill[skill] else { return .nan }
+        return scores[column * candidates.count + candidate]
+    }
+
     /// The table columns of the skills some profile scores, in order; other skills are dropped.
     public func columns(for skills: [String]) -> [Int] { skills.compactMap { columnOfSkill[$0] } }
 
@@ -189,8 +195,8 @@ public final class Recruiter: Sendable {
         costs.withUnsafeBufferPointer { ExpertScores(table: scoreTable(skills: skills, costs: $0, predicted: predicted, seats: k)) }
     }
 
-    /// The scores as `ExpertScores` lays them out: per candidate, relevance, strength, weight, cost and
-    /// seats, then its profile score for each matched skill; reasons speak of teams of `seats`.
+    /// The scores as `ExpertScores` lays them out: per candidate, relevance, weight, cost and seats;
+    /// reasons speak of teams of `seats`.
     private func scoreTable(skills: [String], costs: UnsafeBufferPointer<Double>, predicted: [Double]?, seats: Int) -> ExpertScores.Table {
         let count = candidates.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
@@ -214,21 +220,18 @@ public final class Recruiter: Sendable {
                     fallback = false
                 }
                 typealias Field = ExpertScores.Field
-                let stride = Field.count + used
-                let numbers = [Double](unsafeUninitializedCapacity: count * stride) { numbers, initialized in
+                let numbers = [Double](unsafeUninitializedCapacity: count * Field.count) { numbers, initialized in
                     for index in 0..<count {
-                        let base = index * stride
+                        let base = index * Field.count
                         numbers[base + Field.relevance.rawValue] = relevance[index]
-                        numbers[base + Field.strength.rawValue] = strengths[index]
                         numbers[base + Field.weight.rawValue] = weights[index]
                         numbers[base + Field.cost.rawValue] = index < costs.count ? costs[index] : 0
                         numbers[base + Field.seats.rawValue] = 0
-                        for (offset, column) in columns.enumerated() { numbers[base + Field.count + offset] = scores[column * count + index] }
                     }
-                    initialized = count * stride
+                    initialized = count * Field.count
                 }
                 return ExpertScores.Table(
-                    ids: ids,
+                    recruiter: self,
                     skills: named,
                     numbers: numbers,
                     basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)

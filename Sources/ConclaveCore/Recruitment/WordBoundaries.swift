@@ -4,67 +4,80 @@
 /// 64-bit mask per 64 bytes, so a question's separators cost almost nothing.
 ///
 /// ```swift
-/// WordBoundaries.forEachWord(in: bytes) { range, ascii in print(range, ascii) }
+/// var words = WordBoundaries(bytes)
+/// while let (range, ascii) = words.next() { print(range, ascii) }
 /// ```
-enum WordBoundaries {
-    /// Calls `body` with each word's byte range, in order, and whether all its bytes are ASCII.
+struct WordBoundaries {
+    private let base: UnsafePointer<UInt8>?
+    private let count: Int
+    /// Where the chunk of (up to) 64 bytes read last starts, and where the next one does.
+    private var chunk = 0
+    private var nextChunk = 0
+    /// The first and the last byte of each run of word bytes of the chunk not yet returned, one each,
+    /// and the chunk's non-ASCII bytes.
+    private var starts: UInt64 = 0
+    private var ends: UInt64 = 0
+    private var wide: UInt64 = 0
+    /// Whether a run reaching the chunk's last byte may go on in the next chunk.
+    private var more = false
+    /// A word still running at the end of the chunk: its start (-1: none), and whether it has a non-ASCII
+    /// byte so far.
+    private var open = -1
+    private var openWide = false
+
+    init(_ text: UnsafeBufferPointer<UInt8>) {
+        base = text.baseAddress
+        count = text.count
+    }
+
+    /// The next word's byte range and whether all its bytes are ASCII; nil after the last.
     @inline(__always)
-    static func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
-        guard let base = text.baseAddress else { return }
-        let count = text.count
-        // A word still running at the end of the previous chunk: its start (-1: none), and whether it has
-        // a non-ASCII byte so far.
-        var open = -1
-        var openWide = false
-        var chunk = 0
-        while chunk < count {
-            let length = min(64, count - chunk)
-            var words: UInt64 = 0
-            var wide: UInt64 = 0
-            var group = 0
-            while group < length {
-                let (wordBits, wideBits) = classify(base + chunk + group, min(8, length - group))
-                words |= wordBits << UInt64(group)
-                wide |= wideBits << UInt64(group)
-                group += 8
-            }
-            // The first and the last byte of each run of word bytes in the chunk, in order, one each.
-            var starts = words & ~(words << 1)
-            var ends = words & ~(words >> 1)
-            let more = chunk + 64 < count  // a run reaching bit 63 may go on in the next chunk
-            if open >= 0 {
-                if words & 1 == 0 {
-                    body(open..<chunk, !openWide)
-                    open = -1
-                } else {
-                    let end = ends.trailingZeroBitCount
-                    openWide = openWide || wide & mask(end + 1) != 0
-                    if end == 63, more {
-                        chunk += length
-                        continue
-                    }
-                    body(open..<chunk + end + 1, !openWide)
-                    open = -1
-                    starts &= starts &- 1
-                    ends &= ends &- 1
-                }
-            }
-            while starts != 0 {
+    mutating func next() -> (range: Range<Int>, ascii: Bool)? {
+        while true {
+            if starts != 0 {
                 let start = starts.trailingZeroBitCount
                 let end = ends.trailingZeroBitCount
                 starts &= starts &- 1
                 ends &= ends &- 1
-                let spanned = (wide >> UInt64(start)) & mask(end - start + 1)
-                if end == 63, more {
-                    open = chunk + start
-                    openWide = spanned != 0
-                    break
-                }
-                body(chunk + start..<chunk + end + 1, spanned == 0)
+                let spanned = (wide >> UInt64(start)) & Self.mask(end - start + 1)
+                guard end == 63, more else { return (chunk + start..<chunk + end + 1, spanned == 0) }
+                open = chunk + start
+                openWide = spanned != 0
             }
-            chunk += length
+            guard let base, nextChunk < count else {
+                guard open >= 0 else { return nil }
+                defer { open = -1 }
+                return (open..<count, !openWide)
+            }
+            chunk = nextChunk
+            let length = min(64, count - chunk)
+            nextChunk = chunk + length
+            more = nextChunk < count
+            var words: UInt64 = 0
+            wide = 0
+            var group = 0
+            while group < length {
+                let (wordBits, wideBits) = Self.classify(base + chunk + group, min(8, length - group))
+                words |= wordBits << UInt64(group)
+                wide |= wideBits << UInt64(group)
+                group += 8
+            }
+            starts = words & ~(words << 1)
+            ends = words & ~(words >> 1)
+            guard open >= 0 else { continue }
+            if words & 1 == 0 {
+                defer { open = -1 }
+                return (open..<chunk, !openWide)
+            }
+            let end = ends.trailingZeroBitCount
+            openWide = openWide || wide & Self.mask(end + 1) != 0
+            starts &= starts &- 1
+            ends &= ends &- 1
+            guard end == 63, more else {
+                defer { open = -1 }
+                return (open..<chunk + end + 1, !openWide)
+            }
         }
-        if open >= 0 { body(open..<count, !openWide) }
     }
 
     /// The lowest `bits` (1 to 64) bits set.
