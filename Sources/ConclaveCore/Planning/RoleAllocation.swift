@@ -54,7 +54,9 @@ public final class RoleAllocation: Sendable {
     /// registry order), in turn; when none shares any, the registry's role for the skills' domain on every
     /// seat; nil when there is none either.
     public func roles(for skills: [String], seats: Int) -> [String?] {
-        withRoles(for: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : roleNames[$0] } }
+        withPositions(of: skills) { positions in
+            withRoles(for: positions, skills: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : roleNames[$0] } }
+        }
     }
 
     /// The agents: each seat, in order, takes from the team the expert with the highest profile score on
@@ -62,7 +64,7 @@ public final class RoleAllocation: Sendable {
     /// has no role).
     public func agents(team: [String], roles: [String?]) -> [Agent] {
         let indices: [Int] = roles.map { name in name.flatMap { roleIndex[$0] } ?? -1 }
-        var seated = indices.withUnsafeBufferPointer { agents(team: team, roles: $0) }
+        var seated = withMembers(of: team) { members in indices.withUnsafeBufferPointer { agents(team: team, members: members, roles: $0) } }
         for seat in seated.indices { seated[seat].role = roles[seat] }
         return seated
     }
@@ -70,24 +72,61 @@ public final class RoleAllocation: Sendable {
     /// The agents of a team for an instance with these skills: `roles(for:seats:)` then
     /// `agents(team:roles:)`, one seat per member of the team.
     public func agents(team: [String], skills: [String]) -> [Agent] {
-        withRoles(for: skills, seats: team.count) { agents(team: team, roles: $0) }
+        withPositions(of: skills) { positions in
+            withMembers(of: team) { members in agents(team: team, members: members, skills: skills, positions: positions) }
+        }
     }
 
-    /// Calls `body` with one role per seat, as indices into the registry's roles (-1: none).
-    private func withRoles<Result>(for skills: [String], seats: Int, _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
+    /// `agents(team:skills:)` with the team's experts already resolved (`members`: their indices in the
+    /// registry's experts, -1 for none) and the skills too (`positions`: `position(of:)` of each, -1 for
+    /// none).
+    func agents(team: [String], members: UnsafeBufferPointer<Int>, skills: [String], positions: UnsafeBufferPointer<Int>) -> [Agent] {
+        withRoles(for: positions, skills: skills, seats: team.count) { agents(team: team, members: members, roles: $0) }
+    }
+
+    /// Where a skill is in the table of which roles list it; nil when no role lists it.
+    func position(of skill: String) -> Int? { skillIndex[skill] }
+
+    /// The index of an expert in the registry's experts; nil when there is none.
+    func member(_ expert: String) -> Int? { expertIndex[expert] }
+
+    private func withPositions<Result>(of skills: [String], _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: skills.count + 1) { positions in
+            for (index, skill) in skills.enumerated() { positions[index] = skillIndex[skill] ?? -1 }
+            return body(UnsafeBufferPointer(rebasing: positions[..<skills.count]))
+        }
+    }
+
+    private func withMembers<Result>(of team: [String], _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { members in
+            for (index, expert) in team.enumerated() { members[index] = expertIndex[expert] ?? -1 }
+            return body(UnsafeBufferPointer(rebasing: members[..<team.count]))
+        }
+    }
+
+    /// Calls `body` with one role per seat, as indices into the registry's roles (-1: none), for skills at
+    /// `positions` (`skills` are their names, for the domain fallback).
+    private func withRoles<Result>(
+        for positions: UnsafeBufferPointer<Int>,
+        skills: [String],
+        seats: Int,
+        _ body: (UnsafeBufferPointer<Int>) -> Result
+    ) -> Result {
         let roleCount = roleNames.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + skills.count + seats + 1) { buffer in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * roleCount + positions.count + seats + 1) { buffer in
             // How many distinct skills of the instance each role lists, the skills already counted, the
             // sharing roles ranked, and the role of each seat.
             let shared = UnsafeMutableBufferPointer(rebasing: buffer[..<roleCount])
-            let counted = UnsafeMutableBufferPointer(rebasing: buffer[roleCount..<roleCount + skills.count])
-            let ranked = UnsafeMutableBufferPointer(rebasing: buffer[(roleCount + skills.count)..<(2 * roleCount + skills.count)])
-            let roles = UnsafeMutableBufferPointer(rebasing: buffer[(2 * roleCount + skills.count)..<(2 * roleCount + skills.count + seats)])
+            let counted = UnsafeMutableBufferPointer(rebasing: buffer[roleCount..<roleCount + positions.count])
+            let ranked = UnsafeMutableBufferPointer(rebasing: buffer[(roleCount + positions.count)..<(2 * roleCount + positions.count)])
+            let roles = UnsafeMutableBufferPointer(
+                rebasing: buffer[(2 * roleCount + positions.count)..<(2 * roleCount + positions.count + seats)]
+            )
             shared.initialize(repeating: 0)
             var distinct = 0
             var sharing = 0
-            for skill in skills {
-                guard let index = skillIndex[skill], !counted[..<distinct].contains(index) else { continue }
+            for index in positions {
+                guard index >= 0, !counted[..<distinct].contains(index) else { continue }
                 counted[distinct] = index
                 distinct += 1
                 for role in rolesOfSkill[roleStarts[index]..<roleStarts[index + 1]] {
@@ -115,18 +154,13 @@ public final class RoleAllocation: Sendable {
         }
     }
 
-    /// The agents for one role index per seat (-1: none), each seat naming its registry role.
-    private func agents(team: [String], roles: UnsafeBufferPointer<Int>) -> [Agent] {
+    /// The agents for one role index per seat (-1: none), each seat naming its registry role; `members`
+    /// holds each member's expert, as an index into the registry's experts (-1 when it has none).
+    private func agents(team: [String], members experts: UnsafeBufferPointer<Int>, roles: UnsafeBufferPointer<Int>) -> [Agent] {
         let roleCount = roleNames.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * team.count + 1) { buffer in
-            // The team's members not yet seated, as positions in `team`, in team order; each member's
-            // expert, as an index into the registry's experts (-1 when it has none).
-            let remaining = UnsafeMutableBufferPointer(rebasing: buffer[..<team.count])
-            let experts = UnsafeMutableBufferPointer(rebasing: buffer[team.count..<2 * team.count])
-            for index in team.indices {
-                remaining[index] = index
-                experts[index] = expertIndex[team[index]] ?? -1
-            }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { remaining in
+            // The team's members not yet seated, as positions in `team`, in team order.
+            for index in team.indices { remaining[index] = index }
             var left = team.count
             return roles.prefix(team.count).enumerated().map { seat, role in
                 var best = 0

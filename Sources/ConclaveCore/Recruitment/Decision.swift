@@ -85,6 +85,8 @@ public final class DecisionMaker: Sendable {
     public let exploration: ModeExploration?
     /// Roles per seat and the expert per role.
     public let allocation: RoleAllocation
+    /// The recruiter's and the role allocation's place of every skill and expert.
+    private let resolution: SkillResolution
 
     public init(
         registry: Registry,
@@ -114,6 +116,7 @@ public final class DecisionMaker: Sendable {
         self.replaceRareBelow = replaceRareBelow
         self.aggregator = aggregator
         self.seed = seed
+        self.resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
     }
 
     /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
@@ -140,10 +143,20 @@ public final class DecisionMaker: Sendable {
     /// The skills found lexically in the instance: in its `category` (when the dataset gives one), then in
     /// its question and choices.
     public func skills(for instance: Instance) -> [LexicalSkillMatcher.SkillMatch] {
-        let inText = matcher.match(instance.text, then: instance.choices)
-        guard let category = instance.metadata["category"] else { return inText }
-        var found = matcher.match(category)
-        for match in inText where !found.contains(where: { $0.skill == match.skill }) { found.append(match) }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { skills(for: instance, skillIDs: $0) }
+    }
+
+    /// `skills(for:)`, writing each skill's id in the matcher to `ids` (room for every skill).
+    private func skills(for instance: Instance, skillIDs ids: UnsafeMutableBufferPointer<Int32>) -> [LexicalSkillMatcher.SkillMatch] {
+        guard let category = instance.metadata["category"] else { return matcher.match(instance.text, then: instance.choices, skillIDs: ids) }
+        var found = matcher.match(category, then: [], skillIDs: ids)
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: ids.count) { inTextIDs in
+            let inText = matcher.match(instance.text, then: instance.choices, skillIDs: inTextIDs)
+            for (offset, match) in inText.enumerated() where !ids[..<found.count].contains(inTextIDs[offset]) {
+                ids[found.count] = inTextIDs[offset]
+                found.append(match)
+            }
+        }
         return found
     }
 
@@ -152,7 +165,15 @@ public final class DecisionMaker: Sendable {
     /// question is in the decision), a role per seat and the expert per role; then the plan is fitted under
     /// the instance budget.
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
-        let skills = given ?? self.skills(for: instance)
+        if let given { return decide(for: instance, skills: given, ids: nil) }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { ids in
+            let skills = skills(for: instance, skillIDs: ids)
+            return decide(for: instance, skills: skills, ids: UnsafeBufferPointer(rebasing: ids[..<skills.count]))
+        }
+    }
+
+    /// `decide(for:skills:)` with the skills' ids in the matcher when they are known.
+    private func decide(for instance: Instance, skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
@@ -161,11 +182,31 @@ public final class DecisionMaker: Sendable {
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
         let experts = registry.experts
-        var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
-            for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
-            return recruiter.recruit(skills: names, costs: UnsafeBufferPointer(costs), predicted: predicted, seats: seats, using: &rng)
+        let (recruited, agents) = resolution.resolve(names, ids: ids) { resolved in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
+                let recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
+                    for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
+                    return recruiter.recruit(
+                        columns: resolved.columns,
+                        named: resolved.named,
+                        costs: UnsafeBufferPointer(costs),
+                        predicted: predicted,
+                        members: members,
+                        using: &rng
+                    )
+                }
+                let seated = UnsafeMutableBufferPointer(rebasing: members[..<recruitment.team.count])
+                resolution.registryIndices(of: seated)
+                let agents = allocation.agents(
+                    team: recruitment.team,
+                    members: UnsafeBufferPointer(seated),
+                    skills: names,
+                    positions: resolved.positions
+                )
+                return (recruitment, agents)
+            }
         }
-        let agents = allocation.agents(team: recruitment.team, skills: names)
+        var recruitment = recruited
         var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), agents: agents)
         let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruitment.scores) : nil
         if downgrades == nil {

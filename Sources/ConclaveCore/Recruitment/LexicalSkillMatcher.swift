@@ -37,8 +37,10 @@ public final class LexicalSkillMatcher: Sendable {
     /// The phrase that ends at each node, as an index into `phrases`; -1 where none ends.
     private let phraseAt: [Int32]
     private let phrases: [SkillMatch]
-    /// The skill of each phrase, as an index into the distinct skill names.
+    /// The skill of each phrase, as an index into `skillNames`.
     private let skillOfPhrase: [Int32]
+    /// The distinct skills of the vocabulary, in order of declaration: a match's skill id is its index here.
+    let skillNames: [String]
 
     public init(skills: [Skill]) {
         var table = WordTable.Builder()
@@ -47,6 +49,7 @@ public final class LexicalSkillMatcher: Sendable {
         var phrases: [SkillMatch] = []
         var skillOfPhrase: [Int32] = []
         var skillIndex: [String: Int32] = [:]
+        var skillNames: [String] = []
         for skill in skills {
             for term in [skill.name] + skill.aliases {
                 let tokens = Self.tokens(term)
@@ -66,6 +69,7 @@ public final class LexicalSkillMatcher: Sendable {
                 phraseAt[Int(node)] = Int32(phrases.count)
                 phrases.append(SkillMatch(skill: skill.name, term: term))
                 let index = skillIndex[skill.name] ?? Int32(skillIndex.count)
+                if index == skillNames.count { skillNames.append(skill.name) }
                 skillIndex[skill.name] = index
                 skillOfPhrase.append(index)
             }
@@ -82,6 +86,7 @@ public final class LexicalSkillMatcher: Sendable {
         self.phraseAt = phraseAt
         self.phrases = phrases
         self.skillOfPhrase = skillOfPhrase
+        self.skillNames = skillNames
     }
 
     /// The skills found in `text`, each once, in order of first appearance; longer phrases win over the
@@ -91,6 +96,12 @@ public final class LexicalSkillMatcher: Sendable {
     /// The skills found in `text` followed by `more`, read as one text joined by spaces (a phrase may
     /// span two parts), without joining them.
     public func match(_ text: String, then more: [String]) -> [SkillMatch] {
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: skillNames.count) { match(text, then: more, skillIDs: $0) }
+    }
+
+    /// `match(_:then:)`, writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
+    /// has room for every skill of the vocabulary.
+    func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
         // A word takes at least one byte and a separator, so a part of n bytes has at most (n + 1) / 2.
         var bound = (text.utf8.count + 1) / 2
         for part in more { bound += (part.utf8.count + 1) / 2 }
@@ -99,16 +110,14 @@ public final class LexicalSkillMatcher: Sendable {
             var position: Int32 = 0
             scan(text, position: &position, into: hits, count: &count)
             for part in more { scan(part, position: &position, into: hits, count: &count) }
-            return phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]))
+            return phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]), skillIDs: skillIDs)
         }
     }
 
-    /// The longest phrase at each word, in order, each skill once.
-    private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>) -> [SkillMatch] {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * hits.count + 1) { buffer in
-            // The skills found so far, as indices, and the phrase that found each.
-            let seen = UnsafeMutableBufferPointer(rebasing: buffer[..<hits.count])
-            let found = UnsafeMutableBufferPointer(rebasing: buffer[hits.count..<2 * hits.count])
+    /// The longest phrase at each word, in order, each skill once; their skill ids go to `skillIDs`.
+    private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>, skillIDs seen: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
+        // The skills found so far are `seen[..<skills]`; the phrase that found each, `found[..<skills]`.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: seen.count + 1) { found in
             var skills = 0
             var start = 0
             while start < hits.count {

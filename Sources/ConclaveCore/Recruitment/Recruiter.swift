@@ -162,29 +162,38 @@ public final class Recruiter: Sendable {
         seats: Int? = nil,
         using rng: inout G
     ) -> Recruitment {
-        costs.withUnsafeBufferPointer { recruit(skills: skills, costs: $0, predicted: predicted, seats: seats, using: &rng) }
+        withColumns(of: skills) { columns, named in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats ?? k)) { members in
+                costs.withUnsafeBufferPointer {
+                    recruit(columns: columns, named: named, costs: $0, predicted: predicted, members: members, using: &rng)
+                }
+            }
+        }
     }
 
-    /// `recruit(skills:costs:predicted:seats:using:)` with the costs in memory the caller holds.
+    /// The recruitment for skills already resolved to table columns (`named` holds their names, in the
+    /// same order), of a team with one seat per place in `members`; the team's candidate indices are
+    /// written there, seat by seat.
     func recruit<G: RandomNumberGenerator>(
-        skills: [String],
+        columns: UnsafeBufferPointer<Int>,
+        named: [String],
         costs: UnsafeBufferPointer<Double>,
         predicted: [Double]?,
-        seats: Int?,
+        members: UnsafeMutableBufferPointer<Int>,
         using rng: inout G
     ) -> Recruitment {
-        let seats = max(1, seats ?? k)
-        var table = scoreTable(skills: skills, costs: costs, predicted: predicted, seats: seats)
+        var table = scoreTable(columns: columns, named: named, costs: costs, predicted: predicted, seats: members.count)
         let count = candidates.count
-        let chosen = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
+        let filled = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
             for index in 0..<count { weights[index] = table[.weight, of: index] }
-            return selection.seats(weights: UnsafeBufferPointer(weights), k: seats, using: &rng)
+            return selection.seats(weights: UnsafeBufferPointer(weights), into: members, using: &rng)
         }
-        var team: [String] = []
-        team.reserveCapacity(chosen.count)
-        for seat in chosen {
-            table[.seats, of: seat] += 1
-            team.append(ids[seat])
+        let team = [String](unsafeUninitializedCapacity: filled) { team, initialized in
+            for seat in 0..<filled {
+                table[.seats, of: members[seat]] += 1
+                team.initializeElement(at: seat, to: ids[members[seat]])
+            }
+            initialized = filled
         }
         return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || table.basis.usedStrengthFallback)
     }
@@ -192,51 +201,68 @@ public final class Recruiter: Sendable {
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
     /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
     public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
-        costs.withUnsafeBufferPointer { ExpertScores(table: scoreTable(skills: skills, costs: $0, predicted: predicted, seats: k)) }
+        withColumns(of: skills) { columns, named in
+            costs.withUnsafeBufferPointer {
+                ExpertScores(table: scoreTable(columns: columns, named: named, costs: $0, predicted: predicted, seats: k))
+            }
+        }
+    }
+
+    /// The table column of a skill some profile scores; nil for any other skill.
+    func column(of skill: String) -> Int? { columnOfSkill[skill] }
+
+    /// Calls `body` with the table columns of the skills some profile scores, in order, and their names.
+    private func withColumns<Result>(of skills: [String], _ body: (UnsafeBufferPointer<Int>, [String]) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { buffer in
+            var used = 0
+            for skill in skills {
+                guard let column = columnOfSkill[skill] else { continue }
+                buffer[used] = column
+                used += 1
+            }
+            let named = used == skills.count ? skills : skills.filter { columnOfSkill[$0] != nil }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<used]), named)
+        }
     }
 
     /// The scores as `ExpertScores` lays them out: per candidate, relevance, weight, cost and seats;
     /// reasons speak of teams of `seats`.
-    private func scoreTable(skills: [String], costs: UnsafeBufferPointer<Double>, predicted: [Double]?, seats: Int) -> ExpertScores.Table {
+    private func scoreTable(
+        columns: UnsafeBufferPointer<Int>,
+        named: [String],
+        costs: UnsafeBufferPointer<Double>,
+        predicted: [Double]?,
+        seats: Int
+    ) -> ExpertScores.Table {
         let count = candidates.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { columnBuffer in
-            var used = 0
-            for skill in skills {
-                guard let column = columnOfSkill[skill] else { continue }
-                columnBuffer[used] = column
-                used += 1
-            }
-            let named = used == skills.count ? skills : skills.filter { columnOfSkill[$0] != nil }
-            let columns = UnsafeBufferPointer(rebasing: columnBuffer[..<used])
-            return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-                let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                var fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
-                if let predicted, predicted.count == count {
-                    for index in 0..<count {
-                        relevance[index] = predicted[index]
-                        weights[index] = predicted[index] - lambda * (index < costs.count ? costs[index] : 0)
-                    }
-                    fallback = false
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+            var fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+            if let predicted, predicted.count == count {
+                for index in 0..<count {
+                    relevance[index] = predicted[index]
+                    weights[index] = predicted[index] - lambda * (index < costs.count ? costs[index] : 0)
                 }
-                typealias Field = ExpertScores.Field
-                let numbers = [Double](unsafeUninitializedCapacity: count * Field.count) { numbers, initialized in
-                    for index in 0..<count {
-                        let base = index * Field.count
-                        numbers[base + Field.relevance.rawValue] = relevance[index]
-                        numbers[base + Field.weight.rawValue] = weights[index]
-                        numbers[base + Field.cost.rawValue] = index < costs.count ? costs[index] : 0
-                        numbers[base + Field.seats.rawValue] = 0
-                    }
-                    initialized = count * Field.count
-                }
-                return ExpertScores.Table(
-                    recruiter: self,
-                    skills: named,
-                    numbers: numbers,
-                    basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)
-                )
+                fallback = false
             }
+            typealias Field = ExpertScores.Field
+            let numbers = [Double](unsafeUninitializedCapacity: count * Field.count) { numbers, initialized in
+                for index in 0..<count {
+                    let base = index * Field.count
+                    numbers[base + Field.relevance.rawValue] = relevance[index]
+                    numbers[base + Field.weight.rawValue] = weights[index]
+                    numbers[base + Field.cost.rawValue] = index < costs.count ? costs[index] : 0
+                    numbers[base + Field.seats.rawValue] = 0
+                }
+                initialized = count * Field.count
+            }
+            return ExpertScores.Table(
+                recruiter: self,
+                skills: named,
+                numbers: numbers,
+                basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)
+            )
         }
     }
 

@@ -14,5 +14,13 @@ public struct CostAwareSelection: TeamSelection {
         Heaviest.indices(of: weights, count: k, positiveOnly: false)
     }
 
+    public func seats<G: RandomNumberGenerator>(
+        weights: UnsafeBufferPointer<Double>,
+        into team: UnsafeMutableBufferPointer<Int>,
+        using rng: inout G
+    ) -> Int {
+        Heaviest.indices(of: weights, positiveOnly: false, into: team)
+    }
+
     public func missed(k: Int) -> String { "not in the top \(k)" }
 }

@@ -12,16 +12,22 @@ public struct SymbolicDraw: TeamSelection {
 
     /// k indices drawn with replacement, probability ∝ weight; uniform when every weight is zero.
     public func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, k: Int, using rng: inout G) -> [Int] {
+        Self.team(k: k) { seats(weights: weights, into: $0, using: &rng) }
+    }
+
+    public func seats<G: RandomNumberGenerator>(
+        weights: UnsafeBufferPointer<Double>,
+        into team: UnsafeMutableBufferPointer<Int>,
+        using rng: inout G
+    ) -> Int {
+        guard !weights.isEmpty else { return 0 }
         let total = weights.reduce(0, +)
-        var team: [Int] = []
-        team.reserveCapacity(k)
-        guard !weights.isEmpty else { return [] }
         guard total > 0 else {
-            for _ in 0..<k { team.append(Int.random(in: 0..<weights.count, using: &rng)) }
-            return team
+            for seat in team.indices { team[seat] = Int.random(in: 0..<weights.count, using: &rng) }
+            return team.count
         }
-        guard let last = weights.lastIndex(where: { $0 > 0 }) else { return [] }
-        for _ in 0..<k {
+        guard let last = weights.lastIndex(where: { $0 > 0 }) else { return 0 }
+        for seat in team.indices {
             // A uniform point in [0, total) from the top 53 bits of one draw.
             var point = Double(rng.next() >> 11) * 0x1p-53 * total
             var picked = last
@@ -32,9 +38,9 @@ public struct SymbolicDraw: TeamSelection {
                 }
                 point -= weights[index]
             }
-            team.append(picked)
+            team[seat] = picked
         }
-        return team
+        return team.count
     }
 
     public func missed(k: Int) -> String { "not drawn" }

@@ -30,8 +30,28 @@ public protocol TeamSelection: Sendable {
     /// The team for these weights, as candidate indices, one per seat (an index may repeat when the
     /// strategy draws with replacement); at most `k` seats.
     func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, k: Int, using rng: inout G) -> [Int]
+    /// The same team written to `team` (whose count is k), without allocating; returns how many seats.
+    /// By default, `seats(weights:k:using:)` copied.
+    func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, into team: UnsafeMutableBufferPointer<Int>, using rng: inout G) -> Int
     /// Why an eligible candidate got no seat, in words, before its weight's basis ("not drawn").
     func missed(k: Int) -> String
+}
+
+extension TeamSelection {
+    public func seats<G: RandomNumberGenerator>(
+        weights: UnsafeBufferPointer<Double>,
+        into team: UnsafeMutableBufferPointer<Int>,
+        using rng: inout G
+    ) -> Int {
+        let seats = seats(weights: weights, k: team.count, using: &rng).prefix(team.count)
+        for (seat, candidate) in seats.enumerated() { team[seat] = candidate }
+        return seats.count
+    }
+
+    /// A team written by `fill` to room for k seats, as an array.
+    static func team(k: Int, _ fill: (UnsafeMutableBufferPointer<Int>) -> Int) -> [Int] {
+        [Int](unsafeUninitializedCapacity: max(k, 0)) { team, count in count = fill(UnsafeMutableBufferPointer(rebasing: team[..<max(k, 0)])) }
+    }
 }
 
 extension RecruitmentStrategy {
@@ -51,17 +71,22 @@ public enum Heaviest {
     /// The `count` heaviest distinct indices, ties by declaration order; with `positiveOnly`, only
     /// positive weights (all of them when none is positive).
     public static func indices(of weights: UnsafeBufferPointer<Double>, count: Int, positiveOnly: Bool) -> [Int] {
+        TopKSelection.team(k: count) { indices(of: weights, positiveOnly: positiveOnly, into: $0) }
+    }
+
+    /// `indices(of:count:positiveOnly:)` written to `team` (as many as it holds); returns how many.
+    public static func indices(of weights: UnsafeBufferPointer<Double>, positiveOnly: Bool, into team: UnsafeMutableBufferPointer<Int>) -> Int {
         let eligibleAll = !positiveOnly || !weights.contains { $0 > 0 }
-        var team: [Int] = []
-        team.reserveCapacity(count)
-        while team.count < count {
+        var filled = 0
+        while filled < team.count {
             var pick = -1
-            for index in weights.indices where !team.contains(index) && (eligibleAll || weights[index] > 0) {
+            for index in weights.indices where !team[..<filled].contains(index) && (eligibleAll || weights[index] > 0) {
                 if pick < 0 || weights[index] > weights[pick] { pick = index }
             }
             if pick < 0 { break }
-            team.append(pick)
+            team[filled] = pick
+            filled += 1
         }
-        return team
+        return filled
     }
 }

@@ -1,0 +1,73 @@
+/// Where each of a decision's skills and experts sits in the recruiter's and the role allocation's
+/// tables, worked out once per decision maker for every skill of the vocabulary: a skill the matcher
+/// found (known by its id) is resolved by two array reads instead of a name lookup in each table.
+///
+/// ```swift
+/// let resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
+/// resolution.resolve(names, ids: ids) { skills in
+///     recruiter.recruit(columns: skills.columns, named: skills.named, …)
+/// }
+/// ```
+struct SkillResolution: Sendable {
+    /// One instance's skills, resolved.
+    struct Resolved {
+        /// The recruiter's table columns of the skills some profile scores, in order.
+        var columns: UnsafeBufferPointer<Int>
+        /// Their names.
+        var named: [String]
+        /// Each skill's position in the role allocation (-1 where no role lists it).
+        var positions: UnsafeBufferPointer<Int>
+    }
+
+    private let recruiter: Recruiter
+    private let allocation: RoleAllocation
+    /// By the matcher's skill id: the recruiter's column and the role allocation's position (-1: none).
+    private let columnOfSkill: [Int]
+    private let positionOfSkill: [Int]
+    /// By the recruiter's candidate index: the expert's index in the role allocation (-1: none).
+    private let memberOfCandidate: [Int]
+
+    init(matcher: LexicalSkillMatcher, recruiter: Recruiter, allocation: RoleAllocation) {
+        self.recruiter = recruiter
+        self.allocation = allocation
+        columnOfSkill = matcher.skillNames.map { recruiter.column(of: $0) ?? -1 }
+        positionOfSkill = matcher.skillNames.map { allocation.position(of: $0) ?? -1 }
+        memberOfCandidate = recruiter.candidates.map { allocation.member($0.id) ?? -1 }
+    }
+
+    /// Calls `body` with the skills `names` resolved; `ids`, when the matcher gave them, are their skill
+    /// ids in the same order (otherwise each name is looked up).
+    func resolve<Result>(_ names: [String], ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
+        let count = names.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count + 1) { buffer in
+            let all = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            let columns = UnsafeMutableBufferPointer(rebasing: buffer[count..<2 * count])
+            let positions = UnsafeMutableBufferPointer(rebasing: buffer[2 * count..<3 * count])
+            var used = 0
+            for index in 0..<count {
+                if let ids {
+                    all[index] = columnOfSkill[Int(ids[index])]
+                    positions[index] = positionOfSkill[Int(ids[index])]
+                } else {
+                    all[index] = recruiter.column(of: names[index]) ?? -1
+                    positions[index] = allocation.position(of: names[index]) ?? -1
+                }
+                columns[used] = all[index]
+                used += all[index] >= 0 ? 1 : 0
+            }
+            let named = used == count ? names : names.indices.filter { all[$0] >= 0 }.map { names[$0] }
+            return body(
+                Resolved(
+                    columns: UnsafeBufferPointer(rebasing: columns[..<used]),
+                    named: named,
+                    positions: UnsafeBufferPointer(positions)
+                )
+            )
+        }
+    }
+
+    /// Turns the recruiter's candidate indices into the role allocation's expert indices, in place.
+    func registryIndices(of members: UnsafeMutableBufferPointer<Int>) {
+        for seat in members.indices { members[seat] = memberOfCandidate[members[seat]] }
+    }
+}
