@@ -184,7 +184,7 @@ public final class DecisionMaker: Sendable {
         let experts = registry.experts
         let (recruited, agents) = resolution.resolve(names, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
-                let recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
+                var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
                     for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
                     return recruiter.recruit(
                         columns: resolved.columns,
@@ -203,19 +203,16 @@ public final class DecisionMaker: Sendable {
                     skills: names,
                     positions: resolved.positions
                 )
+                // Roles only reorder the seats.
+                for seat in agents.indices { recruitment.team[seat] = agents[seat].expert }
                 return (recruitment, agents)
             }
         }
-        var recruitment = recruited
         var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), agents: agents)
-        let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruitment.scores) : nil
-        if downgrades == nil {
-            // Roles only reorder the seats.
-            for seat in plan.agents.indices { recruitment.team[seat] = plan.agents[seat].expert }
-        } else {
-            // A downgrade may change who holds them.
-            recruitment.seat(plan.team)
-        }
+        let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruited.scores) : nil
+        // A downgrade may change who holds the seats.
+        let recruitment = downgrades == nil ? consume recruited : Self.seating(plan.team, in: consume recruited)
+        let steps = downgrades.flatMap { $0.isEmpty ? nil : $0 }
         return Decision(
             instanceID: instance.id,
             skills: skills,
@@ -225,8 +222,14 @@ public final class DecisionMaker: Sendable {
             seed: seed,
             collaboration: plan,
             modeChoice: choice,
-            downgrades: downgrades.flatMap { $0.isEmpty ? nil : $0 }
+            downgrades: steps
         )
+    }
+
+    /// The recruitment with `team` holding the seats.
+    private static func seating(_ team: [String], in recruitment: consuming Recruitment) -> Recruitment {
+        recruitment.seat(team)
+        return recruitment
     }
 
     /// The cascade's first step: the pinned mode, else the policy's best, else the pipeline's; then, under
