@@ -188,14 +188,14 @@ public final class Recruiter: Sendable {
             for index in 0..<count { weights[index] = table[.weight, of: index] }
             return selection.seats(weights: UnsafeBufferPointer(weights), into: members, using: &rng)
         }
-        let team = [String](unsafeUninitializedCapacity: filled) { team, initialized in
-            for seat in 0..<filled {
-                table[.seats, of: members[seat]] += 1
-                team.initializeElement(at: seat, to: ids[members[seat]])
-            }
-            initialized = filled
+        var team: [String] = []
+        team.reserveCapacity(filled)
+        for seat in 0..<filled {
+            table[.seats, of: members[seat]] += 1
+            team.append(ids[members[seat]])
         }
-        return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || table.basis.usedStrengthFallback)
+        let fallback = count == 0 || table.basis.usedStrengthFallback
+        return Recruitment(team: team, scores: ExpertScores(table: consume table), usedStrengthFallback: fallback)
     }
 
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
@@ -247,15 +247,15 @@ public final class Recruiter: Sendable {
                 fallback = false
             }
             typealias Field = ExpertScores.Field
-            let numbers = [Double](unsafeUninitializedCapacity: count * Field.count) { numbers, initialized in
-                for index in 0..<count {
-                    let base = index * Field.count
-                    numbers[base + Field.relevance.rawValue] = relevance[index]
-                    numbers[base + Field.weight.rawValue] = weights[index]
-                    numbers[base + Field.cost.rawValue] = index < costs.count ? costs[index] : 0
-                    numbers[base + Field.seats.rawValue] = 0
-                }
-                initialized = count * Field.count
+            // Appended in the order of `Field` (`reserveCapacity` is specialized here, where the array
+            // initializers look the array's type up at run time).
+            var numbers: [Double] = []
+            numbers.reserveCapacity(count * Field.count)
+            for index in 0..<count {
+                numbers.append(relevance[index])
+                numbers.append(weights[index])
+                numbers.append(index < costs.count ? costs[index] : 0)
+                numbers.append(0)  // seats
             }
             return ExpertScores.Table(
                 recruiter: self,
