@@ -28,4 +28,24 @@ import Testing
         #expect(matcher.match("cell cell photosynthesis").map(\.skill) == ["biology"])
         #expect(matcher.match("Who painted the Mona Lisa?").isEmpty)
     }
+
+    /// A word is looked up by its first eight bytes and its length, then by the bytes past them: words
+    /// that share the first eight bytes with a vocabulary word, words of exactly eight bytes, and words
+    /// that end the text (where fewer than eight bytes are left to read) are all told apart.
+    @Test func wordsAreToldApartPastTheirFirstEightBytesAndAtTheEndOfTheText() {
+        let matcher = LexicalSkillMatcher(skills: [
+            Skill(name: "probability", domain: "math"),
+            Skill(name: "geometry", aliases: ["triangles"], domain: "math"),
+            Skill(name: "anatomy", aliases: ["ulna"], domain: "medicine"),
+        ])
+        #expect(matcher.match("Probabilistic arguments").isEmpty)
+        #expect(matcher.match("Probabilities").map(\.skill) == ["probability"])
+        #expect(matcher.match("GEOMETRY").map(\.skill) == ["geometry"])
+        #expect(matcher.match("geometrY!").map(\.skill) == ["geometry"])
+        #expect(matcher.match("geometric").isEmpty)
+        #expect(matcher.match("two triangle").map(\.skill) == ["geometry"])
+        #expect(matcher.match("the ulna").map(\.skill) == ["anatomy"])
+        #expect(matcher.match("the ulnar").isEmpty)
+        #expect(matcher.match("ulna").map(\.skill) == ["anatomy"])
+    }
 }

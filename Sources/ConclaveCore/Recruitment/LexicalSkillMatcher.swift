@@ -151,54 +151,51 @@ public final class LexicalSkillMatcher: Sendable {
     }
 
     /// Reads one part's words, numbering them from `position`, and writes those in the vocabulary to
-    /// `hits` from `count` on. The ASCII words that may be in it are gathered first, without a branch
-    /// per word, then looked up.
+    /// `hits` from `count` on. The ASCII words that may be in the vocabulary are gathered first, without
+    /// a branch per word, then looked up.
     private func scan(_ text: String, position: inout Int32, into hits: UnsafeMutableBufferPointer<Hit>, count: inout Int) {
         var text = text
         text.withUTF8 { utf8 in
             guard let bytes = utf8.baseAddress else { return }
+            let text = (bytes: bytes, count: utf8.count)
             withUnsafeTemporaryAllocation(of: Candidate.self, capacity: (utf8.count + 1) / 2 + 1) { candidates in
+                let prefilter = words.prefilter
                 var gathered = 0
+                // The next word's position, kept in a register rather than written to the caller's memory
+                // at every word.
+                var next = position
+                defer { position = next }
+                /// Keeps the ASCII word at `range` as a candidate when it may be in the vocabulary.
+                @inline(__always) func gather(_ range: Range<Int>) {
+                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: next)
+                    next += 1
+                    gathered += prefilter.mayHold(bytes + range.lowerBound, range.count, readable: text.count - range.lowerBound)
+                }
                 var boundaries = WordBoundaries(utf8)
                 while let (range, ascii) = boundaries.next() {
                     if ascii {
-                        gathered += gather(range, bytes, position: &position, into: candidates, at: gathered)
+                        gather(range)
                     } else if let pieces = WordBoundaries.asciiPieces(of: utf8, range) {
-                        for piece in pieces { gathered += gather(piece, bytes, position: &position, into: candidates, at: gathered) }
+                        for piece in pieces { gather(piece) }
                     } else {
                         for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
                             if let word = words.id(ofStem: token) {
                                 // Looked up at once: it goes before the candidates gathered after it.
-                                lookUp(candidates[..<gathered], bytes, into: hits, count: &count)
+                                lookUp(candidates[..<gathered], text, into: hits, count: &count)
                                 gathered = 0
-                                hits[count] = Hit(position: position, word: word)
+                                hits[count] = Hit(position: next, word: word)
                                 count += 1
                             }
-                            position += 1
+                            next += 1
                         }
                     }
                 }
-                lookUp(candidates[..<gathered], bytes, into: hits, count: &count)
+                lookUp(candidates[..<gathered], text, into: hits, count: &count)
             }
         }
     }
 
-    /// Writes the ASCII word at `range` to `candidates[slot]` and numbers it; returns 1 when it may be in
-    /// the vocabulary (so that it stays), 0 when it surely is not (so that the next word overwrites it).
-    @inline(__always)
-    private func gather(
-        _ range: Range<Int>,
-        _ bytes: UnsafePointer<UInt8>,
-        position: inout Int32,
-        into candidates: UnsafeMutableBufferPointer<Candidate>,
-        at slot: Int
-    ) -> Int {
-        candidates[slot] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: position)
-        position += 1
-        return words.mayHold(bytes + range.lowerBound, range.count)
-    }
-
-    /// A word that may be in the vocabulary: where its bytes are, and its word position.
+    /// A word of the text: where its bytes are, and its word position.
     private struct Candidate {
         var start: Int32
         var count: Int32
@@ -208,15 +205,18 @@ public final class LexicalSkillMatcher: Sendable {
     /// Writes the candidates that are in the vocabulary to `hits` from `count` on.
     private func lookUp(
         _ candidates: Slice<UnsafeMutableBufferPointer<Candidate>>,
-        _ bytes: UnsafePointer<UInt8>,
+        _ text: (bytes: UnsafePointer<UInt8>, count: Int),
         into hits: UnsafeMutableBufferPointer<Hit>,
         count: inout Int
     ) {
+        var found = count
         for candidate in candidates {
-            let word = words.id(ofASCII: bytes + Int(candidate.start), Int(candidate.count))
-            hits[count] = Hit(position: candidate.position, word: word)
-            count += word >= 0 ? 1 : 0
+            let start = Int(candidate.start)
+            let word = words.id(ofASCII: text.bytes + start, Int(candidate.count), readable: text.count - start)
+            hits[found] = Hit(position: candidate.position, word: word)
+            found += word >= 0 ? 1 : 0
         }
+        count = found
     }
 
     /// Lower-cased alphanumeric words with a light plural stem (`equations` → `equation`,

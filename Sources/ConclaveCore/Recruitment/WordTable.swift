@@ -55,126 +55,139 @@ struct WordTable: Sendable {
 
     /// 1 when the ASCII word of `count` bytes at `word` (letters and digits only) may be a form in the
     /// table once lower-cased, 0 when it surely is not; computed without a branch, so a scan can keep
-    /// the candidates of a whole text before looking any up.
+    /// the candidates of a whole text before looking any up. `readable` bytes from `word` on may be read
+    /// (at least `count`).
     @inline(__always)
-    func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int { storage.mayHold(word, count) }
+    func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int { prefilter.mayHold(word, count, readable: readable) }
+
+    /// `mayHold` as a value holding only a pointer to the signature bits, for a scan's loop to keep in a
+    /// register.
+    var prefilter: Prefilter { Prefilter(signatures: storage.signatures) }
+
+    /// The signature bits of the table's forms.
+    struct Prefilter {
+        let signatures: UnsafePointer<UInt64>
+
+        @inline(__always)
+        func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int {
+            let signature = WordTable.signature(WordTable.key(word, count, readable: readable).mixed)
+            return Int(truncatingIfNeeded: signatures[signature >> 6] >> UInt64(signature & 63)) & 1
+        }
+    }
 
     /// The id of the vocabulary word that the ASCII word of `count` bytes at `word` stems to, once
-    /// lower-cased; -1 when there is none.
+    /// lower-cased; -1 when there is none. `readable` as for `mayHold`.
     @inline(__always)
-    func id(ofASCII word: UnsafePointer<UInt8>, _ count: Int) -> Int32 { storage.probe(word, count) }
+    func id(ofASCII word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int32 { storage.probe(word, count, readable: readable) }
 
     /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
     /// plain pointers: no bounds checks, no reference counting.
+    ///
+    /// A word is known by its head: its first eight bytes (fewer when it is shorter), lower-cased, as one
+    /// integer read in a single load. The head and the length pick the slot and the signature bit, and a
+    /// word of up to eight bytes is found by comparing two integers; only the bytes of longer words past
+    /// the head are compared one by one.
     private final class Storage: @unchecked Sendable {
-        /// Each slot: the form's id (-1 when empty), its hash, and where its bytes start in `bytes` and
-        /// how many they are.
+        /// Each slot: the form's id (-1 when empty), its head, its length, and where its bytes past the
+        /// head start in `rest`.
         private let slotIDs: UnsafeMutableBufferPointer<Int32>
-        private let slotHashes: UnsafeMutableBufferPointer<UInt64>
-        private let slotSpans: UnsafeMutableBufferPointer<(start: Int32, count: Int32)>
+        private let slotHeads: UnsafeMutableBufferPointer<UInt64>
+        private let slotCounts: UnsafeMutableBufferPointer<Int32>
+        private let slotRests: UnsafeMutableBufferPointer<Int32>
+        private let rest: UnsafeMutableBufferPointer<UInt8>
         private let mask: Int
-        private let bytes: UnsafeMutableBufferPointer<UInt8>
-        /// Bit `signature(form)` set for every form: one bit test turns away most words that are not in
-        /// the table.
-        private let signatures: UnsafeMutableBufferPointer<UInt64>
+        /// Bit `signature` set for every form: one bit test turns away most words that are not in the
+        /// table.
+        private let signatureBits: UnsafeMutablePointer<UInt64>
+        var signatures: UnsafePointer<UInt64> { UnsafePointer(signatureBits) }
 
         init(forms: [(form: [UInt8], id: Int32)]) {
             var capacity = 64
             while capacity < forms.count * 4 { capacity *= 2 }
             slotIDs = .allocate(capacity: capacity)
             slotIDs.initialize(repeating: -1)
-            slotHashes = .allocate(capacity: capacity)
-            slotHashes.initialize(repeating: 0)
-            slotSpans = .allocate(capacity: capacity)
-            slotSpans.initialize(repeating: (0, 0))
+            slotHeads = .allocate(capacity: capacity)
+            slotHeads.initialize(repeating: 0)
+            slotCounts = .allocate(capacity: capacity)
+            slotCounts.initialize(repeating: 0)
+            slotRests = .allocate(capacity: capacity)
+            slotRests.initialize(repeating: 0)
             mask = capacity - 1
-            signatures = .allocate(capacity: Self.signatureWords)
-            signatures.initialize(repeating: 0)
-            var all: [UInt8] = []
+            signatureBits = .allocate(capacity: WordTable.signatureWords)
+            signatureBits.initialize(repeating: 0, count: WordTable.signatureWords)
+            var tails: [UInt8] = []
             for (form, id) in forms where !form.isEmpty {
-                let hash = Self.hash(form.withUnsafeBufferPointer { $0.baseAddress! }, form.count)
-                var slot = Int(truncatingIfNeeded: hash) & mask
+                let (head, mixed) = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
+                var slot = Int(truncatingIfNeeded: mixed) & mask
                 while slotIDs[slot] >= 0 { slot = (slot + 1) & mask }
                 slotIDs[slot] = id
-                slotHashes[slot] = hash
-                slotSpans[slot] = (Int32(all.count), Int32(form.count))
-                all += form
-                let signature = form.withUnsafeBufferPointer { Self.signature(of: $0.baseAddress!, form.count) }
-                signatures[signature >> 6] |= 1 << UInt64(signature & 63)
+                slotHeads[slot] = head
+                slotCounts[slot] = Int32(form.count)
+                slotRests[slot] = Int32(tails.count)
+                tails += form.dropFirst(8)
+                let signature = WordTable.signature(mixed)
+                signatureBits[signature >> 6] |= 1 << UInt64(signature & 63)
             }
-            bytes = .allocate(capacity: max(all.count, 1))
-            _ = bytes.initialize(from: all)
+            rest = .allocate(capacity: max(tails.count, 1))
+            _ = rest.initialize(from: tails)
         }
 
         deinit {
             slotIDs.deallocate()
-            slotHashes.deallocate()
-            slotSpans.deallocate()
-            bytes.deallocate()
-            signatures.deallocate()
-        }
-
-        @inline(__always)
-        func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int {
-            let signature = Self.signature(of: word, count)
-            return Int(truncatingIfNeeded: signatures[signature >> 6] >> UInt64(signature & 63)) & 1
+            slotHeads.deallocate()
+            slotCounts.deallocate()
+            slotRests.deallocate()
+            rest.deallocate()
+            signatureBits.deallocate()
         }
 
         /// The id of the form spelled by the `count` bytes at `word` once lower-cased; -1 when there is
         /// none.
-        func probe(_ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for index in 0..<count {
-                hash ^= UInt64(Self.lower(word[index]))
-                hash &*= 0x0000_0100_0000_01B3
-            }
-            hash = Self.finish(hash)
-            var slot = Int(truncatingIfNeeded: hash) & mask
+        @inline(__always)
+        func probe(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int32 {
+            let (head, mixed) = WordTable.key(word, count, readable: readable)
+            var slot = Int(truncatingIfNeeded: mixed) & mask
             while true {
                 let id = slotIDs[slot]
                 if id < 0 { return -1 }
-                if slotHashes[slot] == hash, spells(slotSpans[slot], word, count) { return id }
+                if slotHeads[slot] == head, Int(slotCounts[slot]) == count, count <= 8 || endsLike(slot, word, count) { return id }
                 slot = (slot + 1) & mask
             }
         }
 
-        /// Whether the stored form `span` is the `count` bytes at `word`, lower-cased.
-        private func spells(_ span: (start: Int32, count: Int32), _ word: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-            guard Int(span.count) == count else { return false }
-            let start = Int(span.start)
-            for offset in 0..<count where bytes[start + offset] != Self.lower(word[offset]) { return false }
+        /// Whether the bytes of the word past its head are those of the form in `slot`, lower-cased.
+        private func endsLike(_ slot: Int, _ word: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+            let start = Int(slotRests[slot])
+            for offset in 8..<count where rest[start + offset - 8] != word[offset] | 0x20 { return false }
             return true
         }
-
-        /// An ASCII letter or digit lower-cased: setting bit 5 lower-cases a letter and leaves a digit as
-        /// it is.
-        @inline(__always) private static func lower(_ byte: UInt8) -> UInt8 { byte | 0x20 }
-
-        /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
-        private static let signatureWords = 1 << 9
-
-        /// A word's length and its first two and last two bytes (lower-cased), mixed into 15 bits; a
-        /// one-byte word's byte stands for all four.
-        @inline(__always)
-        private static func signature(of word: UnsafePointer<UInt8>, _ count: Int) -> Int {
-            let second = count > 1 ? 1 : 0
-            let last = count - 1
-            let packed =
-                UInt64(truncatingIfNeeded: count) << 32 | UInt64(lower(word[0])) << 24 | UInt64(lower(word[second])) << 16
-                | UInt64(lower(word[last - second])) << 8 | UInt64(lower(word[last]))
-            return Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 49)
-        }
-
-        /// 64-bit FNV-1a over the bytes (already lower-case), with the high bits folded in for the slot.
-        private static func hash(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for index in 0..<count {
-                hash ^= UInt64(bytes[index])
-                hash &*= 0x0000_0100_0000_01B3
-            }
-            return finish(hash)
-        }
-
-        @inline(__always) private static func finish(_ hash: UInt64) -> UInt64 { hash ^ (hash >> 29) }
     }
+}
+
+extension WordTable {
+    /// A word's head (its first eight bytes or fewer, lower-cased: setting bit 5 lower-cases a letter
+    /// and leaves a digit as it is) and the head mixed with the length, whose high bits pick the
+    /// signature bit and low bits the slot. Reads eight bytes at once unless fewer than eight are
+    /// `readable`.
+    @inline(__always)
+    fileprivate static func key(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> (head: UInt64, mixed: UInt64) {
+        var bytes: UInt64
+        if readable >= 8 {
+            bytes = UInt64(littleEndian: UnsafeRawPointer(word).loadUnaligned(as: UInt64.self))
+        } else {
+            bytes = 0
+            for index in 0..<readable { bytes |= UInt64(word[index]) << UInt64(8 * index) }
+        }
+        let kept: UInt64 = count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1
+        let head = (bytes | 0x2020_2020_2020_2020) & kept
+        let mixed = (head ^ UInt64(truncatingIfNeeded: count) &* 0xD6E8_FEB8_6659_FD93) &* 0x9E37_79B9_7F4A_7C15
+        return (head, mixed ^ (mixed >> 32))
+    }
+
+    /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
+    fileprivate static let signatureWords = 1 << 9
+
+    /// The signature bit of a mixed key: its top 15 bits.
+    @inline(__always)
+    fileprivate static func signature(_ mixed: UInt64) -> Int { Int(truncatingIfNeeded: mixed >> 49) }
 }
