@@ -148,7 +148,10 @@ public final class DecisionMaker: Sendable {
 
     /// `skills(for:)`, writing each skill's id in the matcher to `ids` (room for every skill).
     private func skills(for instance: Instance, skillIDs ids: UnsafeMutableBufferPointer<Int32>) -> [LexicalSkillMatcher.SkillMatch] {
-        guard let category = instance.metadata["category"] else { return matcher.match(instance.text, then: instance.choices, skillIDs: ids) }
+        // (`isEmpty` first: looking a key up hashes it, even in an empty dictionary.)
+        guard !instance.metadata.isEmpty, let category = instance.metadata["category"] else {
+            return matcher.match(instance.text, then: instance.choices, skillIDs: ids)
+        }
         var found = matcher.match(category, then: [], skillIDs: ids)
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: ids.count) { inTextIDs in
             let inText = matcher.match(instance.text, then: instance.choices, skillIDs: inTextIDs)

@@ -36,6 +36,8 @@ public final class LexicalSkillMatcher: Sendable {
     private let children: TrieEdges
     /// The phrase that ends at each node, as an index into `phrases`; -1 where none ends.
     private let phraseAt: [Int32]
+    /// Whether a longer phrase goes on from each node (a deeper edge leaves it).
+    private let extends: [Bool]
     private let phrases: [SkillMatch]
     /// The skill of each phrase, as an index into `skillNames`.
     private let skillOfPhrase: [Int32]
@@ -83,6 +85,9 @@ public final class LexicalSkillMatcher: Sendable {
         }
         self.rootChild = rootChild
         self.children = TrieEdges(children.filter { $0.key >> 32 != 0 })
+        var extends = [Bool](repeating: false, count: phraseAt.count)
+        for key in children.keys { extends[Int(key >> 32)] = true }
+        self.extends = extends
         self.phraseAt = phraseAt
         self.phrases = phrases
         self.skillOfPhrase = skillOfPhrase
@@ -131,7 +136,7 @@ public final class LexicalSkillMatcher: Sendable {
                         end = next
                     }
                     next += 1
-                    guard next < hits.count, hits[next].position == hits[next - 1].position + 1 else { break }
+                    guard extends[Int(node)], next < hits.count, hits[next].position == hits[next - 1].position + 1 else { break }
                     node = children.child(of: node, word: hits[next].word)
                 }
                 guard phrase >= 0 else {
@@ -167,9 +172,10 @@ public final class LexicalSkillMatcher: Sendable {
                 defer { position = next }
                 /// Keeps the ASCII word at `range` as a candidate when it may be in the vocabulary.
                 @inline(__always) func gather(_ range: Range<Int>) {
-                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: next)
+                    let key = WordTable.key(bytes + range.lowerBound, range.count, readable: text.count - range.lowerBound)
+                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: next, key: key)
                     next += 1
-                    gathered += prefilter.mayHold(bytes + range.lowerBound, range.count, readable: text.count - range.lowerBound)
+                    gathered += prefilter.mayHold(key)
                 }
                 var boundaries = WordBoundaries(utf8)
                 while let (range, ascii) = boundaries.next() {
@@ -200,6 +206,7 @@ public final class LexicalSkillMatcher: Sendable {
         var start: Int32
         var count: Int32
         var position: Int32
+        var key: WordTable.Key
     }
 
     /// Writes the candidates that are in the vocabulary to `hits` from `count` on.
@@ -211,8 +218,7 @@ public final class LexicalSkillMatcher: Sendable {
     ) {
         var found = count
         for candidate in candidates {
-            let start = Int(candidate.start)
-            let word = words.id(ofASCII: text.bytes + start, Int(candidate.count), readable: text.count - start)
+            let word = words.id(of: candidate.key, text.bytes + Int(candidate.start), Int(candidate.count))
             hits[found] = Hit(position: candidate.position, word: word)
             found += word >= 0 ? 1 : 0
         }

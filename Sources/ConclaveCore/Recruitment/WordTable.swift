@@ -53,32 +53,52 @@ struct WordTable: Sendable {
     /// The id of a stemmed token, or nil when it is not in the vocabulary.
     func id(ofStem token: String) -> Int32? { stems[token] }
 
-    /// 1 when the ASCII word of `count` bytes at `word` (letters and digits only) may be a form in the
-    /// table once lower-cased, 0 when it surely is not; computed without a branch, so a scan can keep
-    /// the candidates of a whole text before looking any up. `readable` bytes from `word` on may be read
+    /// What a lookup needs of an ASCII word (letters and digits only): its head (its first eight bytes
+    /// or fewer, lower-cased), its length, and the two mixed, computed once per word of a text.
+    struct Key {
+        var head: UInt64
+        var mixed: UInt64
+    }
+
+    /// The key of the ASCII word of `count` bytes at `word`; `readable` bytes from `word` on may be read
     /// (at least `count`).
     @inline(__always)
-    func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int { prefilter.mayHold(word, count, readable: readable) }
+    static func key(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Key {
+        var bytes: UInt64
+        if readable >= 8 {
+            bytes = UInt64(littleEndian: UnsafeRawPointer(word).loadUnaligned(as: UInt64.self))
+        } else {
+            bytes = 0
+            for index in 0..<readable { bytes |= UInt64(word[index]) << UInt64(8 * index) }
+        }
+        // Setting bit 5 lower-cases a letter and leaves a digit as it is.
+        let kept: UInt64 = count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1
+        let head = (bytes | 0x2020_2020_2020_2020) & kept
+        let mixed = (head ^ UInt64(truncatingIfNeeded: count) &* 0xD6E8_FEB8_6659_FD93) &* 0x9E37_79B9_7F4A_7C15
+        return Key(head: head, mixed: mixed ^ (mixed >> 32))
+    }
 
-    /// `mayHold` as a value holding only a pointer to the signature bits, for a scan's loop to keep in a
-    /// register.
+    /// The signature bits of the table's forms, as a value holding one pointer, for a scan's loop to keep
+    /// in a register.
     var prefilter: Prefilter { Prefilter(signatures: storage.signatures) }
 
-    /// The signature bits of the table's forms.
+    /// One bit per signature, set for every form of the table.
     struct Prefilter {
         let signatures: UnsafePointer<UInt64>
 
+        /// 1 when the word with this key may be a form in the table, 0 when it surely is not; computed
+        /// without a branch, so a scan can keep the candidates of a whole text before looking any up.
         @inline(__always)
-        func mayHold(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int {
-            let signature = WordTable.signature(WordTable.key(word, count, readable: readable).mixed)
+        func mayHold(_ key: Key) -> Int {
+            let signature = WordTable.signature(key.mixed)
             return Int(truncatingIfNeeded: signatures[signature >> 6] >> UInt64(signature & 63)) & 1
         }
     }
 
-    /// The id of the vocabulary word that the ASCII word of `count` bytes at `word` stems to, once
-    /// lower-cased; -1 when there is none. `readable` as for `mayHold`.
+    /// The id of the vocabulary word that the ASCII word of `count` bytes at `word`, with this key,
+    /// stems to once lower-cased; -1 when there is none.
     @inline(__always)
-    func id(ofASCII word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int32 { storage.probe(word, count, readable: readable) }
+    func id(of key: Key, _ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 { storage.probe(key, word, count) }
 
     /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
     /// plain pointers: no bounds checks, no reference counting.
@@ -117,15 +137,15 @@ struct WordTable: Sendable {
             signatureBits.initialize(repeating: 0, count: WordTable.signatureWords)
             var tails: [UInt8] = []
             for (form, id) in forms where !form.isEmpty {
-                let (head, mixed) = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
-                var slot = Int(truncatingIfNeeded: mixed) & mask
+                let key = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
+                var slot = Int(truncatingIfNeeded: key.mixed) & mask
                 while slotIDs[slot] >= 0 { slot = (slot + 1) & mask }
                 slotIDs[slot] = id
-                slotHeads[slot] = head
+                slotHeads[slot] = key.head
                 slotCounts[slot] = Int32(form.count)
                 slotRests[slot] = Int32(tails.count)
                 tails += form.dropFirst(8)
-                let signature = WordTable.signature(mixed)
+                let signature = WordTable.signature(key.mixed)
                 signatureBits[signature >> 6] |= 1 << UInt64(signature & 63)
             }
             rest = .allocate(capacity: max(tails.count, 1))
@@ -141,16 +161,15 @@ struct WordTable: Sendable {
             signatureBits.deallocate()
         }
 
-        /// The id of the form spelled by the `count` bytes at `word` once lower-cased; -1 when there is
-        /// none.
+        /// The id of the form spelled by the `count` bytes at `word` (with this key) once lower-cased; -1
+        /// when there is none.
         @inline(__always)
-        func probe(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Int32 {
-            let (head, mixed) = WordTable.key(word, count, readable: readable)
-            var slot = Int(truncatingIfNeeded: mixed) & mask
+        func probe(_ key: Key, _ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+            var slot = Int(truncatingIfNeeded: key.mixed) & mask
             while true {
                 let id = slotIDs[slot]
                 if id < 0 { return -1 }
-                if slotHeads[slot] == head, Int(slotCounts[slot]) == count, count <= 8 || endsLike(slot, word, count) { return id }
+                if slotHeads[slot] == key.head, Int(slotCounts[slot]) == count, count <= 8 || endsLike(slot, word, count) { return id }
                 slot = (slot + 1) & mask
             }
         }
@@ -165,25 +184,6 @@ struct WordTable: Sendable {
 }
 
 extension WordTable {
-    /// A word's head (its first eight bytes or fewer, lower-cased: setting bit 5 lower-cases a letter
-    /// and leaves a digit as it is) and the head mixed with the length, whose high bits pick the
-    /// signature bit and low bits the slot. Reads eight bytes at once unless fewer than eight are
-    /// `readable`.
-    @inline(__always)
-    fileprivate static func key(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> (head: UInt64, mixed: UInt64) {
-        var bytes: UInt64
-        if readable >= 8 {
-            bytes = UInt64(littleEndian: UnsafeRawPointer(word).loadUnaligned(as: UInt64.self))
-        } else {
-            bytes = 0
-            for index in 0..<readable { bytes |= UInt64(word[index]) << UInt64(8 * index) }
-        }
-        let kept: UInt64 = count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1
-        let head = (bytes | 0x2020_2020_2020_2020) & kept
-        let mixed = (head ^ UInt64(truncatingIfNeeded: count) &* 0xD6E8_FEB8_6659_FD93) &* 0x9E37_79B9_7F4A_7C15
-        return (head, mixed ^ (mixed >> 32))
-    }
-
     /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
     fileprivate static let signatureWords = 1 << 9
 
