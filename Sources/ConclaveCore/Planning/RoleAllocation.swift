@@ -55,7 +55,9 @@ public final class RoleAllocation: Sendable {
     /// seat; nil when there is none either.
     public func roles(for skills: [String], seats: Int) -> [String?] {
         withPositions(of: skills) { positions in
-            withRoles(for: positions, skills: skills, seats: seats) { roles in roles.map { $0 < 0 ? nil : roleNames[$0] } }
+            withRoles(for: positions, domainRole: { registry.roleIndex(for: skills) }, seats: seats) { roles in
+                roles.map { $0 < 0 ? nil : roleNames[$0] }
+            }
         }
     }
 
@@ -73,15 +75,18 @@ public final class RoleAllocation: Sendable {
     /// `agents(team:roles:)`, one seat per member of the team.
     public func agents(team: [String], skills: [String]) -> [Agent] {
         withPositions(of: skills) { positions in
-            withMembers(of: team) { members in agents(team: team, members: members, skills: skills, positions: positions) }
+            withMembers(of: team) { members in
+                agents(team: team, members: members, positions: positions, domainRole: { registry.roleIndex(for: skills) })
+            }
         }
     }
 
     /// `agents(team:skills:)` with the team's experts already resolved (`members`: their indices in the
     /// registry's experts, -1 for none) and the skills too (`positions`: `position(of:)` of each, -1 for
-    /// none).
-    func agents(team: [String], members: UnsafeBufferPointer<Int>, skills: [String], positions: UnsafeBufferPointer<Int>) -> [Agent] {
-        withRoles(for: positions, skills: skills, seats: team.count) { agents(team: team, members: members, roles: $0) }
+    /// none); `domainRole` gives the registry's role for the skills' domain, asked only when no role
+    /// shares a skill.
+    func agents(team: [String], members: UnsafeBufferPointer<Int>, positions: UnsafeBufferPointer<Int>, domainRole: () -> Int?) -> [Agent] {
+        withRoles(for: positions, domainRole: domainRole, seats: team.count) { agents(team: team, members: members, roles: $0) }
     }
 
     /// Where a skill is in the table of which roles list it; nil when no role lists it.
@@ -105,10 +110,11 @@ public final class RoleAllocation: Sendable {
     }
 
     /// Calls `body` with one role per seat, as indices into the registry's roles (-1: none), for skills at
-    /// `positions` (`skills` are their names, for the domain fallback).
+    /// `positions`; `domainRole` is the registry's role for the skills' domain, asked only when no role
+    /// shares a skill.
     private func withRoles<Result>(
         for positions: UnsafeBufferPointer<Int>,
-        skills: [String],
+        domainRole: () -> Int?,
         seats: Int,
         _ body: (UnsafeBufferPointer<Int>) -> Result
     ) -> Result {
@@ -135,7 +141,7 @@ public final class RoleAllocation: Sendable {
                 }
             }
             if sharing == 0 {
-                roles.initialize(repeating: registry.roleIndex(for: skills) ?? -1)
+                roles.initialize(repeating: domainRole() ?? -1)
             } else {
                 // Most shared first, ties in registry order.
                 var filled = 0

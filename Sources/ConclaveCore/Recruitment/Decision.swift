@@ -178,20 +178,20 @@ public final class DecisionMaker: Sendable {
     /// `decide(for:skills:)` with the skills' ids in the matcher when they are known.
     private func decide(for instance: Instance, skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
-        let names = skills.map(\.skill)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
-        let choice = chooseMode(for: instance, skills: names)
+        // Only a mode policy reads the skills' names.
+        let choice = chooseMode(for: instance, skills: modePolicy == nil ? [] : skills.map(\.skill))
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
         let experts = registry.experts
-        let (recruited, agents) = resolution.resolve(names, ids: ids) { resolved in
+        let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
                 var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
                     for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
                     return recruiter.recruit(
                         columns: resolved.columns,
-                        named: resolved.named,
+                        scored: resolved.scored,
                         costs: UnsafeBufferPointer(costs),
                         predicted: predicted,
                         members: members,
@@ -203,8 +203,8 @@ public final class DecisionMaker: Sendable {
                 let agents = allocation.agents(
                     team: recruitment.team,
                     members: UnsafeBufferPointer(seated),
-                    skills: names,
-                    positions: resolved.positions
+                    positions: resolved.positions,
+                    domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
                 )
                 // Roles only reorder the seats.
                 for seat in agents.indices { recruitment.team[seat] = agents[seat].expert }

@@ -21,8 +21,8 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
     /// strengths and profile scores are read from the recruiter that made them.
     struct Table: Sendable {
         let recruiter: Recruiter
-        /// The matched skills some profile scores.
-        var skills: [String]
+        /// The matched skills some profile scores (the decision's own matches, shared with it).
+        var skills: [LexicalSkillMatcher.SkillMatch]
         var numbers: [Double]
         var basis: RecruitmentBasis
         /// Words that replace derived reasons, by candidate; empty until one is set.
@@ -38,7 +38,8 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
         /// The candidate's profile score for each of `skills`.
         func profileScores(of candidate: Int) -> SkillScores {
-            SkillScores(skills: skills, values: skills.map { recruiter.profileScore(of: candidate, for: $0) }, start: 0)
+            let names = skills.map(\.skill)
+            return SkillScores(skills: names, values: names.map { recruiter.profileScore(of: candidate, for: $0) }, start: 0)
         }
     }
 

@@ -162,27 +162,27 @@ public final class Recruiter: Sendable {
         seats: Int? = nil,
         using rng: inout G
     ) -> Recruitment {
-        withColumns(of: skills) { columns, named in
+        withColumns(of: skills) { columns, scored in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats ?? k)) { members in
                 costs.withUnsafeBufferPointer {
-                    recruit(columns: columns, named: named, costs: $0, predicted: predicted, members: members, using: &rng)
+                    recruit(columns: columns, scored: scored, costs: $0, predicted: predicted, members: members, using: &rng)
                 }
             }
         }
     }
 
-    /// The recruitment for skills already resolved to table columns (`named` holds their names, in the
+    /// The recruitment for skills already resolved to table columns (`scored` holds those skills, in the
     /// same order), of a team with one seat per place in `members`; the team's candidate indices are
     /// written there, seat by seat.
     func recruit<G: RandomNumberGenerator>(
         columns: UnsafeBufferPointer<Int>,
-        named: [String],
+        scored: [LexicalSkillMatcher.SkillMatch],
         costs: UnsafeBufferPointer<Double>,
         predicted: [Double]?,
         members: UnsafeMutableBufferPointer<Int>,
         using rng: inout G
     ) -> Recruitment {
-        var table = scoreTable(columns: columns, named: named, costs: costs, predicted: predicted, seats: members.count)
+        var table = scoreTable(columns: columns, scored: scored, costs: costs, predicted: predicted, seats: members.count)
         let count = candidates.count
         let filled = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
             for index in 0..<count { weights[index] = table[.weight, of: index] }
@@ -201,9 +201,9 @@ public final class Recruiter: Sendable {
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
     /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
     public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
-        withColumns(of: skills) { columns, named in
+        withColumns(of: skills) { columns, scored in
             costs.withUnsafeBufferPointer {
-                ExpertScores(table: scoreTable(columns: columns, named: named, costs: $0, predicted: predicted, seats: k))
+                ExpertScores(table: scoreTable(columns: columns, scored: scored, costs: $0, predicted: predicted, seats: k))
             }
         }
     }
@@ -211,8 +211,12 @@ public final class Recruiter: Sendable {
     /// The table column of a skill some profile scores; nil for any other skill.
     func column(of skill: String) -> Int? { columnOfSkill[skill] }
 
-    /// Calls `body` with the table columns of the skills some profile scores, in order, and their names.
-    private func withColumns<Result>(of skills: [String], _ body: (UnsafeBufferPointer<Int>, [String]) -> Result) -> Result {
+    /// Calls `body` with the table columns of the skills some profile scores, in order, and those skills
+    /// (each its own term).
+    private func withColumns<Result>(
+        of skills: [String],
+        _ body: (UnsafeBufferPointer<Int>, [LexicalSkillMatcher.SkillMatch]) -> Result
+    ) -> Result {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { buffer in
             var used = 0
             for skill in skills {
@@ -220,8 +224,8 @@ public final class Recruiter: Sendable {
                 buffer[used] = column
                 used += 1
             }
-            let named = used == skills.count ? skills : skills.filter { columnOfSkill[$0] != nil }
-            return body(UnsafeBufferPointer(rebasing: buffer[..<used]), named)
+            let scored = skills.filter { columnOfSkill[$0] != nil }.map { LexicalSkillMatcher.SkillMatch(skill: $0, term: $0) }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<used]), scored)
         }
     }
 
@@ -229,7 +233,7 @@ public final class Recruiter: Sendable {
     /// reasons speak of teams of `seats`.
     private func scoreTable(
         columns: UnsafeBufferPointer<Int>,
-        named: [String],
+        scored: [LexicalSkillMatcher.SkillMatch],
         costs: UnsafeBufferPointer<Double>,
         predicted: [Double]?,
         seats: Int
@@ -259,7 +263,7 @@ public final class Recruiter: Sendable {
             }
             return ExpertScores.Table(
                 recruiter: self,
-                skills: named,
+                skills: scored,
                 numbers: numbers,
                 basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)
             )

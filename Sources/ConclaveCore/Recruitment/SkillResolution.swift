@@ -4,8 +4,8 @@
 ///
 /// ```swift
 /// let resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
-/// resolution.resolve(names, ids: ids) { skills in
-///     recruiter.recruit(columns: skills.columns, named: skills.named, …)
+/// resolution.resolve(skills, ids: ids) { resolved in
+///     recruiter.recruit(columns: resolved.columns, scored: resolved.scored, …)
 /// }
 /// ```
 struct SkillResolution: Sendable {
@@ -13,8 +13,8 @@ struct SkillResolution: Sendable {
     struct Resolved {
         /// The recruiter's table columns of the skills some profile scores, in order.
         var columns: UnsafeBufferPointer<Int>
-        /// Their names.
-        var named: [String]
+        /// Those skills.
+        var scored: [LexicalSkillMatcher.SkillMatch]
         /// Each skill's position in the role allocation (-1 where no role lists it).
         var positions: UnsafeBufferPointer<Int>
     }
@@ -35,10 +35,10 @@ struct SkillResolution: Sendable {
         memberOfCandidate = recruiter.candidates.map { allocation.member($0.id) ?? -1 }
     }
 
-    /// Calls `body` with the skills `names` resolved; `ids`, when the matcher gave them, are their skill
-    /// ids in the same order (otherwise each name is looked up).
-    func resolve<Result>(_ names: [String], ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
-        let count = names.count
+    /// Calls `body` with `skills` resolved; `ids`, when the matcher gave them, are their skill ids in the
+    /// same order (otherwise each name is looked up).
+    func resolve<Result>(_ skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
+        let count = skills.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count + 1) { buffer in
             let all = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
             let columns = UnsafeMutableBufferPointer(rebasing: buffer[count..<2 * count])
@@ -49,17 +49,17 @@ struct SkillResolution: Sendable {
                     all[index] = columnOfSkill[Int(ids[index])]
                     positions[index] = positionOfSkill[Int(ids[index])]
                 } else {
-                    all[index] = recruiter.column(of: names[index]) ?? -1
-                    positions[index] = allocation.position(of: names[index]) ?? -1
+                    all[index] = recruiter.column(of: skills[index].skill) ?? -1
+                    positions[index] = allocation.position(of: skills[index].skill) ?? -1
                 }
                 columns[used] = all[index]
                 used += all[index] >= 0 ? 1 : 0
             }
-            let named = used == count ? names : names.indices.filter { all[$0] >= 0 }.map { names[$0] }
+            let scored = used == count ? skills : skills.indices.filter { all[$0] >= 0 }.map { skills[$0] }
             return body(
                 Resolved(
                     columns: UnsafeBufferPointer(rebasing: columns[..<used]),
-                    named: named,
+                    scored: scored,
                     positions: UnsafeBufferPointer(positions)
                 )
             )
