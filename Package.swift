@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
-        .target(name: "ConclaveCore"),
+        .target(name: "CWordBits"),
+        .target(name: "ConclaveCore", dependencies: ["CWordBits"]),
         .target(
             name: "ConclaveConfig",
             dependencies: [
@@ -98,7 +99,7 @@ let package = Package(
                 "ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM", .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting"]),
+        .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting", "CWordBits"]),
         .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
         .testTarget(
             name: "ConclaveEvaluationTests",

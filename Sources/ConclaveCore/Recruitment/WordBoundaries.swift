@@ -1,7 +1,9 @@
-/// Finds the words of a UTF-8 text eight bytes at a time: a word is a run of ASCII letters and digits
-/// and non-ASCII bytes; every other ASCII byte separates words. Each group of eight bytes is classified
-/// with a few integer operations on one 64-bit word (no branch per byte), and words are read off a
-/// 64-bit mask per 64 bytes, so a question's separators cost almost nothing.
+import CWordBits
+
+/// Finds the words of a UTF-8 text 64 bytes at a time: a word is a run of ASCII letters and digits and
+/// non-ASCII bytes; every other ASCII byte separates words. Each chunk of 64 bytes is classified with
+/// vector instructions (`conclave_word_bits64`, no branch per byte), and words are read off the 64-bit
+/// mask it gives, so a question's separators cost almost nothing.
 ///
 /// ```swift
 /// var words = WordBoundaries(bytes)
@@ -53,15 +55,7 @@ struct WordBoundaries {
             let length = min(64, count - chunk)
             nextChunk = chunk + length
             more = nextChunk < count
-            var words: UInt64 = 0
-            wide = 0
-            var group = 0
-            while group < length {
-                let (wordBits, wideBits) = Self.classify(base + chunk + group, min(8, length - group))
-                words |= wordBits << UInt64(group)
-                wide |= wideBits << UInt64(group)
-                group += 8
-            }
+            let words = Self.classify(base + chunk, length, wide: &wide)
             starts = words & ~(words << 1)
             ends = words & ~(words >> 1)
             guard open >= 0 else { continue }
@@ -84,30 +78,18 @@ struct WordBoundaries {
     @inline(__always)
     private static func mask(_ bits: Int) -> UInt64 { bits >= 64 ? ~0 : (1 << UInt64(bits)) &- 1 }
 
-    /// For `count` (1 to 8) bytes at `bytes`: bit i set in the first mask when byte i belongs to a word,
-    /// in the second when it is not ASCII.
+    /// For `count` (1 to 64) bytes at `bytes`: bit i set when byte i belongs to a word; `wide` gets bit i
+    /// set when byte i is not ASCII. A last chunk shorter than 64 bytes is classified from a zero-padded
+    /// copy (zero bytes separate words).
     @inline(__always)
-    private static func classify(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> (UInt64, UInt64) {
-        var x: UInt64
-        if count == 8 {
-            x = UInt64(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self))
-        } else {
-            x = 0
-            for index in 0..<count { x |= UInt64(bytes[index]) << UInt64(8 * index) }
+    private static func classify(_ bytes: UnsafePointer<UInt8>, _ count: Int, wide: inout UInt64) -> UInt64 {
+        guard count < 64 else { return conclave_word_bits64(bytes, &wide) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { padded in
+            padded.initialize(repeating: 0)
+            _ = padded.initialize(from: UnsafeBufferPointer(start: bytes, count: count))
+            return conclave_word_bits64(padded.baseAddress!, &wide)
         }
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let wide = x & high
-        let y = x & 0x7F7F_7F7F_7F7F_7F7F
-        // For a 7-bit byte b, b + (0x80 − n) has its high bit set exactly when b ≥ n.
-        let digit = (y &+ 0x5050_5050_5050_5050) & ~(y &+ 0x4646_4646_4646_4646) & high  // 0x30 ... 0x39
-        let folded = y | 0x2020_2020_2020_2020  // A ... Z to a ... z
-        let letter = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & high  // a ... z
-        return (gather(wide | digit | letter), gather(wide))
     }
-
-    /// The high bit of each byte of `mask` (only high bits set) as bits 0 to 7.
-    @inline(__always)
-    private static func gather(_ mask: UInt64) -> UInt64 { (mask &* 0x0002_0408_1020_4081) >> 56 }
 }
 
 extension WordBoundaries {
