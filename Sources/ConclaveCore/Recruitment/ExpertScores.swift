@@ -38,8 +38,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
         /// The candidate's profile score for each of `skills`.
         func profileScores(of candidate: Int) -> SkillScores {
-            let names = skills.map(\.skill)
-            return SkillScores(skills: names, values: names.map { recruiter.profileScore(of: candidate, for: $0) }, start: 0)
+            SkillScores(skills: skills, recruiter: recruiter, candidate: candidate)
         }
     }
 

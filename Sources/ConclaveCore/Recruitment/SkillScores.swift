@@ -1,6 +1,6 @@
-/// One candidate's profile score for each matched skill of an instance: a view into a table the
-/// recruiter fills once per decision, so a decision holds one array of scores rather than a dictionary
-/// per candidate. It reads, compares and encodes like `[String: Double]`.
+/// One candidate's profile score for each matched skill of an instance: a view of the recruiter's
+/// profile table, read when asked, so a decision holds no dictionary per candidate. It reads, compares
+/// and encodes like `[String: Double]`.
 ///
 /// ```swift
 /// let scores: SkillScores = ["algebra": 3, "geometry": 1]
@@ -8,22 +8,33 @@
 /// scores.dictionary      // ["algebra": 3, "geometry": 1]
 /// ```
 public struct SkillScores: Sendable, Hashable, Codable, ExpressibleByDictionaryLiteral {
-    /// The skills of the view, in order.
-    private let skills: [String]
-    /// The scores: the view's start to start + skills.count; NaN where the profile scores no such skill.
-    private let values: [Double]
-    private let start: Int
+    private enum Storage: Sendable {
+        /// Scores given as a dictionary, by skill in order.
+        case values(skills: [String], values: [Double])
+        /// A candidate's scores read from its recruiter's profile table, for the matched skills.
+        case profile(skills: [LexicalSkillMatcher.SkillMatch], recruiter: Recruiter, candidate: Int)
+    }
 
-    /// A view of `values[start ..< start + skills.count]`.
-    init(skills: [String], values: [Double], start: Int) {
-        self.skills = skills
-        self.values = values
-        self.start = start
+    private let storage: Storage
+
+    /// A view of the candidate's profile scores for `skills`, read when asked.
+    init(skills: [LexicalSkillMatcher.SkillMatch], recruiter: Recruiter, candidate: Int) {
+        storage = .profile(skills: skills, recruiter: recruiter, candidate: candidate)
+    }
+
+    /// Each skill of the view, in order, with its score (NaN where the profile has none).
+    private var entries: [(skill: String, value: Double)] {
+        switch storage {
+        case .values(let skills, let values):
+            Array(zip(skills, values))
+        case .profile(let skills, let recruiter, let candidate):
+            skills.map { ($0.skill, recruiter.profileScore(of: candidate, for: $0.skill)) }
+        }
     }
 
     public init(_ dictionary: [String: Double]) {
         let sorted = dictionary.sorted { $0.key < $1.key }
-        self.init(skills: sorted.map(\.key), values: sorted.map(\.value), start: 0)
+        storage = .values(skills: sorted.map(\.key), values: sorted.map(\.value))
     }
 
     public init(dictionaryLiteral elements: (String, Double)...) {
@@ -32,19 +43,13 @@ public struct SkillScores: Sendable, Hashable, Codable, ExpressibleByDictionaryL
 
     /// The score for `skill`, or nil when the profile has none.
     public subscript(skill: String) -> Double? {
-        for (offset, name) in skills.enumerated() where name == skill {
-            let value = values[start + offset]
-            if !value.isNaN { return value }
-        }
-        return nil
+        entries.first { $0.skill == skill && !$0.value.isNaN }?.value
     }
 
     /// The scores as a dictionary.
     public var dictionary: [String: Double] {
         var result: [String: Double] = [:]
-        for (offset, name) in skills.enumerated() where !values[start + offset].isNaN && result[name] == nil {
-            result[name] = values[start + offset]
-        }
+        for (skill, value) in entries where !value.isNaN && result[skill] == nil { result[skill] = value }
         return result
     }
 
