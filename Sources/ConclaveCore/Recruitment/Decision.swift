@@ -30,7 +30,11 @@ public struct Decision: Sendable, Hashable, Codable {
 
     /// The keywords the model extractor gave that no step mapped to the vocabulary.
     public var unmapped: [String] { keywords?.filter { $0.method == .unmapped }.map(\.keyword) ?? [] }
+}
 
+extension Decision {
+    /// A decision with these parts. (Declared in an extension, so that the module keeps the memberwise
+    /// initializer, which builds a decision without copying it.)
     public init(
         instanceID: String,
         skills: [LexicalSkillMatcher.SkillMatch],
@@ -176,6 +180,7 @@ public final class DecisionMaker: Sendable {
     }
 
     /// `decide(for:skills:)` with the skills' ids in the matcher when they are known.
+    @inline(__always)
     private func decide(for instance: Instance, skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
@@ -223,9 +228,9 @@ public final class DecisionMaker: Sendable {
             recruitment: recruitment,
             aggregator: aggregator,
             seed: seed,
+            downgrades: steps,
             collaboration: plan,
-            modeChoice: choice,
-            downgrades: steps
+            modeChoice: choice
         )
     }
 
