@@ -86,11 +86,13 @@ public final class Recruiter: Sendable {
     /// Column of each skill any profile scores.
     private let columnOfSkill: NameIndex
     /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
-    private let scores: [Double]
+    private let scores: FrozenNumbers
     /// (correct − wrong) / answered at the same places; the score itself when the profile has no counts.
-    private let rates: [Double]
+    private let rates: FrozenNumbers
     /// Each candidate's rate over its whole validation set, for instances with no matched skill.
-    private let globalRates: [Double]
+    private let globalRates: FrozenNumbers
+    /// `strengths`, for reading while deciding.
+    private let frozenStrengths: FrozenNumbers
 
     /// A recruiter over the registry's experts.
     public convenience init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
@@ -124,9 +126,14 @@ public final class Recruiter: Sendable {
                 rates[column * experts.count + index] = answered > 0 ? score / Double(answered) : score
             }
         }
-        self.scores = scores
-        self.rates = rates
-        self.globalRates = experts.map { $0.profile.globalRate ?? 0 }
+        self.scores = FrozenNumbers(scores)
+        self.rates = FrozenNumbers(rates)
+        self.globalRates = FrozenNumbers(experts.map { $0.profile.globalRate ?? 0 })
+        self.frozenStrengths = FrozenNumbers(strengths)
+    }
+
+    deinit {
+        for numbers in [scores, rates, globalRates, frozenStrengths] { numbers.free() }
     }
 
     /// The candidate's profile score for the skill; NaN when its profile has none.
@@ -282,18 +289,15 @@ public final class Recruiter: Sendable {
         var applies = false
         relevance.initialize(repeating: 0)
         // Column after column, so the inner loop reads one skill's contiguous row without a branch.
-        (costAware ? rates : scores).withUnsafeBufferPointer { table in
-            globalRates.withUnsafeBufferPointer { global in
-                for column in columns {
-                    let row = column * count
-                    for index in 0..<count {
-                        let value = table[row + index]
-                        let known = !value.isNaN
-                        applies = applies || known
-                        let missing = costAware ? relevance[index] + global[index] : relevance[index]
-                        relevance[index] = known ? relevance[index] + value : missing
-                    }
-                }
+        let table = costAware ? rates : scores
+        for column in columns {
+            let row = column * count
+            for index in 0..<count {
+                let value = table[row + index]
+                let known = !value.isNaN
+                applies = applies || known
+                let missing = costAware ? relevance[index] + globalRates[index] : relevance[index]
+                relevance[index] = known ? relevance[index] + value : missing
             }
         }
         if costAware {
@@ -304,13 +308,13 @@ public final class Recruiter: Sendable {
             return !applies
         }
         guard applies else {
-            for index in 0..<count { weights[index] = strengths[index] }
+            for index in 0..<count { weights[index] = frozenStrengths[index] }
             return true
         }
         if let minimum = relevance.min(), minimum <= 0, !relevance.contains(where: { $0 > 0 }) {
             for index in 0..<count { relevance[index] += -minimum + 1 }
         }
-        for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * strengths[index] : 0 }
+        for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * frozenStrengths[index] : 0 }
         return false
     }
 }
