@@ -32,15 +32,15 @@ public final class LexicalSkillMatcher: Sendable {
     private let words: WordTable
     /// The phrase trie: the root's child for each word id (-1 when none), then (node << 32 | word id) →
     /// child node for the deeper edges; node 0 is the root.
-    private let rootChild: [Int32]
+    private let rootChild: FrozenArray<Int32>
     private let children: TrieEdges
     /// The phrase that ends at each node, as an index into `phrases`; -1 where none ends.
-    private let phraseAt: [Int32]
+    private let phraseAt: FrozenArray<Int32>
     /// Whether a longer phrase goes on from each node (a deeper edge leaves it).
-    private let extends: [Bool]
+    private let extends: FrozenArray<Bool>
     private let phrases: [SkillMatch]
     /// The skill of each phrase, as an index into `skillNames`.
-    private let skillOfPhrase: [Int32]
+    private let skillOfPhrase: FrozenArray<Int32>
     /// The distinct skills of the vocabulary, in order of declaration: a match's skill id is its index here.
     let skillNames: [String]
 
@@ -83,15 +83,22 @@ public final class LexicalSkillMatcher: Sendable {
             if word >= rootChild.count { rootChild += [Int32](repeating: -1, count: word + 1 - rootChild.count) }
             rootChild[word] = child
         }
-        self.rootChild = rootChild
+        self.rootChild = FrozenArray(rootChild)
         self.children = TrieEdges(children.filter { $0.key >> 32 != 0 })
         var extends = [Bool](repeating: false, count: phraseAt.count)
         for key in children.keys { extends[Int(key >> 32)] = true }
-        self.extends = extends
-        self.phraseAt = phraseAt
+        self.extends = FrozenArray(extends)
+        self.phraseAt = FrozenArray(phraseAt)
         self.phrases = phrases
-        self.skillOfPhrase = skillOfPhrase
+        self.skillOfPhrase = FrozenArray(skillOfPhrase)
         self.skillNames = skillNames
+    }
+
+    deinit {
+        rootChild.free()
+        phraseAt.free()
+        extends.free()
+        skillOfPhrase.free()
     }
 
     /// The skills found in `text`, each once, in order of first appearance; longer phrases win over the

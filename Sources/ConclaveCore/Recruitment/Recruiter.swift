@@ -86,13 +86,13 @@ public final class Recruiter: Sendable {
     /// Column of each skill any profile scores.
     private let columnOfSkill: NameIndex
     /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
-    private let scores: FrozenNumbers
+    private let scores: FrozenArray<Double>
     /// (correct − wrong) / answered at the same places; the score itself when the profile has no counts.
-    private let rates: FrozenNumbers
+    private let rates: FrozenArray<Double>
     /// Each candidate's rate over its whole validation set, for instances with no matched skill.
-    private let globalRates: FrozenNumbers
+    private let globalRates: FrozenArray<Double>
     /// `strengths`, for reading while deciding.
-    private let frozenStrengths: FrozenNumbers
+    private let frozenStrengths: FrozenArray<Double>
 
     /// A recruiter over the registry's experts.
     public convenience init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
@@ -126,10 +126,10 @@ public final class Recruiter: Sendable {
                 rates[column * experts.count + index] = answered > 0 ? score / Double(answered) : score
             }
         }
-        self.scores = FrozenNumbers(scores)
-        self.rates = FrozenNumbers(rates)
-        self.globalRates = FrozenNumbers(experts.map { $0.profile.globalRate ?? 0 })
-        self.frozenStrengths = FrozenNumbers(strengths)
+        self.scores = FrozenArray(scores)
+        self.rates = FrozenArray(rates)
+        self.globalRates = FrozenArray(experts.map { $0.profile.globalRate ?? 0 })
+        self.frozenStrengths = FrozenArray(strengths)
     }
 
     deinit {

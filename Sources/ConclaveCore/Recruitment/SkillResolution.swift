@@ -8,7 +8,7 @@
 ///     recruiter.recruit(columns: resolved.columns, scored: resolved.scored, …)
 /// }
 /// ```
-struct SkillResolution: Sendable {
+final class SkillResolution: Sendable {
     /// One instance's skills, resolved.
     struct Resolved {
         /// The recruiter's table columns of the skills some profile scores, in order.
@@ -22,17 +22,21 @@ struct SkillResolution: Sendable {
     private let recruiter: Recruiter
     private let allocation: RoleAllocation
     /// By the matcher's skill id: the recruiter's column and the role allocation's position (-1: none).
-    private let columnOfSkill: [Int]
-    private let positionOfSkill: [Int]
+    private let columnOfSkill: FrozenArray<Int>
+    private let positionOfSkill: FrozenArray<Int>
     /// By the recruiter's candidate index: the expert's index in the role allocation (-1: none).
-    private let memberOfCandidate: [Int]
+    private let memberOfCandidate: FrozenArray<Int>
 
     init(matcher: LexicalSkillMatcher, recruiter: Recruiter, allocation: RoleAllocation) {
         self.recruiter = recruiter
         self.allocation = allocation
-        columnOfSkill = matcher.skillNames.map { recruiter.column(of: $0) ?? -1 }
-        positionOfSkill = matcher.skillNames.map { allocation.position(of: $0) ?? -1 }
-        memberOfCandidate = recruiter.candidates.map { allocation.member($0.id) ?? -1 }
+        columnOfSkill = FrozenArray(matcher.skillNames.map { recruiter.column(of: $0) ?? -1 })
+        positionOfSkill = FrozenArray(matcher.skillNames.map { allocation.position(of: $0) ?? -1 })
+        memberOfCandidate = FrozenArray(recruiter.candidates.map { allocation.member($0.id) ?? -1 })
+    }
+
+    deinit {
+        for table in [columnOfSkill, positionOfSkill, memberOfCandidate] { table.free() }
     }
 
     /// Calls `body` with `skills` resolved; `ids`, when the matcher gave them, are their skill ids in the
