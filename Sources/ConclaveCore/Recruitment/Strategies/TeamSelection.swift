@@ -66,6 +66,36 @@ extension RecruitmentStrategy {
     }
 }
 
+/// A deterministic strategy: the k heaviest distinct candidates (`Heaviest`); it says only which weights
+/// are eligible.
+///
+/// ```swift
+/// struct HeaviestPositive: HeaviestSelection {
+///     var weighting: Weighting { .relevanceTimesStrength }
+///     var positiveOnly: Bool { true }
+/// }
+/// ```
+public protocol HeaviestSelection: TeamSelection {
+    /// Whether only positive weights are eligible (every candidate when none is positive).
+    var positiveOnly: Bool { get }
+}
+
+extension HeaviestSelection {
+    public func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, k: Int, using rng: inout G) -> [Int] {
+        Heaviest.indices(of: weights, count: k, positiveOnly: positiveOnly)
+    }
+
+    public func seats<G: RandomNumberGenerator>(
+        weights: UnsafeBufferPointer<Double>,
+        into team: UnsafeMutableBufferPointer<Int>,
+        using rng: inout G
+    ) -> Int {
+        Heaviest.indices(of: weights, positiveOnly: positiveOnly, into: team)
+    }
+
+    public func missed(k: Int) -> String { "not in the top \(k)" }
+}
+
 /// The heaviest distinct candidates, which the deterministic strategies share.
 public enum Heaviest {
     /// The `count` heaviest distinct indices, ties by declaration order; with `positiveOnly`, only
