@@ -154,7 +154,7 @@ public actor LlamaRuntime {
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let port = try FreePort.loopback()
         let logFile = logDirectory.appendingPathComponent("llama-server-\(model.name)-\(port).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = serverBinary

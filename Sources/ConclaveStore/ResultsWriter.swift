@@ -16,7 +16,8 @@ public final class ResultsWriter: Sendable {
     /// Creates (or truncates) the file.
     public init(url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        // A file that cannot be created makes `FileHandle(forWritingTo:)` below throw, with the reason.
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         self.url = url
         self.handle = Mutex(try FileHandle(forWritingTo: url))
     }

@@ -13,7 +13,7 @@ enum ConclaveBinary {
         process.executableURL = url
         process.arguments = arguments
         if let log {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle

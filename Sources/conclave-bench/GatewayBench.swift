@@ -154,7 +154,7 @@ struct GatewayBench: AsyncParsableCommand {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--config", config.path, "--host", "127.0.0.1", "--port", String(port), "--num_workers", "2"]
         let log = root.appendingPathComponent("litellm.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

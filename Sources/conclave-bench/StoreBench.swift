@@ -81,7 +81,7 @@ struct StoreBench: AsyncParsableCommand {
     /// second in the folder the stores use.
     private func syncedAppendsPerSecond(count: Int = 2_000) throws -> Double {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-fsync-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

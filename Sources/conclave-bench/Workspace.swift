@@ -37,7 +37,7 @@ struct SyntheticWorkspace {
         aggregator: { expert: e0 }
         runtime: { window: \(window) }
         """.write(to: root.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
-        fm.createFile(atPath: root.appendingPathComponent("data.jsonl").path, contents: nil)
+        _ = fm.createFile(atPath: root.appendingPathComponent("data.jsonl").path, contents: nil)
         let handle = try FileHandle(forWritingTo: root.appendingPathComponent("data.jsonl"))
         var chunk = ""
         for index in 0..<instances {

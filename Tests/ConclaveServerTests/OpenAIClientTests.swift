@@ -65,7 +65,7 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
         let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(failure)")
