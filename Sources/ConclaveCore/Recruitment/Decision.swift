@@ -41,10 +41,7 @@ extension Decision {
         role: String?,
         recruitment: Recruitment,
         aggregator: String,
-        seed: UInt64,
-        collaboration: Collaboration? = nil,
-        modeChoice: ModeChoice? = nil,
-        downgrades: [String]? = nil
+        seed: UInt64
     ) {
         self.instanceID = instanceID
         self.skills = skills
@@ -52,9 +49,6 @@ extension Decision {
         self.recruitment = recruitment
         self.aggregator = aggregator
         self.seed = seed
-        self.collaboration = collaboration
-        self.modeChoice = modeChoice
-        self.downgrades = downgrades
     }
 }
 

@@ -1,8 +1,8 @@
 /// Finds registry skills in an instance's text by matching skill names and aliases as word n-grams, after
 /// lower-casing and light plural stemming. It needs no model, so it serves offline and as the default.
 ///
-/// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes, eight
-/// at a time (`WordBoundaries`): an ASCII word is looked up as written among the forms that stem to a
+/// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes, 64 at
+/// a time (`WordBoundaries`): an ASCII word is looked up as written among the forms that stem to a
 /// vocabulary word (`WordTable`), without building a `String`; only a word with non-ASCII characters goes
 /// through `tokens(_:)`. The result is the same as tokenizing the whole text with `tokens(_:)` and
 /// matching the longest phrase at each word.

@@ -4,9 +4,9 @@
 /// Stemming only ever drops an `s`, an `es` or an `ies` (for `y`), so each vocabulary word has at most
 /// four written forms that stem to it (`probability`, `probabilities`; `class`, `classes`). The table
 /// holds every such ASCII form, each checked against `LexicalSkillMatcher.stem`, in an open-addressing
-/// hash table over its bytes. A signature bit per form (its length and first and last two bytes) turns
-/// most of a question's words away before any hashing. A word with non-ASCII characters is tokenized and
-/// stemmed the slow way and looked up by its stem (`id(ofStem:)`).
+/// hash table keyed by the form's first eight bytes and its length (`Key`). A signature bit per form,
+/// from the same key, turns most of a question's words away before any lookup (`Prefilter`). A word with
+/// non-ASCII characters is tokenized and stemmed the slow way and looked up by its stem (`id(ofStem:)`).
 ///
 /// ```swift
 /// var builder = WordTable.Builder()
