@@ -76,7 +76,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
                     expert: table.recruiter.candidates[position].id,
                     relevanceBySkill: table.profileScores(of: position),
                     relevance: table[.relevance, of: position],
-                    strength: table.recruiter.strengths[position],
+                    strength: table.recruiter.strength(of: position),
                     weight: table[.weight, of: position],
                     cost: table[.cost, of: position],
                     seats: Int(table[.seats, of: position]),
@@ -88,7 +88,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         }
         set {
             if case .table(var table) = storage, newValue.expert == table.recruiter.candidates[position].id,
-                newValue.basis == table.basis, newValue.strength == table.recruiter.strengths[position],
+                newValue.basis == table.basis, newValue.strength == table.recruiter.strength(of: position),
                 newValue.relevanceBySkill == table.profileScores(of: position)
             {
                 storage = .list([])  // leaves `table` the only owner of its buffers while it is written

@@ -80,7 +80,7 @@ public final class Recruiter: Sendable {
     /// The price of cost in correctness, for `cost-aware`.
     public let lambda: Double
     /// Normalised strengths, aligned with `candidates`.
-    public let strengths: [Double]
+    public var strengths: [Double] { (0..<candidates.count).map { normalisedStrengths[$0] } }
     /// The candidates' ids, in order.
     private let ids: [String]
     /// Column of each skill any profile scores.
@@ -91,8 +91,8 @@ public final class Recruiter: Sendable {
     private let rates: FrozenArray<Double>
     /// Each candidate's rate over its whole validation set, for instances with no matched skill.
     private let globalRates: FrozenArray<Double>
-    /// `strengths`, for reading while deciding.
-    private let frozenStrengths: FrozenArray<Double>
+    /// The normalised strengths, read while deciding.
+    private let normalisedStrengths: FrozenArray<Double>
 
     /// A recruiter over the registry's experts.
     public convenience init(experts: [Expert], k: Int, strategy: RecruitmentStrategy, temperature: Double = 0.5, lambda: Double = 0) {
@@ -112,7 +112,7 @@ public final class Recruiter: Sendable {
         self.strategy = strategy
         self.selection = strategy.selection
         self.lambda = lambda
-        self.strengths = StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength))
+        self.normalisedStrengths = FrozenArray(StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength)))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
         ids = experts.map(\.id)
         columnOfSkill = NameIndex(names)
@@ -129,12 +129,14 @@ public final class Recruiter: Sendable {
         self.scores = FrozenArray(scores)
         self.rates = FrozenArray(rates)
         self.globalRates = FrozenArray(experts.map { $0.profile.globalRate ?? 0 })
-        self.frozenStrengths = FrozenArray(strengths)
     }
 
     deinit {
-        for numbers in [scores, rates, globalRates, frozenStrengths] { numbers.free() }
+        for numbers in [scores, rates, globalRates, normalisedStrengths] { numbers.free() }
     }
+
+    /// The candidate's normalised strength.
+    func strength(of candidate: Int) -> Double { normalisedStrengths[candidate] }
 
     /// The candidate's profile score for the skill; NaN when its profile has none.
     func profileScore(of candidate: Int, for skill: String) -> Double {
@@ -308,13 +310,13 @@ public final class Recruiter: Sendable {
             return !applies
         }
         guard applies else {
-            for index in 0..<count { weights[index] = frozenStrengths[index] }
+            for index in 0..<count { weights[index] = normalisedStrengths[index] }
             return true
         }
         if let minimum = relevance.min(), minimum <= 0, !relevance.contains(where: { $0 > 0 }) {
             for index in 0..<count { relevance[index] += -minimum + 1 }
         }
-        for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * frozenStrengths[index] : 0 }
+        for index in 0..<count { weights[index] = relevance[index] > 0 ? relevance[index] * normalisedStrengths[index] : 0 }
         return false
     }
 }

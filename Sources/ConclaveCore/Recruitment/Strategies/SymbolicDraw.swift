@@ -12,7 +12,7 @@ public struct SymbolicDraw: TeamSelection {
 
     /// k indices drawn with replacement, probability ∝ weight; uniform when every weight is zero.
     public func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, k: Int, using rng: inout G) -> [Int] {
-        Self.team(k: k) { seats(weights: weights, into: $0, using: &rng) }
+        [Int](seats: k) { seats(weights: weights, into: $0, using: &rng) }
     }
 
     public func seats<G: RandomNumberGenerator>(

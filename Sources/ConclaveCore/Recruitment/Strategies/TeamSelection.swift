@@ -47,11 +47,6 @@ extension TeamSelection {
         for (seat, candidate) in seats.enumerated() { team[seat] = candidate }
         return seats.count
     }
-
-    /// A team written by `fill` to room for k seats, as an array.
-    static func team(k: Int, _ fill: (UnsafeMutableBufferPointer<Int>) -> Int) -> [Int] {
-        [Int](unsafeUninitializedCapacity: max(k, 0)) { team, count in count = fill(UnsafeMutableBufferPointer(rebasing: team[..<max(k, 0)])) }
-    }
 }
 
 extension RecruitmentStrategy {
@@ -101,7 +96,7 @@ public enum Heaviest {
     /// The `count` heaviest distinct indices, ties by declaration order; with `positiveOnly`, only
     /// positive weights (all of them when none is positive).
     public static func indices(of weights: UnsafeBufferPointer<Double>, count: Int, positiveOnly: Bool) -> [Int] {
-        TopKSelection.team(k: count) { indices(of: weights, positiveOnly: positiveOnly, into: $0) }
+        [Int](seats: count) { indices(of: weights, positiveOnly: positiveOnly, into: $0) }
     }
 
     /// `indices(of:count:positiveOnly:)` written to `team` (as many as it holds); returns how many.
@@ -118,5 +113,13 @@ public enum Heaviest {
             filled += 1
         }
         return filled
+    }
+}
+
+extension Array where Element == Int {
+    /// A team written by `fill` to room for `seats` seats (its return is how many it filled).
+    init(seats: Int, _ fill: (UnsafeMutableBufferPointer<Int>) -> Int) {
+        let room = Swift.max(seats, 0)
+        self.init(unsafeUninitializedCapacity: room) { team, count in count = fill(UnsafeMutableBufferPointer(rebasing: team[..<room])) }
     }
 }
