@@ -26,8 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
-        .target(name: "CWordBits"),
-        .target(name: "ConclaveCore", dependencies: ["CWordBits"]),
+        .target(name: "CWordScan"),
+        .target(name: "ConclaveCore", dependencies: ["CWordScan"]),
         .target(
             name: "ConclaveConfig",
             dependencies: [
@@ -99,7 +99,7 @@ let package = Package(
                 "ConclaveCore", "ConclaveEngine", "ConclaveStore", "ConclaveLLM", .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting", "CWordBits"]),
+        .testTarget(name: "ConclaveCoreTests", dependencies: ["ConclaveCore", "ConclaveTesting", "CWordScan"]),
         .testTarget(name: "ConclaveConfigTests", dependencies: ["ConclaveConfig"]),
         .testTarget(
             name: "ConclaveEvaluationTests",

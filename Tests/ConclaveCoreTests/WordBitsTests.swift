@@ -1,4 +1,4 @@
-import CWordBits
+import CWordScan
 import ConclaveCore
 import Testing
 

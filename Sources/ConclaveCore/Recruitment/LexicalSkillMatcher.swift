@@ -1,8 +1,10 @@
+import CWordScan
+
 /// Finds registry skills in an instance's text by matching skill names and aliases as word n-grams, after
 /// lower-casing and light plural stemming. It needs no model, so it serves offline and as the default.
 ///
 /// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes, 64 at
-/// a time (`WordBoundaries`): an ASCII word is looked up as written among the forms that stem to a
+/// a time (`WordTable.scan`, in C): an ASCII word is looked up as written among the forms that stem to a
 /// vocabulary word (`WordTable`), without building a `String`; only a word with non-ASCII characters goes
 /// through `tokens(_:)`. The result is the same as tokenizing the whole text with `tokens(_:)` and
 /// matching the longest phrase at each word.
@@ -23,11 +25,9 @@ public final class LexicalSkillMatcher: Sendable {
         }
     }
 
-    /// A vocabulary word found in the text, at its word position.
-    private struct Hit {
-        var position: Int32
-        var word: Int32
-    }
+    /// A vocabulary word found in the text (`word`, its id), at its word position (`position`), with its
+    /// bytes (`start`, `count`); as the scan reports it.
+    private typealias Hit = conclave_scanned_word
 
     private let words: WordTable
     /// The phrase trie: the root's child for each word id (-1 when none), then (node << 32 | word id) →
@@ -106,24 +106,73 @@ public final class LexicalSkillMatcher: Sendable {
     public func match(_ text: String) -> [SkillMatch] { match(text, then: []) }
 
     /// The skills found in `text` followed by `more`, read as one text joined by spaces (a phrase may
-    /// span two parts), without joining them.
+    /// span two parts).
     public func match(_ text: String, then more: [String]) -> [SkillMatch] {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: skillNames.count) { match(text, then: more, skillIDs: $0) }
     }
 
     /// `match(_:then:)`, writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
     /// has room for every skill of the vocabulary.
+    ///
+    /// The parts are copied into one buffer, joined by spaces, and read by one `WordTable.scan`; the
+    /// hits it gives are the vocabulary words, unless a word with non-ASCII bytes came back with them.
     func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
-        // A word takes at least one byte and a separator, so a part of n bytes has at most (n + 1) / 2.
-        var bound = (text.utf8.count + 1) / 2
-        for part in more { bound += (part.utf8.count + 1) / 2 }
-        return withUnsafeTemporaryAllocation(of: Hit.self, capacity: bound + 1) { hits in
-            var count = 0
+        var length = text.utf8.count
+        for part in more { length += 1 + part.utf8.count }
+        // A word takes at least one byte and a separator, so n bytes hold at most (n + 1) / 2 words.
+        let room = (length + 1) / 2 + 1
+        let scratchBytes = room * MemoryLayout<conclave_scan_candidate>.stride
+        let foundBytes = room * MemoryLayout<Hit>.stride
+        // The scan may read eight bytes past the text.
+        return withUnsafeTemporaryAllocation(byteCount: scratchBytes + foundBytes + length + 8, alignment: 16) { memory in
+            let base = memory.baseAddress!
+            let scratch = base.bindMemory(to: conclave_scan_candidate.self, capacity: room)
+            let found = (base + scratchBytes).bindMemory(to: Hit.self, capacity: room)
+            let joined = (base + scratchBytes + foundBytes).bindMemory(to: UInt8.self, capacity: length)
+            var end = Self.copy(text, to: joined)
+            for part in more {
+                joined[end] = 0x20
+                end += 1 + Self.copy(part, to: joined + end + 1)
+            }
+            let text = UnsafeBufferPointer(start: joined, count: length)
             var position: Int32 = 0
-            scan(text, position: &position, into: hits, count: &count)
-            for part in more { scan(part, position: &position, into: hits, count: &count) }
-            return phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]), skillIDs: skillIDs)
+            let scanned = words.scan(joined, length, position: &position, into: found, scratch: scratch)
+            let hits = UnsafeBufferPointer(start: found, count: scanned)
+            guard hits.contains(where: { $0.word < 0 }) else { return phraseMatches(hits, skillIDs: skillIDs) }
+            return expandingWideWords(hits, of: text).withUnsafeBufferPointer { phraseMatches($0, skillIDs: skillIDs) }
         }
+    }
+
+    /// Copies the UTF-8 bytes of `text` to `buffer`; returns how many.
+    private static func copy(_ text: String, to buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard let bytes = utf8.baseAddress else { return 0 }
+            buffer.initialize(from: bytes, count: utf8.count)
+            return utf8.count
+        }
+    }
+
+    /// The scan's words with each word of non-ASCII bytes replaced by the vocabulary words it is read as
+    /// (`wideWordIDs`), and the words after it moved up by the extra words it makes (or down, when it
+    /// makes none).
+    private func expandingWideWords(_ scanned: UnsafeBufferPointer<Hit>, of text: UnsafeBufferPointer<UInt8>) -> [Hit] {
+        var hits: [Hit] = []
+        var shift: Int32 = 0
+        for entry in scanned {
+            var hit = entry
+            hit.position += shift
+            guard entry.word < 0 else {
+                hits.append(hit)
+                continue
+            }
+            let words = wideWordIDs(text, Int(entry.start)..<Int(entry.start + entry.count))
+            for (index, word) in words.enumerated() where word >= 0 {
+                hits.append(Hit(position: hit.position + Int32(index), word: word, start: entry.start, count: entry.count))
+            }
+            shift += Int32(words.count) - 1
+        }
+        return hits
     }
 
     /// The longest phrase at each word, in order, each skill once; their skill ids go to `skillIDs`.
@@ -162,74 +211,17 @@ public final class LexicalSkillMatcher: Sendable {
         }
     }
 
-    /// Reads one part's words, numbering them from `position`, and writes those in the vocabulary to
-    /// `hits` from `count` on. The ASCII words that may be in the vocabulary are gathered first, without
-    /// a branch per word, then looked up.
-    private func scan(_ text: String, position: inout Int32, into hits: UnsafeMutableBufferPointer<Hit>, count: inout Int) {
-        var text = text
-        text.withUTF8 { utf8 in
-            guard let bytes = utf8.baseAddress else { return }
-            let text = (bytes: bytes, count: utf8.count)
-            withUnsafeTemporaryAllocation(of: Candidate.self, capacity: (utf8.count + 1) / 2 + 1) { candidates in
-                let prefilter = words.prefilter
-                var gathered = 0
-                // The next word's position, kept in a register rather than written to the caller's memory
-                // at every word.
-                var next = position
-                defer { position = next }
-                /// Keeps the ASCII word at `range` as a candidate when it may be in the vocabulary.
-                @inline(__always) func gather(_ range: Range<Int>) {
-                    let key = WordTable.key(bytes + range.lowerBound, range.count, readable: text.count - range.lowerBound)
-                    candidates[gathered] = Candidate(start: Int32(range.lowerBound), count: Int32(range.count), position: next, key: key)
-                    next += 1
-                    gathered += prefilter.mayHold(key)
-                }
-                var boundaries = WordBoundaries(utf8)
-                while let (range, ascii) = boundaries.next() {
-                    if ascii {
-                        gather(range)
-                    } else if let pieces = WordBoundaries.asciiPieces(of: utf8, range) {
-                        for piece in pieces { gather(piece) }
-                    } else {
-                        for token in Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)) {
-                            if let word = words.id(ofStem: token) {
-                                // Looked up at once: it goes before the candidates gathered after it.
-                                lookUp(candidates[..<gathered], text, into: hits, count: &count)
-                                gathered = 0
-                                hits[count] = Hit(position: next, word: word)
-                                count += 1
-                            }
-                            next += 1
-                        }
-                    }
-                }
-                lookUp(candidates[..<gathered], text, into: hits, count: &count)
+    /// The words that the word with non-ASCII bytes at `range` of `text` is read as, each as its
+    /// vocabulary id (-1 when not in the vocabulary).
+    private func wideWordIDs(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Int32] {
+        guard let bytes = text.baseAddress else { return [] }
+        if let pieces = WideWord.asciiPieces(of: text, range) {
+            return pieces.map { piece in
+                let key = WordTable.key(bytes + piece.lowerBound, piece.count, readable: text.count - piece.lowerBound)
+                return words.id(of: key, bytes + piece.lowerBound, piece.count)
             }
         }
-    }
-
-    /// A word of the text: where its bytes are, and its word position.
-    private struct Candidate {
-        var start: Int32
-        var count: Int32
-        var position: Int32
-        var key: WordTable.Key
-    }
-
-    /// Writes the candidates that are in the vocabulary to `hits` from `count` on.
-    private func lookUp(
-        _ candidates: Slice<UnsafeMutableBufferPointer<Candidate>>,
-        _ text: (bytes: UnsafePointer<UInt8>, count: Int),
-        into hits: UnsafeMutableBufferPointer<Hit>,
-        count: inout Int
-    ) {
-        var found = count
-        for candidate in candidates {
-            let word = words.id(of: candidate.key, text.bytes + Int(candidate.start), Int(candidate.count))
-            hits[found] = Hit(position: candidate.position, word: word)
-            found += word >= 0 ? 1 : 0
-        }
-        count = found
+        return Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)).map { words.id(ofStem: $0) ?? -1 }
     }
 
     /// Lower-cased alphanumeric words with a light plural stem (`equations` → `equation`,

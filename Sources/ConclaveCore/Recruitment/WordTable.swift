@@ -1,12 +1,16 @@
+import CWordScan
+
 /// The vocabulary's words (lower-cased, stemmed) for the lexical matcher, looked up by the words of a
 /// question as they are written, without building a `String` or stemming anything.
 ///
 /// Stemming only ever drops an `s`, an `es` or an `ies` (for `y`), so each vocabulary word has at most
 /// four written forms that stem to it (`probability`, `probabilities`; `class`, `classes`). The table
 /// holds every such ASCII form, each checked against `LexicalSkillMatcher.stem`, in an open-addressing
-/// hash table keyed by the form's first eight bytes and its length (`Key`). A signature bit per form,
-/// from the same key, turns most of a question's words away before any lookup (`Prefilter`). A word with
-/// non-ASCII characters is tokenized and stemmed the slow way and looked up by its stem (`id(ofStem:)`).
+/// hash table keyed by the form's first eight bytes and its length (`conclave_word_key`). A signature
+/// bit per form, from the same key, turns most of a question's words away before any lookup. Reading a
+/// text's words, keying them and looking them up is one C function (`conclave_scan`, in `CWordScan`),
+/// which the matcher calls once per question. A word with non-ASCII characters comes back from it and is
+/// tokenized and stemmed the slow way and looked up by its stem (`id(ofStem:)`).
 ///
 /// ```swift
 /// var builder = WordTable.Builder()
@@ -53,52 +57,32 @@ struct WordTable: Sendable {
     /// The id of a stemmed token, or nil when it is not in the vocabulary.
     func id(ofStem token: String) -> Int32? { stems[token] }
 
-    /// What a lookup needs of an ASCII word (letters and digits only): its head (its first eight bytes
-    /// or fewer, lower-cased), its length, and the two mixed, computed once per word of a text.
-    struct Key {
-        var head: UInt64
-        var mixed: UInt64
-    }
-
-    /// The key of the ASCII word of `count` bytes at `word`; `readable` bytes from `word` on may be read
-    /// (at least `count`).
+    /// The key of the ASCII word of `count` bytes at `word` (letters and digits only); `readable` bytes
+    /// from `word` on may be read (at least `count`).
     @inline(__always)
-    static func key(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> Key {
-        var bytes: UInt64
-        if readable >= 8 {
-            bytes = UInt64(littleEndian: UnsafeRawPointer(word).loadUnaligned(as: UInt64.self))
-        } else {
-            bytes = 0
-            for index in 0..<readable { bytes |= UInt64(word[index]) << UInt64(8 * index) }
-        }
-        // Setting bit 5 lower-cases a letter and leaves a digit as it is.
-        let kept: UInt64 = count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1
-        let head = (bytes | 0x2020_2020_2020_2020) & kept
-        let mixed = (head ^ UInt64(truncatingIfNeeded: count) &* 0xD6E8_FEB8_6659_FD93) &* 0x9E37_79B9_7F4A_7C15
-        return Key(head: head, mixed: mixed ^ (mixed >> 32))
-    }
-
-    /// The signature bits of the table's forms, as a value holding one pointer, for a scan's loop to keep
-    /// in a register.
-    var prefilter: Prefilter { Prefilter(signatures: storage.signatures) }
-
-    /// One bit per signature, set for every form of the table.
-    struct Prefilter {
-        let signatures: UnsafePointer<UInt64>
-
-        /// 1 when the word with this key may be a form in the table, 0 when it surely is not; computed
-        /// without a branch, so a scan can keep the candidates of a whole text before looking any up.
-        @inline(__always)
-        func mayHold(_ key: Key) -> Int {
-            let signature = WordTable.signature(key.mixed)
-            return Int(truncatingIfNeeded: signatures[signature >> 6] >> UInt64(signature & 63)) & 1
-        }
+    static func key(_ word: UnsafePointer<UInt8>, _ count: Int, readable: Int) -> conclave_word_key {
+        conclave_key(word, Int64(count), Int64(readable))
     }
 
     /// The id of the vocabulary word that the ASCII word of `count` bytes at `word`, with this key,
     /// stems to once lower-cased; -1 when there is none.
+    func id(of key: conclave_word_key, _ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+        withUnsafePointer(to: storage.table) { conclave_probe($0, key, word, Int64(count)) }
+    }
+
+    /// Reads the words of the `count` bytes at `bytes`, numbering them from `position` (left one past
+    /// the last), and writes to `found` those in the table and those with non-ASCII bytes, in order;
+    /// returns how many. `found` and `scratch` have room for `(count + 1) / 2` words.
     @inline(__always)
-    func id(of key: Key, _ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 { storage.probe(key, word, count) }
+    func scan(
+        _ bytes: UnsafePointer<UInt8>,
+        _ count: Int,
+        position: inout Int32,
+        into found: UnsafeMutablePointer<conclave_scanned_word>,
+        scratch: UnsafeMutablePointer<conclave_scan_candidate>
+    ) -> Int {
+        withUnsafePointer(to: storage.table) { Int(conclave_scan($0, bytes, Int64(count), &position, found, scratch)) }
+    }
 
     /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
     /// plain pointers: no bounds checks, no reference counting.
@@ -108,18 +92,14 @@ struct WordTable: Sendable {
     /// word of up to eight bytes is found by comparing two integers; only the bytes of longer words past
     /// the head are compared one by one.
     private final class Storage: @unchecked Sendable {
-        /// Each slot: the form's id (-1 when empty), its head, its length, and where its bytes past the
-        /// head start in `rest`.
         private let slotIDs: UnsafeMutableBufferPointer<Int32>
         private let slotHeads: UnsafeMutableBufferPointer<UInt64>
         private let slotCounts: UnsafeMutableBufferPointer<Int32>
         private let slotRests: UnsafeMutableBufferPointer<Int32>
         private let rest: UnsafeMutableBufferPointer<UInt8>
-        private let mask: Int
-        /// Bit `signature` set for every form: one bit test turns away most words that are not in the
-        /// table.
         private let signatureBits: UnsafeMutablePointer<UInt64>
-        var signatures: UnsafePointer<UInt64> { UnsafePointer(signatureBits) }
+        /// The same memory as the scan and the probe read it.
+        let table: conclave_word_table
 
         init(forms: [(form: [UInt8], id: Int32)]) {
             var capacity = 64
@@ -132,24 +112,33 @@ struct WordTable: Sendable {
             slotCounts.initialize(repeating: 0)
             slotRests = .allocate(capacity: capacity)
             slotRests.initialize(repeating: 0)
-            mask = capacity - 1
-            signatureBits = .allocate(capacity: WordTable.signatureWords)
-            signatureBits.initialize(repeating: 0, count: WordTable.signatureWords)
+            let signatureWords = Int(conclave_signature_words)
+            signatureBits = .allocate(capacity: signatureWords)
+            signatureBits.initialize(repeating: 0, count: signatureWords)
             var tails: [UInt8] = []
             for (form, id) in forms where !form.isEmpty {
                 let key = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
-                var slot = Int(truncatingIfNeeded: key.mixed) & mask
-                while slotIDs[slot] >= 0 { slot = (slot + 1) & mask }
+                var slot = Int(conclave_slot(key, Int64(capacity - 1)))
+                while slotIDs[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
                 slotIDs[slot] = id
                 slotHeads[slot] = key.head
                 slotCounts[slot] = Int32(form.count)
                 slotRests[slot] = Int32(tails.count)
                 tails += form.dropFirst(8)
-                let signature = WordTable.signature(key.mixed)
+                let signature = Int(conclave_signature(key))
                 signatureBits[signature >> 6] |= 1 << UInt64(signature & 63)
             }
             rest = .allocate(capacity: max(tails.count, 1))
             _ = rest.initialize(from: tails)
+            table = conclave_word_table(
+                ids: slotIDs.baseAddress,
+                heads: slotHeads.baseAddress,
+                counts: slotCounts.baseAddress,
+                rests: slotRests.baseAddress,
+                rest: rest.baseAddress,
+                mask: Int64(capacity - 1),
+                signatures: signatureBits
+            )
         }
 
         deinit {
@@ -160,34 +149,5 @@ struct WordTable: Sendable {
             rest.deallocate()
             signatureBits.deallocate()
         }
-
-        /// The id of the form spelled by the `count` bytes at `word` (with this key) once lower-cased; -1
-        /// when there is none.
-        @inline(__always)
-        func probe(_ key: Key, _ word: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
-            var slot = Int(truncatingIfNeeded: key.mixed) & mask
-            while true {
-                let id = slotIDs[slot]
-                if id < 0 { return -1 }
-                if slotHeads[slot] == key.head, Int(slotCounts[slot]) == count, count <= 8 || endsLike(slot, word, count) { return id }
-                slot = (slot + 1) & mask
-            }
-        }
-
-        /// Whether the bytes of the word past its head are those of the form in `slot`, lower-cased.
-        private func endsLike(_ slot: Int, _ word: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-            let start = Int(slotRests[slot])
-            for offset in 8..<count where rest[start + offset - 8] != word[offset] | 0x20 { return false }
-            return true
-        }
     }
-}
-
-extension WordTable {
-    /// 2¹⁵ signature bits, in 64-bit words (4 KiB: it stays in the L1 cache).
-    fileprivate static let signatureWords = 1 << 9
-
-    /// The signature bit of a mixed key: its top 15 bits.
-    @inline(__always)
-    fileprivate static func signature(_ mixed: UInt64) -> Int { Int(truncatingIfNeeded: mixed >> 49) }
 }

@@ -1,4 +1,4 @@
-#include "WordBits.h"
+#include "CWordScan.h"
 
 #include <string.h>
 

@@ -1,0 +1,120 @@
+#ifndef CONCLAVE_WORD_SCAN_H
+#define CONCLAVE_WORD_SCAN_H
+
+#include <stdint.h>
+#include <string.h>
+
+/// Classifies 64 bytes of UTF-8 text for the lexical matcher's word finder: returns a mask with bit i
+/// set when byte i belongs to a word (an ASCII letter or digit, or any non-ASCII byte), and stores in
+/// `wide` the mask of the non-ASCII bytes. All 64 bytes at `bytes` must be readable.
+///
+/// With SSE2 (every x86-64 processor) sixteen bytes are classified per instruction; elsewhere, eight
+/// at a time with integer arithmetic.
+uint64_t conclave_word_bits64(const uint8_t *bytes, uint64_t *wide);
+
+/// What a vocabulary lookup needs of an ASCII word (letters and digits only): its head (its first eight
+/// bytes or fewer, lower-cased, as one integer) and a hash of the head and the length.
+typedef struct {
+    uint64_t head;
+    uint64_t mixed;
+} conclave_word_key;
+
+/// The head of the ASCII word of `count` (at least 1) bytes whose first eight bytes, read as one
+/// little-endian integer, are `bytes`: those of the word, lower-cased, the rest zero.
+static inline uint64_t conclave_head(uint64_t bytes, int64_t count) {
+    // Setting bit 5 lower-cases a letter and leaves a digit as it is.
+    int64_t kept = count < 8 ? count : 8;
+    return (bytes | 0x2020202020202020ULL) & (~(uint64_t)0 >> (64 - 8 * kept));
+}
+
+/// The key of an ASCII word from its head and its length: one multiplication, whose top bits give the
+/// signature and whose middle bits give the slot.
+static inline conclave_word_key conclave_key_of_head(uint64_t head, int64_t count) {
+    conclave_word_key key = {head, (head + (uint64_t)count) * 0x9E3779B97F4A7C15ULL};
+    return key;
+}
+
+/// The first eight bytes at `at` as one little-endian integer; `readable` bytes from `at` on may be
+/// read, and only those are (the rest are zero).
+static inline uint64_t conclave_load8(const uint8_t *at, int64_t readable) {
+    uint64_t bytes = 0;
+    if (readable >= 8) {
+        memcpy(&bytes, at, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        bytes = __builtin_bswap64(bytes);
+#endif
+    } else {
+        for (int64_t index = 0; index < readable; index++) bytes |= (uint64_t)at[index] << (8 * index);
+    }
+    return bytes;
+}
+
+/// The key of the ASCII word of `count` bytes at `word`; `readable` bytes from `word` on may be read (at
+/// least `count`). The vocabulary table is built with this same function.
+static inline conclave_word_key conclave_key(const uint8_t *word, int64_t count, int64_t readable) {
+    return conclave_key_of_head(conclave_head(conclave_load8(word, readable), count), count);
+}
+
+/// The signature bit of a key, out of 2^15 (`conclave_signature_words` 64-bit words).
+static inline int64_t conclave_signature(conclave_word_key key) { return (int64_t)(key.mixed >> 49); }
+#define conclave_signature_words 512
+
+/// The slot of a key in a table of `mask + 1` slots.
+static inline int64_t conclave_slot(conclave_word_key key, int64_t mask) { return (int64_t)(key.mixed >> 24) & mask; }
+
+/// The vocabulary's written forms in an open-addressing table (at least one slot empty), in memory that
+/// the matcher allocates once and never writes after building it. Each slot has the form's id (-1 when
+/// empty), its head, its length, and where its bytes past the head start in `rest`; `signatures` has the
+/// signature bit of every form set.
+typedef struct {
+    const int32_t *ids;
+    const uint64_t *heads;
+    const int32_t *counts;
+    const int32_t *rests;
+    const uint8_t *rest;
+    int64_t mask;
+    const uint64_t *signatures;
+} conclave_word_table;
+
+/// The id of the form that the ASCII word of `count` bytes at `word` (with this key) spells once
+/// lower-cased; -1 when there is none.
+int32_t conclave_probe(const conclave_word_table *table, conclave_word_key key, const uint8_t *word, int64_t count);
+
+/// A word that `conclave_scan` reports: a vocabulary word (`word` is its id) or a word with non-ASCII
+/// bytes (`word` is -1), which the caller tokenizes itself. `position` numbers the words of the text
+/// from the position the scan started at, a word with non-ASCII bytes counting as one; `start` and
+/// `count` give its bytes.
+typedef struct {
+    int32_t position;
+    int32_t word;
+    int32_t start;
+    int32_t count;
+} conclave_scanned_word;
+
+/// A word the scan keeps for lookup: its bytes and its position; `count` is negative for a word with
+/// non-ASCII bytes. Scratch memory for `conclave_scan`.
+typedef struct {
+    int32_t start;
+    int32_t count;
+    int32_t position;
+    int32_t reserved;
+} conclave_scan_candidate;
+
+/// Reads the words of the `count` bytes of UTF-8 text at `bytes` (a word is a run of ASCII letters and
+/// digits and non-ASCII bytes) and writes to `found`, in order, those that are in `table` and those that
+/// have non-ASCII bytes; returns how many it wrote. Words are numbered from `*position`, which is left
+/// one past the last word's. `found` and `scratch` each have room for `(count + 1) / 2` entries, and
+/// the eight bytes after the text must be readable (their values do not matter).
+///
+/// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without
+/// a branch; the table is probed for those kept, after the whole text is read.
+int64_t conclave_scan(
+    const conclave_word_table *table,
+    const uint8_t *bytes,
+    int64_t count,
+    int32_t *position,
+    conclave_scanned_word *found,
+    conclave_scan_candidate *scratch
+);
+
+#endif
