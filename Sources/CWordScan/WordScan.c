@@ -13,54 +13,87 @@ static int tail_matches(const conclave_word_table *table, int64_t slot, const ui
 int32_t conclave_probe(const conclave_word_table *table, conclave_word_key key, const uint8_t *word, int64_t count) {
     int64_t slot = conclave_slot(key, table->mask);
     for (;;) {
-        int32_t id = table->ids[slot];
-        if (id < 0) return -1;
-        if (table->heads[slot] == key.head && table->counts[slot] == count && (count <= 8 || tail_matches(table, slot, word, count))) {
-            return id;
+        const conclave_word_slot *entry = table->slots + slot;
+        if (entry->id < 0) return -1;
+        if (entry->head == key.head && entry->count == count && (count <= 8 || tail_matches(table, slot, word, count))) {
+            return entry->id;
         }
         slot = (slot + 1) & table->mask;
     }
 }
 
-/// Keeps the ASCII word of `length` bytes at `start` as the next candidate when its signature bit is
-/// set; the candidate is written either way, and `gathered` moves past it only when kept.
-static inline int64_t gather_ascii(
-    const uint64_t *signatures,
-    const uint8_t *bytes,
-    int64_t start,
-    int64_t length,
-    int32_t position,
-    conclave_scan_candidate *candidate
-) {
-    uint64_t eight;
-    memcpy(&eight, bytes + start, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    eight = __builtin_bswap64(eight);
-#endif
-    conclave_word_key key = conclave_key_of_head(conclave_head(eight, length), length);
-    int64_t signature = conclave_signature(key);
-    candidate->start = (int32_t)start;
-    candidate->count = (int32_t)length;
-    candidate->position = position;
-    return (int64_t)((signatures[signature >> 6] >> (signature & 63)) & 1);
+/// A word kept for lookup: its bytes and its position; `count` is negative for a word with non-ASCII
+/// bytes.
+typedef struct {
+    int32_t start;
+    int32_t count;
+    int32_t position;
+} candidate;
+
+/// How many candidates are kept before they are looked up.
+#define BATCH 64
+
+/// The state of one scan: the text, the candidates not yet looked up, and the words reported so far.
+typedef struct {
+    const conclave_word_table *table;
+    const uint8_t *bytes;
+    int64_t count;
+    candidate batch[BATCH];
+    int64_t gathered;
+    conclave_scanned_word *found;
+    int64_t capacity;
+    int64_t reported;
+} scan_state;
+
+/// Looks the kept candidates up and reports those in the table and those with non-ASCII bytes.
+static inline void flush(scan_state *state) {
+    for (int64_t index = 0; index < state->gathered; index++) {
+        const candidate *kept = state->batch + index;
+        int32_t word = -1;
+        int32_t length = kept->count < 0 ? -kept->count : kept->count;
+        if (kept->count > 0) {
+            const uint8_t *at = state->bytes + kept->start;
+            word = conclave_probe(state->table, conclave_key(at, length, state->count - kept->start), at, length);
+            if (word < 0) continue;
+        }
+        if (state->reported < state->capacity) {
+            conclave_scanned_word *entry = state->found + state->reported;
+            entry->position = kept->position;
+            entry->word = word;
+            entry->start = kept->start;
+            entry->count = length;
+        }
+        state->reported += 1;
+    }
+    state->gathered = 0;
 }
 
-/// Keeps the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as the next candidate:
-/// always when it has any (its count negated), else when its signature bit is set.
-static inline int64_t gather(
-    const uint64_t *signatures,
-    const uint8_t *bytes,
-    int64_t start,
-    int64_t length,
-    uint64_t wide,
-    int32_t position,
-    conclave_scan_candidate *candidate
-) {
-    if (wide == 0) return gather_ascii(signatures, bytes, start, length, position, candidate);
-    candidate->start = (int32_t)start;
-    candidate->count = -(int32_t)length;
-    candidate->position = position;
-    return 1;
+/// Keeps the ASCII word of `length` bytes at `start` as the next candidate when its signature bit is
+/// set: the candidate is written either way, and counted only when kept.
+static inline void gather_ascii(scan_state *state, int64_t start, int64_t length, int32_t position) {
+    conclave_word_key key = conclave_key(state->bytes + start, length, state->count - start);
+    int64_t signature = conclave_signature(key);
+    candidate *kept = state->batch + state->gathered;
+    kept->start = (int32_t)start;
+    kept->count = (int32_t)length;
+    kept->position = position;
+    state->gathered += (int64_t)((state->table->signatures[signature >> 6] >> (signature & 63)) & 1);
+    if (state->gathered == BATCH) flush(state);
+}
+
+/// Keeps the word of `length` bytes at `start`, with `wide` its non-ASCII bytes: always when it has any
+/// (its count negated), else as `gather_ascii` does.
+static inline void gather(scan_state *state, int64_t start, int64_t length, uint64_t wide, int32_t position) {
+    if (wide == 0) {
+        gather_ascii(state, start, length, position);
+        return;
+    }
+    candidate *kept = state->batch + state->gathered;
+    kept->start = (int32_t)start;
+    kept->count = -(int32_t)length;
+    kept->position = position;
+    state->gathered += 1;
+    if (state->gathered == BATCH) flush(state);
 }
 
 /// The lowest `bits` (1 to 64) bits set.
@@ -72,10 +105,16 @@ int64_t conclave_scan(
     int64_t count,
     int32_t *position,
     conclave_scanned_word *found,
-    conclave_scan_candidate *scratch
+    int64_t capacity
 ) {
-    const uint64_t *signatures = table->signatures;
-    int64_t gathered = 0;
+    scan_state state;
+    state.table = table;
+    state.bytes = bytes;
+    state.count = count;
+    state.gathered = 0;
+    state.found = found;
+    state.capacity = capacity;
+    state.reported = 0;
     int32_t next = *position;
     // A word still running at the end of a chunk: its start (-1: none) and its non-ASCII bytes so far.
     int64_t open = -1;
@@ -102,9 +141,9 @@ int64_t conclave_scan(
                 starts &= starts - 1;
                 ends &= ends - 1;
                 if (end == 63 && length > 64) continue;
-                gathered += gather(signatures, bytes, open, chunk + end + 1 - open, openWide, next++, scratch + gathered);
+                gather(&state, open, chunk + end + 1 - open, openWide, next++);
             } else {
-                gathered += gather(signatures, bytes, open, chunk - open, openWide, next++, scratch + gathered);
+                gather(&state, open, chunk - open, openWide, next++);
             }
             open = -1;
         }
@@ -122,7 +161,7 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                gathered += gather_ascii(signatures, bytes, chunk + start, end - start + 1, next++, scratch + gathered);
+                gather_ascii(&state, chunk + start, end - start + 1, next++);
             }
         } else {
             while (starts != 0) {
@@ -130,28 +169,12 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                uint64_t spanned = (wide >> start) & low_bits(end - start + 1);
-                gathered += gather(signatures, bytes, chunk + start, end - start + 1, spanned, next++, scratch + gathered);
+                gather(&state, chunk + start, end - start + 1, (wide >> start) & low_bits(end - start + 1), next++);
             }
         }
     }
-    if (open >= 0) gathered += gather(signatures, bytes, open, count - open, openWide, next++, scratch + gathered);
+    if (open >= 0) gather(&state, open, count - open, openWide, next++);
+    flush(&state);
     *position = next;
-
-    int64_t written = 0;
-    for (int64_t index = 0; index < gathered; index++) {
-        const conclave_scan_candidate *candidate = scratch + index;
-        int32_t word = -1;
-        if (candidate->count > 0) {
-            const uint8_t *at = bytes + candidate->start;
-            word = conclave_probe(table, conclave_key(at, candidate->count, 8), at, candidate->count);
-        }
-        conclave_scanned_word *entry = found + written;
-        entry->position = candidate->position;
-        entry->word = word;
-        entry->start = candidate->start;
-        entry->count = candidate->count < 0 ? -candidate->count : candidate->count;
-        written += (candidate->count < 0 || word >= 0) ? 1 : 0;
-    }
-    return written;
+    return state.reported;
 }

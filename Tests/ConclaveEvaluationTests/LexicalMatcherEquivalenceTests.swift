@@ -113,6 +113,23 @@ import Testing
         #expect(matcher.match("x", then: ["", "matrix"]).map(\.skill) == ["linear algebra"])
     }
 
+    /// Texts in parts, short and long: parts that fit on the stack together are read joined, longer ones
+    /// one by one, and a text with more vocabulary words than the stack holds is read again; each way
+    /// agrees with the reference on the parts joined by spaces.
+    @Test func agreesOnTextsInPartsOfEveryLength() {
+        let matcher = LexicalSkillMatcher(skills: Self.vocabulary)
+        let reference = Reference(skills: Self.vocabulary)
+        let pieces = ["linear", "algebra", "matrix", "eigen", "value", "a", "b", "c", "d", "classes", "of", "boxes", "café", "x", "don’t"]
+        var rng = SeededGenerator(seed: 2028)
+        for _ in 0..<1_000 {
+            let parts = (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+                (0..<Int.random(in: 0...60, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined(separator: " ")
+            }
+            let joined = parts.joined(separator: " ")
+            #expect(matcher.match(parts[0], then: Array(parts.dropFirst())) == reference.match(joined), "\(parts)")
+        }
+    }
+
     /// Every question of the shared training sets, with the shipped vocabulary and mined terms.
     @Test func agreesOnTheSharedQuestionSets() throws {
         let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data").standardized

@@ -62,14 +62,19 @@ static inline int64_t conclave_signature(conclave_word_key key) { return (int64_
 /// The slot of a key in a table of `mask + 1` slots.
 static inline int64_t conclave_slot(conclave_word_key key, int64_t mask) { return (int64_t)(key.mixed >> 24) & mask; }
 
-/// The vocabulary's written forms in an open-addressing table (at least one slot empty), in memory that
-/// the matcher allocates once and never writes after building it. Each slot has the form's id (-1 when
-/// empty), its head, its length, and where its bytes past the head start in `rest`; `signatures` has the
-/// signature bit of every form set.
+/// One slot of the vocabulary table: a written form's head, its id (-1 when the slot is empty) and its
+/// length; sixteen bytes, so a probe reads one cache line.
 typedef struct {
-    const int32_t *ids;
-    const uint64_t *heads;
-    const int32_t *counts;
+    uint64_t head;
+    int32_t id;
+    int32_t count;
+} conclave_word_slot;
+
+/// The vocabulary's written forms in an open-addressing table (at least one slot empty), in memory that
+/// the matcher allocates once and never writes after building it. `rests` has, per slot, where the
+/// form's bytes past its head start in `rest`; `signatures` has the signature bit of every form set.
+typedef struct {
+    const conclave_word_slot *slots;
     const int32_t *rests;
     const uint8_t *rest;
     int64_t mask;
@@ -91,30 +96,20 @@ typedef struct {
     int32_t count;
 } conclave_scanned_word;
 
-/// A word the scan keeps for lookup: its bytes and its position; `count` is negative for a word with
-/// non-ASCII bytes. Scratch memory for `conclave_scan`.
-typedef struct {
-    int32_t start;
-    int32_t count;
-    int32_t position;
-    int32_t reserved;
-} conclave_scan_candidate;
-
 /// Reads the words of the `count` bytes of UTF-8 text at `bytes` (a word is a run of ASCII letters and
-/// digits and non-ASCII bytes) and writes to `found`, in order, those that are in `table` and those that
-/// have non-ASCII bytes; returns how many it wrote. Words are numbered from `*position`, which is left
-/// one past the last word's. `found` and `scratch` each have room for `(count + 1) / 2` entries, and
-/// the eight bytes after the text must be readable (their values do not matter).
+/// digits and non-ASCII bytes) and reports, in order, those that are in `table` and those that have
+/// non-ASCII bytes; returns how many. The first `capacity` of them are written to `found`, the rest only
+/// counted. Words are numbered from `*position`, which is left one past the last word's.
 ///
 /// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without
-/// a branch; the table is probed for those kept, after the whole text is read.
+/// a branch; the table is probed for those kept, 64 at a time.
 int64_t conclave_scan(
     const conclave_word_table *table,
     const uint8_t *bytes,
     int64_t count,
     int32_t *position,
     conclave_scanned_word *found,
-    conclave_scan_candidate *scratch
+    int64_t capacity
 );
 
 #endif

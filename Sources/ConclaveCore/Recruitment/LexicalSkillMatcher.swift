@@ -41,6 +41,12 @@ public final class LexicalSkillMatcher: Sendable {
     private let phrases: [SkillMatch]
     /// The skill of each phrase, as an index into `skillNames`.
     private let skillOfPhrase: FrozenArray<Int32>
+    /// By word id, what a phrase starting at that word is without walking the trie: the phrase that is
+    /// the word alone when no longer phrase starts with it (≥ 0), `noPhrase` when none starts with it,
+    /// `longerPhrases` when the trie must be walked.
+    private let startingPhrase: FrozenArray<Int32>
+    private static let noPhrase: Int32 = -1
+    private static let longerPhrases: Int32 = -2
     /// The distinct skills of the vocabulary, in order of declaration: a match's skill id is its index here.
     let skillNames: [String]
 
@@ -89,6 +95,13 @@ public final class LexicalSkillMatcher: Sendable {
         for key in children.keys { extends[Int(key >> 32)] = true }
         self.extends = FrozenArray(extends)
         self.phraseAt = FrozenArray(phraseAt)
+        self.startingPhrase = FrozenArray(
+            (0..<table.count).map { word in
+                guard word < rootChild.count, rootChild[word] >= 0 else { return Self.noPhrase }
+                let node = Int(rootChild[word])
+                return extends[node] ? Self.longerPhrases : phraseAt[node]
+            }
+        )
         self.phrases = phrases
         self.skillOfPhrase = FrozenArray(skillOfPhrase)
         self.skillNames = skillNames
@@ -98,6 +111,7 @@ public final class LexicalSkillMatcher: Sendable {
         rootChild.free()
         phraseAt.free()
         extends.free()
+        startingPhrase.free()
         skillOfPhrase.free()
     }
 
@@ -114,49 +128,105 @@ public final class LexicalSkillMatcher: Sendable {
     /// `match(_:then:)`, writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
     /// has room for every skill of the vocabulary.
     ///
-    /// The parts are copied into one buffer, joined by spaces, and read by one `WordTable.scan`; the
-    /// hits it gives are the vocabulary words, unless a word with non-ASCII bytes came back with them.
+    /// Each part is read where it lies by `WordTable.scan`, the word positions running on from one part
+    /// to the next. The hits go to a buffer on the stack; a question with more vocabulary words than it
+    /// holds is scanned again into memory sized for every word.
     func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
-        var length = text.utf8.count
-        for part in more { length += 1 + part.utf8.count }
+        let matched = withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.stackHits) { hits -> [SkillMatch]? in
+            let count = scan(text, then: more, into: hits)
+            return count <= hits.count ? phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]), skillIDs: skillIDs) : nil
+        }
+        if let matched { return matched }
         // A word takes at least one byte and a separator, so n bytes hold at most (n + 1) / 2 words.
-        let room = (length + 1) / 2 + 1
-        let scratchBytes = room * MemoryLayout<conclave_scan_candidate>.stride
-        let foundBytes = room * MemoryLayout<Hit>.stride
-        // The scan may read eight bytes past the text.
-        return withUnsafeTemporaryAllocation(byteCount: scratchBytes + foundBytes + length + 8, alignment: 16) { memory in
-            let base = memory.baseAddress!
-            let scratch = base.bindMemory(to: conclave_scan_candidate.self, capacity: room)
-            let found = (base + scratchBytes).bindMemory(to: Hit.self, capacity: room)
-            let joined = (base + scratchBytes + foundBytes).bindMemory(to: UInt8.self, capacity: length)
-            var end = Self.copy(text, to: joined)
-            for part in more {
-                joined[end] = 0x20
-                end += 1 + Self.copy(part, to: joined + end + 1)
-            }
-            let text = UnsafeBufferPointer(start: joined, count: length)
-            var position: Int32 = 0
-            let scanned = words.scan(joined, length, position: &position, into: found, scratch: scratch)
-            let hits = UnsafeBufferPointer(start: found, count: scanned)
-            guard hits.contains(where: { $0.word < 0 }) else { return phraseMatches(hits, skillIDs: skillIDs) }
-            return expandingWideWords(hits, of: text).withUnsafeBufferPointer { phraseMatches($0, skillIDs: skillIDs) }
+        var bound = (text.utf8.count + 1) / 2 + 1
+        for part in more { bound += (part.utf8.count + 1) / 2 + 1 }
+        var hits = [Hit](repeating: Hit(), count: bound)
+        return hits.withUnsafeMutableBufferPointer { hits in
+            let count = min(scan(text, then: more, into: hits), hits.count)
+            return phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]), skillIDs: skillIDs)
         }
     }
 
+    /// Hits the stack holds: 64 are 1 KiB, the most that Swift places on the stack without asking the
+    /// runtime (which, on Linux, sends anything larger to the heap).
+    private static let stackHits = 64
+
+    /// Writes the hits of `text` and then of `more` to `hits`; returns how many there are, which is more
+    /// than `hits.count` when they did not all fit (those past its end are not written). Parts that fit
+    /// on the stack together are copied there, joined by spaces, and read at once; longer ones are read
+    /// one by one where they lie.
+    private func scan(_ text: String, then more: [String], into hits: UnsafeMutableBufferPointer<Hit>) -> Int {
+        var length = text.utf8.count
+        for part in more { length += 1 + part.utf8.count }
+        var position: Int32 = 0
+        guard length > Self.stackText else {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stackText) { joined in
+                var end = Self.copy(text, to: joined.baseAddress!)
+                for part in more {
+                    joined[end] = 0x20
+                    end += 1 + Self.copy(part, to: joined.baseAddress! + end + 1)
+                }
+                return scan(UnsafeBufferPointer(rebasing: joined[..<length]), position: &position, into: hits, at: 0)
+            }
+        }
+        var count = scan(text, position: &position, into: hits, at: 0)
+        for part in more { count = scan(part, position: &position, into: hits, at: count) }
+        return count
+    }
+
+    /// The longest text (all parts joined) copied to the stack to be read at once.
+    private static let stackText = 1024
+
     /// Copies the UTF-8 bytes of `text` to `buffer`; returns how many.
     private static func copy(_ text: String, to buffer: UnsafeMutablePointer<UInt8>) -> Int {
-        var text = text
-        return text.withUTF8 { utf8 in
-            guard let bytes = utf8.baseAddress else { return 0 }
-            buffer.initialize(from: bytes, count: utf8.count)
+        if let count = text.utf8.withContiguousStorageIfAvailable({ utf8 in
+            if let bytes = utf8.baseAddress { buffer.initialize(from: bytes, count: utf8.count) }
             return utf8.count
+        }) {
+            return count
         }
+        var count = 0
+        for byte in text.utf8 {
+            buffer[count] = byte
+            count += 1
+        }
+        return count
+    }
+
+    /// Writes the hits of one part, numbering its words from `position` on, to `hits` from `start` on;
+    /// returns where they end.
+    private func scan(_ part: String, position: inout Int32, into hits: UnsafeMutableBufferPointer<Hit>, at start: Int) -> Int {
+        if let end = part.utf8.withContiguousStorageIfAvailable({ scan($0, position: &position, into: hits, at: start) }) { return end }
+        return Array(part.utf8).withUnsafeBufferPointer { scan($0, position: &position, into: hits, at: start) }
+    }
+
+    /// `scan(_:position:into:at:)` on the part's bytes: the words with non-ASCII bytes that the scan gives
+    /// back are split or tokenized here, and the words after them moved.
+    private func scan(
+        _ utf8: UnsafeBufferPointer<UInt8>,
+        position: inout Int32,
+        into hits: UnsafeMutableBufferPointer<Hit>,
+        at start: Int
+    )
+        -> Int
+    {
+        guard let bytes = utf8.baseAddress, let base = hits.baseAddress else { return start }
+        let room = max(0, hits.count - start)
+        let found = words.scan(bytes, utf8.count, position: &position, into: base + min(start, hits.count), capacity: room)
+        guard start + found <= hits.count else { return start + found }
+        let scanned = UnsafeMutableBufferPointer(rebasing: hits[start..<start + found])
+        guard scanned.contains(where: { $0.word < 0 }) else { return start + found }
+        let (expanded, shift) = expandingWideWords(UnsafeBufferPointer(scanned), of: utf8)
+        position += shift
+        guard expanded.count <= room else { return start + expanded.count }
+        _ = UnsafeMutableBufferPointer(rebasing: hits[start..<start + expanded.count]).update(from: expanded)
+        return start + expanded.count
     }
 
     /// The scan's words with each word of non-ASCII bytes replaced by the vocabulary words it is read as
     /// (`wideWordIDs`), and the words after it moved up by the extra words it makes (or down, when it
-    /// makes none).
-    private func expandingWideWords(_ scanned: UnsafeBufferPointer<Hit>, of text: UnsafeBufferPointer<UInt8>) -> [Hit] {
+    /// makes none); and how far the words after the last moved.
+    private func expandingWideWords(_ scanned: UnsafeBufferPointer<Hit>, of text: UnsafeBufferPointer<UInt8>) -> (hits: [Hit], shift: Int32) {
         var hits: [Hit] = []
         var shift: Int32 = 0
         for entry in scanned {
@@ -172,7 +242,7 @@ public final class LexicalSkillMatcher: Sendable {
             }
             shift += Int32(words.count) - 1
         }
-        return hits
+        return (hits, shift)
     }
 
     /// The longest phrase at each word, in order, each skill once; their skill ids go to `skillIDs`.
@@ -182,19 +252,9 @@ public final class LexicalSkillMatcher: Sendable {
             var skills = 0
             var start = 0
             while start < hits.count {
-                var node = Int(hits[start].word) < rootChild.count ? rootChild[Int(hits[start].word)] : -1
-                var phrase: Int32 = -1
+                var phrase = startingPhrase[Int(hits[start].word)]
                 var end = start
-                var next = start
-                while node >= 0 {
-                    if phraseAt[Int(node)] >= 0 {
-                        phrase = phraseAt[Int(node)]
-                        end = next
-                    }
-                    next += 1
-                    guard extends[Int(node)], next < hits.count, hits[next].position == hits[next - 1].position + 1 else { break }
-                    node = children.child(of: node, word: hits[next].word)
-                }
+                if phrase == Self.longerPhrases { (phrase, end) = longestPhrase(at: start, in: hits) }
                 guard phrase >= 0 else {
                     start += 1
                     continue
@@ -209,6 +269,25 @@ public final class LexicalSkillMatcher: Sendable {
             }
             return found[..<skills].map { phrases[Int($0)] }
         }
+    }
+
+    /// The longest phrase that starts at `hits[start]` (-1 when none) and the index of its last word,
+    /// walking the trie along consecutive words.
+    private func longestPhrase(at start: Int, in hits: UnsafeBufferPointer<Hit>) -> (phrase: Int32, end: Int) {
+        var node = rootChild[Int(hits[start].word)]
+        var phrase: Int32 = -1
+        var end = start
+        var next = start
+        while node >= 0 {
+            if phraseAt[Int(node)] >= 0 {
+                phrase = phraseAt[Int(node)]
+                end = next
+            }
+            next += 1
+            guard extends[Int(node)], next < hits.count, hits[next].position == hits[next - 1].position + 1 else { break }
+            node = children.child(of: node, word: hits[next].word)
+        }
+        return (phrase, end)
     }
 
     /// The words that the word with non-ASCII bytes at `range` of `text` is read as, each as its

@@ -32,6 +32,9 @@ struct WordTable: Sendable {
             return id
         }
 
+        /// How many words have an id.
+        var count: Int { words.count }
+
         var table: WordTable { WordTable(stems: ids, forms: Self.forms(of: words)) }
 
         /// Every ASCII written form whose stem is one of `words`, with that word's id.
@@ -71,17 +74,17 @@ struct WordTable: Sendable {
     }
 
     /// Reads the words of the `count` bytes at `bytes`, numbering them from `position` (left one past
-    /// the last), and writes to `found` those in the table and those with non-ASCII bytes, in order;
-    /// returns how many. `found` and `scratch` have room for `(count + 1) / 2` words.
+    /// the last), and reports those in the table and those with non-ASCII bytes, in order; returns how
+    /// many. The first `capacity` are written to `found`.
     @inline(__always)
     func scan(
         _ bytes: UnsafePointer<UInt8>,
         _ count: Int,
         position: inout Int32,
         into found: UnsafeMutablePointer<conclave_scanned_word>,
-        scratch: UnsafeMutablePointer<conclave_scan_candidate>
+        capacity: Int
     ) -> Int {
-        withUnsafePointer(to: storage.table) { Int(conclave_scan($0, bytes, Int64(count), &position, found, scratch)) }
+        withUnsafePointer(to: storage.table) { Int(conclave_scan($0, bytes, Int64(count), &position, found, Int64(capacity))) }
     }
 
     /// The table itself, in memory allocated once and never written after `init`, so a lookup reads
@@ -92,9 +95,7 @@ struct WordTable: Sendable {
     /// word of up to eight bytes is found by comparing two integers; only the bytes of longer words past
     /// the head are compared one by one.
     private final class Storage: @unchecked Sendable {
-        private let slotIDs: UnsafeMutableBufferPointer<Int32>
-        private let slotHeads: UnsafeMutableBufferPointer<UInt64>
-        private let slotCounts: UnsafeMutableBufferPointer<Int32>
+        private let slots: UnsafeMutableBufferPointer<conclave_word_slot>
         private let slotRests: UnsafeMutableBufferPointer<Int32>
         private let rest: UnsafeMutableBufferPointer<UInt8>
         private let signatureBits: UnsafeMutablePointer<UInt64>
@@ -102,14 +103,11 @@ struct WordTable: Sendable {
         let table: conclave_word_table
 
         init(forms: [(form: [UInt8], id: Int32)]) {
+            // At most half the slots are taken, so a probe seldom goes past its first.
             var capacity = 64
-            while capacity < forms.count * 4 { capacity *= 2 }
-            slotIDs = .allocate(capacity: capacity)
-            slotIDs.initialize(repeating: -1)
-            slotHeads = .allocate(capacity: capacity)
-            slotHeads.initialize(repeating: 0)
-            slotCounts = .allocate(capacity: capacity)
-            slotCounts.initialize(repeating: 0)
+            while capacity < forms.count * 2 { capacity *= 2 }
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: conclave_word_slot(head: 0, id: -1, count: 0))
             slotRests = .allocate(capacity: capacity)
             slotRests.initialize(repeating: 0)
             let signatureWords = Int(conclave_signature_words)
@@ -119,10 +117,8 @@ struct WordTable: Sendable {
             for (form, id) in forms where !form.isEmpty {
                 let key = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
                 var slot = Int(conclave_slot(key, Int64(capacity - 1)))
-                while slotIDs[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-                slotIDs[slot] = id
-                slotHeads[slot] = key.head
-                slotCounts[slot] = Int32(form.count)
+                while slots[slot].id >= 0 { slot = (slot + 1) & (capacity - 1) }
+                slots[slot] = conclave_word_slot(head: key.head, id: id, count: Int32(form.count))
                 slotRests[slot] = Int32(tails.count)
                 tails += form.dropFirst(8)
                 let signature = Int(conclave_signature(key))
@@ -131,9 +127,7 @@ struct WordTable: Sendable {
             rest = .allocate(capacity: max(tails.count, 1))
             _ = rest.initialize(from: tails)
             table = conclave_word_table(
-                ids: slotIDs.baseAddress,
-                heads: slotHeads.baseAddress,
-                counts: slotCounts.baseAddress,
+                slots: slots.baseAddress,
                 rests: slotRests.baseAddress,
                 rest: rest.baseAddress,
                 mask: Int64(capacity - 1),
@@ -142,9 +136,7 @@ struct WordTable: Sendable {
         }
 
         deinit {
-            slotIDs.deallocate()
-            slotHeads.deallocate()
-            slotCounts.deallocate()
+            slots.deallocate()
             slotRests.deallocate()
             rest.deallocate()
             signatureBits.deallocate()
