@@ -183,31 +183,21 @@ public final class DecisionMaker: Sendable {
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
-        let experts = registry.experts
+        let candidates = registry.experts.count
+        // The closures reach this decision maker through an unretained reference: it outlives the call,
+        // and retaining it (or an array it holds) would write to a counter that every core deciding at
+        // once shares.
+        let maker = Unmanaged.passUnretained(self)
         let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
-                var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: experts.count) { costs in
-                    for index in experts.indices { costs[index] = experts[index].expectedCost(promptTokens: tokens) }
-                    return recruiter.recruit(
-                        columns: resolved.columns,
-                        scored: resolved.scored,
-                        costs: UnsafeBufferPointer(costs),
-                        predicted: predicted,
-                        members: members,
-                        using: &rng
-                    )
+                maker._withUnsafeGuaranteedRef { maker in
+                    var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates) { costs in
+                        maker.fillCosts(costs, promptTokens: tokens)
+                        return maker.recruit(resolved, costs: UnsafeBufferPointer(costs), predicted: predicted, members: members, using: &rng)
+                    }
+                    let agents = maker.seat(&recruitment, members: members, positions: resolved.positions, skills: skills)
+                    return (recruitment, agents)
                 }
-                let seated = UnsafeMutableBufferPointer(rebasing: members[..<recruitment.team.count])
-                resolution.registryIndices(of: seated)
-                let agents = allocation.agents(
-                    team: recruitment.team,
-                    members: UnsafeBufferPointer(seated),
-                    positions: resolved.positions,
-                    domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
-                )
-                // Roles only reorder the seats.
-                for seat in agents.indices { recruitment.team[seat] = agents[seat].expert }
-                return (recruitment, agents)
             }
         }
         var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), agents: agents)
@@ -226,6 +216,43 @@ public final class DecisionMaker: Sendable {
             collaboration: plan,
             modeChoice: choice
         )
+    }
+
+    /// Each expert's expected cost for a prompt of `promptTokens`, in registry order.
+    private func fillCosts(_ costs: UnsafeMutableBufferPointer<Double>, promptTokens: Int) {
+        for index in registry.experts.indices { costs[index] = registry.experts[index].expectedCost(promptTokens: promptTokens) }
+    }
+
+    /// The recruiter's team for the resolved skills; the seated candidates' indices go to `members`.
+    private func recruit(
+        _ resolved: SkillResolution.Resolved,
+        costs: UnsafeBufferPointer<Double>,
+        predicted: [Double]?,
+        members: UnsafeMutableBufferPointer<Int>,
+        using rng: inout SeededGenerator
+    ) -> Recruitment {
+        recruiter.recruit(columns: resolved.columns, scored: resolved.scored, costs: costs, predicted: predicted, members: members, using: &rng)
+    }
+
+    /// A role per seat of the recruitment's team (`members` its candidates, `positions` the skills' places
+    /// in the role allocation), the team reordered to follow the roles.
+    private func seat(
+        _ recruitment: inout Recruitment,
+        members: UnsafeMutableBufferPointer<Int>,
+        positions: UnsafeBufferPointer<Int>,
+        skills: [LexicalSkillMatcher.SkillMatch]
+    ) -> [Agent] {
+        let seated = UnsafeMutableBufferPointer(rebasing: members[..<recruitment.team.count])
+        resolution.registryIndices(of: seated)
+        let agents = allocation.agents(
+            team: recruitment.team,
+            members: UnsafeBufferPointer(seated),
+            positions: positions,
+            domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
+        )
+        // Roles only reorder the seats.
+        for seat in agents.indices { recruitment.team[seat] = agents[seat].expert }
+        return agents
     }
 
     /// The recruitment with `team` holding the seats.
