@@ -30,70 +30,61 @@ typedef struct {
     int32_t position;
 } candidate;
 
-/// How many candidates are kept before they are looked up.
+/// How many candidates are kept before they are looked up. A chunk of 64 bytes starts at most 32 words,
+/// and ends the word left running before it, so the batch is looked up at the start of a chunk once it
+/// holds more than `BATCH - 34` (one more word may come after the last chunk).
 #define BATCH 64
 
-/// The state of one scan: the text, the candidates not yet looked up, and the words reported so far.
+/// Where a scan reports its words: the first `capacity` go to `found`; `reported` counts them all.
 typedef struct {
-    const conclave_word_table *table;
-    const uint8_t *bytes;
-    int64_t count;
-    candidate batch[BATCH];
-    int64_t gathered;
     conclave_scanned_word *found;
     int64_t capacity;
     int64_t reported;
-} scan_state;
+} report;
 
-/// Looks the kept candidates up and reports those in the table and those with non-ASCII bytes.
-static inline void flush(scan_state *state) {
-    for (int64_t index = 0; index < state->gathered; index++) {
-        const candidate *kept = state->batch + index;
+/// Looks the `gathered` candidates up and reports those in the table and those with non-ASCII bytes.
+static void flush(const conclave_word_table *table, const uint8_t *bytes, int64_t count, const candidate *batch, int64_t gathered, report *out) {
+    for (int64_t index = 0; index < gathered; index++) {
+        const candidate *kept = batch + index;
         int32_t word = -1;
         int32_t length = kept->count < 0 ? -kept->count : kept->count;
         if (kept->count > 0) {
-            const uint8_t *at = state->bytes + kept->start;
-            word = conclave_probe(state->table, conclave_key(at, length, state->count - kept->start), at, length);
+            const uint8_t *at = bytes + kept->start;
+            word = conclave_probe(table, conclave_key(at, length, count - kept->start), at, length);
             if (word < 0) continue;
         }
-        if (state->reported < state->capacity) {
-            conclave_scanned_word *entry = state->found + state->reported;
+        if (out->reported < out->capacity) {
+            conclave_scanned_word *entry = out->found + out->reported;
             entry->position = kept->position;
             entry->word = word;
             entry->start = kept->start;
             entry->count = length;
         }
-        state->reported += 1;
+        out->reported += 1;
     }
-    state->gathered = 0;
 }
 
-/// Keeps the ASCII word of `length` bytes at `start` as the next candidate when its signature bit is
-/// set: the candidate is written either way, and counted only when kept.
-static inline void gather_ascii(scan_state *state, int64_t start, int64_t length, int32_t position) {
-    conclave_word_key key = conclave_key(state->bytes + start, length, state->count - start);
-    int64_t signature = conclave_signature(key);
-    candidate *kept = state->batch + state->gathered;
+/// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as `*kept`; returns 1
+/// when it is kept (it has non-ASCII bytes, its count negated, or its signature bit is set), else 0.
+static inline int64_t keep(
+    const uint64_t *signatures,
+    const uint8_t *bytes,
+    int64_t count,
+    int64_t start,
+    int64_t length,
+    uint64_t wide,
+    int32_t position,
+    candidate *kept
+) {
     kept->start = (int32_t)start;
+    kept->position = position;
+    if (wide != 0) {
+        kept->count = -(int32_t)length;
+        return 1;
+    }
     kept->count = (int32_t)length;
-    kept->position = position;
-    state->gathered += (int64_t)((state->table->signatures[signature >> 6] >> (signature & 63)) & 1);
-    if (state->gathered == BATCH) flush(state);
-}
-
-/// Keeps the word of `length` bytes at `start`, with `wide` its non-ASCII bytes: always when it has any
-/// (its count negated), else as `gather_ascii` does.
-static inline void gather(scan_state *state, int64_t start, int64_t length, uint64_t wide, int32_t position) {
-    if (wide == 0) {
-        gather_ascii(state, start, length, position);
-        return;
-    }
-    candidate *kept = state->batch + state->gathered;
-    kept->start = (int32_t)start;
-    kept->count = -(int32_t)length;
-    kept->position = position;
-    state->gathered += 1;
-    if (state->gathered == BATCH) flush(state);
+    int64_t signature = conclave_signature(conclave_key(bytes + start, length, count - start));
+    return (int64_t)((signatures[signature >> 6] >> (signature & 63)) & 1);
 }
 
 /// The lowest `bits` (1 to 64) bits set.
@@ -107,19 +98,19 @@ int64_t conclave_scan(
     conclave_scanned_word *found,
     int64_t capacity
 ) {
-    scan_state state;
-    state.table = table;
-    state.bytes = bytes;
-    state.count = count;
-    state.gathered = 0;
-    state.found = found;
-    state.capacity = capacity;
-    state.reported = 0;
+    const uint64_t *signatures = table->signatures;
+    report out = {found, capacity, 0};
+    candidate batch[BATCH];
+    int64_t gathered = 0;
     int32_t next = *position;
     // A word still running at the end of a chunk: its start (-1: none) and its non-ASCII bytes so far.
     int64_t open = -1;
     uint64_t openWide = 0;
     for (int64_t chunk = 0; chunk < count; chunk += 64) {
+        if (gathered > BATCH - 34) {
+            flush(table, bytes, count, batch, gathered, &out);
+            gathered = 0;
+        }
         int64_t length = count - chunk;
         uint64_t wide;
         uint64_t words;
@@ -135,16 +126,15 @@ int64_t conclave_scan(
         uint64_t ends = words & ~(words >> 1);
         if (open >= 0) {
             // The word left running goes on to this chunk's first run, when it starts at byte 0.
+            int64_t end = -1;
             if (words & 1) {
-                int64_t end = __builtin_ctzll(ends);
+                end = __builtin_ctzll(ends);
                 openWide |= wide & low_bits(end + 1);
                 starts &= starts - 1;
                 ends &= ends - 1;
                 if (end == 63 && length > 64) continue;
-                gather(&state, open, chunk + end + 1 - open, openWide, next++);
-            } else {
-                gather(&state, open, chunk - open, openWide, next++);
             }
+            gathered += keep(signatures, bytes, count, open, chunk + end + 1 - open, openWide, next++, batch + gathered);
             open = -1;
         }
         // A run reaching the chunk's last byte may go on in the next chunk: it is left open.
@@ -161,7 +151,7 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                gather_ascii(&state, chunk + start, end - start + 1, next++);
+                gathered += keep(signatures, bytes, count, chunk + start, end - start + 1, 0, next++, batch + gathered);
             }
         } else {
             while (starts != 0) {
@@ -169,12 +159,13 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                gather(&state, chunk + start, end - start + 1, (wide >> start) & low_bits(end - start + 1), next++);
+                uint64_t spanned = (wide >> start) & low_bits(end - start + 1);
+                gathered += keep(signatures, bytes, count, chunk + start, end - start + 1, spanned, next++, batch + gathered);
             }
         }
     }
-    if (open >= 0) gather(&state, open, count - open, openWide, next++);
-    flush(&state);
+    if (open >= 0) gathered += keep(signatures, bytes, count, open, count - open, openWide, next++, batch + gathered);
+    flush(table, bytes, count, batch, gathered, &out);
     *position = next;
-    return state.reported;
+    return out.reported;
 }
