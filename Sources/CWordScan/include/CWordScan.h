@@ -102,7 +102,7 @@ typedef struct {
 /// counted. Words are numbered from `*position`, which is left one past the last word's.
 ///
 /// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without
-/// a branch; the table is probed for those kept, 64 at a time.
+/// a branch; the table is probed for those kept, in batches of up to 64.
 int64_t conclave_scan(
     const conclave_word_table *table,
     const uint8_t *bytes,
