@@ -19,40 +19,26 @@ typedef struct {
     uint64_t mixed;
 } conclave_word_key;
 
-/// The head of the ASCII word of `count` (at least 1) bytes whose first eight bytes, read as one
-/// little-endian integer, are `bytes`: those of the word, lower-cased, the rest zero.
-static inline uint64_t conclave_head(uint64_t bytes, int64_t count) {
-    // Setting bit 5 lower-cases a letter and leaves a digit as it is.
-    int64_t kept = count < 8 ? count : 8;
-    return (bytes | 0x2020202020202020ULL) & (~(uint64_t)0 >> (64 - 8 * kept));
-}
-
-/// The key of an ASCII word from its head and its length: one multiplication, whose top bits give the
-/// signature and whose middle bits give the slot.
-static inline conclave_word_key conclave_key_of_head(uint64_t head, int64_t count) {
-    conclave_word_key key = {head, (head + (uint64_t)count) * 0x9E3779B97F4A7C15ULL};
-    return key;
-}
-
-/// The first eight bytes at `at` as one little-endian integer; `readable` bytes from `at` on may be
-/// read, and only those are (the rest are zero).
-static inline uint64_t conclave_load8(const uint8_t *at, int64_t readable) {
+/// The key of the ASCII word of `count` (at least 1) bytes at `word`; `readable` bytes from `word` on may
+/// be read (at least `count`). The head is the word's first eight bytes (fewer when it is shorter), read
+/// as one little-endian integer, lower-cased, the rest zero; one multiplication of the head and the
+/// length gives the hash, whose top bits give the signature and whose middle bits give the slot. The
+/// vocabulary table is built with this same function.
+static inline conclave_word_key conclave_key(const uint8_t *word, int64_t count, int64_t readable) {
     uint64_t bytes = 0;
     if (readable >= 8) {
-        memcpy(&bytes, at, 8);
+        memcpy(&bytes, word, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
         bytes = __builtin_bswap64(bytes);
 #endif
     } else {
-        for (int64_t index = 0; index < readable; index++) bytes |= (uint64_t)at[index] << (8 * index);
+        for (int64_t index = 0; index < readable; index++) bytes |= (uint64_t)word[index] << (8 * index);
     }
-    return bytes;
-}
-
-/// The key of the ASCII word of `count` bytes at `word`; `readable` bytes from `word` on may be read (at
-/// least `count`). The vocabulary table is built with this same function.
-static inline conclave_word_key conclave_key(const uint8_t *word, int64_t count, int64_t readable) {
-    return conclave_key_of_head(conclave_head(conclave_load8(word, readable), count), count);
+    // Setting bit 5 lower-cases a letter and leaves a digit as it is.
+    int64_t kept = count < 8 ? count : 8;
+    uint64_t head = (bytes | 0x2020202020202020ULL) & (~(uint64_t)0 >> (64 - 8 * kept));
+    conclave_word_key key = {head, (head + (uint64_t)count) * 0x9E3779B97F4A7C15ULL};
+    return key;
 }
 
 /// The signature bit of a key, out of 2^15 (`conclave_signature_words` 64-bit words).

@@ -183,7 +183,7 @@ public final class DecisionMaker: Sendable {
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
-        let candidates = registry.experts.count
+        let expertCount = registry.experts.count
         // The closures reach this decision maker through an unretained reference: it outlives the call,
         // and retaining it (or an array it holds) would write to a counter that every core deciding at
         // once shares.
@@ -191,7 +191,7 @@ public final class DecisionMaker: Sendable {
         let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
                 maker._withUnsafeGuaranteedRef { maker in
-                    var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates) { costs in
+                    var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: expertCount) { costs in
                         maker.fillCosts(costs, promptTokens: tokens)
                         return maker.recruit(resolved, costs: UnsafeBufferPointer(costs), predicted: predicted, members: members, using: &rng)
                     }
