@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// ```swift
 /// let answerer = InstanceAnswerer(pipeline: loaded, connector: connector, store: store, runID: "gateway-quickstart")
-/// let result = try await answerer.answer(Instance(id: "chatcmpl-1", text: "What is 6 × 7?"))
-/// print(result.finalAnswer ?? result.failureReason ?? "")
+/// let answered = try await answerer.answer(Instance(id: "chatcmpl-1", text: "What is 6 × 7?"))
+/// print(answered.result.finalAnswer ?? answered.result.failureReason ?? "")
 /// ```
 public final class InstanceAnswerer: Sendable {
     public let pipeline: LoadedPipeline
@@ -18,6 +18,8 @@ public final class InstanceAnswerer: Sendable {
     let connector: any ExpertConnector
     let store: any RunStore
     let observer: any RunObserver
+    /// Decides every instance: built once, as the pipeline describes it, for all the answers.
+    let decider: DecisionMaker
     /// Whether the run exists in the store (begun once, by the first answer).
     private let begun = Mutex(false)
     /// Positions in the run: answers are listed in the order they were asked.
@@ -35,6 +37,7 @@ public final class InstanceAnswerer: Sendable {
         self.store = store
         self.observer = observer
         self.runID = runID
+        decider = DecisionMaker(pipeline: pipeline)
         // Seconds since 2020 keep positions increasing across restarts and inside a 32-bit column.
         nextPosition = Mutex(Int(Date().timeIntervalSince1970 - 1_577_836_800) * 16)
     }
@@ -63,10 +66,16 @@ public final class InstanceAnswerer: Sendable {
         }
     }
 
+    /// An instance's result and the decision it was run with, as stored.
+    public struct Answered: Sendable {
+        public var result: InstanceResult
+        public var decision: Decision
+    }
+
     /// Decides, runs and aggregates `instance` (its id must be new to the run); its decision, calls and
     /// result are in the store when this returns. With `onDelta`, the call the final answer comes from (the
     /// aggregator's, or the last agent's) is streamed, its text handed over piece by piece as generated.
-    public func answer(_ instance: Instance, onDelta: (@Sendable (String) async -> Void)? = nil) async throws -> InstanceResult {
+    public func answer(_ instance: Instance, onDelta: (@Sendable (String) async -> Void)? = nil) async throws -> Answered {
         try await beginRun()
         var session = RunSession(
             pipeline: pipeline,
@@ -75,12 +84,15 @@ public final class InstanceAnswerer: Sendable {
             observer: observer,
             runID: runID,
             mode: .answer,
-            stop: StopSignal()
+            stop: StopSignal(),
+            decider: decider
         )
         if let onDelta { session.finalDeltas = { _, delta in await onDelta(delta) } }
-        let results = try await session.process([(position(), instance)], resuming: false)
-        guard let result = results.first?.result else { throw MissingResult(instanceID: instance.id) }
-        return result
+        let processed = try await session.process([(position(), instance)], resuming: false)
+        guard let result = processed.results.first?.result, let decision = processed.decisions[instance.id] else {
+            throw MissingResult(instanceID: instance.id)
+        }
+        return Answered(result: result, decision: decision)
     }
 
     /// A run session finished without a result for the instance it was given.

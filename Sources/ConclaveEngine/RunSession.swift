@@ -44,7 +44,8 @@ struct RunSession {
         mode: RunMode,
         stop: StopSignal,
         spent: Spend = .zero,
-        lanes: RunLanes = RunLanes()
+        lanes: RunLanes = RunLanes(),
+        decider: DecisionMaker? = nil
     ) {
         self.lanes = lanes
         self.budget = BudgetAccount(budget: pipeline.spec.budget, spent: spent)
@@ -56,7 +57,7 @@ struct RunSession {
         self.mode = mode
         self.stop = stop
         let spec = pipeline.spec
-        decider = DecisionMaker(pipeline: pipeline, replacingRareExperts: mode == .answer)
+        self.decider = decider ?? DecisionMaker(pipeline: pipeline, replacingRareExperts: mode == .answer)
         if case .model(let extractorSpec) = spec.extractor {
             extractor = ModelSkillExtractor(spec: extractorSpec, registry: pipeline.registry)
         } else {
@@ -69,11 +70,17 @@ struct RunSession {
         }
     }
 
+    /// What `process` made of a window: the results it saved (none for instances an earlier session
+    /// answered) and the decision of every instance it ran.
+    struct Processed {
+        var results: [NewResult] = []
+        var decisions: [String: Decision] = [:]
+    }
+
     /// Runs one window of instances to results, skipping what an earlier session already finished.
-    /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work. Returns the
-    /// results it saved (none for instances an earlier session answered).
+    /// A run with nothing stored yet (`resuming` false) skips the lookups of earlier work.
     @discardableResult
-    mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws -> [NewResult] {
+    mutating func process(_ window: [(position: Int, instance: Instance)], resuming: Bool) async throws -> Processed {
         var answered: Set<String> = []
         if resuming {
             for (run, ids) in lanes.split(window.map(\.instance.id), by: \.self, default: runID) {
@@ -82,7 +89,7 @@ struct RunSession {
         }
         if !answered.isEmpty { observer.alreadyDone(answered.count) }
         let todo = window.filter { !answered.contains($0.instance.id) }
-        guard !todo.isEmpty else { return [] }
+        guard !todo.isEmpty else { return Processed() }
         let ids = todo.map(\.instance.id)
         var decisions: [String: Decision] = [:]
         var outcomes: [CallKey: CallRecord] = [:]
@@ -129,7 +136,7 @@ struct RunSession {
         try await savingDecisions.value
         for (run, part) in lanes.split(results, by: \.result.id, default: runID) { try await store.saveResults(run: run, part) }
         for entry in results { observer.instanceFinished(entry.result) }
-        return results
+        return Processed(results: results, decisions: decisions)
     }
 
     /// Runs the agents' rounds: each round's calls across the window, grouped per model, before the next.

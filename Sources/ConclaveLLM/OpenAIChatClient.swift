@@ -35,7 +35,7 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        let (value, attempts) = try await post("/chat/completions", Self.payload(for: request), parse: Self.parse)
+        let (value, attempts) = try await post("/chat/completions", try ChatPayload(request).encoded(), parse: Self.parse)
         var completion = value
         completion.attempts = attempts
         return completion
@@ -45,10 +45,7 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
     /// `onDelta` as it arrives. A failure before the first piece is retried like `complete`; after it, it
     /// is thrown, since the text already handed on cannot be taken back.
     public func stream(_ request: ChatRequest, onDelta: @escaping @Sendable (String) async -> Void) async throws -> ChatCompletion {
-        var payload = Self.payload(for: request)
-        payload["stream"] = true
-        payload["stream_options"] = ["include_usage": true]
-        let body = try JSONSerialization.data(withJSONObject: payload)
+        let body = try ChatPayload(request).streamed().encoded()
         let promptCharacters = request.messages.map(\.content.count).reduce(0, +)
         var rng = SystemRandomNumberGenerator()
         var attempt = 1
@@ -81,15 +78,14 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
 
     /// One embedding vector per text, in the order given (`/embeddings`).
     public func embed(_ texts: [String], model: String) async throws -> [[Double]] {
-        let (vectors, _) = try await post("/embeddings", ["model": model, "input": texts]) { text in
+        let (vectors, _) = try await post("/embeddings", try EmbeddingPayload(model: model, input: texts).encoded()) { text in
             Self.parseEmbeddings(text).flatMap { $0.count == texts.count ? $0 : nil }
         }
         return vectors
     }
 
-    /// Posts the payload, retrying what may succeed on a second try; the parsed answer and the attempts it took.
-    private func post<Value>(_ path: String, _ payload: [String: Any], parse: @escaping (String) -> Value?) async throws -> (Value, Int) {
-        let body = try JSONSerialization.data(withJSONObject: payload)
+    /// Posts the body, retrying what may succeed on a second try; the parsed answer and the attempts it took.
+    private func post<Value>(_ path: String, _ body: Data, parse: @escaping (String) -> Value?) async throws -> (Value, Int) {
         var rng = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
@@ -154,17 +150,6 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
             return RetryableFailure(error: .timeout(after: requestTimeout))
         }
         return RetryableFailure(error: .transport(String(describing: error)))
-    }
-
-    static func payload(for request: ChatRequest) -> [String: Any] {
-        var payload: [String: Any] = [
-            "model": request.model,
-            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
-            "temperature": request.temperature,
-            "max_tokens": request.maxTokens,
-        ]
-        if let seed = request.seed { payload["seed"] = Int(seed & 0x7FFF_FFFF) }
-        return payload
     }
 
     static func parse(_ text: String) -> ChatCompletion? {

@@ -58,7 +58,6 @@ public struct JobServer: Sendable {
             log: log,
             connector: connector,
             metrics: metrics,
-            store: store,
             httpClient: log.client,
             attempts: spec.gateway.attempts,
             maxBodyBytes: spec.maxBodyBytes

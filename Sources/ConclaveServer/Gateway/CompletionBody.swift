@@ -1,4 +1,5 @@
 import ConclaveCore
+import ConclaveEngine
 import ConclaveStore
 import Foundation
 import NIOCore
@@ -16,7 +17,7 @@ struct CompletionBody {
     struct Trace: Encodable {
         var run: String
         var instance: String
-        var decision: Decision?
+        var decision: Decision
         var calls: [CallRecord]
         var cost: Double
     }
@@ -50,13 +51,14 @@ struct CompletionBody {
     let usage: Usage
     let trace: Trace
 
-    init(id: String, model: String, result: InstanceResult, decision: Decision?, run: String) {
+    init(id: String, model: String, answered: InstanceAnswerer.Answered, run: String) {
+        let result = answered.result
         self.id = id
         self.model = model
         answer = result.finalAnswer ?? ""
         usage = Usage(promptTokens: result.inputTokens, completionTokens: result.outputTokens, totalTokens: result.inputTokens + result.outputTokens)
         let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
-        trace = Trace(run: run, instance: result.id, decision: decision, calls: calls, cost: result.cost)
+        trace = Trace(run: run, instance: result.id, decision: answered.decision, calls: calls, cost: result.cost)
     }
 
     /// The whole answer as one `chat.completion`.

@@ -26,7 +26,6 @@ struct GatewayRoutes: Sendable {
     let log: GatewayLog
     let connector: any ExpertConnector
     let metrics: ServiceMetrics
-    let store: any RunStore
     let httpClient: HTTPClient
     let attempts: Int
     let maxBodyBytes: Int
@@ -258,9 +257,8 @@ struct GatewayRoutes: Sendable {
         if request.stream {
             return streamRecruited(instance, model: model, includeUsage: request.includeUsage, answerer: answerer, reservation: reservation)
         }
-        let result = try await run(instance, answerer: answerer, reservation: reservation, onDelta: nil)
-        let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
-        let body = CompletionBody(id: instance.id, model: model, result: result, decision: stored, run: answerer.runID)
+        let answered = try await run(instance, answerer: answerer, reservation: reservation, onDelta: nil)
+        let body = CompletionBody(id: instance.id, model: model, answered: answered, run: answerer.runID)
         return Response(
             status: .ok,
             headers: [Self.instanceHeader: instance.id, .contentType: "application/json"],
@@ -275,10 +273,10 @@ struct GatewayRoutes: Sendable {
         answerer: InstanceAnswerer,
         reservation: GatewayLimits.Reservation,
         onDelta: (@Sendable (String) async -> Void)?
-    ) async throws -> InstanceResult {
-        let result: InstanceResult
+    ) async throws -> InstanceAnswerer.Answered {
+        let answered: InstanceAnswerer.Answered
         do {
-            result = try await answerer.answer(instance, onDelta: onDelta)
+            answered = try await answerer.answer(instance, onDelta: onDelta)
         } catch is CancellationError {
             // What the calls made before the cancel cost is not known here: the reservation stands.
             throw CancellationError()
@@ -286,11 +284,12 @@ struct GatewayRoutes: Sendable {
             limits.settle(reservation, tokens: 0, cost: 0)
             throw OpenAIError(.internalServerError, "the pipeline could not run: \(error)", type: "api_error")
         }
+        let result = answered.result
         limits.settle(reservation, tokens: result.inputTokens + result.outputTokens, cost: result.cost)
         guard result.status == .answered, result.finalAnswer != nil else {
             throw OpenAIError(.badGateway, result.failureReason ?? "the pipeline produced no answer", type: "api_error", code: "upstream_error")
         }
-        return result
+        return answered
     }
 
     /// A recruited request as a stream: the role at once, then the final answer's pieces as its model
@@ -310,19 +309,18 @@ struct GatewayRoutes: Sendable {
         let work = Task { [self] in
             if let role = try? events.role() { continuation.yield(role) }
             do {
-                let result = try await run(instance, answerer: answerer, reservation: reservation) { delta in
+                let answered = try await run(instance, answerer: answerer, reservation: reservation) { delta in
                     streamedText.withLock { $0 += delta }
                     if let event = try? events.delta(delta) { continuation.yield(event) }
                 }
-                let answer = result.finalAnswer ?? ""
+                let answer = answered.result.finalAnswer ?? ""
                 let streamed = streamedText.withLock { $0 }
                 if streamed.isEmpty {
                     for piece in CompletionBody.pieces(of: answer) { if let event = try? events.delta(piece) { continuation.yield(event) } }
                 } else if streamed != answer {
                     throw OpenAIError(.badGateway, "the streamed answer failed; the final answer is another agent's", type: "api_error")
                 }
-                let stored = try await store.decisions(run: answerer.runID, instances: [instance.id])[instance.id]
-                let body = CompletionBody(id: instance.id, model: model, result: result, decision: stored, run: answerer.runID)
+                let body = CompletionBody(id: instance.id, model: model, answered: answered, run: answerer.runID)
                 for event in try body.closingEvents(includeUsage: includeUsage) { continuation.yield(event) }
             } catch is CancellationError {
             } catch {
