@@ -5,7 +5,8 @@ import Synchronization
 
 /// Answers instances one request at a time (the OpenAI-compatible endpoint): each is decided, run and
 /// aggregated through the same run session as `conclave run`, and stored under one run per pipeline, so
-/// `runs show` and `decisions show` work on what the endpoint answered.
+/// `runs show` and `decisions show` work on what the endpoint answered. A request's decision, calls and
+/// result are written together when it is done (one transaction), since a request is never resumed.
 ///
 /// ```swift
 /// let answerer = InstanceAnswerer(pipeline: loaded, connector: connector, store: store, runID: "gateway-quickstart")
@@ -85,7 +86,8 @@ public final class InstanceAnswerer: Sendable {
             runID: runID,
             mode: .answer,
             stop: StopSignal(),
-            decider: decider
+            decider: decider,
+            persistence: .whenDone
         )
         if let onDelta { session.finalDeltas = { _, delta in await onDelta(delta) } }
         let processed = try await session.process([(position(), instance)], resuming: false)

@@ -2,6 +2,7 @@ import ConclaveCore
 import ConclaveLLM
 import ConclaveStore
 import Foundation
+import Synchronization
 
 /// The state of one `Runner.run`: decisions, residency, and the window-by-window, stage-by-stage
 /// execution with persistence of every call.
@@ -25,6 +26,10 @@ struct RunSession {
     let catalog: ModelCatalog
     var resident: ResidentSet
     let committer: GroupCommitter<StoredCall>
+    /// When the window's decisions, calls and results reach the store.
+    let persistence: Persistence
+    /// The calls a `whenDone` window has made so far.
+    private let heldCalls = HeldCalls()
     /// What the run spent against `spec.budget`, including earlier sessions of the same run.
     let budget: BudgetAccount
     /// Where the pieces of each instance's final answer go as it is generated (instance id, text), for a
@@ -45,8 +50,10 @@ struct RunSession {
         stop: StopSignal,
         spent: Spend = .zero,
         lanes: RunLanes = RunLanes(),
-        decider: DecisionMaker? = nil
+        decider: DecisionMaker? = nil,
+        persistence: Persistence = .asItHappens
     ) {
+        self.persistence = persistence
         self.lanes = lanes
         self.budget = BudgetAccount(budget: pipeline.spec.budget, spent: spent)
         self.pipeline = pipeline
@@ -65,8 +72,32 @@ struct RunSession {
         }
         catalog = ModelCatalog(registry: pipeline.registry)
         resident = ResidentSet(budgetMB: spec.residentMemoryMB, maxModels: spec.residentModels)
-        committer = GroupCommitter { [store] calls in
+        committer = GroupCommitter { [store, heldCalls] calls in
+            guard persistence == .asItHappens else { return heldCalls.add(calls) }
             for (run, part) in lanes.split(calls, by: \.key.instanceID, default: runID) { try await store.saveCalls(run: run, part) }
+        }
+    }
+
+    /// When a window's decisions, calls and results reach the store.
+    enum Persistence {
+        /// Each as soon as it exists: a crash loses nothing, and the next session resumes (runs, jobs).
+        case asItHappens
+        /// All in one write when the window is done or stopped by an error (the OpenAI-compatible
+        /// endpoint, whose requests are answered or fail, and are never resumed).
+        case whenDone
+    }
+
+    /// The calls of a `whenDone` window, held until it is written.
+    private final class HeldCalls: Sendable {
+        private let calls = Mutex<[StoredCall]>([])
+
+        func add(_ more: [StoredCall]) { calls.withLock { $0 += more } }
+
+        func take() -> [StoredCall] {
+            calls.withLock { held in
+                defer { held = [] }
+                return held
+            }
         }
     }
 
@@ -109,9 +140,12 @@ struct RunSession {
         for decision in decided { decisions[decision.instanceID] = decision }
         // Decisions are saved while the experts answer; a crash before they land only means the next
         // session makes the same (seeded) decisions again.
-        let savingDecisions = Task { [store, runID, lanes] in
-            for (run, part) in lanes.split(fresh, by: \.decision.instanceID, default: runID) { try await store.saveDecisions(run: run, part) }
-        }
+        let savingDecisions: Task<Void, Error>? =
+            persistence == .whenDone
+            ? nil
+            : Task { [store, runID, lanes] in
+                for (run, part) in lanes.split(fresh, by: \.decision.instanceID, default: runID) { try await store.saveDecisions(run: run, part) }
+            }
         let instances = Dictionary(todo.map { ($0.instance.id, $0.instance) }, uniquingKeysWith: { first, _ in first })
 
         if finalDeltas != nil { streamed = Set(ids.compactMap { decisions[$0].flatMap(Self.finalCall(of:)) }) }
@@ -119,7 +153,7 @@ struct RunSession {
             try await runRounds(ids, decisions: decisions, instances: instances, outcomes: &outcomes)
             if mode == .answer { try await aggregate(ids, decisions: decisions, instances: instances, outcomes: &outcomes) }
         } catch {
-            _ = try? await savingDecisions.value
+            if let savingDecisions { _ = try? await savingDecisions.value } else { try? await saveTogether(fresh, results: []) }
             throw error
         }
 
@@ -133,10 +167,26 @@ struct RunSession {
                 result: grader.result(for: instance, decision: decision, responses: responses, aggregation: aggregation)
             )
         }
-        try await savingDecisions.value
-        for (run, part) in lanes.split(results, by: \.result.id, default: runID) { try await store.saveResults(run: run, part) }
+        if let savingDecisions {
+            try await savingDecisions.value
+            for (run, part) in lanes.split(results, by: \.result.id, default: runID) { try await store.saveResults(run: run, part) }
+        } else {
+            try await saveTogether(fresh, results: results)
+        }
         for entry in results { observer.instanceFinished(entry.result) }
         return Processed(results: results, decisions: decisions)
+    }
+
+    /// Writes what a `whenDone` window made (its decisions, the calls held so far and its results): one
+    /// write per run it holds instances of.
+    private func saveTogether(_ decisions: [NewDecision], results: [NewResult]) async throws {
+        var parts: [String: (decisions: [NewDecision], calls: [StoredCall], results: [NewResult])] = [:]
+        for (run, part) in lanes.split(decisions, by: \.decision.instanceID, default: runID) { parts[run, default: ([], [], [])].decisions = part }
+        for (run, part) in lanes.split(heldCalls.take(), by: \.key.instanceID, default: runID) { parts[run, default: ([], [], [])].calls = part }
+        for (run, part) in lanes.split(results, by: \.result.id, default: runID) { parts[run, default: ([], [], [])].results = part }
+        for (run, part) in parts.sorted(by: { $0.key < $1.key }) {
+            try await store.saveWindow(run: run, decisions: part.decisions, calls: part.calls, results: part.results)
+        }
     }
 
     /// Runs the agents' rounds: each round's calls across the window, grouped per model, before the next.

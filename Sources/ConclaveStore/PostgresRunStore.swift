@@ -181,26 +181,38 @@ public final class PostgresRunStore: RunStore {
 
     public func saveDecisions(run: String, _ decisions: [NewDecision]) async throws {
         guard !decisions.isEmpty else { return }
+        let queries = Self.queries(saving: decisions, run: run)
+        try await client.withTransaction(logger: logger) { connection in
+            for query in queries { try await connection.query(query, logger: logger) }
+        }
+    }
+
+    /// The statements that save decisions: their instances, then the decisions.
+    private static func queries(saving decisions: [NewDecision], run: String) -> [PostgresQuery] {
         let ids = decisions.map(\.decision.instanceID)
         let positions = decisions.map(\.position)
         let questions = decisions.map(\.question)
         let bodies = decisions.map(\.decision.storeJSON)
+        return [
+            """
+            INSERT INTO instances (run_id, instance_id, position, question)
+            SELECT \(run), unnest(\(ids)::text[]), unnest(\(positions)::int[]), unnest(\(questions)::text[])
+            ON CONFLICT DO NOTHING
+            """,
+            """
+            INSERT INTO decisions (run_id, instance_id, body) SELECT \(run), unnest(\(ids)::text[]), unnest(\(bodies)::text[])
+            ON CONFLICT (run_id, instance_id) DO UPDATE SET body = EXCLUDED.body
+            """,
+        ]
+    }
+
+    public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) async throws {
+        var queries = decisions.isEmpty ? [] : Self.queries(saving: decisions, run: run)
+        if !calls.isEmpty { queries.append(try query(saving: calls, run: run)) }
+        if !results.isEmpty { queries.append(try query(saving: results, run: run)) }
+        guard !queries.isEmpty else { return }
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                """
-                INSERT INTO instances (run_id, instance_id, position, question)
-                SELECT \(run), unnest(\(ids)::text[]), unnest(\(positions)::int[]), unnest(\(questions)::text[])
-                ON CONFLICT DO NOTHING
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                """
-                INSERT INTO decisions (run_id, instance_id, body) SELECT \(run), unnest(\(ids)::text[]), unnest(\(bodies)::text[])
-                ON CONFLICT (run_id, instance_id) DO UPDATE SET body = EXCLUDED.body
-                """,
-                logger: logger
-            )
+            for query in queries { try await connection.query(query, logger: logger) }
         }
     }
 
@@ -249,9 +261,13 @@ public final class PostgresRunStore: RunStore {
 
     public func saveCalls(run: String, _ calls: [StoredCall]) async throws {
         guard !calls.isEmpty else { return }
+        try await client.query(try query(saving: calls, run: run), logger: logger)
+    }
+
+    /// The statement that saves calls, sent as one JSON array.
+    private func query(saving calls: [StoredCall], run: String) throws -> PostgresQuery {
         let rows = String(decoding: try rowEncoder.encode(calls.map(CallRow.init)), as: UTF8.self)
-        try await client.query(
-            """
+        return """
             INSERT INTO calls (run_id, instance_id, stage, round, seat, role, mode, expert, request_hash, prompt, response,
                 input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
             SELECT \(run), c.instance_id, c.stage, c.round, c.seat, c.role, c.mode, c.expert, c.request_hash, c.prompt, c.response,
@@ -264,9 +280,7 @@ public final class PostgresRunStore: RunStore {
                 response = EXCLUDED.response, input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
                 latency_ms = EXCLUDED.latency_ms, cost = EXCLUDED.cost, error = EXCLUDED.error, attempts = EXCLUDED.attempts,
                 created_at = EXCLUDED.created_at
-            """,
-            logger: logger
-        )
+            """
     }
 
     /// The columns a stored call is read back from, in this order.
@@ -385,9 +399,13 @@ public final class PostgresRunStore: RunStore {
 
     public func saveResults(run: String, _ results: [NewResult]) async throws {
         guard !results.isEmpty else { return }
+        try await client.query(try query(saving: results, run: run), logger: logger)
+    }
+
+    /// The statement that saves results, sent as one JSON array.
+    private func query(saving results: [NewResult], run: String) throws -> PostgresQuery {
         let rows = String(decoding: try rowEncoder.encode(results.map(ResultRow.init)), as: UTF8.self)
-        try await client.query(
-            """
+        return """
             INSERT INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls, input_tokens,
                 output_tokens, body)
             SELECT \(run), r.instance_id, r.position, r.status, r.correct, r.cost, r.call_count, r.failed_calls, r.input_tokens,
@@ -398,9 +416,7 @@ public final class PostgresRunStore: RunStore {
                 correct = EXCLUDED.correct, cost = EXCLUDED.cost, call_count = EXCLUDED.call_count,
                 failed_calls = EXCLUDED.failed_calls, input_tokens = EXCLUDED.input_tokens,
                 output_tokens = EXCLUDED.output_tokens, body = EXCLUDED.body
-            """,
-            logger: logger
-        )
+            """
     }
 
     public func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) async throws {

@@ -106,6 +106,10 @@ public protocol RunStore: ExtractionCache {
     func answeredInstances(run: String, among: [String]) async throws -> Set<String>
     /// Saves a window's results, with each result's dataset position, in one transaction.
     func saveResults(run: String, _ results: [NewResult]) async throws
+    /// Saves decisions, calls and results together, in one transaction where the store can (SQLite and
+    /// PostgreSQL do): for work that is only worth keeping whole, such as one request to the
+    /// OpenAI-compatible endpoint.
+    func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) async throws
     /// Every result of the run in dataset order, one at a time (constant memory).
     func forEachResult(run: String, _ body: (InstanceResult) throws -> Void) async throws
     /// The same, as the JSON lines `results.jsonl` holds, without decoding them.
@@ -118,6 +122,15 @@ public protocol RunStore: ExtractionCache {
     /// A response served earlier for the same request hash, if caching is on.
     func cachedResponse(_ requestHash: String) async throws -> CallRecord?
     func cacheResponse(_ requestHash: String, _ record: CallRecord) async throws
+}
+
+extension RunStore {
+    /// One save after the other: a store with transactions of its own writes them in one.
+    public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) async throws {
+        if !decisions.isEmpty { try await saveDecisions(run: run, decisions) }
+        if !calls.isEmpty { try await saveCalls(run: run, calls) }
+        if !results.isEmpty { try await saveResults(run: run, results) }
+    }
 }
 
 /// The model extractor's results, kept per instance text and extractor (its expert, samples, vocabulary and

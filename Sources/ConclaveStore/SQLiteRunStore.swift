@@ -243,15 +243,28 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     public func saveDecisions(run: String, _ decisions: [NewDecision]) throws {
         guard !decisions.isEmpty else { return }
         let bodies = decisions.map(\.decision.storeJSON)
+        try pool.write { db in try Self.insert(decisions, bodies: bodies, run: run, db) }
+    }
+
+    private static func insert(_ decisions: [NewDecision], bodies: [String], run: String, _ db: Database) throws {
+        let instance = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)"
+        )
+        let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
+        for (entry, body) in zip(decisions, bodies) {
+            try instance.execute(arguments: [run, entry.decision.instanceID, entry.position, entry.question])
+            try decision.execute(arguments: [run, entry.decision.instanceID, body])
+        }
+    }
+
+    public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) throws {
+        let decisionBodies = decisions.map(\.decision.storeJSON)
+        let resultBodies = results.map(\.result.resultsJSON)
+        let now = Date().timeIntervalSince1970
         try pool.write { db in
-            let instance = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)"
-            )
-            let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
-            for (entry, body) in zip(decisions, bodies) {
-                try instance.execute(arguments: [run, entry.decision.instanceID, entry.position, entry.question])
-                try decision.execute(arguments: [run, entry.decision.instanceID, body])
-            }
+            try Self.insert(decisions, bodies: decisionBodies, run: run, db)
+            try Self.insert(calls, at: now, run: run, db)
+            try Self.insert(results, bodies: resultBodies, run: run, db)
         }
     }
 
@@ -269,23 +282,25 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     public func saveCalls(run: String, _ calls: [StoredCall]) throws {
         let now = Date().timeIntervalSince1970
-        try pool.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO calls (run_id, instance_id, stage, round, seat, role, mode, expert, request_hash,
-                        prompt, response, input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for call in calls {
-                let record = call.record
-                try statement.execute(arguments: [
-                    run, call.key.instanceID, call.key.stage.rawValue, call.key.round, call.key.seat ?? -1, record.role,
-                    record.mode?.rawValue, record.expert, call.requestHash,
-                    call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
-                    record.cost, record.error, record.attempts, now,
-                ])
-            }
+        try pool.write { db in try Self.insert(calls, at: now, run: run, db) }
+    }
+
+    private static func insert(_ calls: [StoredCall], at now: Double, run: String, _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO calls (run_id, instance_id, stage, round, seat, role, mode, expert, request_hash,
+                    prompt, response, input_tokens, output_tokens, latency_ms, cost, error, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for call in calls {
+            let record = call.record
+            try statement.execute(arguments: [
+                run, call.key.instanceID, call.key.stage.rawValue, call.key.round, call.key.seat ?? -1, record.role,
+                record.mode?.rawValue, record.expert, call.requestHash,
+                call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
+                record.cost, record.error, record.attempts, now,
+            ])
         }
     }
 
@@ -365,23 +380,25 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     public func saveResults(run: String, _ results: [NewResult]) throws {
         let bodies = results.map(\.result.resultsJSON)
-        try pool.write { db in
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
-                        input_tokens, output_tokens, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for (entry, body) in zip(results, bodies) {
-                let result = entry.result
-                let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
-                try insert.execute(arguments: [
-                    run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
-                    result.cost, calls.count, calls.filter { !$0.succeeded }.count,
-                    result.inputTokens, result.outputTokens, body,
-                ])
-            }
+        try pool.write { db in try Self.insert(results, bodies: bodies, run: run, db) }
+    }
+
+    private static func insert(_ results: [NewResult], bodies: [String], run: String, _ db: Database) throws {
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
+                    input_tokens, output_tokens, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for (entry, body) in zip(results, bodies) {
+            let result = entry.result
+            let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
+            try insert.execute(arguments: [
+                run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
+                result.cost, calls.count, calls.filter { !$0.succeeded }.count,
+                result.inputTokens, result.outputTokens, body,
+            ])
         }
     }
 

@@ -14,6 +14,7 @@ import Testing
     @Test func extractions() async throws { try await withStore(RunStoreContract.extractionsAreCachedPerTextAndExtractor) }
     @Test func pages() async throws { try await withStore(RunStoreContract.pagesFollowDatasetOrderAndARetriedCallReplacesItsFailure) }
     @Test func concurrency() async throws { try await withStore(RunStoreContract.concurrentWritersOfOneRunLoseNothing) }
+    @Test func windows() async throws { try await withStore(RunStoreContract.aWindowSavedTogetherReadsBackAsSavedApart) }
 
     @Test func theQueueAndTheStoreShareOneDatabase() async throws {
         try await PostgresTestDatabase.withClient { client in

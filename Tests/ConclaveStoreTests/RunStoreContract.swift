@@ -81,31 +81,8 @@ enum RunStoreContract {
         #expect(stored.first { $0.key.seat == 0 }?.prompt == call("a", seat: 0, text: "4").prompt)
         #expect(stored.first { $0.key.seat == 1 }?.record.error == "HTTP 500: boom")
 
-        let responses = [call("a", seat: 0, text: "4").record, call("a", seat: 1, text: nil, error: "x").record]
-        let answered = InstanceResult(
-            id: "a",
-            question: "q a",
-            decision: decision("a"),
-            responses: responses,
-            aggregation: call("a", seat: -1, text: "The answer is 4").record,
-            finalAnswer: "The answer is 4",
-            extractedAnswer: "4",
-            gold: "4",
-            correct: true,
-            failureReason: nil
-        )
-        let failed = InstanceResult(
-            id: "b",
-            question: "q b",
-            decision: decision("b"),
-            responses: [],
-            aggregation: nil,
-            finalAnswer: nil,
-            extractedAnswer: nil,
-            gold: "1",
-            correct: false,
-            failureReason: "all 0 expert calls failed"
-        )
+        let answered = answeredResult()
+        let failed = failedResult()
         try await store.saveResults(run: "r", [NewResult(position: 1, result: failed), NewResult(position: 0, result: answered)])
         #expect(try await store.answeredInstances(run: "r", among: ["a", "b"]) == ["a"])
         #expect(try await store.result(run: "r", instance: "a") == answered)
@@ -119,6 +96,69 @@ enum RunStoreContract {
         #expect(info.graded == 2 && info.correct == 1 && info.calls == 3 && info.failedCalls == 1)
         #expect(info.cost == 0.75 && info.modelLoads == 2 && info.modelUnloads == 1)
         #expect(try await store.runs().map(\.id) == ["r"])
+    }
+
+    /// Instance a's result: answered, one of its two agents' calls failed.
+    static func answeredResult() -> InstanceResult {
+        InstanceResult(
+            id: "a",
+            question: "q a",
+            decision: decision("a"),
+            responses: [call("a", seat: 0, text: "4").record, call("a", seat: 1, text: nil, error: "x").record],
+            aggregation: call("a", seat: -1, text: "The answer is 4").record,
+            finalAnswer: "The answer is 4",
+            extractedAnswer: "4",
+            gold: "4",
+            correct: true,
+            failureReason: nil
+        )
+    }
+
+    /// Instance b's result: no call answered.
+    static func failedResult() -> InstanceResult {
+        InstanceResult(
+            id: "b",
+            question: "q b",
+            decision: decision("b"),
+            responses: [],
+            aggregation: nil,
+            finalAnswer: nil,
+            extractedAnswer: nil,
+            gold: "1",
+            correct: false,
+            failureReason: "all 0 expert calls failed"
+        )
+    }
+
+    /// A window saved in one write (`saveWindow`: decisions, calls and results) reads back as the same
+    /// work saved part by part does; a window with empty parts saves the others.
+    static func aWindowSavedTogetherReadsBackAsSavedApart(_ store: any RunStore) async throws {
+        _ = try await store.beginRun(
+            RunInfo(id: "w", pipeline: "p", pipelinePath: "p.yaml", dataset: "requests", status: .running, createdAt: Date())
+        )
+        try await store.saveWindow(
+            run: "w",
+            decisions: [
+                NewDecision(position: 0, question: "q a", decision: decision("a")),
+                NewDecision(position: 1, question: "q b", decision: decision("b")),
+            ],
+            calls: [
+                call("a", seat: 0, text: "4"), call("a", seat: 1, text: nil, error: "HTTP 500: boom"), call("a", seat: -1, text: "The answer is 4"),
+            ],
+            results: [NewResult(position: 1, result: failedResult()), NewResult(position: 0, result: answeredResult())]
+        )
+        #expect(try await store.decisions(run: "w", instances: ["a", "b"]) == ["a": decision("a"), "b": decision("b")])
+        let stored = try await store.calls(run: "w", instance: "a")
+        #expect(stored.count == 3 && stored.first { $0.key.seat == 1 }?.record.error == "HTTP 500: boom")
+        #expect(try await store.result(run: "w", instance: "a") == answeredResult())
+        #expect(try await store.answeredInstances(run: "w", among: ["a", "b"]) == ["a"])
+        let info = try #require(try await store.run("w"))
+        #expect(info.instances == 2 && info.answered == 1 && info.failed == 1)
+        #expect(info.calls == 3 && info.failedCalls == 1 && info.cost == 0.75)
+
+        try await store.saveWindow(run: "w", decisions: [NewDecision(position: 2, question: "q c", decision: decision("c"))], calls: [], results: [])
+        #expect(try await store.decisions(run: "w", instances: ["c"]) == ["c": decision("c")])
+        #expect(try await store.run("w")?.instances == 3)
     }
 
     static func responseCacheAndResumingARunKeepsItsHistory(_ store: any RunStore) async throws {

@@ -15,6 +15,7 @@ import Testing
         try await RunStoreContract.pagesFollowDatasetOrderAndARetriedCallReplacesItsFailure(try SQLiteRunStore(path: path))
     }
     @Test func concurrency() async throws { try await RunStoreContract.concurrentWritersOfOneRunLoseNothing(try SQLiteRunStore(path: path)) }
+    @Test func windows() async throws { try await RunStoreContract.aWindowSavedTogetherReadsBackAsSavedApart(try SQLiteRunStore(path: path)) }
 
     @Test func aReopenedFileHoldsWhatWasWritten() async throws {
         try await RunStoreContract.responseCacheAndResumingARunKeepsItsHistory(try SQLiteRunStore(path: path))

@@ -92,9 +92,7 @@ final class GatewayLog: Service, Sendable {
             let rows = batch.map(rows(for:))
             do {
                 try await batch[0].answerer.beginRun()
-                try await store.saveDecisions(run: run, rows.map(\.decision))
-                try await store.saveCalls(run: run, rows.map(\.call))
-                try await store.saveResults(run: run, rows.map(\.result))
+                try await store.saveWindow(run: run, decisions: rows.map(\.decision), calls: rows.map(\.call), results: rows.map(\.result))
             } catch {
                 logger.error("cannot record \(batch.count) forwarded request(s) in run \(run): \(error)")
             }
