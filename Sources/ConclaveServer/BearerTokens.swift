@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Who may call the API: bearer tokens, each with access to every pipeline or to some. Tokens come from a
 /// file (one per line: `TOKEN`, or `TOKEN pipeline1,pipeline2`; `#` starts a comment) and from an
@@ -78,9 +79,12 @@ public struct ServiceContext: RequestContext {
     public var access: BearerTokens.Access = .all
     /// Which configured token the caller presented (nil when the API is open): per-client limits key on it.
     public var client: Int?
+    /// The connection the request came on (`Departures` cancels a long answer when its client leaves).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

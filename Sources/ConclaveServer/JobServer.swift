@@ -25,6 +25,8 @@ public struct JobServer: Sendable {
     public let metrics: ServiceMetrics
     public let workers: WorkerPool
     let gateway: GatewayRoutes
+    /// The requests to cancel when their client leaves.
+    let departures = Departures()
 
     public init(
         spec: ServiceSpec,
@@ -58,6 +60,7 @@ public struct JobServer: Sendable {
             log: log,
             connector: connector,
             metrics: metrics,
+            departures: departures,
             httpClient: log.client,
             attempts: spec.gateway.attempts,
             maxBodyBytes: spec.maxBodyBytes
@@ -101,6 +104,7 @@ public struct JobServer: Sendable {
         logger.logLevel = .warning
         return Application(
             router: router,
+            server: DepartingClients.http1(departures),
             configuration: ApplicationConfiguration(address: .hostname(spec.host, port: spec.port), serverName: "conclave"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? spec.port) },
             logger: logger

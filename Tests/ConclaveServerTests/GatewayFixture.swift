@@ -17,9 +17,9 @@ struct GatewayFixture {
     let workspace: TemporaryWorkspace
     let responder: OpenAIResponder
 
-    init(chunkDelay: Duration = .zero) throws {
+    init(delay: Duration = .zero, chunkDelay: Duration = .zero) throws {
         workspace = try TemporaryWorkspace(prefix: "conclave-gateway")
-        responder = OpenAIResponder(answer: "The capital is Paris, answer (A).", failing: ["model-down"], chunkDelay: chunkDelay)
+        responder = OpenAIResponder(answer: "The capital is Paris, answer (A).", delay: delay, failing: ["model-down"], chunkDelay: chunkDelay)
         try workspace.write(
             "Skills/s.yaml",
             "domain: d\nskills:\n  - name: geography\n    aliases: [capital]\nroles:\n  - name: Judge\n    instructions: Pick.\n"

@@ -191,6 +191,23 @@ import Testing
         }
     }
 
+    @Test func aClientThatLeavesARecruitedRequestWithoutAStreamCancelsTheRun() async throws {
+        let fixture = try GatewayFixture(delay: .milliseconds(800))
+        try await fixture.run { base, client, store in
+            // The client gives up while the agents are still answering (each takes 0.8 s).
+            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer secret")
+            request.body = .bytes(ByteBuffer(string: Self.body("team")))
+            await #expect(throws: (any Error).self) { _ = try await client.execute(request, timeout: .milliseconds(300)) }
+            // Long enough for a run that went on to answer: its agents, then its aggregator.
+            try await Task.sleep(for: .seconds(3))
+            #expect(fixture.responder.requests < 3, "the run stopped before its third call, the aggregator's")
+            let run = try store.run("gateway-team")
+            #expect(run?.answered ?? 0 == 0, "\(String(describing: run))")
+        }
+    }
+
     /// Opens a stream of `model` and goes away once a chunk satisfies `enough`.
     static func leaveStream(_ client: HTTPClient, base: String, model: String, once enough: @escaping @Sendable (String) -> Bool) async throws {
         var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")

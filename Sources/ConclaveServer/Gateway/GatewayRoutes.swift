@@ -26,6 +26,7 @@ struct GatewayRoutes: Sendable {
     let log: GatewayLog
     let connector: any ExpertConnector
     let metrics: ServiceMetrics
+    let departures: Departures
     let httpClient: HTTPClient
     let attempts: Int
     let maxBodyBytes: Int
@@ -62,7 +63,7 @@ struct GatewayRoutes: Sendable {
                 throw OpenAIError(.forbidden, "this token has no access to pipeline '\(pipeline.name)'", type: "permission_error", param: "model")
             }
             do {
-                let response = try await complete(parsed, pipeline: pipeline, client: context.client)
+                let response = try await complete(parsed, pipeline: pipeline, client: context.client, channel: context.channel)
                 metrics.chatCompletion(
                     pipeline: pipeline.name,
                     path: response.headers[Self.expertHeader] == nil ? "recruited" : "forwarded",
@@ -82,7 +83,12 @@ struct GatewayRoutes: Sendable {
         }
     }
 
-    private func complete(_ request: CompletionRequest, pipeline: GatewayPipeline, client: Int?) async throws -> Response {
+    private func complete(
+        _ request: CompletionRequest,
+        pipeline: GatewayPipeline,
+        client: Int?,
+        channel: any Channel
+    ) async throws -> Response {
         let id = "chatcmpl-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let instance = Instance(id: id, text: request.question)
         guard let decider = pipeline.deciders[request.mode], let answerer = pipeline.answerers[request.mode] else {
@@ -92,7 +98,7 @@ struct GatewayRoutes: Sendable {
         if let experts = pipeline.passThrough(decision), connector.forwards(experts[0]) {
             return try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
         }
-        return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client)
+        return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client, channel: channel)
     }
 
     // MARK: pass-through
@@ -244,7 +250,8 @@ struct GatewayRoutes: Sendable {
         instance: Instance,
         decision: Decision,
         answerer: InstanceAnswerer,
-        client: Int?
+        client: Int?,
+        channel: any Channel
     ) async throws -> Response {
         let registry = answerer.pipeline.registry
         let promptTokens = (request.question.count + 3) / 4
@@ -257,7 +264,10 @@ struct GatewayRoutes: Sendable {
         if request.stream {
             return streamRecruited(instance, model: model, includeUsage: request.includeUsage, answerer: answerer, reservation: reservation)
         }
-        let answered = try await run(instance, answerer: answerer, reservation: reservation, onDelta: nil)
+        // A client that leaves cancels the run and its calls in flight, as it does a stream.
+        let answered = try await departures.cancelling(on: channel) { [self] in
+            try await run(instance, answerer: answerer, reservation: reservation, onDelta: nil)
+        }
         let body = CompletionBody(id: instance.id, model: model, answered: answered, run: answerer.runID)
         return Response(
             status: .ok,

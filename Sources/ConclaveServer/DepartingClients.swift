@@ -1,0 +1,85 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// The requests in progress on the server's connections that are worth stopping when their client leaves
+/// (a recruited request to the OpenAI-compatible endpoint runs several model calls). Nothing reads a
+/// connection while its request is worked on, so Hummingbird does not notice a client leave until the
+/// answer is written; `DepartingClients.Channel` reports the connection's closing here instead, as soon
+/// as the client closes its side (as Go's HTTP server cancels a request's context when its client goes).
+///
+/// ```swift
+/// let departures = Departures()
+/// let app = Application(router: router, server: DepartingClients.http1(departures))
+/// // in a route:
+/// let answer = try await departures.cancelling(on: context.channel) { try await longWork() }
+/// ```
+public final class Departures: Sendable {
+    /// How to cancel the request in progress, by connection.
+    private let inProgress = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
+
+    public init() {}
+
+    /// Runs `body` in a task of its own, cancelled if the client of `channel` leaves before it ends (and
+    /// when the caller is cancelled).
+    func cancelling<Result: Sendable>(on channel: any Channel, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let work = Task { try await body() }
+        let connection = ObjectIdentifier(channel)
+        inProgress.withLock { $0[connection] = { work.cancel() } }
+        defer { inProgress.withLock { _ = $0.removeValue(forKey: connection) } }
+        if !channel.isActive { work.cancel() }
+        return try await withTaskCancellationHandler {
+            try await work.value
+        } onCancel: {
+            work.cancel()
+        }
+    }
+
+    /// The client of a connection left: its request in progress, if any, is cancelled.
+    func left(_ connection: ObjectIdentifier) {
+        let cancel = inProgress.withLock { $0.removeValue(forKey: connection) }
+        cancel?()
+    }
+}
+
+/// HTTP/1 as Hummingbird serves it, with `Departures` told when a client closes its side of the
+/// connection or the connection goes.
+enum DepartingClients {
+    static func http1(_ departures: Departures) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in Channel(http1: HTTP1Channel(responder: responder), departures: departures) }
+    }
+
+    /// `HTTP1Channel` with `Watch` in front of its handlers.
+    struct Channel: ServerChildChannel {
+        let http1: HTTP1Channel
+        let departures: Departures
+
+        func setup(channel: any NIOCore.Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(Watch(departures: departures))
+            }
+            .flatMap { http1.setup(channel: channel, logger: logger) }
+        }
+
+        func handle(value: HTTP1Channel.Value, logger: Logger) async { await http1.handle(value: value, logger: logger) }
+    }
+
+    /// Tells `departures` when the client stops sending or the connection closes; passes everything on.
+    final class Watch: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        let departures: Departures
+
+        init(departures: Departures) { self.departures = departures }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if let event = event as? ChannelEvent, event == .inputClosed { departures.left(ObjectIdentifier(context.channel)) }
+            context.fireUserInboundEventTriggered(event)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            departures.left(ObjectIdentifier(context.channel))
+            context.fireChannelInactive()
+        }
+    }
+}
