@@ -208,6 +208,26 @@ import Testing
         }
     }
 
+    @Test func aClientThatLeavesAForwardedRequestWithoutAStreamCancelsItsUpstreamCall() async throws {
+        let fixture = try GatewayFixture(delay: .seconds(2))
+        try await fixture.run { base, client, store in
+            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer secret")
+            request.body = .bytes(ByteBuffer(string: Self.body("solo")))
+            await #expect(throws: (any Error).self) { _ = try await client.execute(request, timeout: .milliseconds(300)) }
+            // Recorded as failed once the client left, well before the upstream's 2 s...
+            let run = try #require(try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 1))
+            #expect(run.answered == 0 && run.failed == 1, "\(run)")
+            // ...and never answered: the upstream call was cut.
+            try await Task.sleep(for: .seconds(2.5))
+            #expect(try store.run("gateway-solo")?.answered == 0)
+            var failures: [String] = []
+            try store.forEachResult(run: "gateway-solo") { failures.append($0.failureReason ?? "") }
+            #expect(failures.count == 1 && failures[0].contains("the client left"), "\(failures)")
+        }
+    }
+
     /// Opens a stream of `model` and goes away once a chunk satisfies `enough`.
     static func leaveStream(_ client: HTTPClient, base: String, model: String, once enough: @escaping @Sendable (String) -> Bool) async throws {
         var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")

@@ -4,17 +4,18 @@ import NIOCore
 
 /// A `POST /v1/chat/completions` body as the gateway reads it: the pipeline (and a pinned mode) its
 /// `model` names, the messages, the last user message as the instance's question, and the streaming
-/// options. The parsed object is kept so a pass-through forwards every other field untouched.
+/// options. The body is kept so a pass-through forwards every other field untouched.
 ///
 /// ```swift
 /// let request = try CompletionRequest(body: buffer)        // {"model": "quickstart/debate", "messages": [...]}
 /// request.pipeline   // "quickstart"
 /// request.mode       // .debate
 /// ```
-struct CompletionRequest {
+struct CompletionRequest: Sendable {
     /// The body as the client sent it.
     var body: ByteBuffer
-    var object: [String: Any]
+    /// The `model` field as the client wrote it.
+    var model: String
     var pipeline: String
     var mode: CollaborationMode?
     var messages: [ChatMessage]
@@ -28,10 +29,10 @@ struct CompletionRequest {
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: body)), let object = parsed as? [String: Any] else {
             throw OpenAIError(.badRequest, "the body must be a JSON object")
         }
-        self.object = object
         guard let model = object["model"] as? String, !model.isEmpty else {
             throw OpenAIError(.badRequest, "'model' must name a pipeline (or PIPELINE/MODE)", param: "model")
         }
+        self.model = model
         let parts = model.split(separator: "/", maxSplits: 1).map(String.init)
         pipeline = parts[0]
         if parts.count == 2 {
@@ -63,6 +64,17 @@ struct CompletionRequest {
             maxTokens = number
             break
         }
+    }
+
+    /// The body with `model` naming the upstream's model instead, every other byte as sent
+    /// (`ModelField`); re-encoded only when the field cannot be rewritten in place.
+    func body(naming upstreamModel: String) throws -> ByteBuffer {
+        if let rewritten = ModelField.replacing(in: body, with: upstreamModel) { return rewritten }
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
+            throw OpenAIError(.badRequest, "the body must be a JSON object")
+        }
+        object["model"] = upstreamModel
+        return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
     }
 
     /// One message: a role OpenAI knows and text content (a string, or an array of text parts).

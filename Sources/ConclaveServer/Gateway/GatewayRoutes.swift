@@ -96,7 +96,14 @@ struct GatewayRoutes: Sendable {
         }
         let decision = decider.decide(for: instance)
         if let experts = pipeline.passThrough(decision), connector.forwards(experts[0]) {
-            return try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
+            // A stream is cut when its client leaves, as its writes fail; a request without one is
+            // cancelled then, and its upstream call with it.
+            guard !request.stream else {
+                return try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
+            }
+            return try await departures.cancelling(on: channel) { [self] in
+                try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
+            }
         }
         return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client, channel: channel)
     }
@@ -116,81 +123,73 @@ struct GatewayRoutes: Sendable {
         let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
         let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
         var decision = decision
-        var object = request.object
         let retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
         var rng = SystemRandomNumberGenerator()
         var attemptsMade = 0
         var lastFailure = ""
+        var current = experts[0]
         let started = ContinuousClock.now
-        for (index, expert) in experts.enumerated() {
-            let upstream: Upstream
-            do {
-                guard let endpoint = try await connector.endpoint(for: expert) else { continue }
-                upstream = Upstream(expert, endpoint: endpoint)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                lastFailure = "\(expert.id) is not available: \(error)"
-                if index + 1 < experts.count {
-                    decision.fallbacks =
-                        (decision.fallbacks ?? []) + ["\(lastFailure); \(experts[index + 1].id), next by the recruiter's weight, took over"]
-                }
-                continue
-            }
-            let body: ByteBuffer
-            if let rewritten = ModelField.replacing(in: request.body, with: upstream.model) {
-                body = rewritten
-            } else {
-                object["model"] = upstream.model
-                body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
-            }
-            for attempt in 1...attempts {
-                attemptsMade += 1
-                do {
-                    let response = try await upstream.send(body, client: httpClient, timeout: .seconds(upstream.expert.timeoutSeconds))
-                    let entry = GatewayLog.Entry(
-                        answerer: answerer,
-                        position: answerer.position(),
-                        instance: instance,
-                        decision: decision,
-                        messages: request.messages,
-                        expert: upstream.expert,
-                        captured: .failed(""),
-                        latencyMs: 0,
-                        attempts: attemptsMade,
-                        reservation: reservation
-                    )
-                    return try await relay(response, stream: request.stream, entry: entry, started: started)
-                } catch let failure as Upstream.Failure {
-                    lastFailure = failure.detail
-                    if attempt < attempts {
-                        let pause = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &rng)
-                        try await Task.sleep(for: .seconds(pause))
-                    }
-                }
-            }
-            if index + 1 < experts.count {
-                decision.fallbacks =
-                    (decision.fallbacks ?? [])
-                    + [
-                        "\(expert.id) failed \(attempts) time(s) (\(lastFailure)); \(experts[index + 1].id), next by the recruiter's weight, took over"
-                    ]
-            }
-        }
-        log.record(
+        /// What the log records of the request, answered by `expert`.
+        func entry(_ captured: GatewayLog.Entry.Captured, latencyMs: Double = 0) -> GatewayLog.Entry {
             GatewayLog.Entry(
                 answerer: answerer,
                 position: answerer.position(),
                 instance: instance,
                 decision: decision,
                 messages: request.messages,
-                expert: experts[experts.count - 1],
-                captured: .failed("every expert failed; the last: \(lastFailure)"),
-                latencyMs: (ContinuousClock.now - started).inSeconds * 1000,
+                expert: current,
+                captured: captured,
+                latencyMs: latencyMs,
                 attempts: attemptsMade,
                 reservation: reservation
             )
-        )
+        }
+        do {
+            for (index, expert) in experts.enumerated() {
+                current = expert
+                let upstream: Upstream
+                do {
+                    guard let endpoint = try await connector.endpoint(for: expert) else { continue }
+                    upstream = Upstream(expert, endpoint: endpoint)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    lastFailure = "\(expert.id) is not available: \(error)"
+                    if index + 1 < experts.count {
+                        decision.fallbacks =
+                            (decision.fallbacks ?? []) + ["\(lastFailure); \(experts[index + 1].id), next by the recruiter's weight, took over"]
+                    }
+                    continue
+                }
+                let body = try request.body(naming: upstream.model)
+                for attempt in 1...attempts {
+                    attemptsMade += 1
+                    do {
+                        let response = try await upstream.send(body, client: httpClient, timeout: .seconds(upstream.expert.timeoutSeconds))
+                        return try await relay(response, stream: request.stream, entry: entry(.failed("")), started: started)
+                    } catch let failure as Upstream.Failure {
+                        lastFailure = failure.detail
+                        if attempt < attempts {
+                            let pause = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &rng)
+                            try await Task.sleep(for: .seconds(pause))
+                        }
+                    }
+                }
+                if index + 1 < experts.count {
+                    decision.fallbacks =
+                        (decision.fallbacks ?? [])
+                        + [
+                            "\(expert.id) failed \(attempts) time(s) (\(lastFailure)); \(experts[index + 1].id), next by the recruiter's weight, took over"
+                        ]
+                }
+            }
+        } catch is CancellationError {
+            // The client left (a request without a stream is cancelled then): the call it started is
+            // recorded as failed, and its upstream call is cut.
+            log.record(entry(.failed("cancelled before the answer: the client left"), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
+            throw CancellationError()
+        }
+        log.record(entry(.failed("every expert failed; the last: \(lastFailure)"), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
         throw OpenAIError(.badGateway, "every expert failed; the last: \(lastFailure)", type: "api_error", code: "upstream_error")
     }
 
@@ -260,7 +259,7 @@ struct GatewayRoutes: Sendable {
         let estimate = experts.map { promptTokens + $0.sampling.maxTokens }.reduce(0, +)
         let cost = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: $0.sampling.maxTokens) }.reduce(0, +)
         let reservation = try limits.reserve(client: client, tokens: estimate, cost: cost)
-        let model = request.object["model"] as? String ?? ""
+        let model = request.model
         if request.stream {
             return streamRecruited(instance, model: model, includeUsage: request.includeUsage, answerer: answerer, reservation: reservation)
         }
