@@ -16,19 +16,37 @@ import Synchronization
 /// let answer = try await departures.cancelling(on: context.channel) { try await longWork() }
 /// ```
 public final class Departures: Sendable {
-    /// How to cancel the request in progress, by connection.
-    private let inProgress = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
+    private struct State {
+        /// How to cancel the request in progress, by connection.
+        var inProgress: [ObjectIdentifier: @Sendable () -> Void] = [:]
+        /// Connections whose client left while none of their requests was registered here yet (it may be
+        /// about to be: the request was read before the client went).
+        var departed: Set<ObjectIdentifier> = []
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Runs `body` in a task of its own, cancelled if the client of `channel` leaves before it ends (and
     /// when the caller is cancelled).
     func cancelling<Result: Sendable>(on channel: any Channel, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await cancelling(connection: ObjectIdentifier(channel), open: channel.isActive, body)
+    }
+
+    /// `cancelling(on:_:)` for the connection with this identity, `open` false when it is closed already.
+    func cancelling<Result: Sendable>(
+        connection: ObjectIdentifier,
+        open: Bool,
+        _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
         let work = Task { try await body() }
-        let connection = ObjectIdentifier(channel)
-        inProgress.withLock { $0[connection] = { work.cancel() } }
-        defer { inProgress.withLock { _ = $0.removeValue(forKey: connection) } }
-        if !channel.isActive { work.cancel() }
+        let gone = state.withLock { state in
+            state.inProgress[connection] = { work.cancel() }
+            return state.departed.contains(connection)
+        }
+        defer { state.withLock { _ = $0.inProgress.removeValue(forKey: connection) } }
+        if gone || !open { work.cancel() }
         return try await withTaskCancellationHandler {
             try await work.value
         } onCancel: {
@@ -36,9 +54,23 @@ public final class Departures: Sendable {
         }
     }
 
-    /// The client of a connection left: its request in progress, if any, is cancelled.
+    /// The client of a connection stopped sending: its request in progress, if any, is cancelled, and so
+    /// is one that registers later.
     func left(_ connection: ObjectIdentifier) {
-        let cancel = inProgress.withLock { $0.removeValue(forKey: connection) }
+        let cancel = state.withLock { state in
+            state.departed.insert(connection)
+            return state.inProgress.removeValue(forKey: connection)
+        }
+        cancel?()
+    }
+
+    /// A connection closed: its request in progress, if any, is cancelled, and its identity forgotten
+    /// (another connection may have it next).
+    func closed(_ connection: ObjectIdentifier) {
+        let cancel = state.withLock { state in
+            state.departed.remove(connection)
+            return state.inProgress.removeValue(forKey: connection)
+        }
         cancel?()
     }
 }
@@ -78,7 +110,7 @@ enum DepartingClients {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            departures.left(ObjectIdentifier(context.channel))
+            departures.closed(ObjectIdentifier(context.channel))
             context.fireChannelInactive()
         }
     }
