@@ -89,7 +89,7 @@ struct GatewayRoutes: Sendable {
         client: Int?,
         channel: any Channel
     ) async throws -> Response {
-        let id = "chatcmpl-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let id = Self.completionID()
         let instance = Instance(id: id, text: request.question)
         guard let decider = pipeline.deciders[request.mode], let answerer = pipeline.answerers[request.mode] else {
             throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
@@ -108,6 +108,13 @@ struct GatewayRoutes: Sendable {
         return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client, channel: channel)
     }
 
+    /// A new completion id: `chatcmpl-` and 32 random hexadecimal digits.
+    static func completionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = [generator.next() as UInt64, generator.next()].map { String($0, radix: 16) }
+        return "chatcmpl-" + digits.map { String(repeating: "0", count: 16 - $0.utf8.count) + $0 }.joined()
+    }
+
     // MARK: pass-through
 
     private func forward(
@@ -118,7 +125,7 @@ struct GatewayRoutes: Sendable {
         answerer: InstanceAnswerer,
         client: Int?
     ) async throws -> Response {
-        let promptTokens = (request.messages.map(\.content.count).reduce(0, +) + 3) / 4
+        let promptTokens = TokenEstimate.tokens(bytes: request.messages.reduce(0) { $0 + $1.content.utf8.count })
         let completionTokens = request.maxTokens ?? experts[0].sampling.maxTokens
         let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
         let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
@@ -253,7 +260,7 @@ struct GatewayRoutes: Sendable {
         channel: any Channel
     ) async throws -> Response {
         let registry = answerer.pipeline.registry
-        let promptTokens = (request.question.count + 3) / 4
+        let promptTokens = TokenEstimate.tokens(in: request.question)
         let calls = Planner.agentCalls(for: decision) + Planner.aggregatorCalls(for: decision)
         let experts = calls.compactMap { registry.expert($0.expert) }
         let estimate = experts.map { promptTokens + $0.sampling.maxTokens }.reduce(0, +)
