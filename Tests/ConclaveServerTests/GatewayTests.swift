@@ -195,11 +195,7 @@ import Testing
         let fixture = try GatewayFixture(delay: .milliseconds(800))
         try await fixture.run { base, client, store in
             // The client gives up while the agents are still answering (each takes 0.8 s).
-            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer secret")
-            request.body = .bytes(ByteBuffer(string: Self.body("team")))
-            await #expect(throws: (any Error).self) { _ = try await client.execute(request, timeout: .milliseconds(300)) }
+            await Self.leave(client, base: base, model: "team", after: .milliseconds(300))
             // Long enough for a run that went on to answer: its agents, then its aggregator.
             try await Task.sleep(for: .seconds(3))
             #expect(fixture.responder.requests < 3, "the run stopped before its third call, the aggregator's")
@@ -211,11 +207,7 @@ import Testing
     @Test func aClientThatLeavesAForwardedRequestWithoutAStreamCancelsItsUpstreamCall() async throws {
         let fixture = try GatewayFixture(delay: .seconds(2))
         try await fixture.run { base, client, store in
-            var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer secret")
-            request.body = .bytes(ByteBuffer(string: Self.body("solo")))
-            await #expect(throws: (any Error).self) { _ = try await client.execute(request, timeout: .milliseconds(300)) }
+            await Self.leave(client, base: base, model: "solo", after: .milliseconds(300))
             // Recorded as failed once the client left, well before the upstream's 2 s...
             let run = try #require(try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 1))
             #expect(run.answered == 0 && run.failed == 1, "\(run)")
@@ -226,6 +218,15 @@ import Testing
             try store.forEachResult(run: "gateway-solo") { failures.append($0.failureReason ?? "") }
             #expect(failures.count == 1 && failures[0].contains("the client left"), "\(failures)")
         }
+    }
+
+    /// Asks `model` without a stream and goes away (closing the connection) when `after` has passed.
+    static func leave(_ client: HTTPClient, base: String, model: String, after: TimeAmount) async {
+        var request = HTTPClientRequest(url: "\(base)/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer secret")
+        request.body = .bytes(ByteBuffer(string: body(model)))
+        await #expect(throws: (any Error).self) { _ = try await client.execute(request, timeout: after) }
     }
 
     /// Opens a stream of `model` and goes away once a chunk satisfies `enough`.
