@@ -136,7 +136,7 @@ struct GatewayRoutes: Sendable {
         var lastFailure = ""
         var current = experts[0]
         let started = ContinuousClock.now
-        /// What the log records of the request, answered by `expert`.
+        /// What the log records of the request, sent last to `current`.
         func entry(_ captured: GatewayLog.Entry.Captured, latencyMs: Double = 0) -> GatewayLog.Entry {
             GatewayLog.Entry(
                 answerer: answerer,
