@@ -20,7 +20,7 @@ public final class InstanceAnswerer: Sendable {
     let store: any RunStore
     let observer: any RunObserver
     /// Decides every instance: built once, as the pipeline describes it, for all the answers.
-    let decider: DecisionMaker
+    public let decider: DecisionMaker
     /// Whether the run exists in the store (begun once, by the first answer).
     private let begun = Mutex(false)
     /// Positions in the run: answers are listed in the order they were asked.

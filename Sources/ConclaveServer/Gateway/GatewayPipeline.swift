@@ -3,12 +3,11 @@ import ConclaveEngine
 import ConclaveStore
 import Foundation
 
-/// A served pipeline as the OpenAI-compatible endpoint uses it: a decision maker and an answerer for the
-/// pipeline's own mode and for each mode a request may pin (`model: "quickstart/debate"`), all recording
-/// into the pipeline's gateway run.
+/// A served pipeline as the OpenAI-compatible endpoint uses it: an answerer (with its decision maker) for
+/// the pipeline's own mode and for each mode a request may pin (`model: "quickstart/debate"`), all
+/// recording into the pipeline's gateway run.
 struct GatewayPipeline: Sendable {
     let name: String
-    let deciders: [CollaborationMode?: DecisionMaker]
     let answerers: [CollaborationMode?: InstanceAnswerer]
     let registry: Registry
 
@@ -23,15 +22,12 @@ struct GatewayPipeline: Sendable {
         observer: any RunObserver
     ) {
         self.name = name
-        var deciders: [CollaborationMode?: DecisionMaker] = [:]
         var answerers: [CollaborationMode?: InstanceAnswerer] = [:]
         for mode in [nil] + CollaborationMode.allCases.map(Optional.some) {
             var pinned = pipeline
             if let mode { pinned.spec.collaboration.pin(mode) }
-            deciders[mode] = DecisionMaker(pipeline: pinned)
             answerers[mode] = InstanceAnswerer(pipeline: pinned, connector: connector, store: store, observer: observer, runID: Self.runID(name))
         }
-        self.deciders = deciders
         self.answerers = answerers
         registry = pipeline.registry
     }

@@ -91,10 +91,10 @@ struct GatewayRoutes: Sendable {
     ) async throws -> Response {
         let id = Self.completionID()
         let instance = Instance(id: id, text: request.question)
-        guard let decider = pipeline.deciders[request.mode], let answerer = pipeline.answerers[request.mode] else {
+        guard let answerer = pipeline.answerers[request.mode] else {
             throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
         }
-        let decision = decider.decide(for: instance)
+        let decision = answerer.decider.decide(for: instance)
         if let experts = pipeline.passThrough(decision), connector.forwards(experts[0]) {
             // A stream is cut when its client leaves, as its writes fail; a request without one is
             // cancelled then, and its upstream call with it.
