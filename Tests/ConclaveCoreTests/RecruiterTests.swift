@@ -123,4 +123,59 @@ import Testing
         let decoded = try JSONDecoder().decode(ExpertScores.self, from: encoder.encode(table))
         #expect(decoded == list)
     }
+
+    /// The scores keep what they are worked out from; what they read is what the team was drawn with:
+    /// priced costs are each expert's expected cost for the question, and the numbers equal those of
+    /// the same skills and costs listed by hand.
+    @Test func scoresReadBackAreTheNumbersTheTeamWasDrawnWith() throws {
+        let registry = Registry(experts: experts, skills: [Skill(name: "algebra", domain: "m"), Skill(name: "biology", domain: "s")], roles: [])
+        let instance = Instance(id: "q", text: "Solve the algebra of biology")
+        for strategy in [RecruitmentStrategy.symbolic, .costAware] {
+            let decider = DecisionMaker(registry: registry, k: 2, strategy: strategy, lambda: 0.5, aggregator: "math", seed: 3)
+            let scores = decider.decide(for: instance).recruitment.scores
+            let costs = experts.map { $0.expectedCost(promptTokens: DecisionMaker.promptTokens(instance)) }
+            #expect(scores.map(\.cost) == costs)
+            let listed = decider.recruiter.score(skills: ["algebra", "biology"], costs: costs)
+            #expect(scores.map(\.relevance) == listed.map(\.relevance))
+            #expect(scores.map(\.weight) == listed.map(\.weight))
+            #expect(Array(scores).map(\.weight) == scores.indices.map { scores[$0].weight }, "iterating and subscripting agree")
+        }
+        let predicted = [0.9, 0.2, 0.5]
+        let learned = Recruiter(experts: experts, k: 1, strategy: .learned, lambda: 2).score(
+            skills: ["algebra"],
+            costs: [0.1, 0, 0],
+            predicted: predicted
+        )
+        #expect(learned.map(\.relevance) == predicted)
+        #expect(learned.map(\.weight) == [0.9 - 2 * 0.1, 0.2, 0.5])
+    }
+
+    /// A number written into fresh scores turns them into a list that keeps everything else.
+    @Test func writingANumberKeepsTheOtherScores() {
+        var rng = SeededGenerator(seed: 5)
+        var scores = Recruiter(experts: experts, k: 2, strategy: .symbolic).recruit(skills: ["algebra"], using: &rng).scores
+        let before = Array(scores)
+        scores[1].weight = 7
+        #expect(scores[1].weight == 7 && scores[1].relevance == before[1].relevance && scores[1].seats == before[1].seats)
+        #expect(scores[0] == before[0] && scores[2] == before[2])
+    }
+
+    /// Seats are packed four bits per candidate while they fit; more candidates, or more seats than four
+    /// bits hold, read back the same.
+    @Test func seatCountsReadBackWhateverTheyHold() {
+        var few = SeatCounts(candidates: 16)
+        few[15] = 15
+        few[0] = 3
+        #expect(few[15] == 15 && few[0] == 3 && few[7] == 0)
+        few[15] += 1
+        few[0] -= 4
+        #expect(few[15] == 16 && few[0] == -1 && few[1] == 0)
+        var many = SeatCounts(candidates: 40)
+        many[39] = 2
+        #expect(many[39] == 2 && many[16] == 0)
+        // One expert drawn for every one of 17 seats (sampling with replacement).
+        var rng = SeededGenerator(seed: 1)
+        let alone = Recruiter(experts: [experts[0]], k: 17, strategy: .symbolic).recruit(skills: ["algebra"], using: &rng)
+        #expect(alone.team.count == 17 && alone.scores[0].seats == 17)
+    }
 }

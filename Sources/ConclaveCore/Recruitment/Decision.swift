@@ -183,7 +183,6 @@ public final class DecisionMaker: Sendable {
         let mode = choice.mode
         let seats = mode.agentCount(k: collaboration.agents ?? recruiter.k)
         let tokens = Self.promptTokens(instance)
-        let expertCount = registry.experts.count
         // The closures reach this decision maker through an unretained reference: it outlives the call,
         // and retaining it (or an array it holds) would write to a counter that every core deciding at
         // once shares.
@@ -191,10 +190,14 @@ public final class DecisionMaker: Sendable {
         let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
                 maker._withUnsafeGuaranteedRef { maker in
-                    var recruitment = withUnsafeTemporaryAllocation(of: Double.self, capacity: expertCount) { costs in
-                        maker.fillCosts(costs, promptTokens: tokens)
-                        return maker.recruit(resolved, costs: UnsafeBufferPointer(costs), predicted: predicted, members: members, using: &rng)
-                    }
+                    var recruitment = maker.recruiter.recruit(
+                        columns: resolved.columns,
+                        scored: resolved.scored,
+                        costs: .priced(promptTokens: tokens),
+                        predicted: predicted,
+                        members: members,
+                        using: &rng
+                    )
                     let agents = maker.seat(&recruitment, members: members, positions: resolved.positions, skills: skills)
                     return (recruitment, agents)
                 }
@@ -216,22 +219,6 @@ public final class DecisionMaker: Sendable {
             collaboration: plan,
             modeChoice: choice
         )
-    }
-
-    /// Each expert's expected cost for a prompt of `promptTokens`, in registry order.
-    private func fillCosts(_ costs: UnsafeMutableBufferPointer<Double>, promptTokens: Int) {
-        for index in registry.experts.indices { costs[index] = registry.experts[index].expectedCost(promptTokens: promptTokens) }
-    }
-
-    /// The recruiter's team for the resolved skills; the seated candidates' indices go to `members`.
-    private func recruit(
-        _ resolved: SkillResolution.Resolved,
-        costs: UnsafeBufferPointer<Double>,
-        predicted: [Double]?,
-        members: UnsafeMutableBufferPointer<Int>,
-        using rng: inout SeededGenerator
-    ) -> Recruitment {
-        recruiter.recruit(columns: resolved.columns, scored: resolved.scored, costs: costs, predicted: predicted, members: members, using: &rng)
     }
 
     /// A role per seat of the recruitment's team (`members` its candidates, `positions` the skills' places

@@ -1,9 +1,11 @@
 /// Every candidate's score for one instance (`Recruitment.scores`): a collection of `ExpertScore`, in the
 /// recruiter's candidate order.
 ///
-/// A fresh decision keeps them as one table (the numbers that vary per instance in one buffer; ids,
-/// strengths and profile scores read from the recruiter) and makes an `ExpertScore` only when one is
-/// read, so deciding allocates one buffer instead of an array per candidate. Changing a score's seats, numbers or reason writes into the table;
+/// A fresh decision keeps what the scores are worked out from, not the scores: the recruiter (ids,
+/// strengths, profile table), the matched skills, the costs (one prompt length when priced), the
+/// predictions of `learned`, and the seats packed in one integer. Relevance and weight are worked out
+/// again when a score is read (`Recruiter.weigh`, as the recruitment did), so a window of decisions
+/// holds no buffer of numbers per decision. Changing a score's seats or reason writes into the table;
 /// any other change turns the collection into a plain list of scores.
 ///
 /// ```swift
@@ -11,35 +13,61 @@
 /// decision.recruitment.scores[2].seats += 1
 /// ```
 public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
-    /// The numbers of one candidate, at `index * Field.count` in `Table.numbers`.
-    enum Field: Int {
-        case relevance, weight, cost, seats
-        static let count = 4
-    }
-
-    /// One fresh decision's scores: what varies per instance is in `numbers`; the candidates' ids,
-    /// strengths and profile scores are read from the recruiter that made them.
+    /// One fresh decision's scores, as what they are worked out from.
     struct Table: Sendable {
         let recruiter: Recruiter
         /// The matched skills some profile scores (the decision's own matches, shared with it).
         var skills: [LexicalSkillMatcher.SkillMatch]
-        var numbers: [Double]
+        var costs: CandidateCosts
+        /// For `learned`: each candidate's predicted success.
+        var predicted: [Double]?
+        var seats: SeatCounts
         var basis: RecruitmentBasis
         /// Words that replace derived reasons, by candidate; empty until one is set.
         var notes: [String?] = []
 
         var count: Int { recruiter.candidates.count }
 
-        /// One number of a candidate.
-        subscript(field: Field, of candidate: Int) -> Double {
-            get { numbers[candidate * Field.count + field.rawValue] }
-            set { numbers[candidate * Field.count + field.rawValue] = newValue }
+        /// Calls `body` with every candidate's relevance, weight and cost, worked out as the recruitment
+        /// did.
+        func withNumbers<Result>(_ body: (Numbers) -> Result) -> Result {
+            recruiter.withColumns(of: skills) { columns in
+                costs.withValues(of: recruiter) { costs in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+                        let relevance = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                        let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+                        _ = recruiter.weigh(columns: columns, costs: costs, predicted: predicted, relevance: relevance, weights: weights)
+                        return body(Numbers(relevance: UnsafeBufferPointer(relevance), weights: UnsafeBufferPointer(weights), costs: costs))
+                    }
+                }
+            }
         }
 
-        /// The candidate's profile score for each of `skills`.
-        func profileScores(of candidate: Int) -> SkillScores {
-            SkillScores(skills: skills, recruiter: recruiter, candidate: candidate)
+        /// The score of `candidate`, read from `numbers`.
+        func score(of candidate: Int, numbers: Numbers) -> ExpertScore {
+            var score = ExpertScore(
+                expert: recruiter.candidates[candidate].id,
+                relevanceBySkill: SkillScores(skills: skills, recruiter: recruiter, candidate: candidate),
+                relevance: numbers.relevance[candidate],
+                strength: recruiter.strength(of: candidate),
+                weight: numbers.weights[candidate],
+                cost: numbers.cost(of: candidate),
+                seats: seats[candidate],
+                basis: basis
+            )
+            if !notes.isEmpty, let note = notes[candidate] { score.reason = note }
+            return score
         }
+    }
+
+    /// Every candidate's relevance, weight and cost, while a table's scores are read.
+    struct Numbers {
+        var relevance: UnsafeBufferPointer<Double>
+        var weights: UnsafeBufferPointer<Double>
+        /// Empty when not estimated; a candidate past the end costs 0.
+        var costs: UnsafeBufferPointer<Double>
+
+        func cost(of candidate: Int) -> Double { candidate < costs.count ? costs[candidate] : 0 }
     }
 
     private enum Storage: Sendable {
@@ -49,8 +77,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
     private var storage: Storage
 
-    /// Scores laid out as a table: `numbers` holds, per candidate of the recruiter, relevance, weight,
-    /// cost and seats.
+    /// Scores kept as what they are worked out from.
     init(table: Table) { storage = .table(table) }
 
     public init(_ scores: [ExpertScore]) { storage = .list(scores) }
@@ -69,33 +96,21 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
     public subscript(position: Int) -> ExpertScore {
         get {
             switch storage {
-            case .list(let list):
-                return list[position]
-            case .table(let table):
-                var score = ExpertScore(
-                    expert: table.recruiter.candidates[position].id,
-                    relevanceBySkill: table.profileScores(of: position),
-                    relevance: table[.relevance, of: position],
-                    strength: table.recruiter.strength(of: position),
-                    weight: table[.weight, of: position],
-                    cost: table[.cost, of: position],
-                    seats: Int(table[.seats, of: position]),
-                    basis: table.basis
-                )
-                if !table.notes.isEmpty, let note = table.notes[position] { score.reason = note }
-                return score
+            case .list(let list): list[position]
+            case .table(let table): table.withNumbers { table.score(of: position, numbers: $0) }
             }
         }
         set {
             if case .table(var table) = storage, newValue.expert == table.recruiter.candidates[position].id,
-                newValue.basis == table.basis, newValue.strength == table.recruiter.strength(of: position),
-                newValue.relevanceBySkill == table.profileScores(of: position)
+                table.withNumbers({ numbers in
+                    var kept = table.score(of: position, numbers: numbers)
+                    kept.seats = newValue.seats
+                    kept.note = newValue.note
+                    return kept == newValue
+                })
             {
                 storage = .list([])  // leaves `table` the only owner of its buffers while it is written
-                table[.relevance, of: position] = newValue.relevance
-                table[.weight, of: position] = newValue.weight
-                table[.cost, of: position] = newValue.cost
-                table[.seats, of: position] = Double(newValue.seats)
+                table.seats[position] = newValue.seats
                 if newValue.note != nil || !table.notes.isEmpty {
                     if table.notes.isEmpty { table.notes = Array(repeating: nil, count: table.count) }
                     table.notes[position] = newValue.note
@@ -109,6 +124,32 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
             storage = .list(list)
         }
     }
+
+    /// Reads the scores in order, working a table's numbers out once for all of them.
+    public struct Iterator: IteratorProtocol {
+        private let scores: ExpertScores
+        private var position = 0
+        /// A table's scores, worked out on the first read.
+        private var worked: [ExpertScore]?
+
+        fileprivate init(_ scores: ExpertScores) { self.scores = scores }
+
+        public mutating func next() -> ExpertScore? {
+            switch scores.storage {
+            case .list(let list):
+                guard position < list.count else { return nil }
+                position += 1
+                return list[position - 1]
+            case .table(let table):
+                if worked == nil { worked = table.withNumbers { numbers in (0..<table.count).map { table.score(of: $0, numbers: numbers) } } }
+                guard let worked, position < worked.count else { return nil }
+                position += 1
+                return worked[position - 1]
+            }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(self) }
 
     public static func == (lhs: ExpertScores, rhs: ExpertScores) -> Bool { lhs.elementsEqual(rhs) }
 

@@ -13,8 +13,9 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
     case learned
 }
 
-/// What the recruiter knows of a candidate: its id and its profile (skills, strength, counts). A registry
-/// expert is one; offline evaluation builds them from recorded outcomes without inventing an expert.
+/// What the recruiter knows of a candidate: its id, its profile (skills, strength, counts) and, when it
+/// has one, the price of its calls. A registry expert is one; offline evaluation builds them from recorded
+/// outcomes without inventing an expert.
 ///
 /// ```swift
 /// let candidate = RecruitmentCandidate(id: "gpt-x", profile: Profile(skills: ["algebra": 4]))
@@ -23,14 +24,17 @@ public enum RecruitmentStrategy: String, Sendable, Hashable, Codable, CaseIterab
 public struct RecruitmentCandidate: Sendable, Hashable {
     public var id: String
     public var profile: Profile
+    /// The expected cost of its calls (nil: not priced, costs nothing to the recruiter).
+    public var pricing: CallPricing?
 
-    public init(id: String, profile: Profile) {
+    public init(id: String, profile: Profile, pricing: CallPricing? = nil) {
         self.id = id
         self.profile = profile
+        self.pricing = pricing
     }
 
     /// The candidate an expert of the registry is.
-    public init(_ expert: Expert) { self.init(id: expert.id, profile: expert.profile) }
+    public init(_ expert: Expert) { self.init(id: expert.id, profile: expert.profile, pricing: expert.pricing) }
 }
 
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled
@@ -83,6 +87,8 @@ public final class Recruiter: Sendable {
     public var strengths: [Double] { (0..<candidates.count).map { normalisedStrengths[$0] } }
     /// The candidates' ids, in order.
     private let ids: [String]
+    /// The candidates' pricing, in order.
+    private let pricing: [CallPricing?]
     /// Column of each skill any profile scores.
     private let columnOfSkill: NameIndex
     /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
@@ -115,6 +121,7 @@ public final class Recruiter: Sendable {
         self.normalisedStrengths = FrozenArray(StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength)))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
         ids = experts.map(\.id)
+        pricing = experts.map(\.pricing)
         columnOfSkill = NameIndex(names)
         var scores = [Double](repeating: .nan, count: names.count * experts.count)
         var rates = scores
@@ -173,52 +180,78 @@ public final class Recruiter: Sendable {
     ) -> Recruitment {
         withColumns(of: skills) { columns, scored in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats ?? k)) { members in
-                costs.withUnsafeBufferPointer {
-                    recruit(columns: columns, scored: scored, costs: $0, predicted: predicted, members: members, using: &rng)
-                }
+                recruit(columns: columns, scored: scored, costs: CandidateCosts(costs), predicted: predicted, members: members, using: &rng)
             }
         }
     }
 
     /// The recruitment for skills already resolved to table columns (`scored` holds those skills, in the
     /// same order), of a team with one seat per place in `members`; the team's candidate indices are
-    /// written there, seat by seat.
+    /// written there, seat by seat. The scores keep the skills, costs and predictions they are worked out
+    /// from, not the numbers (`ExpertScores`).
     func recruit<G: RandomNumberGenerator>(
         columns: UnsafeBufferPointer<Int>,
         scored: [LexicalSkillMatcher.SkillMatch],
-        costs: UnsafeBufferPointer<Double>,
+        costs: CandidateCosts,
         predicted: [Double]?,
         members: UnsafeMutableBufferPointer<Int>,
         using rng: inout G
     ) -> Recruitment {
-        var table = scoreTable(columns: columns, scored: scored, costs: costs, predicted: predicted, seats: members.count)
         let count = candidates.count
-        let filled = withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { weights in
-            for index in 0..<count { weights[index] = table[.weight, of: index] }
-            return selection.seats(weights: UnsafeBufferPointer(weights), into: members, using: &rng)
+        let (filled, fallback) = costs.withValues(of: self) { costs in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+                let fallback = weigh(
+                    columns: columns,
+                    costs: costs,
+                    predicted: predicted,
+                    relevance: UnsafeMutableBufferPointer(rebasing: buffer[..<count]),
+                    weights: weights
+                )
+                return (selection.seats(weights: UnsafeBufferPointer(weights), into: members, using: &rng), fallback)
+            }
         }
+        var seats = SeatCounts(candidates: count)
         var team: [String] = []
         team.reserveCapacity(filled)
         for seat in 0..<filled {
-            table[.seats, of: members[seat]] += 1
+            seats[members[seat]] += 1
             team.append(ids[members[seat]])
         }
-        let fallback = count == 0 || table.basis.usedStrengthFallback
-        return Recruitment(team: team, scores: ExpertScores(table: consume table), usedStrengthFallback: fallback)
+        let basis = RecruitmentBasis(strategy: strategy, k: members.count, lambda: lambda, usedStrengthFallback: fallback)
+        let table = ExpertScores.Table(recruiter: self, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis)
+        return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || fallback)
     }
 
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
     /// `predicted`, relevance is the predicted success and weight = predicted − λ × cost.
     public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
         withColumns(of: skills) { columns, scored in
-            costs.withUnsafeBufferPointer {
-                ExpertScores(table: scoreTable(columns: columns, scored: scored, costs: $0, predicted: predicted, seats: k))
+            let costs = CandidateCosts(costs)
+            let fallback = costs.withValues(of: self) { costs in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates.count * 2) { buffer in
+                    weigh(
+                        columns: columns,
+                        costs: costs,
+                        predicted: predicted,
+                        relevance: UnsafeMutableBufferPointer(rebasing: buffer[..<candidates.count]),
+                        weights: UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
+                    )
+                }
             }
+            let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
+            let seats = SeatCounts(candidates: candidates.count)
+            return ExpertScores(table: .init(recruiter: self, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis))
         }
     }
 
     /// The table column of a skill some profile scores; nil for any other skill.
     func column(of skill: String) -> Int? { columnOfSkill[skill] }
+
+    /// Each candidate's expected cost for a prompt of `promptTokens`, from its pricing (0 without one).
+    func expectedCosts(promptTokens: Int, into costs: UnsafeMutableBufferPointer<Double>) {
+        for index in pricing.indices { costs[index] = pricing[index]?.expectedCost(promptTokens: promptTokens) ?? 0 }
+    }
 
     /// Calls `body` with the table columns of the skills some profile scores, in order, and those skills
     /// (each its own term).
@@ -226,57 +259,41 @@ public final class Recruiter: Sendable {
         of skills: [String],
         _ body: (UnsafeBufferPointer<Int>, [LexicalSkillMatcher.SkillMatch]) -> Result
     ) -> Result {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(skills.count, 1)) { buffer in
+        let scored = skills.filter { columnOfSkill[$0] != nil }.map { LexicalSkillMatcher.SkillMatch(skill: $0, term: $0) }
+        return withColumns(of: scored) { body($0, scored) }
+    }
+
+    /// Calls `body` with the table columns of `scored`, skills that some profile scores, in order.
+    func withColumns<Result>(of scored: [LexicalSkillMatcher.SkillMatch], _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(scored.count, 1)) { buffer in
             var used = 0
-            for skill in skills {
-                guard let column = columnOfSkill[skill] else { continue }
+            for match in scored {
+                guard let column = columnOfSkill[match.skill] else { continue }
                 buffer[used] = column
                 used += 1
             }
-            let scored = skills.filter { columnOfSkill[$0] != nil }.map { LexicalSkillMatcher.SkillMatch(skill: $0, term: $0) }
-            return body(UnsafeBufferPointer(rebasing: buffer[..<used]), scored)
+            return body(UnsafeBufferPointer(rebasing: buffer[..<used]))
         }
     }
 
-    /// The scores as `ExpertScores` lays them out: per candidate, relevance, weight, cost and seats;
-    /// reasons speak of teams of `seats`.
-    private func scoreTable(
+    /// Fills each candidate's relevance and weight for the skills in `columns`; with `predicted` (one per
+    /// candidate), relevance is the predicted success and weight = predicted − λ × cost. Returns whether
+    /// no matched skill applied. A recruitment and every later reading of its scores go through here, so
+    /// the numbers read are those the team was drawn with.
+    func weigh(
         columns: UnsafeBufferPointer<Int>,
-        scored: [LexicalSkillMatcher.SkillMatch],
         costs: UnsafeBufferPointer<Double>,
         predicted: [Double]?,
-        seats: Int
-    ) -> ExpertScores.Table {
-        let count = candidates.count
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-            let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-            var fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
-            if let predicted, predicted.count == count {
-                for index in 0..<count {
-                    relevance[index] = predicted[index]
-                    weights[index] = predicted[index] - lambda * (index < costs.count ? costs[index] : 0)
-                }
-                fallback = false
-            }
-            typealias Field = ExpertScores.Field
-            // Appended in the order of `Field` (`reserveCapacity` is specialized here, where the array
-            // initializers look the array's type up at run time).
-            var numbers: [Double] = []
-            numbers.reserveCapacity(count * Field.count)
-            for index in 0..<count {
-                numbers.append(relevance[index])
-                numbers.append(weights[index])
-                numbers.append(index < costs.count ? costs[index] : 0)
-                numbers.append(0)  // seats
-            }
-            return ExpertScores.Table(
-                recruiter: self,
-                skills: scored,
-                numbers: numbers,
-                basis: RecruitmentBasis(strategy: strategy, k: seats, lambda: lambda, usedStrengthFallback: fallback)
-            )
+        relevance: UnsafeMutableBufferPointer<Double>,
+        weights: UnsafeMutableBufferPointer<Double>
+    ) -> Bool {
+        let fallback = fill(relevance: relevance, weights: weights, columns: columns, costs: costs)
+        guard let predicted, predicted.count == candidates.count else { return fallback }
+        for index in predicted.indices {
+            relevance[index] = predicted[index]
+            weights[index] = predicted[index] - lambda * (index < costs.count ? costs[index] : 0)
         }
+        return false
     }
 
     /// Fills each candidate's relevance and weight; returns whether no matched skill applied.
@@ -305,7 +322,7 @@ public final class Recruiter: Sendable {
         if costAware {
             for index in 0..<count {
                 relevance[index] = columns.isEmpty ? globalRates[index] : relevance[index] / Double(columns.count)
-                weights[index] = relevance[index] - lambda * (costs.isEmpty ? 0 : costs[index])
+                weights[index] = relevance[index] - lambda * (index < costs.count ? costs[index] : 0)
             }
             return !applies
         }

@@ -263,10 +263,32 @@ public enum TokenEstimate {
     public static func tokens(bytes: Int) -> Int { (bytes + 3) / 4 }
 }
 
+/// What one call to an expert is expected to cost for a prompt of a given length: the prompt's tokens at
+/// the input price plus `outputTokens` (the expert's `max_tokens`, an upper bound on what it may write) at
+/// the output price.
+///
+/// ```swift
+/// let pricing = CallPricing(price: Price(inputPerMillion: 1, outputPerMillion: 2), outputTokens: 128)
+/// pricing.expectedCost(promptTokens: 100)  // (100 × 1 + 128 × 2) / 1,000,000
+/// ```
+public struct CallPricing: Sendable, Hashable {
+    public var price: Price
+    public var outputTokens: Int
+
+    public init(price: Price, outputTokens: Int) {
+        self.price = price
+        self.outputTokens = outputTokens
+    }
+
+    /// The expected cost of one call with a prompt of `promptTokens`.
+    public func expectedCost(promptTokens: Int) -> Double { price.cost(inputTokens: promptTokens, outputTokens: outputTokens) }
+}
+
 extension Expert {
+    /// What a call to this expert is expected to cost: its price, with `max_tokens` as the answer's length.
+    public var pricing: CallPricing { CallPricing(price: price, outputTokens: sampling.maxTokens) }
+
     /// The expected cost of one call: the prompt's tokens at the input price plus `max_tokens` at the
     /// output price (an upper bound on what the expert may write).
-    public func expectedCost(promptTokens: Int) -> Double {
-        price.cost(inputTokens: promptTokens, outputTokens: sampling.maxTokens)
-    }
+    public func expectedCost(promptTokens: Int) -> Double { pricing.expectedCost(promptTokens: promptTokens) }
 }
