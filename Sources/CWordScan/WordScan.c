@@ -35,14 +35,17 @@ typedef struct {
 /// holds more than `BATCH - 34` (one more word may come after the last chunk).
 #define BATCH 64
 
-/// Where a scan reports its words: the first `capacity` go to `found`; `reported` counts them all.
+/// Where a scan reports its words: the first `capacity` go to `found`; `reported` counts them all;
+/// `last` is the position of the last word reported.
 typedef struct {
     conclave_scanned_word *found;
     int64_t capacity;
     int64_t reported;
+    int64_t last;
 } report;
 
-/// Looks the `gathered` candidates up and reports those in the table and those with non-ASCII bytes.
+/// Looks the `gathered` candidates up and reports those in the table (a word no phrase starts with only
+/// right after a reported word) and those with non-ASCII bytes.
 static void flush(const conclave_word_table *table, const uint8_t *bytes, int64_t count, const candidate *batch, int64_t gathered, report *out) {
     for (int64_t index = 0; index < gathered; index++) {
         const candidate *kept = batch + index;
@@ -52,7 +55,10 @@ static void flush(const conclave_word_table *table, const uint8_t *bytes, int64_
             const uint8_t *at = bytes + kept->start;
             word = conclave_probe(table, conclave_key(at, length, count - kept->start), at, length);
             if (word < 0) continue;
+            // Only a phrase's first word may come after a word that is not reported.
+            if (!table->starts[word] && kept->position != out->last + 1) continue;
         }
+        out->last = kept->position;
         if (out->reported < out->capacity) {
             conclave_scanned_word *entry = out->found + out->reported;
             entry->position = kept->position;
@@ -99,7 +105,9 @@ int64_t conclave_scan(
     int64_t capacity
 ) {
     const uint64_t *signatures = table->signatures;
-    report out = {found, capacity, 0};
+    // The text's first word counts as following a reported word: the part before it may end a phrase's
+    // first words.
+    report out = {found, capacity, 0, (int64_t)*position - 1};
     candidate batch[BATCH];
     int64_t gathered = 0;
     int32_t next = *position;

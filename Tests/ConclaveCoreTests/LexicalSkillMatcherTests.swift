@@ -48,4 +48,59 @@ import Testing
         #expect(matcher.match("the ulnar").isEmpty)
         #expect(matcher.match("ulna").map(\.skill) == ["anatomy"])
     }
+
+    /// The matcher finds what matching the whole text's tokens word by word finds: the longest phrase at
+    /// each word, each skill once, over seeded texts of vocabulary words (phrases' inner words among
+    /// them, alone and in phrases), plurals, capitals, non-ASCII words and fillers, in one part or
+    /// several, short or past the length read at once.
+    @Test func findsWhatMatchingTheTokensWordByWordFinds() {
+        let skills = [
+            Skill(name: "reasoning", aliases: ["which of the following", "logic"], domain: "general"),
+            Skill(name: "algebra", aliases: ["solve for x", "equation", "the unknown"], domain: "math"),
+            Skill(name: "number theory", aliases: ["prime", "even number"], domain: "math"),
+            Skill(name: "chemistry", aliases: ["periodic table", "acid", "café"], domain: "science"),
+            Skill(name: "history", aliases: ["of the empire", "war"], domain: "humanities"),
+        ]
+        let matcher = LexicalSkillMatcher(skills: skills)
+        // The reference: every phrase's tokens, the first declaration of a phrase winning.
+        var phrases: [(tokens: [String], match: LexicalSkillMatcher.SkillMatch)] = []
+        for skill in skills {
+            for term in [skill.name] + skill.aliases {
+                let tokens = LexicalSkillMatcher.tokens(term)
+                if !phrases.contains(where: { $0.tokens == tokens }) { phrases.append((tokens, .init(skill: skill.name, term: term))) }
+            }
+        }
+        func reference(_ text: String) -> [LexicalSkillMatcher.SkillMatch] {
+            let tokens = LexicalSkillMatcher.tokens(text)
+            var found: [LexicalSkillMatcher.SkillMatch] = []
+            var start = 0
+            while start < tokens.count {
+                let best = phrases.filter { tokens[start...].starts(with: $0.tokens) }.max { $0.tokens.count < $1.tokens.count }
+                guard let best else {
+                    start += 1
+                    continue
+                }
+                if !found.contains(where: { $0.skill == best.match.skill }) { found.append(best.match) }
+                start += best.tokens.count
+            }
+            return found
+        }
+        let pool = [
+            "which", "of", "the", "following", "Which", "OF", "solve", "for", "x", "equations", "unknown", "number",
+            "numbers", "theory", "theories", "even", "prime", "periodic", "table", "tables", "acids", "café", "Café",
+            "empire", "war", "wars", "logic", "is", "a", "42", "naïve", "straße", "fünf", "following,", "x?",
+        ]
+        let separators = [" ", " ", " ", ", ", ". ", "\n", "-", "  "]
+        var rng = SeededGenerator(seed: 2026)
+        for _ in 0..<1_500 {
+            let length = Int.random(in: 0...(Bool.random(using: &rng) ? 12 : 400), using: &rng)
+            var words: [String] = []
+            for _ in 0..<length { words.append(pool.randomElement(using: &rng)! + separators.randomElement(using: &rng)!) }
+            let cut = Int.random(in: 0...words.count, using: &rng)
+            let text = words[..<cut].joined()
+            let choices = words[cut...].split(whereSeparator: { _ in Int.random(in: 0..<8, using: &rng) == 0 }).map { $0.joined() }
+            let joined = ([text] + choices).joined(separator: " ")
+            #expect(matcher.match(text, then: choices) == reference(joined), "\(joined)")
+        }
+    }
 }

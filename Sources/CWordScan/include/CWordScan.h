@@ -58,13 +58,16 @@ typedef struct {
 
 /// The vocabulary's written forms in an open-addressing table (at least one slot empty), in memory that
 /// the matcher allocates once and never writes after building it. `rests` has, per slot, where the
-/// form's bytes past its head start in `rest`; `signatures` has the signature bit of every form set.
+/// form's bytes past its head start in `rest`; `signatures` has the signature bit of every form set;
+/// `starts`, by word id, is 1 for a word that some phrase starts with and 0 for a word only found
+/// inside phrases (such as `of` in `which of the following`).
 typedef struct {
     const conclave_word_slot *slots;
     const int32_t *rests;
     const uint8_t *rest;
     int64_t mask;
     const uint64_t *signatures;
+    const uint8_t *starts;
 } conclave_word_table;
 
 /// The id of the form that the ASCII word of `count` bytes at `word` (with this key) spells once
@@ -84,7 +87,8 @@ typedef struct {
 
 /// Reads the words of the `count` bytes of UTF-8 text at `bytes` (a word is a run of ASCII letters and
 /// digits and non-ASCII bytes) and reports, in order, those that are in `table` and those that have
-/// non-ASCII bytes; returns how many. The first `capacity` of them are written to `found`, the rest only
+/// non-ASCII bytes; returns how many. A vocabulary word that no phrase starts with is left out unless the
+/// word before it was reported (or it is the text's first word): no phrase can hold it. The first `capacity` of them are written to `found`, the rest only
 /// counted. Words are numbered from `*position`, which is left one past the last word's.
 ///
 /// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without

@@ -45,13 +45,18 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
         /// The score of `candidate`, read from `numbers`.
         func score(of candidate: Int, numbers: Numbers) -> ExpertScore {
+            score(of: candidate, relevance: numbers.relevance[candidate], weight: numbers.weights[candidate], cost: numbers.cost(of: candidate))
+        }
+
+        /// The score of `candidate` with these numbers.
+        func score(of candidate: Int, relevance: Double, weight: Double, cost: Double) -> ExpertScore {
             var score = ExpertScore(
                 expert: recruiter.candidates[candidate].id,
                 relevanceBySkill: SkillScores(skills: skills, recruiter: recruiter, candidate: candidate),
-                relevance: numbers.relevance[candidate],
+                relevance: relevance,
                 strength: recruiter.strength(of: candidate),
-                weight: numbers.weights[candidate],
-                cost: numbers.cost(of: candidate),
+                weight: weight,
+                cost: cost,
                 seats: seats[candidate],
                 basis: basis
             )
@@ -127,25 +132,38 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
     /// Reads the scores in order, working a table's numbers out once for all of them.
     public struct Iterator: IteratorProtocol {
-        private let scores: ExpertScores
+        private let list: [ExpertScore]
+        private let table: Table?
         private var position = 0
-        /// A table's scores, worked out on the first read.
-        private var worked: [ExpertScore]?
+        /// The table's relevance, weight and cost of each candidate, worked out on the first read.
+        private var numbers: [Double] = []
 
-        fileprivate init(_ scores: ExpertScores) { self.scores = scores }
+        fileprivate init(_ scores: ExpertScores) {
+            switch scores.storage {
+            case .list(let list): (self.list, table) = (list, nil)
+            case .table(let table): (list, self.table) = ([], table)
+            }
+        }
 
         public mutating func next() -> ExpertScore? {
-            switch scores.storage {
-            case .list(let list):
+            guard let table else {
                 guard position < list.count else { return nil }
-                position += 1
-                return list[position - 1]
-            case .table(let table):
-                if worked == nil { worked = table.withNumbers { numbers in (0..<table.count).map { table.score(of: $0, numbers: numbers) } } }
-                guard let worked, position < worked.count else { return nil }
-                position += 1
-                return worked[position - 1]
+                defer { position += 1 }
+                return list[position]
             }
+            guard position < table.count else { return nil }
+            defer { position += 1 }
+            if numbers.isEmpty {
+                numbers.reserveCapacity(3 * table.count)
+                table.withNumbers { worked in
+                    for candidate in 0..<table.count {
+                        numbers.append(worked.relevance[candidate])
+                        numbers.append(worked.weights[candidate])
+                        numbers.append(worked.cost(of: candidate))
+                    }
+                }
+            }
+            return table.score(of: position, relevance: numbers[3 * position], weight: numbers[3 * position + 1], cost: numbers[3 * position + 2])
         }
     }
 

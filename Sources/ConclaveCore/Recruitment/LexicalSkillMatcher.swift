@@ -82,13 +82,13 @@ public final class LexicalSkillMatcher: Sendable {
                 skillOfPhrase.append(index)
             }
         }
-        self.words = table.table
         var rootChild: [Int32] = []
         for (key, child) in children where key >> 32 == 0 {
             let word = Int(key & 0xFFFF_FFFF)
             if word >= rootChild.count { rootChild += [Int32](repeating: -1, count: word + 1 - rootChild.count) }
             rootChild[word] = child
         }
+        self.words = table.table { word in Int(word) < rootChild.count && rootChild[Int(word)] >= 0 }
         self.rootChild = FrozenArray(rootChild)
         self.children = TrieEdges(children.filter { $0.key >> 32 != 0 })
         var extends = [Bool](repeating: false, count: phraseAt.count)

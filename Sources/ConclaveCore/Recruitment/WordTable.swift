@@ -15,7 +15,7 @@ import CWordScan
 /// ```swift
 /// var builder = WordTable.Builder()
 /// let id = builder.insert("probability")          // 0
-/// builder.table.id(ofStem: "probability")         // Optional(0); "Probabilities" in a text finds it too
+/// builder.table { _ in true }.id(ofStem: "probability")  // Optional(0); "Probabilities" in a text finds it too
 /// ```
 struct WordTable: Sendable {
     /// Collects words and gives each an id, in order of first insertion.
@@ -35,7 +35,10 @@ struct WordTable: Sendable {
         /// How many words have an id.
         var count: Int { words.count }
 
-        var table: WordTable { WordTable(stems: ids, forms: Self.forms(of: words)) }
+        /// The table of the words so far; `starts(id)` tells whether some phrase starts with a word.
+        func table(starts: (Int32) -> Bool) -> WordTable {
+            WordTable(stems: ids, forms: Self.forms(of: words), starts: (0..<Int32(words.count)).map(starts))
+        }
 
         /// Every ASCII written form whose stem is one of `words`, with that word's id.
         private static func forms(of words: [String]) -> [(form: [UInt8], id: Int32)] {
@@ -52,9 +55,11 @@ struct WordTable: Sendable {
     private let stems: [String: Int32]
     private let storage: Storage
 
-    init(stems: [String: Int32], forms: [(form: [UInt8], id: Int32)]) {
+    /// The table of `forms`; `starts`, by word id, whether some phrase starts with the word (a scan leaves
+    /// out a word that none starts with unless it follows a reported word).
+    init(stems: [String: Int32], forms: [(form: [UInt8], id: Int32)], starts: [Bool]) {
         self.stems = stems
-        self.storage = Storage(forms: forms)
+        self.storage = Storage(forms: forms, starts: starts)
     }
 
     /// The id of a stemmed token, or nil when it is not in the vocabulary.
@@ -75,7 +80,8 @@ struct WordTable: Sendable {
 
     /// Reads the words of the `count` bytes at `bytes`, numbering them from `position` (left one past
     /// the last), and reports those in the table and those with non-ASCII bytes, in order; returns how
-    /// many. The first `capacity` are written to `found`.
+    /// many. The first `capacity` are written to `found`. A word no phrase starts with is reported only
+    /// right after a reported word (or as the first word): elsewhere no phrase can hold it.
     @inline(__always)
     func scan(
         _ bytes: UnsafePointer<UInt8>,
@@ -99,10 +105,11 @@ struct WordTable: Sendable {
         private let slotRests: UnsafeMutableBufferPointer<Int32>
         private let rest: UnsafeMutableBufferPointer<UInt8>
         private let signatureBits: UnsafeMutablePointer<UInt64>
+        private let startBytes: UnsafeMutableBufferPointer<UInt8>
         /// The same memory as the scan and the probe read it.
         let table: conclave_word_table
 
-        init(forms: [(form: [UInt8], id: Int32)]) {
+        init(forms: [(form: [UInt8], id: Int32)], starts: [Bool]) {
             // At most half the slots are taken, so a probe seldom goes past its first.
             var capacity = 64
             while capacity < forms.count * 2 { capacity *= 2 }
@@ -126,12 +133,15 @@ struct WordTable: Sendable {
             }
             rest = .allocate(capacity: max(tails.count, 1))
             _ = rest.initialize(from: tails)
+            startBytes = .allocate(capacity: max(starts.count, 1))
+            _ = startBytes.initialize(from: starts.map { $0 ? 1 : 0 })
             table = conclave_word_table(
                 slots: slots.baseAddress,
                 rests: slotRests.baseAddress,
                 rest: rest.baseAddress,
                 mask: Int64(capacity - 1),
-                signatures: signatureBits
+                signatures: signatureBits,
+                starts: startBytes.baseAddress
             )
         }
 
@@ -140,6 +150,7 @@ struct WordTable: Sendable {
             slotRests.deallocate()
             rest.deallocate()
             signatureBits.deallocate()
+            startBytes.deallocate()
         }
     }
 }
