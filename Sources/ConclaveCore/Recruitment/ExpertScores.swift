@@ -146,24 +146,25 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         }
 
         public mutating func next() -> ExpertScore? {
-            guard let table else {
+            // The table is read through optional chaining, which borrows it instead of copying it.
+            guard let count = table?.count else {
                 guard position < list.count else { return nil }
                 defer { position += 1 }
                 return list[position]
             }
-            guard position < table.count else { return nil }
+            guard position < count else { return nil }
             defer { position += 1 }
             if numbers.isEmpty {
-                numbers.reserveCapacity(3 * table.count)
-                table.withNumbers { worked in
-                    for candidate in 0..<table.count {
+                numbers.reserveCapacity(3 * count)
+                table?.withNumbers { worked in
+                    for candidate in 0..<count {
                         numbers.append(worked.relevance[candidate])
                         numbers.append(worked.weights[candidate])
                         numbers.append(worked.cost(of: candidate))
                     }
                 }
             }
-            return table.score(of: position, relevance: numbers[3 * position], weight: numbers[3 * position + 1], cost: numbers[3 * position + 2])
+            return table?.score(of: position, relevance: numbers[3 * position], weight: numbers[3 * position + 1], cost: numbers[3 * position + 2])
         }
     }
 
