@@ -45,29 +45,34 @@ typedef struct {
 } report;
 
 /// Looks the `gathered` candidates up and reports those in the table (a word no phrase starts with only
-/// right after a reported word) and those with non-ASCII bytes.
+/// right after a reported word) and those with non-ASCII bytes. Whether a word is reported is worked out
+/// without a branch: each is written at the next free place, which only a reported word takes.
 static void flush(const conclave_word_table *table, const uint8_t *bytes, int64_t count, const candidate *batch, int64_t gathered, report *out) {
+    int64_t reported = out->reported;
+    int64_t last = out->last;
     for (int64_t index = 0; index < gathered; index++) {
         const candidate *kept = batch + index;
         int32_t word = -1;
         int32_t length = kept->count < 0 ? -kept->count : kept->count;
+        int64_t taken = 1;
         if (kept->count > 0) {
             const uint8_t *at = bytes + kept->start;
             word = conclave_probe(table, conclave_key(at, length, count - kept->start), at, length);
-            if (word < 0) continue;
             // Only a phrase's first word may come after a word that is not reported.
-            if (!table->starts[word] && kept->position != out->last + 1) continue;
+            taken = (word >= 0) & (table->starts[word < 0 ? 0 : word] | (kept->position == last + 1));
         }
-        out->last = kept->position;
-        if (out->reported < out->capacity) {
-            conclave_scanned_word *entry = out->found + out->reported;
+        if (reported < out->capacity) {
+            conclave_scanned_word *entry = out->found + reported;
             entry->position = kept->position;
             entry->word = word;
             entry->start = kept->start;
             entry->count = length;
         }
-        out->reported += 1;
+        reported += taken;
+        last = taken ? kept->position : last;
     }
+    out->reported = reported;
+    out->last = last;
 }
 
 /// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as `*kept`; returns 1
