@@ -4,7 +4,7 @@
 /// A fresh decision keeps what the scores are worked out from, not the scores: the recruiter (ids,
 /// strengths, profile table), the matched skills, the costs (one prompt length when priced), the
 /// predictions of `learned`, and the seats packed in one integer. Relevance and weight are worked out
-/// again when a score is read (`Recruiter.weigh`, as the recruitment did), so a window of decisions
+/// again when a score is read (`Recruiter.withNumbers`, as the recruitment did), so a window of decisions
 /// holds no buffer of numbers per decision. Changing a score's seats or reason writes into the table;
 /// any other change turns the collection into a plain list of scores.
 ///
@@ -32,14 +32,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         /// did.
         func withNumbers<Result>(_ body: (Numbers) -> Result) -> Result {
             recruiter.withColumns(of: skills) { columns in
-                costs.withValues(of: recruiter) { costs in
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-                        let relevance = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-                        let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                        _ = recruiter.weigh(columns: columns, costs: costs, predicted: predicted, relevance: relevance, weights: weights)
-                        return body(Numbers(relevance: UnsafeBufferPointer(relevance), weights: UnsafeBufferPointer(weights), costs: costs))
-                    }
-                }
+                recruiter.withNumbers(columns: columns, costs: costs, predicted: predicted) { numbers, _ in body(numbers) }
             }
         }
 

@@ -198,18 +198,8 @@ public final class Recruiter: Sendable {
         using rng: inout G
     ) -> Recruitment {
         let count = candidates.count
-        let (filled, fallback) = costs.withValues(of: self) { costs in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                let fallback = weigh(
-                    columns: columns,
-                    costs: costs,
-                    predicted: predicted,
-                    relevance: UnsafeMutableBufferPointer(rebasing: buffer[..<count]),
-                    weights: weights
-                )
-                return (selection.seats(weights: UnsafeBufferPointer(weights), into: members, using: &rng), fallback)
-            }
+        let (filled, fallback) = withNumbers(columns: columns, costs: costs, predicted: predicted) { numbers, fallback in
+            (selection.seats(weights: numbers.weights, into: members, using: &rng), fallback)
         }
         var seats = SeatCounts(candidates: count)
         var team: [String] = []
@@ -228,17 +218,7 @@ public final class Recruiter: Sendable {
     public func score(skills: [String], costs: [Double] = [], predicted: [Double]? = nil) -> ExpertScores {
         withColumns(of: skills) { columns, scored in
             let costs = CandidateCosts(costs)
-            let fallback = costs.withValues(of: self) { costs in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: candidates.count * 2) { buffer in
-                    weigh(
-                        columns: columns,
-                        costs: costs,
-                        predicted: predicted,
-                        relevance: UnsafeMutableBufferPointer(rebasing: buffer[..<candidates.count]),
-                        weights: UnsafeMutableBufferPointer(rebasing: buffer[candidates.count...])
-                    )
-                }
-            }
+            let fallback = withNumbers(columns: columns, costs: costs, predicted: predicted) { $1 }
             let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
             let seats = SeatCounts(candidates: candidates.count)
             return ExpertScores(table: .init(recruiter: self, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis))
@@ -276,11 +256,33 @@ public final class Recruiter: Sendable {
         }
     }
 
+    /// Calls `body` with every candidate's relevance, weight and cost for the skills in `columns` (see
+    /// `weigh`) and whether no matched skill applied. A recruitment and every later reading of its scores
+    /// go through here, so the numbers read are those the team was drawn with.
+    func withNumbers<Result>(
+        columns: UnsafeBufferPointer<Int>,
+        costs: CandidateCosts,
+        predicted: [Double]?,
+        _ body: (ExpertScores.Numbers, _ fallback: Bool) -> Result
+    ) -> Result {
+        let count = candidates.count
+        return costs.withValues(of: self) { costs in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
+                let relevance = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
+                let fallback = weigh(columns: columns, costs: costs, predicted: predicted, relevance: relevance, weights: weights)
+                return body(
+                    ExpertScores.Numbers(relevance: UnsafeBufferPointer(relevance), weights: UnsafeBufferPointer(weights), costs: costs),
+                    fallback
+                )
+            }
+        }
+    }
+
     /// Fills each candidate's relevance and weight for the skills in `columns`; with `predicted` (one per
     /// candidate), relevance is the predicted success and weight = predicted − λ × cost. Returns whether
-    /// no matched skill applied. A recruitment and every later reading of its scores go through here, so
-    /// the numbers read are those the team was drawn with.
-    func weigh(
+    /// no matched skill applied.
+    private func weigh(
         columns: UnsafeBufferPointer<Int>,
         costs: UnsafeBufferPointer<Double>,
         predicted: [Double]?,
