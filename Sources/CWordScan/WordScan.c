@@ -22,17 +22,15 @@ int32_t conclave_probe(const conclave_word_table *table, conclave_word_key key, 
     }
 }
 
-/// A word kept for lookup: its bytes and its position; `count` is negative for a word with non-ASCII
-/// bytes.
+/// A word of the text: its bytes; `count` is negative for a word with non-ASCII bytes.
 typedef struct {
     int32_t start;
     int32_t count;
-    int32_t position;
 } candidate;
 
-/// How many candidates are kept before they are looked up. A chunk of 64 bytes starts at most 32 words,
-/// and ends the word left running before it, so the batch is looked up at the start of a chunk once it
-/// holds more than `BATCH - 34` (one more word may come after the last chunk).
+/// How many words are gathered before those kept are looked up. A chunk of 64 bytes starts at most 32
+/// words, and ends the word left running before it, so the batch is looked up at the start of a chunk once
+/// it holds more than `BATCH - 34` (one more word may come after the last chunk).
 #define BATCH 64
 
 /// Where a scan reports its words: the first `capacity` go to `found`; `reported` counts them all;
@@ -44,58 +42,69 @@ typedef struct {
     int64_t last;
 } report;
 
-/// Looks the `gathered` candidates up and reports those in the table (a word no phrase starts with only
-/// right after a reported word) and those with non-ASCII bytes. Whether a word is reported is worked out
-/// without a branch: each is written at the next free place, which only a reported word takes.
-static void flush(const conclave_word_table *table, const uint8_t *bytes, int64_t count, const candidate *batch, int64_t gathered, report *out) {
+/// Looks up the words of `batch` whose bit is set in `kept` (the batch's first word at `position`) and
+/// reports those in the table (a word no phrase starts with only right after a reported word) and those
+/// with non-ASCII bytes. Whether a word is reported is worked out without a branch: each is written at the
+/// next free place, which only a reported word takes.
+static void flush(
+    const conclave_word_table *table,
+    const uint8_t *bytes,
+    int64_t count,
+    const candidate *batch,
+    uint64_t kept,
+    int32_t position,
+    report *out
+) {
     int64_t reported = out->reported;
     int64_t last = out->last;
-    for (int64_t index = 0; index < gathered; index++) {
-        const candidate *kept = batch + index;
-        int32_t word = -1;
-        int32_t length = kept->count < 0 ? -kept->count : kept->count;
+    while (kept != 0) {
+        int64_t index = __builtin_ctzll(kept);
+        kept &= kept - 1;
+        const candidate *word = batch + index;
+        int32_t at = position + (int32_t)index;
+        int32_t id = -1;
+        int32_t length = word->count < 0 ? -word->count : word->count;
         int64_t taken = 1;
-        if (kept->count > 0) {
-            const uint8_t *at = bytes + kept->start;
-            word = conclave_probe(table, conclave_key(at, length, count - kept->start), at, length);
+        if (word->count > 0) {
+            const uint8_t *first = bytes + word->start;
+            id = conclave_probe(table, conclave_key(first, length, count - word->start), first, length);
             // Only a phrase's first word may come after a word that is not reported.
-            taken = (word >= 0) & (table->starts[word < 0 ? 0 : word] | (kept->position == last + 1));
+            taken = (id >= 0) & (table->starts[id < 0 ? 0 : id] | (at == last + 1));
         }
         if (reported < out->capacity) {
             conclave_scanned_word *entry = out->found + reported;
-            entry->position = kept->position;
-            entry->word = word;
-            entry->start = kept->start;
+            entry->position = at;
+            entry->word = id;
+            entry->start = word->start;
             entry->count = length;
         }
         reported += taken;
-        last = taken ? kept->position : last;
+        last = taken ? at : last;
     }
     out->reported = reported;
     out->last = last;
 }
 
-/// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as `*kept`; returns 1
-/// when it is kept (it has non-ASCII bytes, its count negated, or its signature bit is set), else 0.
-static inline int64_t keep(
+/// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as `*word`; returns 1
+/// when it is to be looked up (it has non-ASCII bytes, its count negated, or its signature bit is set),
+/// else 0.
+static inline uint64_t keep(
     const uint64_t *signatures,
     const uint8_t *bytes,
     int64_t count,
     int64_t start,
     int64_t length,
     uint64_t wide,
-    int32_t position,
-    candidate *kept
+    candidate *word
 ) {
-    kept->start = (int32_t)start;
-    kept->position = position;
+    word->start = (int32_t)start;
     if (wide != 0) {
-        kept->count = -(int32_t)length;
+        word->count = -(int32_t)length;
         return 1;
     }
-    kept->count = (int32_t)length;
+    word->count = (int32_t)length;
     int64_t signature = conclave_signature(conclave_key(bytes + start, length, count - start));
-    return (int64_t)((signatures[signature >> 6] >> (signature & 63)) & 1);
+    return (signatures[signature >> 6] >> (signature & 63)) & 1;
 }
 
 /// The lowest `bits` (1 to 64) bits set.
@@ -114,15 +123,19 @@ int64_t conclave_scan(
     // first words.
     report out = {found, capacity, 0, (int64_t)*position - 1};
     candidate batch[BATCH];
+    // The batch's words, the bits of those kept for lookup, and the position of its first word.
     int64_t gathered = 0;
-    int32_t next = *position;
+    uint64_t kept = 0;
+    int32_t first = *position;
     // A word still running at the end of a chunk: its start (-1: none) and its non-ASCII bytes so far.
     int64_t open = -1;
     uint64_t openWide = 0;
     for (int64_t chunk = 0; chunk < count; chunk += 64) {
         if (gathered > BATCH - 34) {
-            flush(table, bytes, count, batch, gathered, &out);
+            flush(table, bytes, count, batch, kept, first, &out);
+            first += (int32_t)gathered;
             gathered = 0;
+            kept = 0;
         }
         int64_t length = count - chunk;
         uint64_t wide;
@@ -147,7 +160,8 @@ int64_t conclave_scan(
                 ends &= ends - 1;
                 if (end == 63 && length > 64) continue;
             }
-            gathered += keep(signatures, bytes, count, open, chunk + end + 1 - open, openWide, next++, batch + gathered);
+            kept |= keep(signatures, bytes, count, open, chunk + end + 1 - open, openWide, batch + gathered) << gathered;
+            gathered++;
             open = -1;
         }
         // A run reaching the chunk's last byte may go on in the next chunk: it is left open.
@@ -164,7 +178,8 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                gathered += keep(signatures, bytes, count, chunk + start, end - start + 1, 0, next++, batch + gathered);
+                kept |= keep(signatures, bytes, count, chunk + start, end - start + 1, 0, batch + gathered) << gathered;
+                gathered++;
             }
         } else {
             while (starts != 0) {
@@ -173,12 +188,16 @@ int64_t conclave_scan(
                 starts &= starts - 1;
                 ends &= ends - 1;
                 uint64_t spanned = (wide >> start) & low_bits(end - start + 1);
-                gathered += keep(signatures, bytes, count, chunk + start, end - start + 1, spanned, next++, batch + gathered);
+                kept |= keep(signatures, bytes, count, chunk + start, end - start + 1, spanned, batch + gathered) << gathered;
+                gathered++;
             }
         }
     }
-    if (open >= 0) gathered += keep(signatures, bytes, count, open, count - open, openWide, next++, batch + gathered);
-    flush(table, bytes, count, batch, gathered, &out);
-    *position = next;
+    if (open >= 0) {
+        kept |= keep(signatures, bytes, count, open, count - open, openWide, batch + gathered) << gathered;
+        gathered++;
+    }
+    flush(table, bytes, count, batch, kept, first, &out);
+    *position = first + (int32_t)gathered;
     return out.reported;
 }
