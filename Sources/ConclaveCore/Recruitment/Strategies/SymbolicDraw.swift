@@ -21,26 +21,30 @@ public struct SymbolicDraw: TeamSelection {
         using rng: inout G
     ) -> Int {
         guard !weights.isEmpty else { return 0 }
-        let total = weights.reduce(0, +)
-        guard total > 0 else {
-            for seat in team.indices { team[seat] = Int.random(in: 0..<weights.count, using: &rng) }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: weights.count) { bounds in
+            // Each candidate's share of [0, total) ends where the running total of the weights up to it
+            // does (a weight below zero counts as zero).
+            var total = 0.0
+            var last = -1
+            for index in weights.indices {
+                total += max(weights[index], 0)
+                bounds[index] = total
+                last = weights[index] > 0 ? index : last
+            }
+            guard total > 0 else {
+                for seat in team.indices { team[seat] = Int.random(in: 0..<weights.count, using: &rng) }
+                return team.count
+            }
+            for seat in team.indices {
+                // A uniform point in [0, total) from the top 53 bits of one draw; the candidate whose
+                // share holds it is the number of shares that end at or before it, counted without a branch.
+                let point = Double(rng.next() >> 11) * 0x1p-53 * total
+                var picked = 0
+                for index in 0..<last { picked += bounds[index] <= point ? 1 : 0 }
+                team[seat] = picked
+            }
             return team.count
         }
-        guard let last = weights.lastIndex(where: { $0 > 0 }) else { return 0 }
-        for seat in team.indices {
-            // A uniform point in [0, total) from the top 53 bits of one draw.
-            var point = Double(rng.next() >> 11) * 0x1p-53 * total
-            var picked = last
-            for index in 0..<last where weights[index] > 0 {
-                if point < weights[index] {
-                    picked = index
-                    break
-                }
-                point -= weights[index]
-            }
-            team[seat] = picked
-        }
-        return team.count
     }
 
     public func missed(k: Int) -> String { "not drawn" }
