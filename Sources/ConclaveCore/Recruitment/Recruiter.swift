@@ -198,7 +198,10 @@ public final class Recruiter: Sendable {
         using rng: inout G
     ) -> Recruitment {
         let count = candidates.count
-        let (filled, fallback) = withNumbers(columns: columns, costs: costs, predicted: predicted) { numbers, fallback in
+        // Weights only use the costs when they are correctness − λ × cost; otherwise the costs are worked
+        // out when the scores are read, not for the draw.
+        let usesCosts = selection.weighting == .correctnessMinusCost || predicted != nil
+        let (filled, fallback) = withNumbers(columns: columns, costs: usesCosts ? costs : .none, predicted: predicted) { numbers, fallback in
             (selection.seats(weights: numbers.weights, into: members, using: &rng), fallback)
         }
         var seats = SeatCounts(candidates: count)
