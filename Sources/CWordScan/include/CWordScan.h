@@ -8,9 +8,13 @@
 /// set when byte i belongs to a word (an ASCII letter or digit, or any non-ASCII byte), and stores in
 /// `wide` the mask of the non-ASCII bytes. All 64 bytes at `bytes` must be readable.
 ///
-/// With SSE2 (every x86-64 processor) sixteen bytes are classified per instruction; elsewhere, eight
-/// at a time with integer arithmetic.
+/// With AVX2 (checked when called) thirty-two bytes are classified per instruction, with SSE2 (every
+/// x86-64 processor) sixteen; elsewhere, eight at a time with integer arithmetic.
 uint64_t conclave_word_bits64(const uint8_t *bytes, uint64_t *wide);
+
+/// `conclave_word_bits64` as a processor without AVX2 runs it (SSE2, or integer arithmetic), so that
+/// tests check it on any machine.
+uint64_t conclave_word_bits64_without_avx2(const uint8_t *bytes, uint64_t *wide);
 
 /// What a vocabulary lookup needs of an ASCII word (letters and digits only): its head (its first eight
 /// bytes or fewer, lower-cased, as one integer) and a hash of the head and the length.
@@ -92,7 +96,9 @@ typedef struct {
 /// counted. Words are numbered from `*position`, which is left one past the last word's.
 ///
 /// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without
-/// a branch; the table is probed for those kept, in batches of up to 64.
+/// a branch; the table is probed for those kept, in batches of up to 64. On x86-64 Linux the function is
+/// built twice, for processors with the x86-64-v3 instructions and for any other, and the one the
+/// processor runs is chosen when the program loads.
 int64_t conclave_scan(
     const conclave_word_table *table,
     const uint8_t *bytes,
