@@ -93,6 +93,8 @@ public final class Recruiter: Sendable {
     private let columnOfSkill: NameIndex
     /// Profile score of candidate e for the skill in column c at `c * candidates.count + e`; NaN when absent.
     private let scores: FrozenArray<Double>
+    /// The same with 0 where absent: what relevance sums.
+    private let summedScores: FrozenArray<Double>
     /// (correct − wrong) / answered at the same places; the score itself when the profile has no counts.
     private let rates: FrozenArray<Double>
     /// Each candidate's rate over its whole validation set, for instances with no matched skill.
@@ -134,12 +136,13 @@ public final class Recruiter: Sendable {
             }
         }
         self.scores = FrozenArray(scores)
+        self.summedScores = FrozenArray(scores.map { $0.isNaN ? 0 : $0 })
         self.rates = FrozenArray(rates)
         self.globalRates = FrozenArray(experts.map { $0.profile.globalRate ?? 0 })
     }
 
     deinit {
-        for numbers in [scores, rates, globalRates, normalisedStrengths] { numbers.free() }
+        for numbers in [scores, summedScores, rates, globalRates, normalisedStrengths] { numbers.free() }
     }
 
     /// The candidate's normalised strength.
@@ -310,26 +313,27 @@ public final class Recruiter: Sendable {
     ) -> Bool {
         let count = candidates.count
         let costAware = selection.weighting == .correctnessMinusCost
-        var applies = false
         relevance.initialize(repeating: 0)
-        // Column after column, so the inner loop reads one skill's contiguous row without a branch.
-        let table = costAware ? rates : scores
-        for column in columns {
-            let row = column * count
-            for index in 0..<count {
-                let value = table[row + index]
-                let known = !value.isNaN
-                applies = applies || known
-                let missing = costAware ? relevance[index] + globalRates[index] : relevance[index]
-                relevance[index] = known ? relevance[index] + value : missing
-            }
-        }
+        // Every column has some profile's score, so a matched skill applies as soon as there is a column.
+        let applies = !columns.isEmpty
+        // Column after column, so the inner loop reads one skill's contiguous row.
         if costAware {
+            for column in columns {
+                let row = column * count
+                for index in 0..<count {
+                    let rate = rates[row + index]
+                    relevance[index] += rate.isNaN ? globalRates[index] : rate
+                }
+            }
             for index in 0..<count {
                 relevance[index] = columns.isEmpty ? globalRates[index] : relevance[index] / Double(columns.count)
                 weights[index] = relevance[index] - lambda * (index < costs.count ? costs[index] : 0)
             }
             return !applies
+        }
+        for column in columns {
+            let row = column * count
+            for index in 0..<count { relevance[index] += summedScores[row + index] }
         }
         guard applies else {
             for index in 0..<count { weights[index] = normalisedStrengths[index] }
