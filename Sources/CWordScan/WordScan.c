@@ -110,9 +110,9 @@ static inline uint64_t keep(
 /// The lowest `bits` (1 to 64) bits set.
 static inline uint64_t low_bits(int64_t bits) { return bits >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1; }
 
-// Built twice where the compiler can choose at load time (x86-64 with ifunc): for processors with the
+// Built twice where the loader can choose (x86-64 Linux with glibc, through an ifunc): for processors with the
 // x86-64-v3 instructions (BMI2's shifts and bit extraction among them) and for any other.
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__) && defined(__GLIBC__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
 int64_t conclave_scan(
