@@ -41,4 +41,17 @@ import Testing
         #expect(seats(SymbolicDraw(), [1, 2], k: 5, seed: 9) == seats(SymbolicDraw(), [1, 2], k: 5, seed: 9), "seeded")
         #expect(seats(SymbolicDraw(), [], k: 3).isEmpty)
     }
+
+    @Test func symbolicCountsANegativeWeightAsZeroAndDrawsUniformlyWhenNoneIsPositive() {
+        var counts = [0, 0, 0]
+        for seed in 1...500 {
+            for seat in seats(SymbolicDraw(), [1, -2, 0], k: 2, seed: UInt64(seed)) { counts[seat] += 1 }
+        }
+        #expect(counts == [1_000, 0, 0], "only the positive weight is drawn")
+        counts = [0, 0, 0]
+        for seed in 1...500 {
+            for seat in seats(SymbolicDraw(), [-1, 0, -3], k: 2, seed: UInt64(seed)) { counts[seat] += 1 }
+        }
+        #expect(counts.allSatisfy { $0 > 250 }, "every candidate when none is positive: \(counts)")
+    }
 }

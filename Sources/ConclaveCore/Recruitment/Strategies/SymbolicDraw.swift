@@ -10,7 +10,8 @@ public struct SymbolicDraw: TeamSelection {
 
     public var weighting: Weighting { .relevanceTimesStrength }
 
-    /// k indices drawn with replacement, probability ∝ weight; uniform when every weight is zero.
+    /// k indices drawn with replacement, probability ∝ weight (a weight below zero counts as zero); uniform
+    /// when no weight is positive.
     public func seats<G: RandomNumberGenerator>(weights: UnsafeBufferPointer<Double>, k: Int, using rng: inout G) -> [Int] {
         [Int](seats: k) { seats(weights: weights, into: $0, using: &rng) }
     }
