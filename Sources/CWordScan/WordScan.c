@@ -85,26 +85,32 @@ static void flush(
     out->last = last;
 }
 
-/// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, as `*word`; returns 1
-/// when it is to be looked up (it has non-ASCII bytes, its count negated, or its signature bit is set),
-/// else 0.
-static inline uint64_t keep(
+/// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, at place `*gathered` of
+/// `batch`, and sets its bit in `*kept` when it is to be looked up (it has non-ASCII bytes, its count
+/// negated, or its signature bit is set).
+static inline void gather(
     const uint64_t *signatures,
     const uint8_t *bytes,
     int64_t count,
     int64_t start,
     int64_t length,
     uint64_t wide,
-    candidate *word
+    candidate *batch,
+    uint64_t *kept,
+    int64_t *gathered
 ) {
+    candidate *word = batch + *gathered;
     word->start = (int32_t)start;
+    uint64_t lookup = 1;
     if (wide != 0) {
         word->count = -(int32_t)length;
-        return 1;
+    } else {
+        word->count = (int32_t)length;
+        int64_t signature = conclave_signature(conclave_key(bytes + start, length, count - start));
+        lookup = (signatures[signature >> 6] >> (signature & 63)) & 1;
     }
-    word->count = (int32_t)length;
-    int64_t signature = conclave_signature(conclave_key(bytes + start, length, count - start));
-    return (signatures[signature >> 6] >> (signature & 63)) & 1;
+    *kept |= lookup << *gathered;
+    *gathered += 1;
 }
 
 /// The lowest `bits` (1 to 64) bits set.
@@ -165,8 +171,7 @@ int64_t conclave_scan(
                 ends &= ends - 1;
                 if (end == 63 && length > 64) continue;
             }
-            kept |= keep(signatures, bytes, count, open, chunk + end + 1 - open, openWide, batch + gathered) << gathered;
-            gathered++;
+            gather(signatures, bytes, count, open, chunk + end + 1 - open, openWide, batch, &kept, &gathered);
             open = -1;
         }
         // A run reaching the chunk's last byte may go on in the next chunk: it is left open.
@@ -183,8 +188,7 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                kept |= keep(signatures, bytes, count, chunk + start, end - start + 1, 0, batch + gathered) << gathered;
-                gathered++;
+                gather(signatures, bytes, count, chunk + start, end - start + 1, 0, batch, &kept, &gathered);
             }
         } else {
             while (starts != 0) {
@@ -193,15 +197,11 @@ int64_t conclave_scan(
                 starts &= starts - 1;
                 ends &= ends - 1;
                 uint64_t spanned = (wide >> start) & low_bits(end - start + 1);
-                kept |= keep(signatures, bytes, count, chunk + start, end - start + 1, spanned, batch + gathered) << gathered;
-                gathered++;
+                gather(signatures, bytes, count, chunk + start, end - start + 1, spanned, batch, &kept, &gathered);
             }
         }
     }
-    if (open >= 0) {
-        kept |= keep(signatures, bytes, count, open, count - open, openWide, batch + gathered) << gathered;
-        gathered++;
-    }
+    if (open >= 0) gather(signatures, bytes, count, open, count - open, openWide, batch, &kept, &gathered);
     flush(table, bytes, count, batch, kept, first, &out);
     *position = first + (int32_t)gathered;
     return out.reported;
