@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ConclaveCore
 import ConclaveLLM
 import ConclaveTesting
@@ -30,8 +29,8 @@ struct GatewayBench: AsyncParsableCommand {
     func run() async throws {
         let workspace = try TemporaryWorkspace(prefix: "conclave-gateway")
         let root = workspace.root
-        let responder = OpenAIResponder(answer: "The answer is (A).")
-        let upstreamPort = try await responder.start()
+        let responder = try StaticResponder.start(answer: "The answer is (A).")
+        let upstreamPort = responder.port
         defer { responder.stop() }
         let conclavePort = try FreePort.loopback()
         try Self.writeWorkspace(workspace, upstream: upstreamPort)
@@ -43,21 +42,13 @@ struct GatewayBench: AsyncParsableCommand {
         let litellmPort = try FreePort.loopback()
         let proxy = try startLiteLLM(root, upstream: upstreamPort, port: litellmPort)
         defer { if proxy != nil { Self.stopLiteLLM(root) } }
-
-        let client = HTTPClient.conclave()
-        do {
-            try await measure(client, upstream: upstreamPort, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
+        try await measure(upstream: upstreamPort, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
     }
 
-    private func measure(_ client: HTTPClient, upstream: Int, conclave: Int, litellm: Int?) async throws {
+    private func measure(upstream: Int, conclave: Int, litellm: Int?) async throws {
         let question = #""messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 16"#
         func load(_ port: Int, model: String) -> LoadGenerator {
-            LoadGenerator(client: client, url: "http://127.0.0.1:\(port)/v1/chat/completions", body: #"{"model": "\#(model)", \#(question)}"#)
+            LoadGenerator(port: port, path: "/v1/chat/completions", body: #"{"model": "\#(model)", \#(question)}"#)
         }
         let direct = load(upstream, model: "model-up")
         let through = load(conclave, model: "pass")
