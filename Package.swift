@@ -124,6 +124,13 @@ let package = Package(
         ),
         .testTarget(name: "ConclaveEngineTests", dependencies: ["ConclaveEngine", "ConclaveConfig", "ConclaveTesting"]),
         .testTarget(
+            name: "ConclaveBenchTests",
+            dependencies: [
+                "conclave-bench", "ConclaveLLM", "ConclaveTesting", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ConclaveServerTests",
             dependencies: [
                 "ConclaveServer", "ConclaveConfig", "ConclaveCore", "ConclaveStore", "ConclaveEngine", "ConclaveTesting",

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import ConclaveLLM
+import ConclaveTesting
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import conclave_bench
+
+/// The gateway benchmark's load generator and its static upstream, over real loopback HTTP: what the
+/// benchmark's figures rest on.
+@Suite struct LoadGeneratorTests {
+    @Test func everyRequestToTheStaticResponderSucceedsAndIsTimed() async throws {
+        let responder = try StaticResponder.start(answer: "The answer is (B).")
+        defer { responder.stop() }
+        let load = LoadGenerator(port: responder.port, path: "/v1/chat/completions", body: #"{"model": "m", "messages": []}"#)
+        let (figures, failure) = try await load.run(connections: 4, duration: .milliseconds(300))
+        #expect(failure == nil)
+        #expect(figures.failures == 0)
+        #expect(figures.requests > 20)
+        #expect(figures.latencies.count == figures.requests)
+        #expect(figures.latencies.allSatisfy { $0 > 0 })
+        #expect(figures.latencies == figures.latencies.sorted())
+        #expect(figures.percentile(0.5) <= figures.percentile(0.99))
+        #expect(abs(figures.perSecond - Double(figures.requests) / figures.seconds) < 1e-9)
+        #expect(figures.seconds >= 0.3 && figures.seconds < 5)
+    }
+
+    @Test func theStaticResponderAnswersAChatCompletion() async throws {
+        let responder = try StaticResponder.start(answer: "The answer is (B).")
+        defer { responder.stop() }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(responder.port)/v1/chat/completions")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: #"{"model": "m"}"#))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "Content-Type") == "application/json")
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+            let choices = try #require(object["choices"] as? [[String: Any]])
+            #expect((choices.first?["message"] as? [String: Any])?["content"] as? String == "The answer is (B).")
+            #expect((object["usage"] as? [String: Any])?["total_tokens"] as? Int == 26)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    @Test func theStaticResponderClosesTheConnectionAfterAnsweringWhenAskedTo() async throws {
+        let responder = try StaticResponder.start(answer: "x")
+        defer { responder.stop() }
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: responder.port).get()
+        let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        let closedByServer = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await channel.closeFuture.get()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = try await group.next() ?? false
+            // Unblocks the wait on the close when the server did not close.
+            try? await channel.close()
+            group.cancelAll()
+            return first
+        }
+        #expect(closedByServer)
+    }
+
+    @Test func answersThatAreNotSuccessesAreCountedAsFailuresWithTheFirstStatus() async throws {
+        let responder = OpenAIResponder(failing: ["down"])
+        let port = try await responder.start()
+        defer { responder.stop() }
+        let load = LoadGenerator(port: port, path: "/v1/chat/completions", body: #"{"model": "down", "messages": []}"#)
+        let (figures, failure) = try await load.run(connections: 2, duration: .milliseconds(200))
+        #expect(figures.requests == 0)
+        #expect(figures.failures > 0)
+        #expect(failure == "HTTP 503")
+    }
+
+    @Test func aPortWithNothingListeningGivesFailuresNotAHang() async throws {
+        let port = try FreePort.loopback()
+        let load = LoadGenerator(port: port, path: "/", body: "{}")
+        let started = ContinuousClock.now
+        let (figures, failure) = try await load.run(connections: 3, duration: .milliseconds(100))
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(figures.requests == 0)
+        #expect(figures.failures >= 3)
+        #expect(failure != nil)
+    }
+}
