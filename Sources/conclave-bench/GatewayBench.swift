@@ -59,9 +59,9 @@ struct GatewayBench: AsyncParsableCommand {
 
         let full = Duration.seconds(seconds)
         var figures: [String: BenchValue] = ["connections": .int(connections), "seconds": .double(seconds)]
-        func report(_ name: String, _ generator: LoadGenerator, connections: Int, duration: Duration) async throws -> LoadGenerator.Figures {
-            _ = try await generator.run(connections: connections, duration: .seconds(1))  // warm-up
-            let (result, failure) = try await generator.run(connections: connections, duration: duration)
+        func report(_ name: String, _ generator: LoadGenerator, connections: Int, duration: Duration) async -> LoadGenerator.Figures {
+            _ = await generator.run(connections: connections, duration: .seconds(1))  // warm-up
+            let (result, failure) = await generator.run(connections: connections, duration: duration)
             output.say(
                 "\(name) at \(connections) connection(s): "
                     + String(
@@ -74,14 +74,14 @@ struct GatewayBench: AsyncParsableCommand {
             )
             return result
         }
-        let upstreamFull = try await report("upstream directly", direct, connections: connections, duration: full)
-        let conclaveFull = try await report("Conclave pass-through", through, connections: connections, duration: full)
+        let upstreamFull = await report("upstream directly", direct, connections: connections, duration: full)
+        let conclaveFull = await report("Conclave pass-through", through, connections: connections, duration: full)
         figures["upstream_rps"] = .double(upstreamFull.perSecond)
         figures["conclave_rps"] = .double(conclaveFull.perSecond)
         figures["conclave_p50_ms"] = .double(conclaveFull.percentile(0.5))
         figures["conclave_failures"] = .int(conclaveFull.failures)
         if let proxy {
-            let litellmFull = try await report("LiteLLM proxy (2 workers)", proxy, connections: connections, duration: full)
+            let litellmFull = await report("LiteLLM proxy (2 workers)", proxy, connections: connections, duration: full)
             figures["litellm_rps"] = .double(litellmFull.perSecond)
             figures["litellm_p50_ms"] = .double(litellmFull.percentile(0.5))
             figures["litellm_failures"] = .int(litellmFull.failures)
@@ -92,8 +92,8 @@ struct GatewayBench: AsyncParsableCommand {
         }
 
         let single = Duration.seconds(latencySeconds)
-        let upstreamOne = try await report("upstream directly", direct, connections: 1, duration: single)
-        let conclaveOne = try await report("Conclave pass-through", through, connections: 1, duration: single)
+        let upstreamOne = await report("upstream directly", direct, connections: 1, duration: single)
+        let conclaveOne = await report("Conclave pass-through", through, connections: 1, duration: single)
         let addedP50 = conclaveOne.percentile(0.5) - upstreamOne.percentile(0.5)
         let addedP99 = conclaveOne.percentile(0.99) - upstreamOne.percentile(0.99)
         output.say(String(format: "added by Conclave, one connection: p50 %.3f ms, p99 %.3f ms", addedP50, addedP99))
@@ -101,8 +101,8 @@ struct GatewayBench: AsyncParsableCommand {
         figures["added_p50_ms"] = .double(addedP50)
         figures["added_p99_ms"] = .double(addedP99)
 
-        let teamFull = try await report("recruited ensemble (k = 3 + aggregator)", team, connections: connections, duration: full)
-        let teamOne = try await report("recruited ensemble (k = 3 + aggregator)", team, connections: 1, duration: single)
+        let teamFull = await report("recruited ensemble (k = 3 + aggregator)", team, connections: connections, duration: full)
+        let teamOne = await report("recruited ensemble (k = 3 + aggregator)", team, connections: 1, duration: single)
         // Three experts answer in parallel, then the aggregator: two upstream round trips on the path.
         let overhead = teamOne.percentile(0.5) - 2 * upstreamOne.percentile(0.5)
         output.say(
@@ -121,7 +121,7 @@ struct GatewayBench: AsyncParsableCommand {
     private func waitUntilAnswering(_ generator: LoadGenerator, what: String, patience: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + patience
         while ContinuousClock.now < deadline {
-            if let (figures, _) = try? await generator.run(connections: 1, duration: .milliseconds(1)), figures.requests > 0 { return }
+            if await generator.run(connections: 1, duration: .milliseconds(1)).figures.requests > 0 { return }
             try await Task.sleep(for: .milliseconds(500))
         }
         throw ValidationError("\(what) did not answer within \(patience)")

@@ -12,7 +12,7 @@ import NIOPosix
 ///
 /// ```swift
 /// let load = LoadGenerator(port: 8080, path: "/v1/chat/completions", body: #"{"model": "pass", ...}"#)
-/// let (figures, _) = try await load.run(connections: 64, duration: .seconds(15))
+/// let (figures, _) = await load.run(connections: 64, duration: .seconds(15))
 /// figures.perSecond  // requests answered with 2xx per second
 /// ```
 struct LoadGenerator: Sendable {
@@ -34,13 +34,12 @@ struct LoadGenerator: Sendable {
     let port: Int
     let path: String
     let body: String
-    var headers: [(String, String)] = []
 
     /// Runs the load for `duration`; a first failure's description is kept for the report.
-    func run(connections: Int, duration: Duration) async throws -> (figures: Figures, firstFailure: String?) {
+    func run(connections: Int, duration: Duration) async -> (figures: Figures, firstFailure: String?) {
         let started = NIODeadline.now()
         let deadline = started + .nanoseconds(Int64(duration.inSeconds * 1e9))
-        let request = Request(port: port, path: path, body: body, headers: headers)
+        let request = Request(port: port, path: path, body: body)
         let results = await withTaskGroup(of: Tally.self) { group in
             for _ in 0..<connections {
                 group.addTask { await Self.client(request, until: deadline) }
@@ -85,13 +84,12 @@ struct LoadGenerator: Sendable {
         let head: HTTPRequestHead
         let body: ByteBuffer
 
-        init(port: Int, path: String, body: String, headers: [(String, String)]) {
+        init(port: Int, path: String, body: String) {
             self.port = port
             self.body = ByteBuffer(string: body)
-            var fields = HTTPHeaders([
+            let fields = HTTPHeaders([
                 ("Host", "127.0.0.1:\(port)"), ("Content-Type", "application/json"), ("Content-Length", String(self.body.readableBytes)),
             ])
-            fields.add(contentsOf: headers)
             head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: fields)
         }
     }

@@ -15,7 +15,7 @@ import Testing
         let responder = try StaticResponder.start(answer: "The answer is (B).")
         defer { responder.stop() }
         let load = LoadGenerator(port: responder.port, path: "/v1/chat/completions", body: #"{"model": "m", "messages": []}"#)
-        let (figures, failure) = try await load.run(connections: 4, duration: .milliseconds(300))
+        let (figures, failure) = await load.run(connections: 4, duration: .milliseconds(300))
         #expect(failure == nil)
         #expect(figures.failures == 0)
         #expect(figures.requests > 20)
@@ -79,7 +79,7 @@ import Testing
         let port = try await responder.start()
         defer { responder.stop() }
         let load = LoadGenerator(port: port, path: "/v1/chat/completions", body: #"{"model": "down", "messages": []}"#)
-        let (figures, failure) = try await load.run(connections: 2, duration: .milliseconds(200))
+        let (figures, failure) = await load.run(connections: 2, duration: .milliseconds(200))
         #expect(figures.requests == 0)
         #expect(figures.failures > 0)
         #expect(failure == "HTTP 503")
@@ -89,7 +89,7 @@ import Testing
         let port = try FreePort.loopback()
         let load = LoadGenerator(port: port, path: "/", body: "{}")
         let started = ContinuousClock.now
-        let (figures, failure) = try await load.run(connections: 3, duration: .milliseconds(100))
+        let (figures, failure) = await load.run(connections: 3, duration: .milliseconds(100))
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(figures.requests == 0)
         #expect(figures.failures >= 3)
