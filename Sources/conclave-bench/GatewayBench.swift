@@ -8,7 +8,8 @@ import Foundation
 /// (in this process) is the upstream; `conclave serve` (the release binary, its own process) forwards to
 /// it as a single-expert pipeline; LiteLLM's proxy (2 workers, its own processes) forwards to the same
 /// responder when it is installed. The same closed-loop client measures, in one run: requests per second
-/// at 64 connections against the upstream directly, through Conclave and through LiteLLM; the latency
+/// at 64 connections against the upstream directly, through a bare TCP relay (`TCPRelay`: the two hops
+/// with no work, the floor of any proxy here), through Conclave and through LiteLLM; the latency
 /// Conclave adds with one connection at a time (its p50 and p99 minus the upstream's); and a recruited
 /// ensemble (k = 3 and the aggregator) through Conclave, with the time it spends per request beyond its two
 /// rounds of upstream calls.
@@ -42,10 +43,12 @@ struct GatewayBench: AsyncParsableCommand {
         let litellmPort = try FreePort.loopback()
         let proxy = try startLiteLLM(root, upstream: upstreamPort, port: litellmPort)
         defer { if proxy != nil { Self.stopLiteLLM(root) } }
-        try await measure(upstream: upstreamPort, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
+        let relay = try TCPRelay.start(upstream: upstreamPort)
+        defer { relay.stop() }
+        try await measure(upstream: upstreamPort, relay: relay.port, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
     }
 
-    private func measure(upstream: Int, conclave: Int, litellm: Int?) async throws {
+    private func measure(upstream: Int, relay: Int, conclave: Int, litellm: Int?) async throws {
         let question = #""messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 16"#
         func load(_ port: Int, model: String) -> LoadGenerator {
             LoadGenerator(port: port, path: "/v1/chat/completions", body: #"{"model": "\#(model)", \#(question)}"#)
@@ -75,9 +78,18 @@ struct GatewayBench: AsyncParsableCommand {
             return result
         }
         let upstreamFull = await report("upstream directly", direct, connections: connections, duration: full)
+        let relayFull = await report(
+            "bare TCP relay (the floor of any proxy)",
+            load(relay, model: "model-up"),
+            connections: connections,
+            duration: full
+        )
         let conclaveFull = await report("Conclave pass-through", through, connections: connections, duration: full)
         figures["upstream_rps"] = .double(upstreamFull.perSecond)
+        figures["relay_rps"] = .double(relayFull.perSecond)
         figures["conclave_rps"] = .double(conclaveFull.perSecond)
+        figures["conclave_over_relay"] = .double(conclaveFull.perSecond / max(relayFull.perSecond, 1e-9))
+        output.say(String(format: "Conclave ÷ the bare relay: %.2f of the requests/s", conclaveFull.perSecond / max(relayFull.perSecond, 1e-9)))
         figures["conclave_p50_ms"] = .double(conclaveFull.percentile(0.5))
         figures["conclave_failures"] = .int(conclaveFull.failures)
         if let proxy {

@@ -8,9 +8,9 @@ import Testing
 
 @testable import conclave_bench
 
-/// The gateway benchmark's load generator and its static upstream, over real loopback HTTP: what the
-/// benchmark's figures rest on.
-@Suite struct LoadGeneratorTests {
+/// The gateway benchmark's load generator, its static upstream and its bare relay, over real loopback
+/// HTTP: what the benchmark's figures rest on.
+@Suite struct GatewayBenchPartsTests {
     @Test func everyRequestToTheStaticResponderSucceedsAndIsTimed() async throws {
         let responder = try StaticResponder.start(answer: "The answer is (B).")
         defer { responder.stop() }
@@ -53,25 +53,34 @@ import Testing
     @Test func theStaticResponderClosesTheConnectionAfterAnsweringWhenAskedTo() async throws {
         let responder = try StaticResponder.start(answer: "x")
         defer { responder.stop() }
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: responder.port).get()
-        let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
-        let closedByServer = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await channel.closeFuture.get()
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(5))
-                return false
-            }
-            let first = try await group.next() ?? false
-            // Unblocks the wait on the close when the server did not close.
-            try? await channel.close()
-            group.cancelAll()
-            return first
-        }
-        #expect(closedByServer)
+        #expect(try await closesAfterARequest(port: responder.port))
+    }
+
+    @Test func theRelayAnswersAsTheUpstreamDoesOnEveryConnection() async throws {
+        let responder = try StaticResponder.start(answer: "relayed")
+        defer { responder.stop() }
+        let relay = try TCPRelay.start(upstream: responder.port)
+        defer { relay.stop() }
+        let load = LoadGenerator(port: relay.port, path: "/v1/chat/completions", body: "{}")
+        let (figures, failure) = await load.run(connections: 3, duration: .milliseconds(200))
+        #expect(failure == nil)
+        #expect(figures.failures == 0)
+        #expect(figures.requests > 10)
+    }
+
+    @Test func theRelayClosesTheClientsConnectionWhenTheUpstreamClosesIt() async throws {
+        let responder = try StaticResponder.start(answer: "x")
+        defer { responder.stop() }
+        let relay = try TCPRelay.start(upstream: responder.port)
+        defer { relay.stop() }
+        // The upstream answers, then closes as asked; the relay must pass the close on.
+        #expect(try await closesAfterARequest(port: relay.port))
+    }
+
+    @Test func aRelayWithNoUpstreamClosesItsClientsConnection() async throws {
+        let relay = try TCPRelay.start(upstream: try FreePort.loopback())
+        defer { relay.stop() }
+        #expect(try await closesAfterARequest(port: relay.port))
     }
 
     @Test func answersThatAreNotSuccessesAreCountedAsFailuresWithTheFirstStatus() async throws {
@@ -94,5 +103,28 @@ import Testing
         #expect(figures.requests == 0)
         #expect(figures.failures >= 3)
         #expect(failure != nil)
+    }
+
+    /// Sends one request asking to close the connection after it; whether the server then closes it
+    /// (within 5 s).
+    private func closesAfterARequest(port: Int) async throws -> Bool {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await channel.closeFuture.get()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = try await group.next() ?? false
+            // Unblocks the wait on the close when the server did not close.
+            try? await channel.close()
+            group.cancelAll()
+            return first
+        }
     }
 }
