@@ -257,11 +257,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) throws {
+    public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) async throws {
         let decisionBodies = decisions.map(\.decision.storeJSON)
         let resultBodies = results.map(\.result.resultsJSON)
         let now = Date().timeIntervalSince1970
-        try pool.write { db in
+        try await pool.write { db in
             try Self.insert(decisions, bodies: decisionBodies, run: run, db)
             try Self.insert(calls, at: now, run: run, db)
             try Self.insert(results, bodies: resultBodies, run: run, db)
