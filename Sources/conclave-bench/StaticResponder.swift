@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// The gateway benchmark's upstream: an OpenAI-style server that answers every request with the same chat
 /// completion, its bytes made once. It parses only HTTP (not the body), so that the cores go to what is
@@ -11,37 +10,20 @@ import NIOPosix
 /// defer { upstream.stop() }
 /// // POST http://127.0.0.1:\(upstream.port)/v1/chat/completions answers a chat.completion
 /// ```
-final class StaticResponder: Sendable {
-    let port: Int
-    private let channel: any Channel
-
-    private init(port: Int, channel: any Channel) {
-        self.port = port
-        self.channel = channel
-    }
-
-    /// Listens on a free loopback port, on the process's shared event loops.
-    static func start(answer: String) throws -> StaticResponder {
+enum StaticResponder {
+    /// Starts the responder on a free loopback port.
+    static func start(answer: String) throws -> LoopbackServer {
         let reply = ByteBuffer(
             string:
                 #"{"id": "up-1", "object": "chat.completion", "created": 0, "model": "model-up", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(answer)"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 20, "completion_tokens": 6, "total_tokens": 26}}"#
         )
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Reply(body: reply))
-                }
+        return try LoopbackServer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(Reply(body: reply))
             }
-            .bind(host: "127.0.0.1", port: 0)
-            .wait()
-        return StaticResponder(port: channel.localAddress?.port ?? 0, channel: channel)
+        }
     }
-
-    func stop() { try? channel.close().wait() }
 
     /// Answers each request, once it has been read whole, with the completion; closes the connection
     /// after it when the client asked for that.

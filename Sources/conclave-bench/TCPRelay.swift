@@ -11,40 +11,22 @@ import NIOPosix
 /// defer { relay.stop() }
 /// // http://127.0.0.1:\(relay.port) answers as the upstream does
 /// ```
-final class TCPRelay: Sendable {
-    let port: Int
-    private let channel: any Channel
-
-    private init(port: Int, channel: any Channel) {
-        self.port = port
-        self.channel = channel
+enum TCPRelay {
+    /// Starts the relay on a free loopback port; each accepted connection is joined to a new one to
+    /// `upstream` (on the same event loop) before its first byte is read.
+    static func start(upstream: Int) throws -> LoopbackServer {
+        try LoopbackServer(readsAtOnce: false) { inbound in
+            ClientBootstrap(group: inbound.eventLoop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: "127.0.0.1", port: upstream)
+                .flatMapThrowing { outbound in
+                    let (toUpstream, toClient) = Pipe.pair()
+                    try inbound.pipeline.syncOperations.addHandler(toUpstream)
+                    try outbound.pipeline.syncOperations.addHandler(toClient)
+                    try inbound.syncOptions?.setOption(.autoRead, value: true)
+                }
+        }
     }
-
-    /// Listens on a free loopback port, on the process's shared event loops; each accepted connection is
-    /// joined to a new one to `upstream` (on the same event loop) before its first byte is read.
-    static func start(upstream: Int) throws -> TCPRelay {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.autoRead, value: false)
-            .childChannelInitializer { inbound in
-                ClientBootstrap(group: inbound.eventLoop)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                    .connect(host: "127.0.0.1", port: upstream)
-                    .flatMapThrowing { outbound in
-                        let (toUpstream, toClient) = Pipe.pair()
-                        try inbound.pipeline.syncOperations.addHandler(toUpstream)
-                        try outbound.pipeline.syncOperations.addHandler(toClient)
-                        try inbound.syncOptions?.setOption(.autoRead, value: true)
-                    }
-            }
-            .bind(host: "127.0.0.1", port: 0)
-            .wait()
-        return TCPRelay(port: channel.localAddress?.port ?? 0, channel: channel)
-    }
-
-    func stop() { try? channel.close().wait() }
 
     /// One direction's end of a joined pair: what its channel reads is written to the partner's channel.
     /// Reading pauses while the partner cannot take more (and resumes when it can), and closing either
