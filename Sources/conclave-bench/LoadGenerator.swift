@@ -65,10 +65,17 @@ struct LoadGenerator: Sendable {
                     .connect(host: "127.0.0.1", port: request.port)
                     .get()
                 let done = channel.eventLoop.makePromise(of: Tally.self)
-                try await channel.eventLoop.submit {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ClosedLoop(request: request, deadline: deadline, done: done))
-                }.get()
+                do {
+                    try await channel.eventLoop.submit {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(ClosedLoop(request: request, deadline: deadline, done: done))
+                    }.get()
+                } catch {
+                    // No handler will complete the promise or close the connection.
+                    done.fail(error)
+                    try? await channel.close()
+                    throw error
+                }
                 tally.add(try await done.futureResult.get())
             } catch {
                 tally.fail("\(error)")

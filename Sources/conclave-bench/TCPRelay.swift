@@ -19,11 +19,18 @@ enum TCPRelay {
             ClientBootstrap(group: inbound.eventLoop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: "127.0.0.1", port: upstream)
-                .flatMapThrowing { outbound in
-                    let (toUpstream, toClient) = Pipe.pair()
-                    try inbound.pipeline.syncOperations.addHandler(toUpstream)
-                    try outbound.pipeline.syncOperations.addHandler(toClient)
-                    try inbound.syncOptions?.setOption(.autoRead, value: true)
+                .flatMap { outbound in
+                    do {
+                        let (toUpstream, toClient) = Pipe.pair()
+                        try inbound.pipeline.syncOperations.addHandler(toUpstream)
+                        try outbound.pipeline.syncOperations.addHandler(toClient)
+                        try inbound.syncOptions?.setOption(.autoRead, value: true)
+                        return inbound.eventLoop.makeSucceededVoidFuture()
+                    } catch {
+                        // The client's connection is closed as its set-up fails; the upstream's with it.
+                        outbound.close(promise: nil)
+                        return inbound.eventLoop.makeFailedFuture(error)
+                    }
                 }
         }
     }
