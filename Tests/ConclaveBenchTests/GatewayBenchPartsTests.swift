@@ -110,7 +110,9 @@ import Testing
     private func closesAfterARequest(port: Int) async throws -> Bool {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
         let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        // A server that closes at once may do so before the request is written: the write then fails,
+        // and the close below is what counts.
+        try? await channel.writeAndFlush(ByteBuffer(string: request)).get()
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await channel.closeFuture.get()
