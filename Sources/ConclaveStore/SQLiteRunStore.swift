@@ -4,12 +4,11 @@ import GRDB
 
 /// The default `RunStore`: one SQLite file in WAL mode (readers never block the writer), with schema
 /// migrations. Calls are committed as they complete (calls completing together share a transaction), each
-/// as durable as `durability` says. A write waits for GRDB's writer without holding its caller's thread,
-/// so a commit and its fsync never hold one of Swift's cooperative threads; reads answer at once.
+/// as durable as `durability` says.
 ///
 /// ```swift
 /// let store = try SQLiteRunStore(path: "runs/conclave.sqlite")
-/// let run = try await store.beginRun(RunInfo(id: "r1", pipeline: "quickstart", pipelinePath: "p.yaml", dataset: "d.jsonl",
+/// let run = try store.beginRun(RunInfo(id: "r1", pipeline: "quickstart", pipelinePath: "p.yaml", dataset: "d.jsonl",
 ///                                      status: .running, createdAt: Date()))
 /// ```
 public final class SQLiteRunStore: RunStore, ProfileStore {
@@ -147,8 +146,8 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     // MARK: runs
 
-    public func beginRun(_ run: RunInfo) async throws -> RunInfo {
-        try await pool.write { db in
+    public func beginRun(_ run: RunInfo) throws -> RunInfo {
+        try pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == nil {
                 try db.execute(
                     sql: """
@@ -170,8 +169,8 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         return try self.run(run.id)!
     }
 
-    public func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) async throws {
-        try await pool.write { db in
+    public func finishRun(_ id: String, status: RunInfo.Status, loads: Int, unloads: Int) throws {
+        try pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE runs SET status = ?, updated_at = ?, model_loads = model_loads + ?, model_unloads = model_unloads + ?
@@ -241,10 +240,10 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveDecisions(run: String, _ decisions: [NewDecision]) async throws {
+    public func saveDecisions(run: String, _ decisions: [NewDecision]) throws {
         guard !decisions.isEmpty else { return }
         let bodies = decisions.map(\.decision.storeJSON)
-        try await pool.write { db in try Self.insert(decisions, bodies: bodies, run: run, db) }
+        try pool.write { db in try Self.insert(decisions, bodies: bodies, run: run, db) }
     }
 
     private static func insert(_ decisions: [NewDecision], bodies: [String], run: String, _ db: Database) throws {
@@ -281,9 +280,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveCalls(run: String, _ calls: [StoredCall]) async throws {
+    public func saveCalls(run: String, _ calls: [StoredCall]) throws {
         let now = Date().timeIntervalSince1970
-        try await pool.write { db in try Self.insert(calls, at: now, run: run, db) }
+        try pool.write { db in try Self.insert(calls, at: now, run: run, db) }
     }
 
     private static func insert(_ calls: [StoredCall], at now: Double, run: String, _ db: Database) throws {
@@ -379,9 +378,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func saveResults(run: String, _ results: [NewResult]) async throws {
+    public func saveResults(run: String, _ results: [NewResult]) throws {
         let bodies = results.map(\.result.resultsJSON)
-        try await pool.write { db in try Self.insert(results, bodies: bodies, run: run, db) }
+        try pool.write { db in try Self.insert(results, bodies: bodies, run: run, db) }
     }
 
     private static func insert(_ results: [NewResult], bodies: [String], run: String, _ db: Database) throws {
@@ -475,11 +474,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) async throws {
+    public func cacheExtractions(extractor: String, _ entries: [CachedExtraction]) throws {
         guard !entries.isEmpty else { return }
         let now = Date().timeIntervalSince1970
         let bodies = try entries.map { String(decoding: try encoder.encode($0.extraction), as: UTF8.self) }
-        try await pool.write { db in
+        try pool.write { db in
             let insert = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO extractions (text_hash, extractor, body, created_at) VALUES (?, ?, ?, ?)"
             )
@@ -496,9 +495,9 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         }
     }
 
-    public func cacheResponse(_ requestHash: String, _ record: CallRecord) async throws {
+    public func cacheResponse(_ requestHash: String, _ record: CallRecord) throws {
         let body = String(decoding: try encoder.encode(record), as: UTF8.self)
-        try await pool.write { db in
+        try pool.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO response_cache (request_hash, body, created_at) VALUES (?, ?, ?)",
                 arguments: [requestHash, body, Date().timeIntervalSince1970]

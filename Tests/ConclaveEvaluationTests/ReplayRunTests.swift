@@ -160,7 +160,7 @@ import Testing
         var decision = DecisionMaker(registry: registry, k: 1, strategy: .topK, aggregator: "judge", seed: 1)
             .decide(for: Instance(id: "q0", text: "Solve the equation x = 1."))
         decision.recruitment.team = ["ghost"]
-        _ = try await store.beginRun(
+        _ = try store.beginRun(
             RunInfo(
                 id: "g",
                 pipeline: "replay",
@@ -170,7 +170,7 @@ import Testing
                 createdAt: Date()
             )
         )
-        try await store.saveDecisions(run: "g", [NewDecision(position: 0, question: "Solve the equation x = 1.", decision: decision)])
+        try store.saveDecisions(run: "g", [NewDecision(position: 0, question: "Solve the equation x = 1.", decision: decision)])
         await #expect {
             _ = try await runner("pipeline.yaml").run(RunOptions(runID: "g", outputDirectory: root.appendingPathComponent("g")))
         } throws: { error in

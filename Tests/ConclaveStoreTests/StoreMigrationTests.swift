@@ -37,7 +37,7 @@ import Testing
         #expect(try store.spent(run: "r") == Spend(cost: 0.75, tokens: 10))
     }
 
-    @Test func callsOfDifferentRoundsAreKeptApart() async throws {
+    @Test func callsOfDifferentRoundsAreKeptApart() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conclave-rounds-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteRunStore(path: folder.appendingPathComponent("runs.sqlite").path)
@@ -63,7 +63,7 @@ import Testing
                 )
             )
         }
-        try await store.saveCalls(run: "r", calls)
+        try store.saveCalls(run: "r", calls)
         let stored = try store.calls(run: "r", instance: "q")
         #expect(stored.map(\.key.round) == [0, 1, 2])
         #expect(stored.map(\.record.text) == ["answer 0", "answer 1", "answer 2"])
