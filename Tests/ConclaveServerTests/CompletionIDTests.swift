@@ -1,17 +1,38 @@
+import ConclaveCore
+import Foundation
 import Testing
 
 @testable import ConclaveServer
 
 /// The ids the endpoint gives its completions: OpenAI's `chatcmpl-` prefix and 32 hexadecimal digits,
-/// new every time.
+/// new every time, and in the order they were made when their milliseconds differ.
 @Suite struct CompletionIDTests {
     @Test func anIdIsThePrefixAnd32HexDigitsAndNeverRepeats() {
-        let ids = (0..<1_000).map { _ in GatewayRoutes.completionID() }
+        let ids = (0..<1_000).map { _ in CompletionID.make() }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(id.hasPrefix("chatcmpl-"))
             let digits = id.dropFirst("chatcmpl-".count)
             #expect(digits.count == 32 && digits.allSatisfy { $0.isHexDigit && !$0.isUppercase }, "\(id)")
         }
+    }
+
+    @Test func idsMadeLaterSortLater() {
+        var generator = SeededGenerator(seed: 7)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        // Two milliseconds apart, each half-way through its millisecond (a time's double is not exact).
+        let ids = (0..<500).map { CompletionID.make(at: start + (Double($0) * 2 + 0.5) / 1000, using: &generator) }
+        let misplaced = zip(ids, ids.dropFirst()).filter { $0 >= $1 }
+        #expect(misplaced.isEmpty, "\(misplaced.prefix(3))")
+        // The milliseconds lead: 1,800,000,000,000 ms is 0x1a3185c5000.
+        #expect(ids[0].hasPrefix("chatcmpl-01a3185c5000"))
+    }
+
+    @Test func aClockOutsideTheFieldIsClampedNotTrapped() {
+        var generator = SeededGenerator(seed: 7)
+        let before = CompletionID.make(at: Date(timeIntervalSince1970: -5), using: &generator)
+        let after = CompletionID.make(at: Date(timeIntervalSince1970: 1e15), using: &generator)
+        #expect(before.hasPrefix("chatcmpl-000000000000"))
+        #expect(after.hasPrefix("chatcmpl-ffffffffffff"))
     }
 }

@@ -89,7 +89,7 @@ struct GatewayRoutes: Sendable {
         client: Int?,
         channel: any Channel
     ) async throws -> Response {
-        let id = Self.completionID()
+        let id = CompletionID.make()
         let instance = Instance(id: id, text: request.question)
         guard let answerer = pipeline.answerers[request.mode] else {
             throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
@@ -106,13 +106,6 @@ struct GatewayRoutes: Sendable {
             }
         }
         return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client, channel: channel)
-    }
-
-    /// A new completion id: `chatcmpl-` and 32 random hexadecimal digits.
-    static func completionID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = [generator.next() as UInt64, generator.next()].map { String($0, radix: 16) }
-        return "chatcmpl-" + digits.map { String(repeating: "0", count: 16 - $0.utf8.count) + $0 }.joined()
     }
 
     // MARK: pass-through

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The ids the endpoint gives its completions: OpenAI's `chatcmpl-` prefix and 32 lower-case hexadecimal
+/// digits, the first 12 the milliseconds since 1970 and the other 20 random (80 bits), as a UUIDv7 orders
+/// its bits. An id is also the instance's key in the store, so ids made later sort later: each request's
+/// rows go in at the end of the store's indexes, the pages a batch of them touches are few, and a busy
+/// gateway's log does not rewrite pages all over an index that grows with every request.
+///
+/// ```swift
+/// CompletionID.make()   // "chatcmpl-019ac3f2e5b04c1d7a9e38b26f05d41c"
+/// ```
+enum CompletionID {
+    /// A new id, made at `now`.
+    static func make(at now: Date = Date(), using generator: inout some RandomNumberGenerator) -> String {
+        let milliseconds = UInt64(max(0, min(now.timeIntervalSince1970 * 1000, Double(1 << 48 - 1))))
+        let random = generator.next() as UInt64
+        let more = (generator.next() as UInt64) & 0xffff
+        return "chatcmpl-" + hex(milliseconds, digits: 12) + hex(random, digits: 16) + hex(more, digits: 4)
+    }
+
+    /// A new id, made now with the system's random numbers.
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(using: &generator)
+    }
+
+    /// `value` in lower-case hexadecimal, padded with zeros to `digits`.
+    private static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.utf8.count)) + text
+    }
+}
