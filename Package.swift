@@ -70,6 +70,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -133,9 +136,12 @@ let package = Package(
         .testTarget(
             name: "ConclaveServerTests",
             dependencies: [
-                "ConclaveServer", "ConclaveConfig", "ConclaveCore", "ConclaveStore", "ConclaveEngine", "ConclaveTesting",
+                "ConclaveServer", "ConclaveConfig", "ConclaveCore", "ConclaveStore", "ConclaveEngine", "ConclaveTesting", "ConclaveLLM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -45,7 +45,12 @@ public struct JobServer: Sendable {
         self.tokens = tokens
         self.metrics = metrics
         let limits = GatewayLimits(spec.gateway)
-        let log = GatewayLog(store: store, observer: metrics, limits: limits, client: .conclave())
+        let log = GatewayLog(
+            store: store,
+            observer: metrics,
+            limits: limits,
+            clients: UpstreamClients(plain: UpstreamConnections(), tls: .conclave())
+        )
         self.gateway = GatewayRoutes(
             pipelines: pipelines.reduce(into: [:]) { served, entry in
                 served[entry.key] = GatewayPipeline(
@@ -61,7 +66,7 @@ public struct JobServer: Sendable {
             connector: connector,
             metrics: metrics,
             departures: departures,
-            httpClient: log.client,
+            clients: log.clients,
             attempts: spec.gateway.attempts,
             maxBodyBytes: spec.maxBodyBytes
         )

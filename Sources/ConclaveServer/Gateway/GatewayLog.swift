@@ -12,10 +12,10 @@ import Synchronization
 /// batches, as the job service records an instance (its decision, its call, its result) under the
 /// pipeline's gateway run, and counted in the metrics. Reading the upstream's answer back (text, tokens,
 /// cost) happens here, off the request's path. A service of the group: on shutdown it writes what is
-/// left, then shuts down the HTTP client the forwarding used.
+/// left, then shuts down the clients the forwarding used.
 ///
 /// ```swift
-/// let log = GatewayLog(store: store, observer: metrics, limits: limits, client: .conclave())
+/// let log = GatewayLog(store: store, observer: metrics, limits: limits, clients: clients)
 /// log.record(entry)                        // returns at once
 /// ```
 final class GatewayLog: Service, Sendable {
@@ -42,14 +42,14 @@ final class GatewayLog: Service, Sendable {
     private let store: any RunStore
     private let observer: any RunObserver
     private let limits: GatewayLimits
-    let client: HTTPClient
+    let clients: UpstreamClients
     private let pending = Mutex<[Entry]>([])
     private let signal: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let logger = Logger(label: "conclave.gateway")
 
-    init(store: any RunStore, observer: any RunObserver, limits: GatewayLimits, client: HTTPClient) {
-        self.client = client
+    init(store: any RunStore, observer: any RunObserver, limits: GatewayLimits, clients: UpstreamClients) {
+        self.clients = clients
         self.store = store
         self.observer = observer
         self.limits = limits
@@ -76,7 +76,7 @@ final class GatewayLog: Service, Sendable {
             wake.finish()
         }
         await flush()
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 
     /// Writes everything queued so far, one batch per gateway run.

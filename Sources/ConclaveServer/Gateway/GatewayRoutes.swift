@@ -27,7 +27,7 @@ struct GatewayRoutes: Sendable {
     let connector: any ExpertConnector
     let metrics: ServiceMetrics
     let departures: Departures
-    let httpClient: HTTPClient
+    let clients: UpstreamClients
     let attempts: Int
     let maxBodyBytes: Int
 
@@ -165,7 +165,12 @@ struct GatewayRoutes: Sendable {
                 for attempt in 1...attempts {
                     attemptsMade += 1
                     do {
-                        let response = try await upstream.send(body, client: httpClient, timeout: .seconds(upstream.expert.timeoutSeconds))
+                        let response = try await upstream.send(
+                            body,
+                            streaming: request.stream,
+                            clients: clients,
+                            timeout: .seconds(upstream.expert.timeoutSeconds)
+                        )
                         return try await relay(response, stream: request.stream, entry: entry(.failed("")), started: started)
                     } catch let failure as Upstream.Failure {
                         lastFailure = failure.detail
@@ -196,21 +201,21 @@ struct GatewayRoutes: Sendable {
     /// The upstream's answer as the client gets it: its body, or its stream relayed event by event; the log
     /// gets a copy once it is complete (or what came before the client went away).
     private func relay(
-        _ response: HTTPClientResponse,
+        _ response: UpstreamResponse,
         stream: Bool,
         entry: GatewayLog.Entry,
         started: ContinuousClock.Instant
     ) async throws -> Response {
         var headers: HTTPFields = [Self.expertHeader: entry.expert.id, Self.instanceHeader: entry.instance.id]
-        let succeeded = (200..<300).contains(response.status.code)
+        let succeeded = (200..<300).contains(response.status)
         guard stream, succeeded else {
             let body = try await response.body.collect(upTo: 64 << 20)
             var logged = entry
             logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
-            logged.captured = succeeded ? .json(body) : .failed("HTTP \(response.status.code): \(String(buffer: body).prefix(300))")
+            logged.captured = succeeded ? .json(body) : .failed("HTTP \(response.status): \(String(buffer: body).prefix(300))")
             log.record(logged)
             headers[.contentType] = response.headers.first(name: "Content-Type") ?? "application/json"
-            return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody(byteBuffer: body))
+            return Response(status: .init(code: response.status), headers: headers, body: ResponseBody(byteBuffer: body))
         }
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"

@@ -6,6 +6,19 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
+/// The clients the pass-through forwards with: its own keep-alive connections for plain-HTTP upstreams
+/// (a local llama-server, a gateway on the same network), AsyncHTTPClient for HTTPS (hosted APIs).
+struct UpstreamClients: Sendable {
+    var plain: UpstreamConnections
+    var tls: HTTPClient
+
+    /// Closes the kept connections and shuts AsyncHTTPClient down.
+    func shutdown() async throws {
+        plain.closeIdle()
+        try await tls.shutdown()
+    }
+}
+
 /// An expert's OpenAI-compatible endpoint as the pass-through forwards to it: the URL of its
 /// `/chat/completions`, the model name it expects, and its API key (never logged, stored or returned).
 struct Upstream: Sendable {
@@ -27,18 +40,24 @@ struct Upstream: Sendable {
         var retryAfter: Double?
     }
 
-    /// Sends `body` and returns the response once its status is known (its body not yet read). A 2xx or a
-    /// client error (other than 408 and 429) is returned; what may pass on retry throws `Failure`, with
-    /// the upstream's body read for the message.
-    func send(_ body: ByteBuffer, client: HTTPClient, timeout: Duration) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        request.body = .bytes(body)
-        let response: HTTPClientResponse
+    /// Sends `body` and returns the response once its status is known (a stream's body still to come). A
+    /// 2xx or a client error (other than 408 and 429) is returned; what may pass on retry throws
+    /// `Failure`, with the upstream's body read for the message.
+    func send(_ body: ByteBuffer, streaming: Bool, clients: UpstreamClients, timeout: Duration) async throws -> UpstreamResponse {
+        let response: UpstreamResponse
         do {
-            response = try await client.execute(request, timeout: timeout.timeAmount)
+            if let plain = PlainURL(url) {
+                var headers = HTTPHeaders([
+                    ("Host", plain.hostHeader), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
+                ])
+                if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+                let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: plain.path, headers: headers)
+                response = try await clients.plain.send(head, body: body, to: plain.address, streaming: streaming, timeout: timeout)
+            } else {
+                response = try await sendTLS(body, client: clients.tls, timeout: timeout)
+            }
+        } catch UpstreamExchange.Failure.timedOut {
+            throw Failure(detail: "no answer within \(timeout)")
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw Failure(detail: "no answer within \(timeout)")
         } catch is CancellationError {
@@ -47,7 +66,7 @@ struct Upstream: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw Failure(detail: "cannot reach \(expert.id): \(error)")
         }
-        let status = Int(response.status.code)
+        let status = response.status
         if status == 408 || status == 429 || status >= 500 {
             let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
             throw Failure(
@@ -56,5 +75,35 @@ struct Upstream: Sendable {
             )
         }
         return response
+    }
+
+    /// The request through AsyncHTTPClient (an HTTPS upstream).
+    private func sendTLS(_ body: ByteBuffer, client: HTTPClient, timeout: Duration) async throws -> UpstreamResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: timeout.timeAmount)
+        return UpstreamResponse(status: Int(response.status.code), headers: response.headers, body: UpstreamBody(source: .client(response.body)))
+    }
+}
+
+/// An `http://` URL split for `UpstreamConnections`: host, port (80 when not given) and path with query.
+struct PlainURL: Hashable, Sendable {
+    var address: UpstreamConnections.Address
+    var path: String
+
+    /// The `Host` header: the host, and the port unless it is 80.
+    var hostHeader: String { address.port == 80 ? address.host : "\(address.host):\(address.port)" }
+
+    /// Nil for any other scheme, or a URL without a host.
+    init?(_ text: String) {
+        guard let components = URLComponents(string: text), components.scheme?.lowercased() == "http",
+            let host = components.host, !host.isEmpty
+        else { return nil }
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        self.address = .init(host: host, port: components.port ?? 80)
+        self.path = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
     }
 }
