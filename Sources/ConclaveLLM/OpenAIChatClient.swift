@@ -153,17 +153,8 @@ public struct OpenAIChatClient: ChatBackend, EmbeddingBackend {
     }
 
     static func parse(_ text: String) -> ChatCompletion? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-            let choices = object["choices"] as? [[String: Any]],
-            let message = choices.first?["message"] as? [String: Any],
-            let content = message["content"] as? String
-        else { return nil }
-        let usage = object["usage"] as? [String: Any]
-        return ChatCompletion(
-            text: content,
-            inputTokens: (usage?["prompt_tokens"] as? Int) ?? 0,
-            outputTokens: (usage?["completion_tokens"] as? Int) ?? 0
-        )
+        guard let read = CompletionBodyReader.read(text.utf8), let content = read.content else { return nil }
+        return ChatCompletion(text: content, inputTokens: read.promptTokens ?? 0, outputTokens: read.completionTokens ?? 0)
     }
 
     /// The vectors of an embeddings answer (`data[].embedding`, put in `index` order).

@@ -11,15 +11,8 @@ struct UpstreamReply: Sendable, Hashable {
 
     /// A `chat.completion` body; nil when it is not one.
     static func parse(json buffer: ByteBuffer) -> UpstreamReply? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any],
-            let choices = object["choices"] as? [[String: Any]], let first = choices.first
-        else { return nil }
-        let usage = object["usage"] as? [String: Any]
-        return UpstreamReply(
-            text: (first["message"] as? [String: Any])?["content"] as? String,
-            inputTokens: usage?["prompt_tokens"] as? Int ?? 0,
-            outputTokens: usage?["completion_tokens"] as? Int ?? 0
-        )
+        guard let read = buffer.withUnsafeReadableBytes({ CompletionBodyReader.read($0) }), read.hasChoice else { return nil }
+        return UpstreamReply(text: read.content, inputTokens: read.promptTokens ?? 0, outputTokens: read.completionTokens ?? 0)
     }
 
     /// A stream of `chat.completion.chunk` events; `promptCharacters` estimates the prompt's tokens when
