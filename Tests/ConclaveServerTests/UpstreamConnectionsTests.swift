@@ -20,23 +20,26 @@ import Testing
         return HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: headers)
     }
 
-    func send(
+    /// The upstream's answer to one request, its body still to read.
+    func open(
         _ connections: UpstreamConnections,
         port: Int,
         _ text: String = question,
         streaming: Bool = false,
         timeout: Duration = .seconds(10)
-    ) async throws -> (UpstreamResponse, String) {
+    ) async throws -> UpstreamResponse {
         let body = ByteBuffer(string: text)
-        let response = try await connections.send(
+        return try await connections.send(
             head(port, body: body),
             body: body,
             to: .init(host: "127.0.0.1", port: port),
             streaming: streaming,
             timeout: timeout
         )
-        return (response, String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
+
+    /// A whole answer's body as text.
+    func text(of response: UpstreamResponse) async throws -> String { String(buffer: try await response.body.collect(upTo: 1 << 20)) }
 
     @Test func answersComeWholeOnOneKeptConnection() async throws {
         let responder = OpenAIResponder(answer: "Four.")
@@ -45,9 +48,9 @@ import Testing
         let connections = UpstreamConnections()
         defer { connections.closeIdle() }
         for _ in 0..<3 {
-            let (response, text) = try await send(connections, port: port)
+            let response = try await open(connections, port: port)
             #expect(response.status == 200)
-            #expect(text.contains("Four."))
+            #expect(try await text(of: response).contains("Four."))
             if case .whole = response.body.source {} else { Issue.record("a request without a stream is read whole") }
         }
         #expect(connections.idleCount(for: .init(host: "127.0.0.1", port: port)) == 1)
@@ -60,14 +63,7 @@ import Testing
         defer { responder.stop() }
         let connections = UpstreamConnections()
         defer { connections.closeIdle() }
-        let body = ByteBuffer(string: Self.streamed)
-        let response = try await connections.send(
-            head(port, body: body),
-            body: body,
-            to: .init(host: "127.0.0.1", port: port),
-            streaming: true,
-            timeout: .seconds(10)
-        )
+        let response = try await open(connections, port: port, Self.streamed, streaming: true)
         var pieces = 0
         var text = ""
         for try await piece in response.body {
@@ -85,14 +81,7 @@ import Testing
         let port = try await responder.start()
         defer { responder.stop() }
         let connections = UpstreamConnections()
-        let body = ByteBuffer(string: Self.streamed)
-        let response = try await connections.send(
-            head(port, body: body),
-            body: body,
-            to: .init(host: "127.0.0.1", port: port),
-            streaming: true,
-            timeout: .seconds(10)
-        )
+        let response = try await open(connections, port: port, Self.streamed, streaming: true)
         for try await _ in response.body { break }  // the first piece only
         for _ in 0..<100 where responder.abandonedStreams == 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(responder.abandonedStreams == 1)
@@ -105,9 +94,9 @@ import Testing
         let connections = UpstreamConnections()
         defer { connections.closeIdle() }
         for round in 0..<3 {
-            let (response, text) = try await send(connections, port: upstream.port)
+            let response = try await open(connections, port: upstream.port)
             #expect(response.status == 200, "round \(round)")
-            #expect(text == "ok")
+            #expect(try await text(of: response) == "ok")
             // The upstream closes each connection just after its answer, as an idle timeout would.
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -120,7 +109,7 @@ import Testing
         let connections = UpstreamConnections()
         let started = ContinuousClock.now
         await #expect(throws: UpstreamExchange.Failure.self) {
-            _ = try await send(connections, port: port, timeout: .milliseconds(200))
+            _ = try await open(connections, port: port, timeout: .milliseconds(200))
         }
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(connections.idleCount(for: .init(host: "127.0.0.1", port: port)) == 0)
@@ -129,7 +118,7 @@ import Testing
     @Test func aClosedPortFailsAtOnce() async throws {
         let port = try FreePort.loopback()
         let connections = UpstreamConnections()
-        await #expect(throws: (any Error).self) { _ = try await send(connections, port: port) }
+        await #expect(throws: (any Error).self) { _ = try await open(connections, port: port) }
     }
 
     @Test func aCancelledRequestClosesItsConnectionAndThrowsCancellation() async throws {
@@ -138,7 +127,7 @@ import Testing
         defer { responder.stop() }
         let connections = UpstreamConnections()
         let started = ContinuousClock.now
-        let request = Task { try await send(connections, port: port) }
+        let request = Task { try await open(connections, port: port) }
         try await Task.sleep(for: .milliseconds(200))
         request.cancel()
         await #expect(throws: CancellationError.self) { _ = try await request.value }
