@@ -94,8 +94,11 @@ struct PlainURL: Hashable, Sendable {
     var address: UpstreamConnections.Address
     var path: String
 
-    /// The `Host` header: the host, and the port unless it is 80.
-    var hostHeader: String { address.port == 80 ? address.host : "\(address.host):\(address.port)" }
+    /// The `Host` header: the host (an IPv6 address in brackets), and the port unless it is 80.
+    var hostHeader: String {
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        return address.port == 80 ? host : "\(host):\(address.port)"
+    }
 
     /// Nil for any other scheme, or a URL without a host.
     init?(_ text: String) {
@@ -103,7 +106,9 @@ struct PlainURL: Hashable, Sendable {
             let host = components.host, !host.isEmpty
         else { return nil }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        self.address = .init(host: host, port: components.port ?? 80)
+        // An IPv6 literal comes in brackets (as some Foundations give it); the address is without them.
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        self.address = .init(host: bare, port: components.port ?? 80)
         self.path = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
     }
 }
