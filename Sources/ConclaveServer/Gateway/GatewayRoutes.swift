@@ -122,48 +122,55 @@ struct GatewayRoutes: Sendable {
         let completionTokens = request.maxTokens ?? experts[0].sampling.maxTokens
         let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
         let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
-        var decision = decision
-        let retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
+        var plan = ForwardAttempts(
+            experts: experts.map(\.id),
+            attempts: attempts,
+            retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
+        )
         var rng = SystemRandomNumberGenerator()
-        var attemptsMade = 0
-        var lastFailure = ""
-        var current = experts[0]
         let started = ContinuousClock.now
-        /// What the log records of the request, sent last to `current`.
+        /// What the log records of the request, sent last to the expert the plan is at.
         func entry(_ captured: GatewayLog.Entry.Captured, latencyMs: Double = 0) -> GatewayLog.Entry {
-            GatewayLog.Entry(
+            var noted = decision
+            if !plan.fallbacks.isEmpty { noted.fallbacks = (decision.fallbacks ?? []) + plan.fallbacks }
+            return GatewayLog.Entry(
                 answerer: answerer,
                 position: answerer.position(),
                 instance: instance,
-                decision: decision,
+                decision: noted,
                 messages: request.messages,
-                expert: current,
+                expert: experts[min(plan.expert, experts.count - 1)],
                 captured: captured,
                 latencyMs: latencyMs,
-                attempts: attemptsMade,
+                attempts: plan.attemptsMade,
                 reservation: reservation
             )
         }
+        var target: (upstream: Upstream, body: ByteBuffer)?
+        var step = plan.start()
         do {
-            for (index, expert) in experts.enumerated() {
-                current = expert
-                let upstream: Upstream
-                do {
-                    guard let endpoint = try await connector.endpoint(for: expert) else { continue }
-                    upstream = Upstream(expert, endpoint: endpoint)
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    lastFailure = "\(expert.id) is not available: \(error)"
-                    if index + 1 < experts.count {
-                        decision.fallbacks =
-                            (decision.fallbacks ?? []) + ["\(lastFailure); \(experts[index + 1].id), next by the recruiter's weight, took over"]
+            while true {
+                switch step {
+                case .reach(let index):
+                    do {
+                        guard let endpoint = try await connector.endpoint(for: experts[index]) else {
+                            step = plan.skipped()
+                            continue
+                        }
+                        let upstream = Upstream(experts[index], endpoint: endpoint)
+                        target = (upstream, try request.body(naming: upstream.model))
+                        step = plan.reached()
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch let error as OpenAIError {
+                        throw error
+                    } catch {
+                        step = plan.unavailable("\(error)")
                     }
-                    continue
-                }
-                let body = try request.body(naming: upstream.model)
-                for attempt in 1...attempts {
-                    attemptsMade += 1
+                case .send:
+                    guard let (upstream, body) = target else {
+                        throw OpenAIError(.internalServerError, "the pass-through had no endpoint to send to", type: "api_error")
+                    }
                     do {
                         let response = try await upstream.send(
                             body,
@@ -173,19 +180,15 @@ struct GatewayRoutes: Sendable {
                         )
                         return try await relay(response, stream: request.stream, entry: entry(.failed("")), started: started)
                     } catch let failure as Upstream.Failure {
-                        lastFailure = failure.detail
-                        if attempt < attempts {
-                            let pause = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &rng)
-                            try await Task.sleep(for: .seconds(pause))
-                        }
+                        step = plan.failed(failure.detail, retryAfter: failure.retryAfter, using: &rng)
                     }
-                }
-                if index + 1 < experts.count {
-                    decision.fallbacks =
-                        (decision.fallbacks ?? [])
-                        + [
-                            "\(expert.id) failed \(attempts) time(s) (\(lastFailure)); \(experts[index + 1].id), next by the recruiter's weight, took over"
-                        ]
+                case .pause(let seconds, _):
+                    try await Task.sleep(for: .seconds(seconds))
+                    step = plan.resume()
+                case .exhausted:
+                    let reason = "every expert failed; the last: \(plan.lastFailure)"
+                    log.record(entry(.failed(reason), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
+                    throw OpenAIError(.badGateway, reason, type: "api_error", code: "upstream_error")
                 }
             }
         } catch is CancellationError {
@@ -194,8 +197,6 @@ struct GatewayRoutes: Sendable {
             log.record(entry(.failed("cancelled before the answer: the client left"), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
             throw CancellationError()
         }
-        log.record(entry(.failed("every expert failed; the last: \(lastFailure)"), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
-        throw OpenAIError(.badGateway, "every expert failed; the last: \(lastFailure)", type: "api_error", code: "upstream_error")
     }
 
     /// The upstream's answer as the client gets it: its body, or its stream relayed event by event; the log
