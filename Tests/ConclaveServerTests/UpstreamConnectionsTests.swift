@@ -148,6 +148,11 @@ import Testing
         #expect(six?.address == .init(host: "::1", port: 8080))
         #expect(six?.hostHeader == "[::1]:8080")
         #expect(PlainURL("https://api.example.com/v1/chat/completions") == nil)
+        let connections = UpstreamConnections()
+        for _ in 0..<2 {
+            #expect(connections.split("http://127.0.0.1:8080/v1/chat/completions") == local)
+            #expect(connections.split("https://api.example.com/v1/chat/completions") == nil)
+        }
         #expect(PlainURL("http:///no-host") == nil)
         #expect(PlainURL("not a url") == nil)
     }

@@ -46,7 +46,7 @@ struct Upstream: Sendable {
     func send(_ body: ByteBuffer, streaming: Bool, clients: UpstreamClients, timeout: Duration) async throws -> UpstreamResponse {
         let response: UpstreamResponse
         do {
-            if let plain = PlainURL(url) {
+            if let plain = clients.plain.split(url) {
                 var headers = HTTPHeaders([
                     ("Host", plain.hostHeader), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
                 ])

@@ -30,6 +30,8 @@ final class UpstreamConnections: Sendable {
 
     private let group: any EventLoopGroup
     private let idle = Mutex<[Address: [Connection]]>([:])
+    /// The URLs split so far (an upstream's URL is the same for every request to it).
+    private let splits = Mutex<[String: PlainURL?]>([:])
     /// Kept idle connections per upstream; more are closed when their answer is done.
     let keptPerUpstream: Int
 
@@ -51,6 +53,18 @@ final class UpstreamConnections: Sendable {
         }
         let opened = try await connect(address)
         return try await exchange(head, body: body, on: opened, streaming: streaming, timeout: timeout)
+    }
+
+    /// `url` split for these connections, nil when it is not a plain `http://` URL; each URL is parsed once
+    /// (a few hundred are remembered).
+    func split(_ url: String) -> PlainURL? {
+        if let known = splits.withLock({ $0[url] }) { return known }
+        let parsed = PlainURL(url)
+        splits.withLock { splits in
+            if splits.count >= 256 { splits.removeAll() }
+            splits[url] = parsed
+        }
+        return parsed
     }
 
     /// Closes every idle connection (those in use close when their answer is done and none is kept).
