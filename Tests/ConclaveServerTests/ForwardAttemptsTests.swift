@@ -7,10 +7,11 @@ import Testing
 /// The pass-through's plan of attempts: tries per expert with backoff and `Retry-After`, the handover to
 /// the next expert with its note, experts without an endpoint, and every expert failing.
 @Suite struct ForwardAttemptsTests {
-    static let retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.2, maxDelay: 2)
+    /// The gateway's backoff with `attempts` tries per expert.
+    static func retry(_ attempts: Int) -> RetryPolicy { RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2) }
 
     @Test func aFirstAnswerNeedsOneAttempt() {
-        var plan = ForwardAttempts(experts: ["a", "b"], attempts: 3, retry: Self.retry)
+        var plan = ForwardAttempts(experts: ["a", "b"], retry: Self.retry(3))
         #expect(plan.start() == .reach(expert: 0))
         #expect(plan.reached() == .send(expert: 0))
         #expect(plan.attemptsMade == 1 && plan.fallbacks.isEmpty && plan.expert == 0)
@@ -18,7 +19,7 @@ import Testing
 
     @Test func anExpertIsTriedItsAttemptsWithBackoffThenTheNextTakesOver() {
         var rng = SeededGenerator(seed: 3)
-        var plan = ForwardAttempts(experts: ["a", "b"], attempts: 3, retry: Self.retry)
+        var plan = ForwardAttempts(experts: ["a", "b"], retry: Self.retry(3))
         _ = plan.start()
         _ = plan.reached()
         var pauses: [Double] = []
@@ -41,7 +42,7 @@ import Testing
 
     @Test func retryAfterIsAFloorUpToThePolicysCap() {
         var rng = SeededGenerator(seed: 3)
-        var plan = ForwardAttempts(experts: ["a"], attempts: 2, retry: Self.retry)
+        var plan = ForwardAttempts(experts: ["a"], retry: Self.retry(2))
         _ = plan.start()
         _ = plan.reached()
         #expect(plan.failed("HTTP 429 from a", retryAfter: 7, using: &rng) == .pause(seconds: 7, expert: 0))
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func anExpertWithoutAnEndpointGivesWayNotedOrNot() {
-        var plan = ForwardAttempts(experts: ["a", "b", "c"], attempts: 1, retry: Self.retry)
+        var plan = ForwardAttempts(experts: ["a", "b", "c"], retry: Self.retry(1))
         _ = plan.start()
         #expect(plan.unavailable("connection refused") == .reach(expert: 1))
         #expect(plan.skipped() == .reach(expert: 2))
@@ -63,14 +64,14 @@ import Testing
 
     @Test func everyExpertFailingEndsThePlanAndNoExpertsEndItAtOnce() {
         var rng = SeededGenerator(seed: 3)
-        var plan = ForwardAttempts(experts: ["a", "b"], attempts: 1, retry: Self.retry)
+        var plan = ForwardAttempts(experts: ["a", "b"], retry: Self.retry(1))
         _ = plan.start()
         _ = plan.reached()
         #expect(plan.failed("timeout", retryAfter: nil, using: &rng) == .reach(expert: 1))
         _ = plan.reached()
         #expect(plan.failed("HTTP 500 from b", retryAfter: nil, using: &rng) == .exhausted)
         #expect(plan.attemptsMade == 2 && plan.fallbacks.count == 1 && plan.lastFailure == "HTTP 500 from b")
-        var none = ForwardAttempts(experts: [], attempts: 3, retry: Self.retry)
+        var none = ForwardAttempts(experts: [], retry: Self.retry(3))
         #expect(none.start() == .exhausted)
     }
 
@@ -79,7 +80,7 @@ import Testing
         for _ in 0..<500 {
             let count = Int.random(in: 1...4, using: &rng)
             let attempts = Int.random(in: 1...3, using: &rng)
-            var plan = ForwardAttempts(experts: (0..<count).map { "e\($0)" }, attempts: attempts, retry: Self.retry)
+            var plan = ForwardAttempts(experts: (0..<count).map { "e\($0)" }, retry: Self.retry(attempts))
             var sends = Array(repeating: 0, count: count)
             var reached: [Int] = []
             var step = plan.start()

@@ -1,13 +1,13 @@
 import ConclaveLLM
 
 /// The pass-through's plan for one request, step by step: each expert, in the order the recruiter ranked
-/// them, gets up to `attempts` tries with backoff between them (a `Retry-After` honoured); an expert that
+/// them, gets up to `retry.maxAttempts` tries with backoff between them (a `Retry-After` honoured); an expert that
 /// fails them all, or whose endpoint cannot be had, gives way to the next, and the handover is noted for
 /// the decision's `fallbacks`. Pure: whoever sends the requests (the route, or any other driver) asks it
 /// what to do next and tells it what happened.
 ///
 /// ```swift
-/// var plan = ForwardAttempts(experts: ["big", "small"], attempts: 2, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.2, maxDelay: 2))
+/// var plan = ForwardAttempts(experts: ["big", "small"], retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.2, maxDelay: 2))
 /// plan.start()                                                   // .reach(expert: 0): find its endpoint
 /// plan.reached()                                                 // .send(expert: 0)
 /// plan.failed("HTTP 503 from big", retryAfter: nil, using: &rng) // .pause(seconds: 0.1…0.2, expert: 0)
@@ -29,7 +29,6 @@ struct ForwardAttempts: Sendable {
 
     /// The experts' ids, best first.
     let experts: [String]
-    let attempts: Int
     let retry: RetryPolicy
     /// Each handover from a failed expert to the next, in words.
     private(set) var fallbacks: [String] = []
@@ -41,11 +40,13 @@ struct ForwardAttempts: Sendable {
     private(set) var expert = 0
     private var tries = 0
 
-    init(experts: [String], attempts: Int, retry: RetryPolicy) {
+    init(experts: [String], retry: RetryPolicy) {
         self.experts = experts
-        self.attempts = max(1, attempts)
         self.retry = retry
     }
+
+    /// Tries per expert.
+    var attempts: Int { retry.maxAttempts }
 
     /// The first step.
     mutating func start() -> Step {

@@ -122,11 +122,7 @@ struct GatewayRoutes: Sendable {
         let completionTokens = request.maxTokens ?? experts[0].sampling.maxTokens
         let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
         let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
-        var plan = ForwardAttempts(
-            experts: experts.map(\.id),
-            attempts: attempts,
-            retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2)
-        )
+        var plan = ForwardAttempts(experts: experts.map(\.id), retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2))
         var rng = SystemRandomNumberGenerator()
         let started = ContinuousClock.now
         /// What the log records of the request, sent last to the expert the plan is at.

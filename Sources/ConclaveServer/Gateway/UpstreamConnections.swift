@@ -91,12 +91,8 @@ final class UpstreamConnections: Sendable {
         let channel = connection.channel
         let promise = channel.eventLoop.makePromise(of: UpstreamResponse.self)
         let limit = TimeAmount.nanoseconds(Int64(min(timeout.inSeconds, 1e9) * 1e9))
-        if channel.eventLoop.inEventLoop {
+        channel.eventLoop.execute {
             connection.exchange.value.start(head, body: body, streaming: streaming, timeout: limit, promise: promise)
-        } else {
-            channel.eventLoop.execute {
-                connection.exchange.value.start(head, body: body, streaming: streaming, timeout: limit, promise: promise)
-            }
         }
         return try await withTaskCancellationHandler {
             do {

@@ -32,20 +32,15 @@ struct UpstreamBody: AsyncSequence, Sendable {
     /// The body as one buffer; more than `limit` bytes is an error.
     func collect(upTo limit: Int) async throws -> ByteBuffer {
         if case .whole(let buffer) = source {
-            guard buffer.readableBytes <= limit else { throw TooLarge(limit: limit) }
+            guard buffer.readableBytes <= limit else { throw UpstreamExchange.Failure.tooLarge(limit) }
             return buffer
         }
         var collected = ByteBuffer()
         for try await piece in self {
-            guard collected.readableBytes + piece.readableBytes <= limit else { throw TooLarge(limit: limit) }
+            guard collected.readableBytes + piece.readableBytes <= limit else { throw UpstreamExchange.Failure.tooLarge(limit) }
             collected.writeImmutableBuffer(piece)
         }
         return collected
-    }
-
-    struct TooLarge: Error, CustomStringConvertible {
-        var limit: Int
-        var description: String { "the upstream's body is larger than \(limit) bytes" }
     }
 
     struct AsyncIterator: AsyncIteratorProtocol {
