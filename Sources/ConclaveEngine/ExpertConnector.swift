@@ -19,6 +19,9 @@ public protocol ExpertConnector: Sendable {
     func endpoint(for expert: Expert) async throws -> ExpertEndpoint?
     /// Whether `endpoint(for:)` gives an endpoint for this expert.
     func forwards(_ expert: Expert) -> Bool
+    /// The endpoint `endpoint(for:)` would give, when it can be had at once (nothing to load, nothing to
+    /// wait for); nil otherwise. Lets a caller on an event loop forward without a task.
+    func readyEndpoint(for expert: Expert) -> ExpertEndpoint?
 }
 
 extension ExpertConnector {
@@ -27,6 +30,8 @@ extension ExpertConnector {
     public func endpoint(for expert: Expert) async throws -> ExpertEndpoint? { nil }
 
     public func forwards(_ expert: Expert) -> Bool { false }
+
+    public func readyEndpoint(for expert: Expert) -> ExpertEndpoint? { nil }
 
     public func embeddings(_ endpoint: EmbeddingEndpoint) throws -> any EmbeddingBackend {
         throw NoEmbeddings(endpoint: endpoint.baseURL)

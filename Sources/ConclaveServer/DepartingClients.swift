@@ -76,10 +76,13 @@ public final class Departures: Sendable {
 }
 
 /// HTTP/1 as Hummingbird serves it, with `Departures` told when a client closes its side of the
-/// connection or the connection goes.
+/// connection or the connection goes, and `handlers` (made for each connection) between the HTTP codec
+/// and Hummingbird.
 enum DepartingClients {
-    static func http1(_ departures: Departures) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in Channel(http1: HTTP1Channel(responder: responder), departures: departures) }
+    static func http1(_ departures: Departures, handlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            Channel(http1: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: handlers())), departures: departures)
+        }
     }
 
     /// `HTTP1Channel` with `Watch` in front of its handlers.

@@ -105,11 +105,13 @@ public struct JobServer: Sendable {
         )
         .add(to: router)
         gateway.add(to: router)
+        let gateway = self.gateway
+        let tokens = self.tokens
         var logger = Logger(label: "conclave.server")
         logger.logLevel = .warning
         return Application(
             router: router,
-            server: DepartingClients.http1(departures),
+            server: DepartingClients.http1(departures) { [PassThroughHandler(gateway: gateway, tokens: tokens)] },
             configuration: ApplicationConfiguration(address: .hostname(spec.host, port: spec.port), serverName: "conclave"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? spec.port) },
             logger: logger

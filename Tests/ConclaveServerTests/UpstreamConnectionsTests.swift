@@ -57,6 +57,29 @@ import Testing
         #expect(responder.requests == 3)
     }
 
+    @Test func aRequestStartedOnAnEventLoopIsAnsweredThereOnAConnectionKeptForThatLoop() async throws {
+        let responder = OpenAIResponder(answer: "Four.")
+        let port = try await responder.start()
+        defer { responder.stop() }
+        let connections = UpstreamConnections()
+        defer { connections.closeIdle() }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let address = UpstreamConnections.Address(host: "127.0.0.1", port: port)
+        let body = ByteBuffer(string: Self.question)
+        let head = head(port, body: body)
+        for _ in 0..<3 {
+            let (response, onLoop) = try await loop.flatSubmit {
+                connections.start(head, body: body, to: address, on: loop, streaming: false, timeout: .seconds(10)).response.map {
+                    ($0, loop.inEventLoop)
+                }
+            }.get()
+            #expect(response.status == 200 && onLoop)
+            #expect(String(buffer: response.body.whole ?? ByteBuffer()).contains("Four."))
+        }
+        #expect(connections.idleCount(for: address) == 1)
+        #expect(responder.requests == 3)
+    }
+
     @Test func aStreamComesPieceByPieceAndItsConnectionIsKeptAfterIt() async throws {
         let responder = OpenAIResponder(answer: "Two plus two is four.", chunkDelay: .milliseconds(5))
         let port = try await responder.start()

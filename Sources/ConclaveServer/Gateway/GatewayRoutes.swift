@@ -51,17 +51,7 @@ struct GatewayRoutes: Sendable {
                 throw OpenAIError(.contentTooLarge, "the body is larger than \(maxBodyBytes) bytes")
             }
             let parsed = try CompletionRequest(body: body)
-            guard let pipeline = pipelines[parsed.pipeline] else {
-                throw OpenAIError(
-                    .notFound,
-                    "no pipeline '\(parsed.pipeline)' is served (GET /v1/models lists them)",
-                    param: "model",
-                    code: "model_not_found"
-                )
-            }
-            guard context.access.allows(pipeline.name) else {
-                throw OpenAIError(.forbidden, "this token has no access to pipeline '\(pipeline.name)'", type: "permission_error", param: "model")
-            }
+            let pipeline = try pipeline(for: parsed, access: context.access)
             do {
                 let response = try await complete(parsed, pipeline: pipeline, client: context.client, channel: context.channel)
                 metrics.chatCompletion(
@@ -83,85 +73,103 @@ struct GatewayRoutes: Sendable {
         }
     }
 
+    /// The pipeline a request names, if the caller may use it.
+    func pipeline(for request: CompletionRequest, access: BearerTokens.Access) throws(OpenAIError) -> GatewayPipeline {
+        guard let pipeline = pipelines[request.pipeline] else {
+            throw OpenAIError(
+                .notFound,
+                "no pipeline '\(request.pipeline)' is served (GET /v1/models lists them)",
+                param: "model",
+                code: "model_not_found"
+            )
+        }
+        guard access.allows(pipeline.name) else {
+            throw OpenAIError(.forbidden, "this token has no access to pipeline '\(pipeline.name)'", type: "permission_error", param: "model")
+        }
+        return pipeline
+    }
+
+    /// A request as an instance of its pipeline, with the decision for it.
+    struct Decided: Sendable {
+        var instance: Instance
+        var decision: Decision
+        var answerer: InstanceAnswerer
+        /// The experts to forward to, best first, when the decision is a pass-through; nil when Conclave
+        /// runs it.
+        var forwardTo: [Expert]?
+    }
+
+    /// Decides for the request under a new instance id.
+    func decide(_ request: CompletionRequest, pipeline: GatewayPipeline) throws(OpenAIError) -> Decided {
+        let instance = Instance(id: CompletionID.make(), text: request.question)
+        guard let answerer = pipeline.answerers[request.mode] else {
+            throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
+        }
+        let decision = answerer.decider.decide(for: instance)
+        let experts = pipeline.passThrough(decision).flatMap { connector.forwards($0[0]) ? $0 : nil }
+        return Decided(instance: instance, decision: decision, answerer: answerer, forwardTo: experts)
+    }
+
+    /// Forwards, or runs, the request.
     private func complete(
         _ request: CompletionRequest,
         pipeline: GatewayPipeline,
         client: Int?,
         channel: any Channel
     ) async throws -> Response {
-        let id = CompletionID.make()
-        let instance = Instance(id: id, text: request.question)
-        guard let answerer = pipeline.answerers[request.mode] else {
-            throw OpenAIError(.badRequest, "the pipeline cannot run that mode", param: "model")
+        let decided = try decide(request, pipeline: pipeline)
+        guard let experts = decided.forwardTo else {
+            return try await recruit(
+                request,
+                instance: decided.instance,
+                decision: decided.decision,
+                answerer: decided.answerer,
+                client: client,
+                channel: channel
+            )
         }
-        let decision = answerer.decider.decide(for: instance)
-        if let experts = pipeline.passThrough(decision), connector.forwards(experts[0]) {
-            // A stream is cut when its client leaves, as its writes fail; a request without one is
-            // cancelled then, and its upstream call with it.
-            guard !request.stream else {
-                return try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
-            }
-            return try await departures.cancelling(on: channel) { [self] in
-                try await forward(request, instance: instance, decision: decision, experts: experts, answerer: answerer, client: client)
-            }
-        }
-        return try await recruit(request, instance: instance, decision: decision, answerer: answerer, client: client, channel: channel)
+        let forwarding = try Forwarding(
+            request,
+            instance: decided.instance,
+            decision: decided.decision,
+            experts: experts,
+            answerer: decided.answerer,
+            limits: limits,
+            client: client,
+            attempts: attempts
+        )
+        // A stream is cut when its client leaves, as its writes fail; a request without one is cancelled
+        // then, and its upstream call with it.
+        guard !request.stream else { return try await forward(forwarding) }
+        return try await departures.cancelling(on: channel) { [self] in try await forward(forwarding) }
     }
 
     // MARK: pass-through
 
-    private func forward(
-        _ request: CompletionRequest,
-        instance: Instance,
-        decision: Decision,
-        experts: [Expert],
-        answerer: InstanceAnswerer,
-        client: Int?
-    ) async throws -> Response {
-        let promptTokens = TokenEstimate.tokens(bytes: request.messages.reduce(0) { $0 + $1.content.utf8.count })
-        let completionTokens = request.maxTokens ?? experts[0].sampling.maxTokens
-        let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
-        let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
-        var plan = ForwardAttempts(experts: experts.map(\.id), retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2))
+    /// Sends the request as its plan says (`ForwardAttempts`) until an expert answers or every one failed.
+    private func forward(_ forwarding: Forwarding) async throws -> Response {
+        var forwarding = forwarding
         var rng = SystemRandomNumberGenerator()
-        let started = ContinuousClock.now
-        /// What the log records of the request, sent last to the expert the plan is at.
-        func entry(_ captured: GatewayLog.Entry.Captured, latencyMs: Double = 0) -> GatewayLog.Entry {
-            var noted = decision
-            if !plan.fallbacks.isEmpty { noted.fallbacks = (decision.fallbacks ?? []) + plan.fallbacks }
-            return GatewayLog.Entry(
-                answerer: answerer,
-                position: answerer.position(),
-                instance: instance,
-                decision: noted,
-                messages: request.messages,
-                expert: experts[min(plan.expert, experts.count - 1)],
-                captured: captured,
-                latencyMs: latencyMs,
-                attempts: plan.attemptsMade,
-                reservation: reservation
-            )
-        }
+        let stream = forwarding.request.stream
         var target: (upstream: Upstream, body: ByteBuffer)?
-        var step = plan.start()
+        var step = forwarding.plan.start()
         do {
             while true {
                 switch step {
                 case .reach(let index):
                     do {
-                        guard let endpoint = try await connector.endpoint(for: experts[index]) else {
-                            step = plan.skipped()
+                        guard let endpoint = try await connector.endpoint(for: forwarding.experts[index]) else {
+                            step = forwarding.plan.skipped()
                             continue
                         }
-                        let upstream = Upstream(experts[index], endpoint: endpoint)
-                        target = (upstream, try request.body(naming: upstream.model))
-                        step = plan.reached()
+                        target = try forwarding.target(index, endpoint: endpoint)
+                        step = forwarding.plan.reached()
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch let error as OpenAIError {
                         throw error
                     } catch {
-                        step = plan.unavailable("\(error)")
+                        step = forwarding.plan.unavailable("\(error)")
                     }
                 case .send:
                     guard let (upstream, body) = target else {
@@ -170,51 +178,44 @@ struct GatewayRoutes: Sendable {
                     do {
                         let response = try await upstream.send(
                             body,
-                            streaming: request.stream,
+                            streaming: stream,
                             clients: clients,
                             timeout: .seconds(upstream.expert.timeoutSeconds)
                         )
-                        return try await relay(response, stream: request.stream, entry: entry(.failed("")), started: started)
+                        return try await relay(response, forwarding: forwarding)
                     } catch let failure as Upstream.Failure {
-                        step = plan.failed(failure.detail, retryAfter: failure.retryAfter, using: &rng)
+                        step = forwarding.plan.failed(failure.detail, retryAfter: failure.retryAfter, using: &rng)
                     }
                 case .pause(let seconds, _):
                     try await Task.sleep(for: .seconds(seconds))
-                    step = plan.resume()
+                    step = forwarding.plan.resume()
                 case .exhausted:
-                    let reason = "every expert failed; the last: \(plan.lastFailure)"
-                    log.record(entry(.failed(reason), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
-                    throw OpenAIError(.badGateway, reason, type: "api_error", code: "upstream_error")
+                    let error = forwarding.exhausted
+                    log.record(forwarding.entry(.failed(error.message)))
+                    throw error
                 }
             }
         } catch is CancellationError {
             // The client left (a request without a stream is cancelled then): the call it started is
             // recorded as failed, and its upstream call is cut.
-            log.record(entry(.failed("cancelled before the answer: the client left"), latencyMs: (ContinuousClock.now - started).inSeconds * 1000))
+            log.record(forwarding.entry(.failed(Forwarding.clientLeft)))
             throw CancellationError()
         }
     }
 
     /// The upstream's answer as the client gets it: its body, or its stream relayed event by event; the log
     /// gets a copy once it is complete (or what came before the client went away).
-    private func relay(
-        _ response: UpstreamResponse,
-        stream: Bool,
-        entry: GatewayLog.Entry,
-        started: ContinuousClock.Instant
-    ) async throws -> Response {
-        var headers: HTTPFields = [Self.expertHeader: entry.expert.id, Self.instanceHeader: entry.instance.id]
-        let succeeded = (200..<300).contains(response.status)
-        guard stream, succeeded else {
+    private func relay(_ response: UpstreamResponse, forwarding: Forwarding) async throws -> Response {
+        guard forwarding.request.stream, (200..<300).contains(response.status) else {
             let body = try await response.body.collect(upTo: 64 << 20)
-            var logged = entry
-            logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
-            logged.captured = succeeded ? .json(body) : .failed("HTTP \(response.status): \(String(buffer: body).prefix(300))")
-            log.record(logged)
-            headers[.contentType] = response.headers.first(name: "Content-Type") ?? "application/json"
-            return Response(status: .init(code: response.status), headers: headers, body: ResponseBody(byteBuffer: body))
+            log.record(forwarding.answered(status: response.status, body: body))
+            return Response(
+                status: .init(code: response.status),
+                headers: forwarding.answerHeaders(contentType: response.headers.first(name: "Content-Type") ?? "application/json"),
+                body: ResponseBody(byteBuffer: body)
+            )
         }
-        headers[.contentType] = "text/event-stream"
+        var headers = forwarding.answerHeaders(contentType: "text/event-stream")
         headers[.cacheControl] = "no-cache"
         let log = self.log
         return Response(
@@ -222,22 +223,17 @@ struct GatewayRoutes: Sendable {
             headers: headers,
             body: ResponseBody { writer in
                 var captured = ByteBuffer()
-                var logged = entry
                 do {
                     for try await chunk in response.body {
                         captured.writeImmutableBuffer(chunk)
                         try await writer.write(chunk)
                     }
                     try await writer.finish(nil)
-                    logged.captured = .stream(captured)
                 } catch {
-                    logged.captured = .failed("the stream ended early (\(error)); \(captured.readableBytes) bytes were relayed")
-                    logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
-                    log.record(logged)
+                    log.record(forwarding.entry(.failed("the stream ended early (\(error)); \(captured.readableBytes) bytes were relayed")))
                     throw error
                 }
-                logged.latencyMs = (ContinuousClock.now - started).inSeconds * 1000
-                log.record(logged)
+                log.record(forwarding.entry(.stream(captured)))
             }
         )
     }

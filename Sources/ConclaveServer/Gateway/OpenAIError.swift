@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// An error of the OpenAI-compatible endpoint, in OpenAI's shape, so OpenAI clients raise their usual
 /// exceptions (`BadRequestError`, `RateLimitError`, …) with the message.
@@ -30,7 +31,12 @@ public struct OpenAIError: HTTPResponseError, CustomStringConvertible {
         ["error": ["message": message, "type": type, "param": param ?? NSNull(), "code": code ?? NSNull()] as [String: Any]]
     }
 
+    /// `body` as JSON (keys sorted).
+    func json() -> ByteBuffer {
+        ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data())
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(body, status: status)
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: json()))
     }
 }

@@ -47,34 +47,54 @@ struct Upstream: Sendable {
         let response: UpstreamResponse
         do {
             if let plain = clients.plain.split(url) {
-                var headers = HTTPHeaders([
-                    ("Host", plain.hostHeader), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
-                ])
-                if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-                let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: plain.path, headers: headers)
-                response = try await clients.plain.send(head, body: body, to: plain.address, streaming: streaming, timeout: timeout)
+                response = try await clients.plain.send(
+                    head(for: plain, body: body),
+                    body: body,
+                    to: plain.address,
+                    streaming: streaming,
+                    timeout: timeout
+                )
             } else {
                 response = try await sendTLS(body, client: clients.tls, timeout: timeout)
             }
-        } catch UpstreamExchange.Failure.timedOut {
-            throw Failure(detail: "no answer within \(timeout)")
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw Failure(detail: "no answer within \(timeout)")
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw Failure(detail: "cannot reach \(expert.id): \(error)")
+            throw failure(error, timeout: timeout)
         }
-        let status = response.status
-        if status == 408 || status == 429 || status >= 500 {
+        if Self.retries(response.status) {
             let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
-            throw Failure(
-                detail: "HTTP \(status) from \(expert.id): \(text.prefix(300))",
-                retryAfter: response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfterSeconds($0) }
-            )
+            throw failure(response, text: text)
         }
         return response
+    }
+
+    /// The request's head for a plain-HTTP upstream (`UpstreamConnections`).
+    func head(for plain: PlainURL, body: ByteBuffer) -> HTTPRequestHead {
+        var headers = HTTPHeaders([("Host", plain.hostHeader), ("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes))])
+        if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        return HTTPRequestHead(version: .http1_1, method: .POST, uri: plain.path, headers: headers)
+    }
+
+    /// Whether an answer with this status may pass on another try: 408, 429 and 5xx.
+    static func retries(_ status: Int) -> Bool { status == 408 || status == 429 || status >= 500 }
+
+    /// An answer whose status `retries`, as the failure of its attempt (`text`: its body).
+    func failure(_ response: UpstreamResponse, text: String) -> Failure {
+        Failure(
+            detail: "HTTP \(response.status) from \(expert.id): \(text.prefix(300))",
+            retryAfter: response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfterSeconds($0) }
+        )
+    }
+
+    /// An attempt that brought no answer (no connection, a timeout), as its failure.
+    func failure(_ error: any Error, timeout: Duration) -> Failure {
+        switch error {
+        case UpstreamExchange.Failure.timedOut: Failure(detail: "no answer within \(timeout)")
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout: Failure(detail: "no answer within \(timeout)")
+        default: Failure(detail: "cannot reach \(expert.id): \(error)")
+        }
     }
 
     /// The request through AsyncHTTPClient (an HTTPS upstream).

@@ -29,6 +29,11 @@ struct UpstreamBody: AsyncSequence, Sendable {
 
     let source: Source
 
+    /// The body, when it was read whole.
+    var whole: ByteBuffer? {
+        if case .whole(let buffer) = source { buffer } else { nil }
+    }
+
     /// The body as one buffer; more than `limit` bytes is an error.
     func collect(upTo limit: Int) async throws -> ByteBuffer {
         if case .whole(let buffer) = source {
