@@ -119,10 +119,12 @@ public final class LiveConnector: ExpertConnector, Service {
     /// A hosted (OpenAI-compatible) expert's endpoint; nil for a llama.cpp expert, whose server may have to
     /// be started first, and for an expert whose API key is missing.
     public func readyEndpoint(for expert: Expert) -> ExpertEndpoint? {
-        guard case .openAI(let baseURL, let model, let keyVariable) = expert.runtime, let key = try? apiKey(keyVariable, of: expert) else {
+        guard case .openAI(let baseURL, let model, let keyVariable) = expert.runtime else { return nil }
+        do {
+            return ExpertEndpoint(baseURL: baseURL, model: model, apiKey: try apiKey(keyVariable, of: expert))
+        } catch {
             return nil
         }
-        return ExpertEndpoint(baseURL: baseURL, model: model, apiKey: key)
     }
 
     /// The key in `variable`, if the expert names one; throws when it is named but not set.

@@ -75,9 +75,16 @@ struct GatewayFixture {
     func run(_ body: (String, HTTPClient, SQLiteRunStore) async throws -> Void) async throws {
         let upstream = try await responder.start()
         defer { responder.stop() }
+        let (server, connector, store) = try makeServer(upstream: upstream)
+        try await RunningServer.with(server, alongside: [connector]) { base, client in try await body(base, client, store) }
+    }
+
+    /// The job server of the configuration, its experts at the responder on port `upstream`, with its
+    /// connector and store.
+    func makeServer(upstream: Int) throws -> (JobServer, LiveConnector, SQLiteRunStore) {
         try writeConfiguration(port: upstream)
         let (spec, pipelines) = try ConfigLoader.loadService(workspace.path("conclave.yaml"))
-        guard case .sqlite(let path) = spec.store else { return }
+        let path = workspace.path("store.sqlite")
         let store = try SQLiteRunStore(path: path)
         let experts = Registry(experts: pipelines.values.flatMap(\.registry.experts), skills: [], roles: [])
         let connector = try LiveConnector(registry: experts, environment: .current(), logDirectory: workspace.url("logs"))
@@ -89,7 +96,7 @@ struct GatewayFixture {
             connector: connector,
             tokens: try BearerTokens(file: spec.tokensFile, variable: nil)
         )
-        try await RunningServer.with(server, alongside: [connector]) { base, client in try await body(base, client, store) }
+        return (server, connector, store)
     }
 
     /// Waits until the gateway log has written `instance`'s result.

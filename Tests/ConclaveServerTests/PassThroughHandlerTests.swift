@@ -1,8 +1,11 @@
 import ConclaveCore
+import ConclaveEngine
 import ConclaveTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import NIOPosix
 import Synchronization
 import Testing
@@ -25,6 +28,7 @@ import Testing
         var uri: String
         var body: String?
         var close = false
+        var token = "secret"
     }
 
     /// Writes every request at once on one connection, then reads the answers; also says whether the
@@ -48,7 +52,7 @@ import Testing
         defer { watchdog.cancel() }
         return try await channel.executeThenClose { inbound, outbound in
             for request in requests {
-                var headers = HTTPHeaders([("Host", url.hostHeader), ("Authorization", "Bearer secret")])
+                var headers = HTTPHeaders([("Host", url.hostHeader), ("Authorization", "Bearer \(request.token)")])
                 if request.close { headers.add(name: "Connection", value: "close") }
                 let body = request.body.map { ByteBuffer(string: $0) }
                 if let body {
@@ -113,6 +117,101 @@ import Testing
             let run = try #require(try await GatewayFixture.waitForResults(store, run: "gateway-solo", count: 4))
             #expect(run.answered == 4, "three forwarded and one streamed: \(run)")
             for id in ids { #expect(try await GatewayFixture.stored(store, run: "gateway-solo", instance: id)?.finalAnswer != nil) }
+        }
+    }
+}
+
+/// `PassThroughHandler` alone in front of a stand-in for Hummingbird that records what it is handed and
+/// answers 299: which requests are forwarded on the loop and which are handed over, in order.
+@Suite(.serialized) struct PassThroughRoutingTests {
+    /// Records the requests handed to it and answers each with 299 and an empty body.
+    final class StandIn: ChannelInboundHandler, Sendable {
+        typealias InboundIn = HTTPRequestPart
+        typealias OutboundOut = HTTPResponsePart
+        let handed = Mutex<[String]>([])
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): handed.withLock { $0.append("\(head.method) \(head.path ?? "")") }
+            case .body: break
+            case .end:
+                context.write(wrapOutboundOut(.head(.init(status: .init(code: 299), headerFields: [.contentLength: "0"]))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+
+    /// The fixture's server, not running, while `body` uses its parts; its clients are shut down after.
+    static func withServer(_ fixture: GatewayFixture, upstream: Int, _ body: (JobServer, LiveConnector) async throws -> Void) async throws {
+        let (server, connector, _) = try fixture.makeServer(upstream: upstream)
+        func shutdown() async throws {
+            await connector.shutdown()
+            try await server.gateway.log.clients.shutdown()
+        }
+        do {
+            try await body(server, connector)
+        } catch {
+            try await shutdown()
+            throw error
+        }
+        try await shutdown()
+    }
+
+    @Test func onlyNonStreamedSingleExpertRequestsToHostedExpertsAreForwardedOnTheLoop() async throws {
+        let fixture = try GatewayFixture()
+        let upstream = try await fixture.responder.start()
+        defer { fixture.responder.stop() }
+        try await Self.withServer(fixture, upstream: upstream) { server, _ in try await forwardsOnlyWhatItShould(fixture, server) }
+    }
+
+    func forwardsOnlyWhatItShould(_ fixture: GatewayFixture, _ server: JobServer) async throws {
+        let standIn = StandIn()
+        let gateway = server.gateway
+        let tokens = server.tokens
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try channel.pipeline.syncOperations.addHandler(PassThroughHandler(gateway: gateway, tokens: tokens))
+                    try channel.pipeline.syncOperations.addHandler(standIn)
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        defer { listener.close(promise: nil) }
+        let chat = "/v1/chat/completions"
+        let (answers, _) = try await PassThroughHandlerTests.pipelined(
+            "http://127.0.0.1:\(listener.localAddress?.port ?? 0)",
+            [
+                .init(method: .POST, uri: chat, body: GatewayTests.body("solo")),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("solo", stream: true)),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("team")),
+                .init(method: .GET, uri: "/v1/models"),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("solo"), token: "wrong"),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("nowhere")),
+                .init(method: .POST, uri: chat, body: "{not json"),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("failover")),
+                .init(method: .POST, uri: chat, body: GatewayTests.body("solo")),
+            ]
+        )
+        try #require(answers.count == 9, "\(answers.map(\.head.status))")
+        #expect(answers.map(\.head.status.code) == [200, 299, 299, 299, 299, 299, 299, 200, 200])
+        #expect(standIn.handed.withLock { $0 } == ["POST \(chat)", "POST \(chat)", "GET /v1/models", "POST \(chat)", "POST \(chat)", "POST \(chat)"])
+        for index in [0, 7, 8] {
+            #expect(answers[index].head.headers["X-Conclave-Expert"] == ["up"], "\(index): \(answers[index].head)")
+            #expect(answers[index].body.contains("Paris"), "\(index): \(answers[index].body)")
+        }
+        #expect(fixture.responder.requests == 5, "solo twice, and failover's down twice (attempts: 2) then up once")
+    }
+
+    @Test func theLiveConnectorHasAHostedExpertsEndpointAtHandButNotOneWhoseKeyIsMissing() async throws {
+        try await Self.withServer(try GatewayFixture(), upstream: 9) { server, connector in
+            let up = try #require(server.pipelines["solo"]?.registry.expert("up"))
+            var keyed = up
+            keyed.runtime = .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m", apiKeyVariable: "CONCLAVE_TEST_UNSET_KEY")
+            #expect(connector.readyEndpoint(for: up) == ExpertEndpoint(baseURL: "http://127.0.0.1:9/v1", model: "model-up"))
+            #expect(connector.readyEndpoint(for: keyed) == nil)
         }
     }
 }

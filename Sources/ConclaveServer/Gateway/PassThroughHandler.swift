@@ -189,9 +189,12 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    /// A forwarded request was answered: the parts held meanwhile are taken, and reading goes on.
+    /// A forwarded request was answered: the parts held meanwhile are taken (what goes on to Hummingbird
+    /// is delivered with a read's completion, as if just read), and reading goes on.
     private func forwarded(context: ChannelHandlerContext) {
         state = .idle
+        let taken = !held.isEmpty
+        defer { if taken { context.fireChannelReadComplete() } }
         while !held.isEmpty {
             if case .forwarding = state { return }
             take(held.removeFirst(), context: context)
