@@ -45,10 +45,16 @@ struct GatewayBench: AsyncParsableCommand {
         defer { if proxy != nil { Self.stopLiteLLM(root) } }
         let relay = try TCPRelay.start(upstream: upstreamPort)
         defer { relay.stop() }
-        try await measure(upstream: upstreamPort, relay: relay.port, conclave: conclavePort, litellm: proxy.map { _ in litellmPort })
+        try await measure(
+            upstream: upstreamPort,
+            relay: relay.port,
+            conclave: conclavePort,
+            server: serve.processIdentifier,
+            litellm: proxy.map { _ in litellmPort }
+        )
     }
 
-    private func measure(upstream: Int, relay: Int, conclave: Int, litellm: Int?) async throws {
+    private func measure(upstream: Int, relay: Int, conclave: Int, server: Int32, litellm: Int?) async throws {
         let question = #""messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 16"#
         func load(_ port: Int, model: String) -> LoadGenerator {
             LoadGenerator(port: port, path: "/v1/chat/completions", body: #"{"model": "\#(model)", \#(question)}"#)
@@ -62,9 +68,25 @@ struct GatewayBench: AsyncParsableCommand {
 
         let full = Duration.seconds(seconds)
         var figures: [String: BenchValue] = ["connections": .int(connections), "seconds": .double(seconds)]
-        func report(_ name: String, _ generator: LoadGenerator, connections: Int, duration: Duration) async -> LoadGenerator.Figures {
+        /// Runs the load after a second's warm-up; with `server`, also gives the CPU seconds that process
+        /// used during the measured part.
+        func report(
+            _ name: String,
+            _ generator: LoadGenerator,
+            connections: Int,
+            duration: Duration,
+            server: Int32? = nil
+        ) async -> LoadGenerator.Figures {
             _ = await generator.run(connections: connections, duration: .seconds(1))  // warm-up
+            let cpuBefore = server.flatMap(ProcessCPU.seconds(of:))
             let (result, failure) = await generator.run(connections: connections, duration: duration)
+            if let server, let cpuBefore, let cpuAfter = ProcessCPU.seconds(of: server), result.requests > 0 {
+                let perRequest = (cpuAfter - cpuBefore) / Double(result.requests) * 1e6
+                figures["conclave_cpu_us_per_request"] = .double(perRequest)
+                output.say(
+                    String(format: "conclave serve used %.2f cores: %.1f µs of CPU per request", (cpuAfter - cpuBefore) / result.seconds, perRequest)
+                )
+            }
             output.say(
                 "\(name) at \(connections) connection(s): "
                     + String(
@@ -84,7 +106,7 @@ struct GatewayBench: AsyncParsableCommand {
             connections: connections,
             duration: full
         )
-        let conclaveFull = await report("Conclave pass-through", through, connections: connections, duration: full)
+        let conclaveFull = await report("Conclave pass-through", through, connections: connections, duration: full, server: server)
         figures["upstream_rps"] = .double(upstreamFull.perSecond)
         figures["relay_rps"] = .double(relayFull.perSecond)
         figures["conclave_rps"] = .double(conclaveFull.perSecond)

@@ -27,6 +27,21 @@ import Testing
         #expect(figures.seconds >= 0.3 && figures.seconds < 5)
     }
 
+    @Test func aProcessCPUTimeIsReadFromItsStatLineAndGrowsWithWork() throws {
+        // The command name may hold spaces and parentheses; utime and stime are 14th and 15th.
+        let line = "4242 (conclave (x) serve) S 1 2 3 4 5 6 7 8 9 10 250 50 11 12 20 0 3 0"
+        #expect(ProcessCPU.parse(line, ticksPerSecond: 100) == 3.0)
+        #expect(ProcessCPU.parse("4242 conclave S 1", ticksPerSecond: 100) == nil)
+        #expect(ProcessCPU.parse("4242 (c) S 1 2", ticksPerSecond: 100) == nil)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let before = try #require(ProcessCPU.seconds(of: pid))
+        var sum = 0.0
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .milliseconds(300) { sum += sin(sum + 1) }
+        let after = try #require(ProcessCPU.seconds(of: pid))
+        #expect(after - before >= 0.1, "\(after - before) s of CPU over 0.3 s of work (\(sum))")
+    }
+
     @Test func theStaticResponderAnswersAChatCompletion() async throws {
         let responder = try StaticResponder.start(answer: "The answer is (B).")
         defer { responder.stop() }

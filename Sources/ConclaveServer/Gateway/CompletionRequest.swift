@@ -24,7 +24,28 @@ struct CompletionRequest: Sendable {
     var includeUsage: Bool
     var maxTokens: Int?
 
+    /// Reads the usual request in one pass (`CompletionRequestReader`), any other with `JSONSerialization`.
     init(body: ByteBuffer) throws(OpenAIError) {
+        if let fields = CompletionRequestReader.read(body) {
+            try self.init(body: body, fields: fields)
+        } else {
+            try self.init(parsing: body)
+        }
+    }
+
+    private init(body: ByteBuffer, fields: CompletionRequestReader.Fields) throws(OpenAIError) {
+        self.body = body
+        model = fields.model
+        (pipeline, mode) = try Self.split(model: fields.model)
+        messages = fields.messages
+        question = try Self.question(in: fields.messages)
+        stream = fields.stream
+        includeUsage = false
+        maxTokens = fields.maxTokens
+    }
+
+    /// `init(body:)` with `JSONSerialization`: every request, and the error that names what is wrong.
+    init(parsing body: ByteBuffer) throws(OpenAIError) {
         self.body = body
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: body)), let object = parsed as? [String: Any] else {
             throw OpenAIError(.badRequest, "the body must be a JSON object")
@@ -33,23 +54,12 @@ struct CompletionRequest: Sendable {
             throw OpenAIError(.badRequest, "'model' must name a pipeline (or PIPELINE/MODE)", param: "model")
         }
         self.model = model
-        let parts = model.split(separator: "/", maxSplits: 1).map(String.init)
-        pipeline = parts[0]
-        if parts.count == 2 {
-            guard let pinned = CollaborationMode(rawValue: parts[1]) else {
-                let known = CollaborationMode.allCases.map(\.rawValue).joined(separator: ", ")
-                throw OpenAIError(.badRequest, "unknown mode '\(parts[1])' in model '\(model)' (modes: \(known))", param: "model")
-            }
-            mode = pinned
-        }
+        (pipeline, mode) = try Self.split(model: model)
         guard let list = object["messages"] as? [Any], !list.isEmpty else {
             throw OpenAIError(.badRequest, "'messages' must be a non-empty array", param: "messages")
         }
         messages = try list.enumerated().map { index, item throws(OpenAIError) in try Self.message(item, index: index) }
-        guard let last = messages.last(where: { $0.role == .user }), !last.content.isEmpty else {
-            throw OpenAIError(.badRequest, "'messages' has no user message with text", param: "messages")
-        }
-        question = last.content
+        question = try Self.question(in: messages)
         if let value = object["stream"], !(value is NSNull) {
             guard let flag = value as? Bool else { throw OpenAIError(.badRequest, "'stream' must be true or false", param: "stream") }
             stream = flag
@@ -64,6 +74,25 @@ struct CompletionRequest: Sendable {
             maxTokens = number
             break
         }
+    }
+
+    /// The pipeline `model` names and the mode it pins (`PIPELINE/MODE`), if any.
+    private static func split(model: String) throws(OpenAIError) -> (pipeline: String, mode: CollaborationMode?) {
+        let parts = model.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else { return (model, nil) }
+        guard let pinned = CollaborationMode(rawValue: parts[1]) else {
+            let known = CollaborationMode.allCases.map(\.rawValue).joined(separator: ", ")
+            throw OpenAIError(.badRequest, "unknown mode '\(parts[1])' in model '\(model)' (modes: \(known))", param: "model")
+        }
+        return (parts[0], pinned)
+    }
+
+    /// The instance's question: the last user message's text.
+    private static func question(in messages: [ChatMessage]) throws(OpenAIError) -> String {
+        guard let last = messages.last(where: { $0.role == .user }), !last.content.isEmpty else {
+            throw OpenAIError(.badRequest, "'messages' has no user message with text", param: "messages")
+        }
+        return last.content
     }
 
     /// The body with `model` naming the upstream's model instead, every other byte as sent
