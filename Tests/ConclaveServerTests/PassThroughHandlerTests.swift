@@ -205,6 +205,17 @@ import Testing
         #expect(fixture.responder.requests == 5, "solo twice, and failover's down twice (attempts: 2) then up once")
     }
 
+    @Test func onlyPipelinesWhoseModeMayComeOutSingleAreDecidedOnTheLoop() async throws {
+        try await Self.withServer(try GatewayFixture(), upstream: 9) { server, _ in
+            let pipelines = server.gateway.pipelines
+            #expect(pipelines["solo"]?.mayPassThrough(mode: nil) == true)
+            #expect(pipelines["failover"]?.mayPassThrough(mode: nil) == true)
+            #expect(pipelines["team"]?.mayPassThrough(mode: nil) == false, "an ensemble with no policy, exploration or budget")
+            #expect(pipelines["team"]?.mayPassThrough(mode: .single) == true, "team/single pins single")
+            #expect(pipelines["solo"]?.mayPassThrough(mode: .debate) == false)
+        }
+    }
+
     @Test func theLiveConnectorHasAHostedExpertsEndpointAtHandButNotOneWhoseKeyIsMissing() async throws {
         try await Self.withServer(try GatewayFixture(), upstream: 9) { server, connector in
             let up = try #require(server.pipelines["solo"]?.registry.expert("up"))

@@ -32,6 +32,16 @@ struct GatewayPipeline: Sendable {
         registry = pipeline.registry
     }
 
+    /// Whether the answerer for `mode` can decide on a pass-through at all: its mode may come out `single`
+    /// (the pipeline's own, a mode policy's or an exploration's), or a budget may cut a plan down to one
+    /// call. The event loop's pass-through asks before deciding, so a request that can only be recruited
+    /// goes to the route without a decision made for nothing.
+    func mayPassThrough(mode: CollaborationMode?) -> Bool {
+        guard let decider = answerers[mode]?.decider else { return false }
+        return decider.collaboration.mode == .single || decider.modePolicy != nil || decider.exploration != nil
+            || decider.instanceBudget != nil || decider.instanceTokenBudget != nil
+    }
+
     /// The experts a decision is forwarded to, in order, when it is one expert in `single` mode: that
     /// expert, then the others the recruiter ranked, by weight. Nil when the decision needs Conclave to
     /// run it.

@@ -132,6 +132,7 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard let request = try? CompletionRequest(body: body), !request.stream,
             let pipeline = try? gateway.pipeline(for: request, access: caller.access),
+            pipeline.mayPassThrough(mode: request.mode),
             let decided = try? gateway.decide(request, pipeline: pipeline),
             let experts = decided.forwardTo
         else { return nil }
