@@ -29,8 +29,8 @@ final class LoopForward {
     }
 
     private var forwarding: Forwarding
-    /// Each expert's endpoint, in the order of `forwarding.experts`.
-    private let endpoints: [ExpertEndpoint]
+    /// Each expert's endpoint and its `/chat/completions` URL split, in the order of `forwarding.experts`.
+    private let endpoints: [(endpoint: ExpertEndpoint, url: PlainURL)]
     private let connections: UpstreamConnections
     private let log: GatewayLog
     private let loop: any EventLoop
@@ -43,7 +43,7 @@ final class LoopForward {
 
     init(
         _ forwarding: Forwarding,
-        endpoints: [ExpertEndpoint],
+        endpoints: [(endpoint: ExpertEndpoint, url: PlainURL)],
         connections: UpstreamConnections,
         log: GatewayLog,
         loop: any EventLoop,
@@ -77,12 +77,8 @@ final class LoopForward {
         switch step {
         case .reach(let index):
             do {
-                let (upstream, body) = try forwarding.target(index, endpoint: endpoints[index])
-                guard let url = connections.split(upstream.url) else {
-                    go(forwarding.plan.unavailable("\(upstream.url) is not a plain http:// URL"))
-                    return
-                }
-                target = (upstream, url, body)
+                let (upstream, body) = try forwarding.target(index, endpoint: endpoints[index].endpoint)
+                target = (upstream, endpoints[index].url, body)
                 go(forwarding.plan.reached())
             } catch {
                 end(Answer(error as? OpenAIError ?? OpenAIError(.badRequest, "\(error)")))

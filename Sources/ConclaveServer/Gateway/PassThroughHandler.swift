@@ -136,13 +136,13 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let decided = try? gateway.decide(request, pipeline: pipeline),
             let experts = decided.forwardTo
         else { return nil }
-        var endpoints: [ExpertEndpoint] = []
+        var endpoints: [(endpoint: ExpertEndpoint, url: PlainURL)] = []
         endpoints.reserveCapacity(experts.count)
         for expert in experts {
             guard let endpoint = gateway.connector.readyEndpoint(for: expert),
-                gateway.clients.plain.split(Upstream(expert, endpoint: endpoint).url) != nil
+                let url = gateway.clients.plain.split(Upstream(expert, endpoint: endpoint).url)
             else { return nil }
-            endpoints.append(endpoint)
+            endpoints.append((endpoint, url))
         }
         guard
             let forwarding = try? Forwarding(
