@@ -18,9 +18,9 @@ enum CompletionID {
         return "chatcmpl-" + hex(milliseconds, digits: 12) + hex(random, digits: 16) + hex(more, digits: 4)
     }
 
-    /// A new id, made now with the system's random numbers.
+    /// A new id, made now with the system's random numbers (drawn from the process's pool).
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = PooledRandomNumberGenerator()
         return make(using: &generator)
     }
 

@@ -10,7 +10,7 @@ import NIOHTTPTypes
 /// refuse, a recruited decision, an expert whose model must be loaded first) is handed to Hummingbird as
 /// it came, and the route answers it as before (`GatewayRoutes`). Answers keep their order: while
 /// Hummingbird owes an answer, later requests go to it too, and while a request is forwarded here, later
-/// ones wait (and the connection is not read).
+/// ones wait (held, and once one is held the connection is not read).
 ///
 /// The forwarded request is decided, limited, retried, failed over, logged and counted as the route does
 /// it: both drive the same `Forwarding`. Its client leaving (closing its side, or the connection) cuts
@@ -59,9 +59,11 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// A read is put off while a request is forwarded: its answer comes before the next request is read.
+    /// A read goes on while a request is forwarded, so the connection stays registered for reading (no
+    /// system call to stop and start it around each request); once a part has come and is held, reads are
+    /// put off until the answer is out, so what a pipelining client sends ahead is held one read's worth at most.
     func read(context: ChannelHandlerContext) {
-        if case .forwarding = state { readWaiting = true } else { context.read() }
+        if case .forwarding = state, !held.isEmpty { readWaiting = true } else { context.read() }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
