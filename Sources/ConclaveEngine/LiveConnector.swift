@@ -133,6 +133,10 @@ public final class LiveConnector: ExpertConnector, Service {
         guard let value = environment.variables[variable], !value.isEmpty else {
             throw MissingAPIKey(user: "expert \(expert.id)", variable: variable)
         }
+        // It goes into an `Authorization` header as it is: a line break would end the header there.
+        guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
+            throw MissingAPIKey(user: "expert \(expert.id)", variable: variable, problem: "holds a line break or another control character")
+        }
         return value
     }
 
@@ -169,10 +173,12 @@ public final class LiveConnector: ExpertConnector, Service {
     public func serverRestarts() async -> Int { await runtime?.counters.restarts ?? 0 }
 }
 
-/// An expert's API key variable is not set.
+/// An expert's API key variable is not set, or holds what cannot go into a header.
 public struct MissingAPIKey: Error, CustomStringConvertible {
     /// Who needs the key: "expert ID" or "the embedding endpoint URL".
     public var user: String
     public var variable: String
-    public var description: String { "\(user) needs its API key in the environment variable \(variable), which is not set" }
+    /// What is wrong with the variable.
+    public var problem = "is not set"
+    public var description: String { "\(user) needs its API key in the environment variable \(variable), which \(problem)" }
 }

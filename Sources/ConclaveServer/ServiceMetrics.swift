@@ -20,52 +20,72 @@ import Synchronization
 public final class ServiceMetrics: RunObserver, Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let counters = Handles<Metrics.Counter>()
-    private let timers = Handles<Metrics.Timer>()
-
+    private let completions: Handles<Completion, Metrics.Counter>
+    private let completionSeconds: Handles<String, Metrics.Timer>
+    private let calls: Handles<CallOutcome, Metrics.Counter>
+    private let callSeconds: Handles<String, Metrics.Timer>
+    private let instances: Handles<String, Metrics.Counter>
+    private let inputTokens: Metrics.Counter
+    private let outputTokens: Metrics.Counter
     private let cost: Metrics.FloatingPointCounter
+    /// The rarer ones, by label and dimensions.
+    private let others: Handles<[String], Metrics.Counter>
 
     public init() {
-        factory = PrometheusMetricsFactory(registry: registry)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        self.factory = factory
+        completions = Handles { key in
+            Metrics.Counter(
+                label: "conclave_chat_completions_total",
+                dimensions: [("pipeline", key.pipeline), ("path", key.path), ("status", String(key.status))],
+                factory: factory
+            )
+        }
+        completionSeconds = Handles { Metrics.Timer(label: "conclave_chat_completion_seconds", dimensions: [("path", $0)], factory: factory) }
+        calls = Handles { key in
+            Metrics.Counter(
+                label: "conclave_calls_total",
+                dimensions: [("expert", key.expert), ("outcome", key.succeeded ? "ok" : "failed")],
+                factory: factory
+            )
+        }
+        callSeconds = Handles { Metrics.Timer(label: "conclave_call_latency_seconds", dimensions: [("expert", $0)], factory: factory) }
+        instances = Handles { Metrics.Counter(label: "conclave_instances_total", dimensions: [("outcome", $0)], factory: factory) }
+        inputTokens = Metrics.Counter(label: "conclave_tokens_total", dimensions: [("direction", "input")], factory: factory)
+        outputTokens = Metrics.Counter(label: "conclave_tokens_total", dimensions: [("direction", "output")], factory: factory)
         cost = Metrics.FloatingPointCounter(label: "conclave_cost_total", factory: factory)
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
-        counters.handle(label, dimensions) { Metrics.Counter(label: label, dimensions: dimensions, factory: factory) }
-    }
-
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
-        timers.handle(label, dimensions) { Metrics.Timer(label: label, dimensions: dimensions, factory: factory) }
+        others = Handles { key in
+            Metrics.Counter(label: key[0], dimensions: stride(from: 1, to: key.count - 1, by: 2).map { (key[$0], key[$0 + 1]) }, factory: factory)
+        }
     }
 
     /// A request to `/v1/chat/completions`: its pipeline, whether it was forwarded or recruited, its status
     /// and how long Conclave took to answer (to the first byte, for a stream).
     public func chatCompletion(pipeline: String, path: String, status: Int, seconds: Double) {
-        counter("conclave_chat_completions_total", [("pipeline", pipeline), ("path", path), ("status", String(status))]).increment()
-        timer("conclave_chat_completion_seconds", [("path", path)]).recordSeconds(seconds)
+        completions[Completion(pipeline: pipeline, path: path, status: status)].increment()
+        completionSeconds[path].recordSeconds(seconds)
     }
 
     public func jobSubmitted(pipeline: String) {
-        counter("conclave_jobs_submitted_total", [("pipeline", pipeline)]).increment()
+        others[["conclave_jobs_submitted_total", "pipeline", pipeline]].increment()
     }
 
     public func callFinished(_ call: CallRecord) {
-        let outcome = call.succeeded ? "ok" : "failed"
-        counter("conclave_calls_total", [("expert", call.expert), ("outcome", outcome)]).increment()
-        timer("conclave_call_latency_seconds", [("expert", call.expert)]).recordNanoseconds(Int64(call.latencyMs * 1_000_000))
-        counter("conclave_tokens_total", [("direction", "input")]).increment(by: call.inputTokens)
-        counter("conclave_tokens_total", [("direction", "output")]).increment(by: call.outputTokens)
+        calls[CallOutcome(expert: call.expert, succeeded: call.succeeded)].increment()
+        callSeconds[call.expert].recordNanoseconds(Int64(call.latencyMs * 1_000_000))
+        inputTokens.increment(by: call.inputTokens)
+        outputTokens.increment(by: call.outputTokens)
         cost.increment(by: call.cost)
     }
 
     public func instanceFinished(_ result: InstanceResult) {
-        counter("conclave_instances_total", [("outcome", result.status.rawValue)]).increment()
+        instances[result.status.rawValue].increment()
     }
 
     public func loading(model: String) {}
 
     public func modelLoaded(_ model: String) {
-        counter("conclave_model_loads_total", [("model", model)]).increment()
+        others[["conclave_model_loads_total", "model", model]].increment()
     }
 
     public func runStarted(id: String, instances: Int) {}
@@ -82,22 +102,38 @@ public final class ServiceMetrics: RunObserver, Sendable {
         for status in JobInfo.Status.allCases {
             Gauge(label: "conclave_jobs", dimensions: [("status", status.rawValue)], factory: factory).record(byStatus[status] ?? 0)
         }
-        return registry.emitToString()
+        return samples()
     }
+
+    /// The exposition text of what has been recorded.
+    func samples() -> String { registry.emitToString() }
 }
 
-/// Metric handles by label and dimensions, each made once: making one asks the registry (under its lock,
-/// its names checked), which costs more than recording a value, and the forwarded requests record
-/// several each.
-private final class Handles<Handle: Sendable>: Sendable {
-    private let made = Mutex<[[String]: Handle]>([:])
+/// The dimensions of a chat completion's counter.
+private struct Completion: Hashable, Sendable {
+    var pipeline: String
+    var path: String
+    var status: Int
+}
 
-    func handle(_ label: String, _ dimensions: [(String, String)], make: () -> Handle) -> Handle {
-        var key = [label]
-        key.reserveCapacity(1 + 2 * dimensions.count)
-        for (name, value) in dimensions { key += [name, value] }
+/// The dimensions of a call's counter.
+private struct CallOutcome: Hashable, Sendable {
+    var expert: String
+    var succeeded: Bool
+}
+
+/// Metric handles by the values of their dimensions, each made once: making one asks the registry (under
+/// its lock, its names checked), which costs more than recording a value, and each forwarded request
+/// records several.
+private final class Handles<Key: Hashable & Sendable, Handle: Sendable>: Sendable {
+    private let made = Mutex<[Key: Handle]>([:])
+    private let make: @Sendable (Key) -> Handle
+
+    init(_ make: @escaping @Sendable (Key) -> Handle) { self.make = make }
+
+    subscript(key: Key) -> Handle {
         if let known = made.withLock({ $0[key] }) { return known }
-        let handle = make()
+        let handle = make(key)
         made.withLock { $0[key] = handle }
         return handle
     }

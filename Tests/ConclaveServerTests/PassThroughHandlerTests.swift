@@ -225,6 +225,34 @@ import Testing
             #expect(connector.readyEndpoint(for: keyed) == nil)
         }
     }
+
+    @Test func aKeyThatWouldEndItsHeaderIsRefusedWithItsVariableNamed() async throws {
+        let expert = Expert(
+            id: "hosted",
+            description: "",
+            runtime: .openAI(baseURL: "http://127.0.0.1:9/v1", model: "m", apiKeyVariable: "CONCLAVE_TEST_KEY"),
+            price: Price(inputPerMillion: 1, outputPerMillion: 1),
+            contextWindow: 4096,
+            maxConcurrency: 1,
+            timeoutSeconds: 10,
+            profile: Profile(skills: [:])
+        )
+        let workspace = try TemporaryWorkspace(prefix: "conclave-key")
+        let connector = try LiveConnector(
+            registry: Registry(experts: [expert], skills: [], roles: []),
+            environment: ConfigEnvironment(variables: ["CONCLAVE_TEST_KEY": "sk-1\r\nX-Injected: 1"]),
+            logDirectory: workspace.url("logs")
+        )
+        #expect(connector.readyEndpoint(for: expert) == nil)
+        await #expect {
+            _ = try await connector.endpoint(for: expert)
+        } throws: { error in
+            "\(error)"
+                == "expert hosted needs its API key in the environment variable CONCLAVE_TEST_KEY, which holds a line break or another control character"
+        }
+        await connector.shutdown()
+        #expect(PlainURL("http://up%0D%0Astream/v1") == nil, "a host with a line break")
+    }
 }
 
 /// The `Date` header's text: the known instants, and agreement with Foundation's formatter over 2,000

@@ -120,10 +120,12 @@ struct PlainURL: Hashable, Sendable {
         return address.port == 80 ? host : "\(host):\(address.port)"
     }
 
-    /// Nil for any other scheme, or a URL without a host.
+    /// Nil for any other scheme, or a URL without a host or whose host has a control character (the
+    /// request's head is written without NIO's header check: every field of it is checked once, here and
+    /// where the API key is read).
     init?(_ text: String) {
         guard let components = URLComponents(string: text), components.scheme?.lowercased() == "http",
-            let host = components.host, !host.isEmpty
+            let host = components.host, !host.isEmpty, !host.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f })
         else { return nil }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         // An IPv6 literal comes in brackets (as some Foundations give it); the address is without them.

@@ -163,7 +163,8 @@ final class UpstreamConnections: Sendable {
             .connect(host: address.host, port: address.port)
             .flatMap { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // The head's fields are checked before it is made (`PlainURL`, `LiveConnector`'s API key).
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     let exchange = UpstreamExchange { [weak self] exchange, channel in self?.keep(exchange, on: channel, for: address) }
                     try channel.pipeline.syncOperations.addHandler(exchange)
                     return Connection(channel: channel, exchange: NIOLoopBound(exchange, eventLoop: channel.eventLoop))
