@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// The requests in progress on the server's connections that are worth stopping when their client leaves
@@ -76,25 +77,33 @@ public final class Departures: Sendable {
 }
 
 /// HTTP/1 as Hummingbird serves it, with `Departures` told when a client closes its side of the
-/// connection or the connection goes, and `handlers` (made for each connection) between the HTTP codec
-/// and Hummingbird.
+/// connection or the connection goes, and `handlers` (made for each connection) between NIO's HTTP codec
+/// and Hummingbird's conversion of its parts to Swift HTTP Types: they see `HTTPServerRequestPart`s and
+/// `HTTPServerResponsePart`s.
 enum DepartingClients {
     static func http1(_ departures: Departures, handlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            Channel(http1: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: handlers())), departures: departures)
+            Channel(http1: HTTP1Channel(responder: responder), departures: departures, handlers: handlers)
         }
     }
 
-    /// `HTTP1Channel` with `Watch` in front of its handlers.
+    /// `HTTP1Channel` with `Watch` in front of its handlers, and `handlers` before its conversion to Swift
+    /// HTTP Types.
     struct Channel: ServerChildChannel {
         let http1: HTTP1Channel
         let departures: Departures
+        let handlers: @Sendable () -> [any RemovableChannelHandler]
 
         func setup(channel: any NIOCore.Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(Watch(departures: departures))
             }
             .flatMap { http1.setup(channel: channel, logger: logger) }
+            .flatMapThrowing { value in
+                let conversion = try channel.pipeline.syncOperations.context(handlerType: HTTP1ToHTTPServerCodec.self)
+                try channel.pipeline.syncOperations.addHandlers(handlers(), position: .before(conversion.handler))
+                return value
+            }
         }
 
         func handle(value: HTTP1Channel.Value, logger: Logger) async { await http1.handle(value: value, logger: logger) }

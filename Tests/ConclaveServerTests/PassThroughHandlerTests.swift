@@ -121,8 +121,9 @@ import Testing
     }
 }
 
-/// `PassThroughHandler` alone in front of a stand-in for Hummingbird that records what it is handed and
-/// answers 299: which requests are forwarded on the loop and which are handed over, in order.
+/// `PassThroughHandler` alone in front of Hummingbird's conversion to Swift HTTP Types and a stand-in for
+/// Hummingbird that records what it is handed and answers 299: which requests are forwarded on the loop
+/// and which are handed over, in order.
 @Suite(.serialized) struct PassThroughRoutingTests {
     /// Records the requests handed to it and answers each with 299 and an empty body.
     final class StandIn: ChannelInboundHandler, Sendable {
@@ -172,8 +173,8 @@ import Testing
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
-                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try channel.pipeline.syncOperations.addHandler(PassThroughHandler(gateway: gateway, tokens: tokens))
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try channel.pipeline.syncOperations.addHandler(standIn)
                 }
             }

@@ -1,9 +1,9 @@
 import ConclaveEngine
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
-/// The pass-through on the connection's own event loop, in front of Hummingbird: a
+/// The pass-through on the connection's own event loop, in front of Hummingbird (and of its conversion
+/// to Swift HTTP Types, which a forwarded request does without): a
 /// `POST /v1/chat/completions` whose decision is a single expert with an endpoint at hand (a hosted,
 /// plain-HTTP upstream) and that wants no stream is forwarded from here (`LoopForward`), with no task, no
 /// router and no hop between threads. Anything else (another route, a stream, a request the route would
@@ -16,16 +16,16 @@ import NIOHTTPTypes
 /// it: both drive the same `Forwarding`. Its client leaving (closing its side, or the connection) cuts
 /// the upstream call.
 final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         /// Between requests.
         case idle
         /// A request to the endpoint, read whole to see whether it can be forwarded from here.
-        case reading(HTTPRequest, ByteBuffer)
+        case reading(HTTPRequestHead, ByteBuffer)
         /// The request being read goes to Hummingbird, part by part.
         case handingOver
         /// A request forwarded from here, its answer still to come.
@@ -40,7 +40,7 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests handed to Hummingbird whose answer has not ended yet.
     private var answersOwed = 0
     /// Parts that came while a request was forwarded (a client pipelining), taken after its answer.
-    private var held: [HTTPRequestPart] = []
+    private var held: [HTTPServerRequestPart] = []
     /// Whether a read was asked for while a request was forwarded.
     private var readWaiting = false
     private var date = HTTPDateText()
@@ -81,9 +81,9 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
-        case (.idle, .head(let head)) where answersOwed == 0 && head.method == .post && head.path == Self.path:
+        case (.idle, .head(let head)) where answersOwed == 0 && head.method == .POST && head.uri == Self.path:
             state = .reading(head, context.channel.allocator.buffer(capacity: 0))
         case (.idle, .head):
             answersOwed += 1
@@ -116,7 +116,7 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Gives Hummingbird the request read so far.
-    private func handOver(_ head: HTTPRequest, _ body: ByteBuffer, context: ChannelHandlerContext) {
+    private func handOver(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) {
         answersOwed += 1
         state = .handingOver
         context.fireChannelRead(wrapInboundOut(.head(head)))
@@ -124,10 +124,10 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The request forwarded from here, or nil when Hummingbird should have it.
-    private func forward(_ head: HTTPRequest, _ body: ByteBuffer, context: ChannelHandlerContext) -> LoopForward? {
+    private func forward(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) -> LoopForward? {
         var caller: (client: Int?, access: BearerTokens.Access) = (nil, .all)
         if !tokens.isEmpty {
-            guard let header = head.headerFields[.authorization], header.hasPrefix("Bearer "),
+            guard let header = head.headers.first(name: "Authorization"), header.hasPrefix("Bearer "),
                 let match = tokens.match(String(header.dropFirst(7)))
             else { return nil }
             caller = match
@@ -158,7 +158,7 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 attempts: gateway.attempts
             )
         else { return nil }
-        let keepAlive = head.headerFields[.connection] != "close"
+        let keepAlive = head.isKeepAlive
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let metrics = gateway.metrics
         return LoopForward(forwarding, endpoints: endpoints, connections: gateway.clients.plain, log: gateway.log, loop: context.eventLoop) {
@@ -178,13 +178,16 @@ final class PassThroughHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func write(_ answer: LoopForward.Answer, keepAlive: Bool, context: ChannelHandlerContext) {
-        var fields = answer.headers
-        fields[.contentLength] = String(answer.body.readableBytes)
-        fields[.date] = date.now()
-        fields[.server] = "conclave"
-        if !keepAlive { fields[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: .init(code: answer.status), headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(answer.headers.count + 4)
+        for field in answer.headers { headers.add(name: field.name.rawName, value: field.value) }
+        headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
+        headers.add(name: "Date", value: date.now())
+        headers.add(name: "Server", value: "conclave")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)
         guard keepAlive else {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
             return
