@@ -29,6 +29,9 @@ import Testing
         var body: String?
         var close = false
         var token = "secret"
+        var version = HTTPVersion.http1_1
+        /// Whether the server should close the connection after answering it.
+        var endsConnection: Bool { close || version == .http1_0 }
     }
 
     /// Writes every request at once on one connection, then reads the answers; also says whether the
@@ -59,7 +62,7 @@ import Testing
                     headers.add(name: "Content-Type", value: "application/json")
                     headers.add(name: "Content-Length", value: String(body.readableBytes))
                 }
-                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri, headers: headers)))
+                try await outbound.write(.head(HTTPRequestHead(version: request.version, method: request.method, uri: request.uri, headers: headers)))
                 if let body { try await outbound.write(.body(.byteBuffer(body))) }
                 try await outbound.write(.end(nil))
             }
@@ -75,12 +78,24 @@ import Testing
                     if let head { answers.append(Answer(head: head, body: body)) }
                     (head, body) = (nil, "")
                 }
-                if answers.count == requests.count, !(requests.last?.close ?? false) {
+                if answers.count == requests.count, !(requests.last?.endsConnection ?? false) {
                     closed = false
                     break
                 }
             }
             return (answers, closed && !timedOut.withLock { $0 })
+        }
+    }
+
+    @Test func anHTTP10RequestWithoutKeepAliveIsForwardedAndItsConnectionClosedAfter() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.run { base, _, _ in
+            let request = Outgoing(method: .POST, uri: "/v1/chat/completions", body: GatewayTests.body("solo"), version: .http1_0)
+            let (answers, closed) = try await Self.pipelined(base, [request])
+            try #require(answers.count == 1)
+            #expect(answers[0].head.headers["X-Conclave-Expert"] == ["up"], "forwarded on the loop: \(answers[0].head)")
+            #expect(answers[0].head.headers["Connection"] == ["close"])
+            #expect(closed)
         }
     }
 
