@@ -28,8 +28,8 @@ public final class ServiceMetrics: RunObserver, Sendable {
     private let inputTokens: Metrics.Counter
     private let outputTokens: Metrics.Counter
     private let cost: Metrics.FloatingPointCounter
-    /// The rarer ones, by label and dimensions.
-    private let others: Handles<[String], Metrics.Counter>
+    private let jobsSubmitted: Handles<String, Metrics.Counter>
+    private let modelLoads: Handles<String, Metrics.Counter>
 
     public init() {
         let factory = PrometheusMetricsFactory(registry: registry)
@@ -54,9 +54,8 @@ public final class ServiceMetrics: RunObserver, Sendable {
         inputTokens = Metrics.Counter(label: "conclave_tokens_total", dimensions: [("direction", "input")], factory: factory)
         outputTokens = Metrics.Counter(label: "conclave_tokens_total", dimensions: [("direction", "output")], factory: factory)
         cost = Metrics.FloatingPointCounter(label: "conclave_cost_total", factory: factory)
-        others = Handles { key in
-            Metrics.Counter(label: key[0], dimensions: stride(from: 1, to: key.count - 1, by: 2).map { (key[$0], key[$0 + 1]) }, factory: factory)
-        }
+        jobsSubmitted = Handles { Metrics.Counter(label: "conclave_jobs_submitted_total", dimensions: [("pipeline", $0)], factory: factory) }
+        modelLoads = Handles { Metrics.Counter(label: "conclave_model_loads_total", dimensions: [("model", $0)], factory: factory) }
     }
 
     /// A request to `/v1/chat/completions`: its pipeline, whether it was forwarded or recruited, its status
@@ -67,7 +66,7 @@ public final class ServiceMetrics: RunObserver, Sendable {
     }
 
     public func jobSubmitted(pipeline: String) {
-        others[["conclave_jobs_submitted_total", "pipeline", pipeline]].increment()
+        jobsSubmitted[pipeline].increment()
     }
 
     public func callFinished(_ call: CallRecord) {
@@ -85,7 +84,7 @@ public final class ServiceMetrics: RunObserver, Sendable {
     public func loading(model: String) {}
 
     public func modelLoaded(_ model: String) {
-        others[["conclave_model_loads_total", "model", model]].increment()
+        modelLoads[model].increment()
     }
 
     public func runStarted(id: String, instances: Int) {}
