@@ -252,8 +252,17 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         )
         let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
         for (entry, body) in zip(decisions, bodies) {
-            try instance.execute(arguments: [run, entry.decision.instanceID, entry.position, entry.question])
-            try decision.execute(arguments: [run, entry.decision.instanceID, body])
+            try RowInsert.execute(instance) { row in
+                row.bind(run)
+                row.bind(entry.decision.instanceID)
+                row.bind(entry.position)
+                row.bind(entry.question)
+            }
+            try RowInsert.execute(decision) { row in
+                row.bind(run)
+                row.bind(entry.decision.instanceID)
+                row.bind(body)
+            }
         }
     }
 
@@ -299,12 +308,26 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         )
         for call in calls {
             let record = call.record
-            try statement.execute(arguments: [
-                run, call.key.instanceID, call.key.stage.rawValue, call.key.round, call.key.seat ?? -1, record.role,
-                record.mode?.rawValue, record.expert, call.requestHash,
-                call.promptJSON, record.text, record.inputTokens, record.outputTokens, record.latencyMs,
-                record.cost, record.error, record.attempts, now,
-            ])
+            try RowInsert.execute(statement) { row in
+                row.bind(run)
+                row.bind(call.key.instanceID)
+                row.bind(call.key.stage.rawValue)
+                row.bind(call.key.round)
+                row.bind(call.key.seat ?? -1)
+                row.bind(record.role)
+                row.bind(record.mode?.rawValue)
+                row.bind(record.expert)
+                row.bind(call.requestHash)
+                row.bind(call.promptJSON)
+                row.bind(record.text)
+                row.bind(record.inputTokens)
+                row.bind(record.outputTokens)
+                row.bind(record.latencyMs)
+                row.bind(record.cost)
+                row.bind(record.error)
+                row.bind(record.attempts)
+                row.bind(now)
+            }
         }
     }
 
@@ -397,12 +420,21 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
         )
         for (entry, body) in zip(results, bodies) {
             let result = entry.result
-            let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
-            try insert.execute(arguments: [
-                run, result.id, entry.position, result.status.rawValue, result.correct.map { $0 ? 1 : 0 },
-                result.cost, calls.count, calls.filter { !$0.succeeded }.count,
-                result.inputTokens, result.outputTokens, body,
-            ])
+            let calls = result.responses.count + (result.aggregation == nil ? 0 : 1)
+            let failed = result.responses.count { !$0.succeeded } + (result.aggregation.map { $0.succeeded ? 0 : 1 } ?? 0)
+            try RowInsert.execute(insert) { row in
+                row.bind(run)
+                row.bind(result.id)
+                row.bind(entry.position)
+                row.bind(result.status.rawValue)
+                row.bind(result.correct.map { $0 ? 1 : 0 })
+                row.bind(result.cost)
+                row.bind(calls)
+                row.bind(failed)
+                row.bind(result.inputTokens)
+                row.bind(result.outputTokens)
+                row.bind(body)
+            }
         }
     }
 
