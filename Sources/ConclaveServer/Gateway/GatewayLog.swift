@@ -86,16 +86,31 @@ final class GatewayLog: Service, Sendable {
             return pending
         }
         guard !entries.isEmpty else { return }
-        var byRun: [String: [Entry]] = [:]
-        for entry in entries { byRun[entry.answerer.runID, default: []].append(entry) }
-        for (run, batch) in byRun {
-            let rows = batch.map(rows(for:))
+        var windows: [String: Window] = [:]
+        for entry in entries {
+            windows[entry.answerer.runID, default: Window(answerer: entry.answerer)].add(rows(for: entry))
+        }
+        for (run, window) in windows {
             do {
-                try await batch[0].answerer.beginRun()
-                try await store.saveWindow(run: run, decisions: rows.map(\.decision), calls: rows.map(\.call), results: rows.map(\.result))
+                try await window.answerer.beginRun()
+                try await store.saveWindow(run: run, decisions: window.decisions, calls: window.calls, results: window.results)
             } catch {
-                logger.error("cannot record \(batch.count) forwarded request(s) in run \(run): \(error)")
+                logger.error("cannot record \(window.calls.count) forwarded request(s) in run \(run): \(error)")
             }
+        }
+    }
+
+    /// What one flush writes to one gateway run, gathered row by row.
+    private struct Window {
+        let answerer: InstanceAnswerer
+        var decisions: [NewDecision] = []
+        var calls: [StoredCall] = []
+        var results: [NewResult] = []
+
+        mutating func add(_ rows: (decision: NewDecision, call: StoredCall, result: NewResult)) {
+            decisions.append(rows.decision)
+            calls.append(rows.call)
+            results.append(rows.result)
         }
     }
 
