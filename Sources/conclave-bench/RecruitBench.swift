@@ -74,42 +74,43 @@ struct RecruitBench: ParsableCommand {
             let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
             // What a run does: window after window, every instance of it decided on the cores, as
             // `RunSession` decides it, the window's decisions kept until the next.
-            let decide = median {
+            let (decide, decideCPU) = measure {
                 for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } }
             }
-            let rendered = median {
+            let rendered = measure {
                 for window in windows {
                     _ = window.concurrentMap { instance in
                         decider.decide(for: instance, extraction: nil).recruitment.scores.reduce(0) { $0 + $1.reason.utf8.count }
                     }
                 }
-            }
+            }.perSecond
             let recruiter = decider.recruiter
             let columns = asked.map { recruiter.columns(for: decider.skills(for: $0).map(\.skill)) }
             let costs = registry.experts.map { $0.expectedCost(promptTokens: 100) }
-            let kernel = median {
+            let kernel = measure {
                 _ = columns.indices.map { $0 }.concurrentMap { index -> Int in
                     var generator = SeededGenerator(seed: 42, instanceID: asked[index].id)
                     return recruiter.team(columns: columns[index], costs: costs, using: &generator).count
                 }
-            }
+            }.perSecond
             output.say(
                 String(
-                    format: "recruit %@: median %.0f decisions/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
+                    format:
+                        "recruit %@: median %.0f decisions/s, %.2f µs of CPU each (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
                     strategy.rawValue,
                     decide,
+                    decideCPU ?? .nan,
                     rendered,
                     kernel
                 )
             )
-            perStrategy[strategy.rawValue] = .object([
-                "decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered),
-                "kernel_per_s": .double(kernel),
-            ])
+            var measured: [String: BenchValue] = [
+                "decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered), "kernel_per_s": .double(kernel),
+            ]
+            if let decideCPU { measured["decide_cpu_us"] = .double(decideCPU) }
+            perStrategy[strategy.rawValue] = .object(measured)
             if strategy == strategies.first {
-                figures["decide_per_s"] = .double(decide)
-                figures["decide_with_reason_text_per_s"] = .double(rendered)
-                figures["kernel_per_s"] = .double(kernel)
+                figures.merge(measured) { _, new in new }
             }
         }
         figures["strategies"] = .object(perStrategy)
@@ -124,16 +125,20 @@ struct RecruitBench: ParsableCommand {
         try output.figures(figures)
     }
 
-    /// Decisions per second: the median over `repeats` timed runs of `body` over every instance.
-    private func median(_ body: () -> Void) -> Double {
+    /// Decisions per second: the median over `repeats` timed runs of `body` over every instance; and the
+    /// process's CPU time per decision over all of them, in microseconds (nil without `/proc`), a figure the
+    /// machine's speed moves less than it moves the rate.
+    private func measure(_ body: () -> Void) -> (perSecond: Double, cpuMicroseconds: Double?) {
         var rates: [Double] = []
+        let cpuBefore = ProcessCPU.seconds(of: getpid())
         for _ in 0..<max(1, repeats) {
             let started = ContinuousClock.now
             body()
             let elapsed = ContinuousClock.now - started
             rates.append(Double(instances) / elapsed.inSeconds)
         }
-        return rates.sorted()[rates.count / 2]
+        let cpu = ProcessCPU.seconds(of: getpid()).flatMap { after in cpuBefore.map { after - $0 } }
+        return (rates.sorted()[rates.count / 2], cpu.map { $0 / Double(max(1, repeats) * instances) * 1e6 })
     }
 
     private func loadQuestions() throws -> [Instance] {
