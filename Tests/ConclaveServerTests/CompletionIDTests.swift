@@ -28,6 +28,19 @@ import Testing
         #expect(ids[0].hasPrefix("chatcmpl-01a3185c5000"))
     }
 
+    @Test func theDigitsAreTheMillisecondsThenEightyRandomBits() {
+        var generator = SeededGenerator(seed: 11)
+        var same = SeededGenerator(seed: 11)
+        let id = CompletionID.make(at: Date(timeIntervalSince1970: 1_800_000_000.25), using: &generator)
+        func hex(_ value: UInt64, _ digits: Int) -> String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: digits - text.count) + text
+        }
+        let random = same.next() as UInt64
+        let more = (same.next() as UInt64) & 0xffff
+        #expect(id == "chatcmpl-" + hex(1_800_000_000_250, 12) + hex(random, 16) + hex(more, 4))
+    }
+
     @Test func aClockOutsideTheFieldIsClampedNotTrapped() {
         var generator = SeededGenerator(seed: 7)
         let before = CompletionID.make(at: Date(timeIntervalSince1970: -5), using: &generator)
