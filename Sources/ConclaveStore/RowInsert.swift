@@ -55,7 +55,8 @@ struct RowInsert {
         let code = text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 guard let start = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
-                return sqlite3_bind_text(handle, index, start, CInt(chars.count), Self.transient)
+                guard let length = CInt(exactly: chars.count) else { return SQLITE_TOOBIG }
+                return sqlite3_bind_text(handle, index, start, length, Self.transient)
             }
         }
         next(code)
