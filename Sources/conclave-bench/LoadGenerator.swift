@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Closed-loop HTTP load: `connections` clients each send a request, wait for the whole answer, and send
@@ -7,8 +6,8 @@ import NIOPosix
 /// successful ones. Every target of a comparison gets the same client, body and concurrency.
 ///
 /// Each client is one keep-alive connection driven on the process's shared event loops, its request's
-/// bytes made once, so that the load itself takes as little of the machine as it can: the cores it
-/// leaves go to the server measured.
+/// bytes made once and each answer framed from its bytes (`HTTPFrame`) rather than parsed, so that the
+/// load itself takes as little of the machine as it can: the cores it leaves go to the server measured.
 ///
 /// ```swift
 /// let load = LoadGenerator(port: 8080, path: "/v1/chat/completions", body: #"{"model": "pass", ...}"#)
@@ -67,7 +66,6 @@ struct LoadGenerator: Sendable {
                 let done = channel.eventLoop.makePromise(of: Tally.self)
                 do {
                     try await channel.eventLoop.submit {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(ClosedLoop(request: request, deadline: deadline, done: done))
                     }.get()
                 } catch {
@@ -85,19 +83,16 @@ struct LoadGenerator: Sendable {
         return tally
     }
 
-    /// A request's parts, made once for every client.
+    /// A request's bytes, made once for every client.
     private struct Request: Sendable {
         let port: Int
-        let head: HTTPRequestHead
-        let body: ByteBuffer
+        let bytes: ByteBuffer
 
         init(port: Int, path: String, body: String) {
             self.port = port
-            self.body = ByteBuffer(string: body)
-            let fields = HTTPHeaders([
-                ("Host", "127.0.0.1:\(port)"), ("Content-Type", "application/json"), ("Content-Length", String(self.body.readableBytes)),
-            ])
-            head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: fields)
+            let head =
+                "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            bytes = ByteBuffer(string: head + body)
         }
     }
 
@@ -119,19 +114,21 @@ struct LoadGenerator: Sendable {
         }
     }
 
-    /// Sends the request, reads the answer to its end, and sends it again until the deadline; then closes
-    /// the connection and hands over its tally (also when the server closed it first).
+    /// Sends the request, reads the answer to its end (`HTTPFrame`), and sends it again until the
+    /// deadline; then closes the connection and hands over its tally (also when the server closed it
+    /// first).
     private final class ClosedLoop: ChannelInboundHandler {
-        typealias InboundIn = HTTPClientResponsePart
-        typealias OutboundOut = HTTPClientRequestPart
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
 
         private let request: Request
         private let deadline: NIODeadline
         private let done: EventLoopPromise<Tally>
         private var tally = Tally()
         private var sent = NIODeadline.now()
-        private var status = 0
         private var waiting = false
+        /// The answer's bytes so far, when it came in more than one read.
+        private var pending: ByteBuffer?
 
         init(request: Request, deadline: NIODeadline, done: EventLoopPromise<Tally>) {
             self.request = request
@@ -149,18 +146,33 @@ struct LoadGenerator: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head): status = Int(head.status.code)
-            case .body: break
-            case .end:
-                waiting = false
-                if (200..<300).contains(status) {
-                    tally.latencies.append(Double((NIODeadline.now() - sent).nanoseconds) / 1e6)
-                } else {
-                    tally.fail("HTTP \(status)")
-                }
-                if NIODeadline.now() < deadline { send(context) } else { context.close(promise: nil) }
+            var piece = unwrapInboundIn(data)
+            guard waiting else { return }
+            var bytes = piece
+            if var earlier = pending.take() {
+                earlier.writeBuffer(&piece)
+                bytes = earlier
             }
+            let frame: HTTPFrame
+            do {
+                guard let found = try HTTPFrame.find(in: bytes, answer: true) else {
+                    pending = bytes
+                    return
+                }
+                frame = found
+            } catch {
+                tally.fail("\(error)")
+                waiting = false
+                context.close(promise: nil)
+                return
+            }
+            waiting = false
+            if (200..<300).contains(frame.status) {
+                tally.latencies.append(Double((NIODeadline.now() - sent).nanoseconds) / 1e6)
+            } else {
+                tally.fail("HTTP \(frame.status)")
+            }
+            if !frame.closes, NIODeadline.now() < deadline { send(context) } else { context.close(promise: nil) }
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -177,9 +189,7 @@ struct LoadGenerator: Sendable {
         private func send(_ context: ChannelHandlerContext) {
             waiting = true
             sent = NIODeadline.now()
-            context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
         }
     }
 }

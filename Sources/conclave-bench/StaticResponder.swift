@@ -1,8 +1,7 @@
 import NIOCore
-import NIOHTTP1
 
 /// The gateway benchmark's upstream: an OpenAI-style server that answers every request with the same chat
-/// completion, its bytes made once. It parses only HTTP (not the body), so that the cores go to what is
+/// completion, its bytes made once. It frames requests from their bytes (`HTTPFrame`), parsing neither HTTP nor the body, so that the cores go to what is
 /// measured, the proxies in front of it, rather than to the upstream.
 ///
 /// ```swift
@@ -17,46 +16,49 @@ enum StaticResponder {
             string:
                 #"{"id": "up-1", "object": "chat.completion", "created": 0, "model": "model-up", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(answer)"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 20, "completion_tokens": 6, "total_tokens": 26}}"#
         )
-        return try LoopbackServer { channel in
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(reply.readableBytes)\r\n\r\n"
+        var answer = ByteBuffer(string: head)
+        answer.writeImmutableBuffer(reply)
+        return try LoopbackServer { [answer] channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                try channel.pipeline.syncOperations.addHandler(Reply(body: reply))
+                try channel.pipeline.syncOperations.addHandler(Reply(answer: answer))
             }
         }
     }
 
-    /// Answers each request, once it has been read whole, with the completion; closes the connection
-    /// after it when the client asked for that.
+    /// Answers each request, once it has been read whole (`HTTPFrame`), with the completion; closes the
+    /// connection after it when the client asked for that, and on bytes that are not HTTP.
     private final class Reply: ChannelInboundHandler {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
 
-        private let body: ByteBuffer
-        private let head: HTTPResponseHead
-        private var keepAlive = true
+        private let answer: ByteBuffer
+        /// A request's bytes so far, when it came in more than one read.
+        private var pending: ByteBuffer?
 
-        init(body: ByteBuffer) {
-            self.body = body
-            head = HTTPResponseHead(
-                version: .http1_1,
-                status: .ok,
-                headers: ["Content-Type": "application/json", "Content-Length": String(body.readableBytes)]
-            )
-        }
+        init(answer: ByteBuffer) { self.answer = answer }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let request): keepAlive = request.isKeepAlive
-            case .body: break
-            case .end:
-                context.write(wrapOutboundOut(.head(head)), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-                let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-                if !keepAlive {
-                    let context = NIOLoopBound(context, eventLoop: context.eventLoop)
-                    done.whenComplete { _ in context.value.close(promise: nil) }
-                }
+            var bytes = unwrapInboundIn(data)
+            if var earlier = pending.take() {
+                earlier.writeBuffer(&bytes)
+                bytes = earlier
             }
+            do {
+                while let request = try HTTPFrame.find(in: bytes, answer: false) {
+                    bytes.moveReaderIndex(forwardBy: request.length)
+                    let written = context.writeAndFlush(wrapOutboundOut(answer))
+                    if request.closes {
+                        let context = NIOLoopBound(context, eventLoop: context.eventLoop)
+                        written.whenComplete { _ in context.value.close(promise: nil) }
+                        return
+                    }
+                }
+            } catch {
+                context.close(promise: nil)
+                return
+            }
+            if bytes.readableBytes > 0 { pending = bytes }
         }
     }
 }
