@@ -79,6 +79,7 @@ struct GatewayBench: AsyncParsableCommand {
         ) async -> LoadGenerator.Figures {
             _ = await generator.run(connections: connections, duration: .seconds(1))  // warm-up
             let cpuBefore = server.flatMap(ProcessCPU.seconds(of:))
+            let loadBefore = ProcessCPU.seconds(of: getpid())
             let (result, failure) = await generator.run(connections: connections, duration: duration)
             if let server, let cpuBefore, let cpuAfter = ProcessCPU.seconds(of: server), result.requests > 0 {
                 let perRequest = (cpuAfter - cpuBefore) / Double(result.requests) * 1e6
@@ -86,6 +87,18 @@ struct GatewayBench: AsyncParsableCommand {
                 output.say(
                     String(format: "conclave serve used %.2f cores: %.1f µs of CPU per request", (cpuAfter - cpuBefore) / result.seconds, perRequest)
                 )
+                // What the load itself took meanwhile: the client and the upstream, this process.
+                if let loadBefore, let loadAfter = ProcessCPU.seconds(of: getpid()) {
+                    let loadPerRequest = (loadAfter - loadBefore) / Double(result.requests) * 1e6
+                    figures["load_cpu_us_per_request"] = .double(loadPerRequest)
+                    output.say(
+                        String(
+                            format: "the client and the upstream (this process) used %.2f cores: %.1f µs of CPU per request",
+                            (loadAfter - loadBefore) / result.seconds,
+                            loadPerRequest
+                        )
+                    )
+                }
             }
             output.say(
                 "\(name) at \(connections) connection(s): "
