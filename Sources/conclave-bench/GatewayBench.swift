@@ -9,7 +9,8 @@ import Foundation
 /// it as a single-expert pipeline; LiteLLM's proxy (2 workers, its own processes) forwards to the same
 /// responder when it is installed. The same closed-loop client measures, in one run: requests per second
 /// at 64 connections against the upstream directly, through a bare TCP relay (`TCPRelay`: the two hops
-/// with no work, the floor of any proxy here), through Conclave and through LiteLLM; the latency
+/// with no work, the floor of any proxy here), through Conclave and through LiteLLM (the two in turns,
+/// slice by slice: `InterleavedLoad`); the latency
 /// Conclave adds with one connection at a time (its p50 and p99 minus the upstream's); and a recruited
 /// ensemble (k = 3 and the aggregator) through Conclave, with the time it spends per request beyond its two
 /// rounds of upstream calls.
@@ -22,6 +23,8 @@ struct GatewayBench: AsyncParsableCommand {
 
     @Option(help: "Seconds of load per target at full concurrency.") var seconds = 15.0
     @Option(help: "Concurrent connections of the load.") var connections = 64
+    @Option(help: "Slices Conclave's and LiteLLM's loads are cut into, run in turns (Conclave, LiteLLM, Conclave, …).")
+    var slices = 3
     @Option(help: "Seconds of one-connection-at-a-time requests per target, for the added latency.") var latencySeconds = 5.0
     @Option(help: "The litellm executable (pip install 'litellm[proxy]==1.80.0'); default: the venv under the Conclave cache.")
     var litellm: String?
@@ -68,38 +71,22 @@ struct GatewayBench: AsyncParsableCommand {
 
         let full = Duration.seconds(seconds)
         var figures: [String: BenchValue] = ["connections": .int(connections), "seconds": .double(seconds)]
-        /// Runs the load after a second's warm-up; with `server`, also gives the CPU seconds that process
-        /// used during the measured part.
-        func report(
-            _ name: String,
-            _ generator: LoadGenerator,
-            connections: Int,
-            duration: Duration,
-            server: Int32? = nil
-        ) async -> LoadGenerator.Figures {
-            _ = await generator.run(connections: connections, duration: .seconds(1))  // warm-up
-            let cpuBefore = server.flatMap(ProcessCPU.seconds(of:))
-            let loadBefore = ProcessCPU.seconds(of: getpid())
-            let (result, failure) = await generator.run(connections: connections, duration: duration)
-            if let server, let cpuBefore, let cpuAfter = ProcessCPU.seconds(of: server), result.requests > 0 {
-                let perRequest = (cpuAfter - cpuBefore) / Double(result.requests) * 1e6
-                figures["conclave_cpu_us_per_request"] = .double(perRequest)
+        /// Prints a target's figures; with `cpu`, also the CPU its process (`cpu` names it) and this one used.
+        func say(_ name: String, _ outcome: InterleavedLoad.Outcome, connections: Int, cpu: String? = nil) {
+            let result = outcome.figures
+            if let cpu, result.requests > 0, let used = outcome.processCPU, let load = outcome.loadCPU {
+                let requests = Double(result.requests)
+                output.say(String(format: "%@ used %.2f cores: %.1f µs of CPU per request", cpu, used / result.seconds, used / requests * 1e6))
                 output.say(
-                    String(format: "conclave serve used %.2f cores: %.1f µs of CPU per request", (cpuAfter - cpuBefore) / result.seconds, perRequest)
-                )
-                // What the load itself took meanwhile: the client and the upstream, this process.
-                if let loadBefore, let loadAfter = ProcessCPU.seconds(of: getpid()) {
-                    let loadPerRequest = (loadAfter - loadBefore) / Double(result.requests) * 1e6
-                    figures["load_cpu_us_per_request"] = .double(loadPerRequest)
-                    output.say(
-                        String(
-                            format: "the client and the upstream (this process) used %.2f cores: %.1f µs of CPU per request",
-                            (loadAfter - loadBefore) / result.seconds,
-                            loadPerRequest
-                        )
+                    String(
+                        format: "the client and the upstream (this process) used %.2f cores meanwhile: %.1f µs of CPU per request",
+                        load / result.seconds,
+                        load / requests * 1e6
                     )
-                }
+                )
             }
+            let slices =
+                outcome.slices.count > 1 ? " (slices: " + outcome.slices.map { String(format: "%.0f", $0) }.joined(separator: ", ") + ")" : ""
             output.say(
                 "\(name) at \(connections) connection(s): "
                     + String(
@@ -108,9 +95,14 @@ struct GatewayBench: AsyncParsableCommand {
                         result.percentile(0.5),
                         result.percentile(0.99),
                         result.failures
-                    ) + (failure.map { " (first: \($0))" } ?? "")
+                    ) + slices + (outcome.firstFailure.map { " (first: \($0))" } ?? "")
             )
-            return result
+        }
+        /// Runs one load (after a second's warm-up) and prints its figures.
+        func report(_ name: String, _ generator: LoadGenerator, connections: Int, duration: Duration) async -> LoadGenerator.Figures {
+            let outcome = await InterleavedLoad.run([.init(generator)], connections: connections, duration: duration, slices: 1)[0]
+            say(name, outcome, connections: connections)
+            return outcome.figures
         }
         let upstreamFull = await report("upstream directly", direct, connections: connections, duration: full)
         let relayFull = await report(
@@ -119,7 +111,19 @@ struct GatewayBench: AsyncParsableCommand {
             connections: connections,
             duration: full
         )
-        let conclaveFull = await report("Conclave pass-through", through, connections: connections, duration: full, server: server)
+        // Conclave and LiteLLM take turns, slice by slice.
+        let compared = await InterleavedLoad.run(
+            [.init(through, process: server)] + (proxy.map { [.init($0)] } ?? []),
+            connections: connections,
+            duration: full,
+            slices: slices
+        )
+        say("Conclave pass-through", compared[0], connections: connections, cpu: "conclave serve")
+        let conclaveFull = compared[0].figures
+        if conclaveFull.requests > 0, let used = compared[0].processCPU, let load = compared[0].loadCPU {
+            figures["conclave_cpu_us_per_request"] = .double(used / Double(conclaveFull.requests) * 1e6)
+            figures["load_cpu_us_per_request"] = .double(load / Double(conclaveFull.requests) * 1e6)
+        }
         figures["upstream_rps"] = .double(upstreamFull.perSecond)
         figures["relay_rps"] = .double(relayFull.perSecond)
         figures["conclave_rps"] = .double(conclaveFull.perSecond)
@@ -127,13 +131,19 @@ struct GatewayBench: AsyncParsableCommand {
         output.say(String(format: "Conclave ÷ the bare relay: %.2f of the requests/s", conclaveFull.perSecond / max(relayFull.perSecond, 1e-9)))
         figures["conclave_p50_ms"] = .double(conclaveFull.percentile(0.5))
         figures["conclave_failures"] = .int(conclaveFull.failures)
-        if let proxy {
-            let litellmFull = await report("LiteLLM proxy (2 workers)", proxy, connections: connections, duration: full)
+        if compared.count > 1 {
+            let litellmFull = compared[1].figures
+            say("LiteLLM proxy (2 workers)", compared[1], connections: connections)
             figures["litellm_rps"] = .double(litellmFull.perSecond)
             figures["litellm_p50_ms"] = .double(litellmFull.percentile(0.5))
             figures["litellm_failures"] = .int(litellmFull.failures)
             figures["conclave_over_litellm"] = .double(conclaveFull.perSecond / max(litellmFull.perSecond, 1e-9))
-            output.say(String(format: "Conclave ÷ LiteLLM: %.1f× the requests/s", conclaveFull.perSecond / max(litellmFull.perSecond, 1e-9)))
+            let bySlice = zip(compared[0].slices, compared[1].slices).map { $0 / max($1, 1e-9) }
+            figures["conclave_over_litellm_by_slice"] = .list(bySlice.map { .double($0) })
+            output.say(
+                String(format: "Conclave ÷ LiteLLM: %.1f× the requests/s", conclaveFull.perSecond / max(litellmFull.perSecond, 1e-9))
+                    + " (slice by slice: " + bySlice.map { String(format: "%.1f×", $0) }.joined(separator: ", ") + ")"
+            )
         } else {
             output.say("LiteLLM: not measured (no litellm executable; pip install 'litellm[proxy]==1.80.0' into $CONCLAVE_HOME/litellm-venv)")
         }

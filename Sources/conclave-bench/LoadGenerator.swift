@@ -24,6 +24,14 @@ struct LoadGenerator: Sendable {
 
         var perSecond: Double { Double(requests) / max(seconds, 1e-9) }
 
+        /// Adds another run's figures (its requests, failures, time and latencies) to these.
+        mutating func add(_ other: Figures) {
+            requests += other.requests
+            failures += other.failures
+            seconds += other.seconds
+            latencies = (latencies + other.latencies).sorted()
+        }
+
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
             return latencies[min(latencies.count - 1, Int((p * Double(latencies.count - 1)).rounded()))]

@@ -27,6 +27,48 @@ import Testing
         #expect(figures.seconds >= 0.3 && figures.seconds < 5)
     }
 
+    @Test func interleavedLoadsTakeTurnsAndAddTheirSlicesUp() async throws {
+        let first = try StaticResponder.start(answer: "one")
+        defer { first.stop() }
+        let second = try StaticResponder.start(answer: "two")
+        defer { second.stop() }
+        let body = #"{"model": "m", "messages": []}"#
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let outcomes = await InterleavedLoad.run(
+            [
+                .init(LoadGenerator(port: first.port, path: "/v1/chat/completions", body: body), process: pid),
+                .init(LoadGenerator(port: second.port, path: "/v1/chat/completions", body: body)),
+            ],
+            connections: 2,
+            duration: .milliseconds(400),
+            slices: 2
+        )
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            #expect(outcome.slices.count == 2)
+            #expect(outcome.slices.allSatisfy { $0 > 0 })
+            #expect(outcome.figures.failures == 0)
+            #expect(outcome.figures.latencies.count == outcome.figures.requests)
+            #expect(outcome.figures.latencies == outcome.figures.latencies.sorted())
+            // Two slices of about 0.2 s each, not the warm-up's second.
+            #expect(outcome.figures.seconds >= 0.4 && outcome.figures.seconds < 1.0)
+            #expect((outcome.loadCPU ?? -1) >= 0)
+        }
+        // The first target's process is this one, so its CPU is counted; the second names none.
+        #expect((outcomes[0].processCPU ?? -1) > 0)
+        #expect(outcomes[1].processCPU == nil)
+    }
+
+    @Test func figuresAddUpAndKeepTheirLatenciesSorted() {
+        var figures = LoadGenerator.Figures(requests: 2, failures: 1, seconds: 1, latencies: [1, 3])
+        figures.add(LoadGenerator.Figures(requests: 3, failures: 0, seconds: 0.5, latencies: [0.5, 2, 4]))
+        #expect(figures.requests == 5)
+        #expect(figures.failures == 1)
+        #expect(figures.seconds == 1.5)
+        #expect(figures.latencies == [0.5, 1, 2, 3, 4])
+        #expect(figures.percentile(0.5) == 2)
+    }
+
     @Test func aProcessCPUTimeIsReadFromItsStatLineAndGrowsWithWork() throws {
         // The command name may hold spaces and parentheses; utime and stime are 14th and 15th.
         let line = "4242 (conclave (x) serve) S 1 2 3 4 5 6 7 8 9 10 250 50 11 12 20 0 3 0"
