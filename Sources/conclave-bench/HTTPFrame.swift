@@ -1,9 +1,8 @@
 import NIOCore
 
 /// Where one HTTP/1.1 message ends in the bytes read so far, for the gateway benchmark's own client and
-/// upstream, which take each message as bytes instead of through NIO's HTTP codec (a parser, header
-/// objects and five handlers per connection), so that the cores go to the proxy measured rather than to the
-/// load around it. It reads only what framing needs: the status code of an answer, `Content-Length`,
+/// upstream, which take each message as bytes instead of through NIO's HTTP codec (its parser, header
+/// objects and handlers), so that the cores go to the proxy measured rather than to the load around it. It reads only what framing needs: the status code of an answer, `Content-Length`,
 /// `Transfer-Encoding: chunked` (no trailers) and `Connection: close`.
 ///
 /// ```swift
