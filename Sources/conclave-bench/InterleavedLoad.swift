@@ -52,15 +52,16 @@ enum InterleavedLoad {
                 outcomes[index].figures.add(figures)
                 outcomes[index].firstFailure = outcomes[index].firstFailure ?? failure
                 outcomes[index].slices.append(figures.perSecond)
-                outcomes[index].processCPU = difference(processAfter, processBefore).flatMap { used in outcomes[index].processCPU.map { $0 + used } }
-                outcomes[index].loadCPU = difference(loadAfter, loadBefore).flatMap { used in outcomes[index].loadCPU.map { $0 + used } }
+                outcomes[index].processCPU = adding(processBefore, processAfter, to: outcomes[index].processCPU)
+                outcomes[index].loadCPU = adding(loadBefore, loadAfter, to: outcomes[index].loadCPU)
             }
         }
         return outcomes
     }
 
-    private static func difference(_ after: Double?, _ before: Double?) -> Double? {
-        guard let after, let before else { return nil }
-        return after - before
+    /// `total` plus the CPU time used between the two readings; nil once any reading is missing.
+    private static func adding(_ before: Double?, _ after: Double?, to total: Double?) -> Double? {
+        guard let before, let after, let total else { return nil }
+        return total + after - before
     }
 }
