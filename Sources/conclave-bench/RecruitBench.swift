@@ -73,10 +73,16 @@ struct RecruitBench: ParsableCommand {
         for strategy in strategies {
             let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
             // What a run does: window after window, every instance of it decided on the cores, as
-            // `RunSession` decides it, the window's decisions kept until the next.
-            let (decide, decideCPU) = measure {
-                for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } }
-            }
+            // `RunSession` decides it, the window's decisions let go of before the next.
+            // In turns with the same on one thread: times the cores, the most that spreading the window
+            // could give.
+            let (spread, single) = measureInTurns(
+                { for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } } },
+                { for window in windows { _ = window.map { decider.decide(for: $0, extraction: nil) } } }
+            )
+            let (decide, decideCPU, oneThread) = (spread.perSecond, spread.cpuMicroseconds, single.perSecond)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let scaling = decide / (oneThread * Double(cores))
             let rendered = measure {
                 for window in windows {
                     _ = window.concurrentMap { instance in
@@ -96,16 +102,21 @@ struct RecruitBench: ParsableCommand {
             output.say(
                 String(
                     format:
-                        "recruit %@: median %.0f decisions/s, %.2f µs of CPU each (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
+                        "recruit %@: median %.0f decisions/s, %.2f µs of CPU each; one thread %.0f/s, so the %d cores reach %.0f%% of %.0f/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
                     strategy.rawValue,
                     decide,
                     decideCPU ?? .nan,
+                    oneThread,
+                    cores,
+                    100 * scaling,
+                    oneThread * Double(cores),
                     rendered,
                     kernel
                 )
             )
             var measured: [String: BenchValue] = [
                 "decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered), "kernel_per_s": .double(kernel),
+                "one_thread_per_s": .double(oneThread), "scaling": .double(scaling),
             ]
             if let decideCPU { measured["decide_cpu_us"] = .double(decideCPU) }
             perStrategy[strategy.rawValue] = .object(measured)
@@ -125,20 +136,38 @@ struct RecruitBench: ParsableCommand {
         try output.figures(figures)
     }
 
+    /// A measured figure: decisions per second, and CPU microseconds per decision (nil without `/proc`).
+    typealias Figure = (perSecond: Double, cpuMicroseconds: Double?)
+
     /// Decisions per second: the median over `repeats` timed runs of `body` over every instance; and the
-    /// process's CPU time per decision over all of them, in microseconds (nil without `/proc`), a figure the
-    /// machine's speed moves less than it moves the rate.
-    private func measure(_ body: () -> Void) -> (perSecond: Double, cpuMicroseconds: Double?) {
-        var rates: [Double] = []
+    /// process's CPU time per decision over all of them, in microseconds, a figure the machine's speed
+    /// moves less than it moves the rate.
+    private func measure(_ body: () -> Void) -> Figure { summary((0..<max(1, repeats)).map { _ in timed(body) }) }
+
+    /// `measure` of two bodies taken in turns, run by run, so that the machine's drift weighs on both alike.
+    private func measureInTurns(_ first: () -> Void, _ second: () -> Void) -> (first: Figure, second: Figure) {
+        var runs: [(first: Figure, second: Figure)] = []
+        for _ in 0..<max(1, repeats) { runs.append((timed(first), timed(second))) }
+        return (summary(runs.map(\.first)), summary(runs.map(\.second)))
+    }
+
+    /// One run of `body` over every instance: its rate and the process's CPU time per decision.
+    private func timed(_ body: () -> Void) -> Figure {
         let cpuBefore = ProcessCPU.seconds(of: getpid())
-        for _ in 0..<max(1, repeats) {
-            let started = ContinuousClock.now
-            body()
-            let elapsed = ContinuousClock.now - started
-            rates.append(Double(instances) / elapsed.inSeconds)
-        }
+        let started = ContinuousClock.now
+        body()
+        let elapsed = ContinuousClock.now - started
         let cpu = ProcessCPU.seconds(of: getpid()).flatMap { after in cpuBefore.map { after - $0 } }
-        return (rates.sorted()[rates.count / 2], cpu.map { $0 / Double(max(1, repeats) * instances) * 1e6 })
+        return (Double(instances) / elapsed.inSeconds, cpu.map { $0 / Double(instances) * 1e6 })
+    }
+
+    /// The median rate of the runs and their mean CPU per decision.
+    private func summary(_ runs: [Figure]) -> Figure {
+        let cpu = runs.compactMap(\.cpuMicroseconds)
+        return (
+            runs.map(\.perSecond).sorted()[runs.count / 2],
+            cpu.count == runs.count ? cpu.reduce(0, +) / Double(cpu.count) : nil
+        )
     }
 
     private func loadQuestions() throws -> [Instance] {
