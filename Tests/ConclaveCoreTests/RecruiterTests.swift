@@ -150,6 +150,29 @@ import Testing
         #expect(learned.map(\.weight) == [0.9 - 2 * 0.1, 0.2, 0.5])
     }
 
+    /// Experts ranked by weight without working out whole scores come in the order of the whole scores
+    /// sorted by weight, highest first, ties by id: for fresh scores, for a list and for a lone candidate,
+    /// over seeded registries with many ties.
+    @Test func expertsByWeightRankAsTheWholeScoresDo() {
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<200 {
+            let count = Int.random(in: 1...6, using: &rng)
+            let team = (0..<count).map { index in
+                Fixtures.expert(
+                    "e\(Int.random(in: 0...9, using: &rng))\(index)",
+                    skills: ["algebra": Double(Int.random(in: -2...3, using: &rng)), "biology": Double(Int.random(in: -2...3, using: &rng))],
+                    strength: Double(Int.random(in: 1...3, using: &rng))
+                )
+            }
+            let strategy = [RecruitmentStrategy.symbolic, .topK, .costAware].randomElement(using: &rng) ?? .symbolic
+            let skills = [["algebra"], ["biology"], ["algebra", "biology"], []].randomElement(using: &rng) ?? []
+            let fresh = Recruiter(experts: team, k: 2, strategy: strategy, lambda: 0.5).recruit(skills: skills, using: &rng).scores
+            let expected = Array(fresh).sorted { ($0.weight, $1.expert) > ($1.weight, $0.expert) }.map(\.expert)
+            #expect(fresh.expertsByWeight() == expected)
+            #expect(ExpertScores(Array(fresh)).expertsByWeight() == expected)
+        }
+    }
+
     /// A number written into fresh scores turns them into a list that keeps everything else.
     @Test func writingANumberKeepsTheOtherScores() {
         var rng = SeededGenerator(seed: 5)

@@ -163,6 +163,24 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
 
     public func makeIterator() -> Iterator { Iterator(self) }
 
+    /// The candidates' experts by weight, highest first (ties by id), read without working out the rest of
+    /// each score: the order in which the next-ranked expert takes over from one that fails.
+    ///
+    /// ```swift
+    /// let fallbacks = decision.recruitment.scores.expertsByWeight().filter { $0 != first }
+    /// ```
+    public func expertsByWeight() -> [String] {
+        let weighted: [(expert: String, weight: Double)]
+        switch storage {
+        case .list(let list):
+            weighted = list.map { ($0.expert, $0.weight) }
+        case .table(let table):
+            guard table.count > 1 else { return table.recruiter.candidates.map(\.id) }
+            weighted = table.withNumbers { numbers in (0..<table.count).map { (table.recruiter.candidates[$0].id, numbers.weights[$0]) } }
+        }
+        return weighted.sorted { ($0.weight, $1.expert) > ($1.weight, $0.expert) }.map(\.expert)
+    }
+
     public static func == (lhs: ExpertScores, rhs: ExpertScores) -> Bool { lhs.elementsEqual(rhs) }
 
     public func hash(into hasher: inout Hasher) {

@@ -48,7 +48,7 @@ struct GatewayPipeline: Sendable {
     func passThrough(_ decision: Decision) -> [Expert]? {
         let plan = decision.plan
         guard plan.mode == .single, plan.agents.count == 1, let first = registry.expert(plan.agents[0].expert) else { return nil }
-        let others = decision.recruitment.scores.filter { $0.expert != first.id }.sorted { ($0.weight, $1.expert) > ($1.weight, $0.expert) }
-        return [first] + others.compactMap { registry.expert($0.expert) }
+        let others = decision.recruitment.scores.expertsByWeight().filter { $0 != first.id }
+        return [first] + others.compactMap { registry.expert($0) }
     }
 }
