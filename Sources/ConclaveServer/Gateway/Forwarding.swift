@@ -16,15 +16,46 @@ import NIOCore
 /// log.record(forwarding.answered(status: 200, body: answer))
 /// ```
 struct Forwarding: Sendable {
-    let request: CompletionRequest
-    let instance: Instance
-    let decision: Decision
-    /// The experts, best first (`GatewayPipeline.passThrough`).
-    let experts: [Expert]
-    let answerer: InstanceAnswerer
-    let reservation: GatewayLimits.Reservation
-    let started: ContinuousClock.Instant
+    /// What does not change while the request is forwarded, held once: a driver reading it (from a class
+    /// that keeps the forwarding) copies one reference, not every field.
+    private final class Fixed: Sendable {
+        let request: CompletionRequest
+        let instance: Instance
+        let decision: Decision
+        let experts: [Expert]
+        let answerer: InstanceAnswerer
+        let reservation: GatewayLimits.Reservation
+        let started: ContinuousClock.Instant
+
+        init(
+            request: CompletionRequest,
+            instance: Instance,
+            decision: Decision,
+            experts: [Expert],
+            answerer: InstanceAnswerer,
+            reservation: GatewayLimits.Reservation
+        ) {
+            self.request = request
+            self.instance = instance
+            self.decision = decision
+            self.experts = experts
+            self.answerer = answerer
+            self.reservation = reservation
+            started = .now
+        }
+    }
+
+    private let fixed: Fixed
     var plan: ForwardAttempts
+
+    var request: CompletionRequest { fixed.request }
+    var instance: Instance { fixed.instance }
+    var decision: Decision { fixed.decision }
+    /// The experts, best first (`GatewayPipeline.passThrough`).
+    var experts: [Expert] { fixed.experts }
+    var answerer: InstanceAnswerer { fixed.answerer }
+    var reservation: GatewayLimits.Reservation { fixed.reservation }
+    var started: ContinuousClock.Instant { fixed.started }
 
     /// What the log notes of a request whose client left before its answer.
     static let clientLeft = "cancelled before the answer: the client left"
@@ -44,14 +75,9 @@ struct Forwarding: Sendable {
         let promptTokens = TokenEstimate.tokens(bytes: request.messages.reduce(0) { $0 + $1.content.utf8.count })
         let completionTokens = request.maxTokens ?? experts.first?.sampling.maxTokens ?? 0
         let dearest = experts.map { $0.price.cost(inputTokens: promptTokens, outputTokens: completionTokens) }.max() ?? 0
-        reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
-        self.request = request
-        self.instance = instance
-        self.decision = decision
-        self.experts = experts
-        self.answerer = answerer
+        let reservation = try limits.reserve(client: client, tokens: promptTokens + completionTokens, cost: dearest)
+        fixed = Fixed(request: request, instance: instance, decision: decision, experts: experts, answerer: answerer, reservation: reservation)
         plan = ForwardAttempts(experts: experts.map(\.id), retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.2, maxDelay: 2))
-        started = .now
     }
 
     /// Milliseconds since the request was taken.
