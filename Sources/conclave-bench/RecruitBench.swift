@@ -73,9 +73,8 @@ struct RecruitBench: ParsableCommand {
         for strategy in strategies {
             let decider = DecisionMaker(registry: registry, k: k, strategy: strategy, lambda: 1, aggregator: "e0", seed: 42)
             // What a run does: window after window, every instance of it decided on the cores, as
-            // `RunSession` decides it, the window's decisions let go of before the next.
-            // In turns with the same on one thread: times the cores, the most that spreading the window
-            // could give.
+            // `RunSession` decides it, the window's decisions let go of before the next; in turns with the
+            // same on one thread, whose rate times the cores is the most that spreading a window could give.
             let (spread, single) = measureInTurns(
                 { for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } } },
                 { for window in windows { _ = window.map { decider.decide(for: $0, extraction: nil) } } }
