@@ -10,10 +10,9 @@ import Foundation
 /// responder when it is installed. The same closed-loop client measures, in one run: requests per second
 /// at 64 connections against the upstream directly, through a bare TCP relay (`TCPRelay`: the two hops
 /// with no work, the floor of any proxy here), through Conclave and through LiteLLM (the two in turns,
-/// slice by slice: `InterleavedLoad`); the latency
-/// Conclave adds with one connection at a time (its p50 and p99 minus the upstream's); and a recruited
-/// ensemble (k = 3 and the aggregator) through Conclave, with the time it spends per request beyond its two
-/// rounds of upstream calls.
+/// slice by slice: `InterleavedLoad`); the latency Conclave adds with one connection at a time (its p50
+/// and p99 minus the upstream's); and a recruited ensemble (k = 3 and the aggregator) through Conclave,
+/// with the time it spends per request beyond its two rounds of upstream calls.
 struct GatewayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",

@@ -2,7 +2,8 @@ import NIOCore
 
 /// Where one HTTP/1.1 message ends in the bytes read so far, for the gateway benchmark's own client and
 /// upstream, which take each message as bytes instead of through NIO's HTTP codec (its parser, header
-/// objects and handlers), so that the cores go to the proxy measured rather than to the load around it. It reads only what framing needs: the status code of an answer, `Content-Length`,
+/// objects and handlers), so that the cores go to the proxy measured rather than to the load around it.
+/// It reads only what framing needs: the status code of an answer, `Content-Length`,
 /// `Transfer-Encoding: chunked` (no trailers) and `Connection: close`.
 ///
 /// ```swift
@@ -20,6 +21,15 @@ struct HTTPFrame: Equatable {
     /// A message the benchmark's peers never send, or bytes that are not HTTP.
     struct Malformed: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// The bytes a reader held back from earlier reads (`held`, emptied), followed by `piece`: what it
+    /// looks for a whole message in.
+    static func joining(_ held: inout ByteBuffer?, _ piece: ByteBuffer) -> ByteBuffer {
+        guard var earlier = held.take() else { return piece }
+        var piece = piece
+        earlier.writeBuffer(&piece)
+        return earlier
     }
 
     /// The first message of `buffer`'s readable bytes, or nil while it is incomplete. An answer is read

@@ -154,13 +154,8 @@ struct LoadGenerator: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            var piece = unwrapInboundIn(data)
             guard waiting else { return }
-            var bytes = piece
-            if var earlier = pending.take() {
-                earlier.writeBuffer(&piece)
-                bytes = earlier
-            }
+            let bytes = HTTPFrame.joining(&pending, unwrapInboundIn(data))
             let frame: HTTPFrame
             do {
                 guard let found = try HTTPFrame.find(in: bytes, answer: true) else {

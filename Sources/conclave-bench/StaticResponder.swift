@@ -1,8 +1,9 @@
 import NIOCore
 
 /// The gateway benchmark's upstream: an OpenAI-style server that answers every request with the same chat
-/// completion, its bytes made once. It frames requests from their bytes (`HTTPFrame`), parsing neither HTTP nor the body, so that the cores go to what is
-/// measured, the proxies in front of it, rather than to the upstream.
+/// completion, its bytes made once. It frames requests from their bytes (`HTTPFrame`), parsing neither
+/// HTTP nor the body, so that the cores go to what is measured, the proxies in front of it, rather than to
+/// the upstream.
 ///
 /// ```swift
 /// let upstream = try StaticResponder.start(answer: "The answer is (A).")
@@ -39,11 +40,7 @@ enum StaticResponder {
         init(answer: ByteBuffer) { self.answer = answer }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            var bytes = unwrapInboundIn(data)
-            if var earlier = pending.take() {
-                earlier.writeBuffer(&bytes)
-                bytes = earlier
-            }
+            var bytes = HTTPFrame.joining(&pending, unwrapInboundIn(data))
             do {
                 while let request = try HTTPFrame.find(in: bytes, answer: false) {
                     bytes.moveReaderIndex(forwardBy: request.length)

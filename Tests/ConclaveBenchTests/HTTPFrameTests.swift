@@ -22,6 +22,16 @@ import Testing
         #expect(found == HTTPFrame(length: bytes.count, status: status, closes: closes))
     }
 
+    /// A message that came in two reads is found once they are joined; the bytes held are taken.
+    @Test func bytesHeldFromAnEarlierReadComeFirst() throws {
+        var held: ByteBuffer? = nil
+        #expect(HTTPFrame.joining(&held, ByteBuffer(string: "HTTP/1.1 200 OK\r\n")) == ByteBuffer(string: "HTTP/1.1 200 OK\r\n"))
+        held = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-")
+        let joined = HTTPFrame.joining(&held, ByteBuffer(string: "Length: 2\r\n\r\n{}"))
+        #expect(held == nil)
+        #expect(try HTTPFrame.find(in: joined, answer: true) == HTTPFrame(length: 40, status: 200, closes: false))
+    }
+
     @Test func anAnswerWithAContentLengthEndsAfterItsBody() throws {
         try expectFramed("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nContent-Length: 12\r\n\r\n{\"a\": \"b c\"}", answer: true, status: 200)
     }
