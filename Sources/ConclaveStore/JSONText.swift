@@ -35,36 +35,45 @@ struct JSONText {
 
     // MARK: members of an object
 
-    mutating func field(_ key: String, _ value: String?) {
+    mutating func field(_ key: StaticString, _ value: String?) {
         self.key(key)
         value.map { string($0) } ?? null()
     }
-    mutating func field(_ key: String, _ value: Int?) {
+    mutating func field(_ key: StaticString, _ value: Int?) {
         self.key(key)
         value.map { literal(String($0)) } ?? null()
     }
-    mutating func field(_ key: String, _ value: UInt64) {
+    mutating func field(_ key: StaticString, _ value: UInt64) {
         self.key(key)
         literal(String(value))
     }
-    mutating func field(_ key: String, _ value: Bool?) {
+    mutating func field(_ key: StaticString, _ value: Bool?) {
         self.key(key)
         value.map { literal($0 ? "true" : "false") } ?? null()
     }
-    mutating func field(_ key: String, _ value: Double) {
+    mutating func field(_ key: StaticString, _ value: Double) {
         self.key(key)
-        literal(value.isFinite ? "\(value)" : "null")
+        number(value)
     }
-    mutating func field(_ key: String, _ values: [String]) { array(key, values) { $0.string($1) } }
+    mutating func field(_ key: StaticString, _ values: [String]) { array(key, values) { $0.string($1) } }
+
+    /// A member whose key is data (a skill's name), escaped as any string.
+    mutating func field(named key: String, _ value: Double) {
+        separate()
+        Self.appendQuoted(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        first = true
+        number(value)
+    }
 
     /// A member whose value is an object written by `body`, or `null`.
-    mutating func object(_ key: String, present: Bool = true, _ body: (inout JSONText) -> Void) {
+    mutating func object(_ key: StaticString, present: Bool = true, _ body: (inout JSONText) -> Void) {
         self.key(key)
         present ? openObject(body) : null()
     }
 
     /// A member whose value is an array of `items`, each written by `element`.
-    mutating func array<S: Sequence>(_ key: String, _ items: S, _ element: (inout JSONText, S.Element) -> Void) {
+    mutating func array<S: Sequence>(_ key: StaticString, _ items: S, _ element: (inout JSONText, S.Element) -> Void) {
         self.key(key)
         openArray(items, element)
     }
@@ -106,9 +115,12 @@ struct JSONText {
         first = false
     }
 
-    private mutating func key(_ key: String) {
+    /// A key written in the source: its bytes go in as they are (no key of ours needs escaping).
+    private mutating func key(_ key: StaticString) {
         separate()
-        Self.appendQuoted(key, to: &bytes)
+        bytes.append(0x22)
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(0x22)
         bytes.append(UInt8(ascii: ":"))
         first = true
     }
@@ -119,6 +131,9 @@ struct JSONText {
     }
 
     private mutating func null() { literal("null") }
+
+    /// A finite number as Swift prints it (which reads back exactly); `null` for infinities and NaN.
+    private mutating func number(_ value: Double) { literal(value.isFinite ? value.description : "null") }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
@@ -261,7 +276,9 @@ extension Decision {
                         entry.field("reason", score.reason)
                         entry.field("relevance", score.relevance)
                         entry.object("relevanceBySkill") { bySkill in
-                            for (skill, value) in score.relevanceBySkill.dictionary.sorted(by: { $0.key < $1.key }) { bySkill.field(skill, value) }
+                            for (skill, value) in score.relevanceBySkill.dictionary.sorted(by: { $0.key < $1.key }) {
+                                bySkill.field(named: skill, value)
+                            }
                         }
                         entry.field("seats", score.seats)
                         entry.field("strength", score.strength)

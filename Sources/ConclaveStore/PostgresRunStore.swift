@@ -383,14 +383,13 @@ public final class PostgresRunStore: RunStore {
 
         init(_ entry: NewResult) {
             let result = entry.result
-            let calls = result.responses + (result.aggregation.map { [$0] } ?? [])
             instanceID = result.id
             position = entry.position
             status = result.status.rawValue
             correct = result.correct
             cost = result.cost
-            callCount = calls.count
-            failedCalls = calls.filter { !$0.succeeded }.count
+            callCount = result.callCount
+            failedCalls = result.failedCallCount
             inputTokens = result.inputTokens
             outputTokens = result.outputTokens
             body = result.resultsJSON

@@ -144,4 +144,10 @@ public struct InstanceResult: Sendable, Hashable, Codable {
         self.latencyMs = calls.map(\.latencyMs).reduce(0, +)
         self.cost = calls.map(\.cost).reduce(0, +)
     }
+
+    /// The calls made for the instance: its responses and the aggregation, if any.
+    public var callCount: Int { responses.count + (aggregation == nil ? 0 : 1) }
+
+    /// How many of its calls failed.
+    public var failedCallCount: Int { responses.count { !$0.succeeded } + (aggregation.map { $0.succeeded ? 0 : 1 } ?? 0) }
 }

@@ -251,17 +251,18 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
             sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)"
         )
         let decision = try db.cachedStatement(sql: "INSERT OR REPLACE INTO decisions (run_id, instance_id, body) VALUES (?, ?, ?)")
-        for (entry, body) in zip(decisions, bodies) {
+        // Fields are read in place: a copy of each entry would retain every part of its decision.
+        for index in decisions.indices {
             try RowInsert.execute(instance) { row in
                 row.bind(run)
-                row.bind(entry.decision.instanceID)
-                row.bind(entry.position)
-                row.bind(entry.question)
+                row.bind(decisions[index].decision.instanceID)
+                row.bind(decisions[index].position)
+                row.bind(decisions[index].question)
             }
             try RowInsert.execute(decision) { row in
                 row.bind(run)
-                row.bind(entry.decision.instanceID)
-                row.bind(body)
+                row.bind(decisions[index].decision.instanceID)
+                row.bind(bodies[index])
             }
         }
     }
@@ -306,26 +307,25 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        for call in calls {
-            let record = call.record
+        for index in calls.indices {
             try RowInsert.execute(statement) { row in
                 row.bind(run)
-                row.bind(call.key.instanceID)
-                row.bind(call.key.stage.rawValue)
-                row.bind(call.key.round)
-                row.bind(call.key.seat ?? -1)
-                row.bind(record.role)
-                row.bind(record.mode?.rawValue)
-                row.bind(record.expert)
-                row.bind(call.requestHash)
-                row.bind(call.promptJSON)
-                row.bind(record.text)
-                row.bind(record.inputTokens)
-                row.bind(record.outputTokens)
-                row.bind(record.latencyMs)
-                row.bind(record.cost)
-                row.bind(record.error)
-                row.bind(record.attempts)
+                row.bind(calls[index].key.instanceID)
+                row.bind(calls[index].key.stage.rawValue)
+                row.bind(calls[index].key.round)
+                row.bind(calls[index].key.seat ?? -1)
+                row.bind(calls[index].record.role)
+                row.bind(calls[index].record.mode?.rawValue)
+                row.bind(calls[index].record.expert)
+                row.bind(calls[index].requestHash)
+                row.bind(calls[index].promptJSON)
+                row.bind(calls[index].record.text)
+                row.bind(calls[index].record.inputTokens)
+                row.bind(calls[index].record.outputTokens)
+                row.bind(calls[index].record.latencyMs)
+                row.bind(calls[index].record.cost)
+                row.bind(calls[index].record.error)
+                row.bind(calls[index].record.attempts)
                 row.bind(now)
             }
         }
@@ -418,22 +418,19 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        for (entry, body) in zip(results, bodies) {
-            let result = entry.result
-            let calls = result.responses.count + (result.aggregation == nil ? 0 : 1)
-            let failed = result.responses.count { !$0.succeeded } + (result.aggregation.map { $0.succeeded ? 0 : 1 } ?? 0)
+        for index in results.indices {
             try RowInsert.execute(insert) { row in
                 row.bind(run)
-                row.bind(result.id)
-                row.bind(entry.position)
-                row.bind(result.status.rawValue)
-                row.bind(result.correct.map { $0 ? 1 : 0 })
-                row.bind(result.cost)
-                row.bind(calls)
-                row.bind(failed)
-                row.bind(result.inputTokens)
-                row.bind(result.outputTokens)
-                row.bind(body)
+                row.bind(results[index].result.id)
+                row.bind(results[index].position)
+                row.bind(results[index].result.status.rawValue)
+                row.bind(results[index].result.correct.map { $0 ? 1 : 0 })
+                row.bind(results[index].result.cost)
+                row.bind(results[index].result.callCount)
+                row.bind(results[index].result.failedCallCount)
+                row.bind(results[index].result.inputTokens)
+                row.bind(results[index].result.outputTokens)
+                row.bind(bodies[index])
             }
         }
     }

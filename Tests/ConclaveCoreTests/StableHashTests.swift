@@ -24,6 +24,9 @@ import Testing
         let messages = [ChatMessage(role: .system, content: "be brief"), ChatMessage(role: .user, content: "2+2?")]
         let base = RequestHash.of(modelKey: "m", messages: messages, temperature: 0.2, maxTokens: 64, seed: 1)
         #expect(base.count == 32)
+        // Pinned: stored calls and the response cache are keyed by it, across versions.
+        #expect(base == "1fb5f306e3e2de93fadda7ed22566ca8")
+        #expect(RequestHash.of(modelKey: "m", messages: messages, temperature: 0.2, maxTokens: 64, seed: nil) == "9e2a16fdc5fe4f7782de5b0afe8a40ac")
         #expect(base == RequestHash.of(modelKey: "m", messages: messages, temperature: 0.2, maxTokens: 64, seed: 1))
         let variants = [
             RequestHash.of(modelKey: "n", messages: messages, temperature: 0.2, maxTokens: 64, seed: 1),

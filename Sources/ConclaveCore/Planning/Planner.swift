@@ -122,18 +122,30 @@ public enum RequestHash {
             high.combine(part)
             low.combine(part)
         }
-        feed("\(modelKey)\u{1}\(temperature)\u{1}\(maxTokens)\u{1}\(seed.map(String.init) ?? "-")")
+        // The hash of the parts one after the other is that of their concatenation: the sampling line is
+        // fed part by part rather than built as one string.
+        feed(modelKey)
+        feed("\u{1}")
+        feed(temperature.description)
+        feed("\u{1}")
+        feed(String(maxTokens))
+        feed("\u{1}")
+        feed(seed.map(String.init) ?? "-")
         for message in messages {
             feed("\u{1}")
             feed(message.role.rawValue)
             feed("\u{2}")
             feed(message.content)
         }
-        return hex(high.value) + hex(low.value)
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            func write(_ value: UInt64, at offset: Int) {
+                for digit in 0..<16 { buffer[offset + digit] = hexDigits[Int(truncatingIfNeeded: value >> UInt64(60 - 4 * digit)) & 0xF] }
+            }
+            write(high.value, at: 0)
+            write(low.value, at: 16)
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -87,8 +87,10 @@ final class GatewayLog: Service, Sendable {
         }
         guard !entries.isEmpty else { return }
         var windows: [String: Window] = [:]
-        for entry in entries {
-            windows[entry.answerer.runID, default: Window(answerer: entry.answerer)].add(rows(for: entry))
+        // Each entry is read in place: a copy would retain every part of it once more.
+        for index in entries.indices {
+            let answerer = entries[index].answerer
+            windows[answerer.runID, default: Window(answerer: answerer)].add(rows(for: entries[index]))
         }
         for (run, window) in windows {
             do {

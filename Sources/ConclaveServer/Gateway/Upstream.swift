@@ -114,11 +114,9 @@ struct PlainURL: Hashable, Sendable {
     var address: UpstreamConnections.Address
     var path: String
 
-    /// The `Host` header: the host (an IPv6 address in brackets), and the port unless it is 80.
-    var hostHeader: String {
-        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-        return address.port == 80 ? host : "\(host):\(address.port)"
-    }
+    /// The `Host` header: the host (an IPv6 address in brackets), and the port unless it is 80. Made once
+    /// here: every forwarded request's head carries it.
+    let hostHeader: String
 
     /// Nil for any other scheme, or a URL without a host or whose host has a control character (the
     /// request's head is written without NIO's header check: every field of it is checked once, here and
@@ -132,5 +130,7 @@ struct PlainURL: Hashable, Sendable {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.address = .init(host: bare, port: components.port ?? 80)
         self.path = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
+        let bracketed = bare.utf8.contains(UInt8(ascii: ":")) ? "[\(bare)]" : bare
+        self.hostHeader = address.port == 80 ? bracketed : "\(bracketed):\(address.port)"
     }
 }
