@@ -19,11 +19,15 @@ struct JSONText {
     private var first = true
 
     /// The text of one object written by `body`.
-    static func object(_ body: (inout JSONText) -> Void) -> String {
+    static func object(_ body: (inout JSONText) -> Void) -> String { String(decoding: objectBytes(body), as: UTF8.self) }
+
+    /// The UTF-8 bytes of one object written by `body`: what SQLite stores, with no `String` made on the
+    /// way (which would check the bytes and copy them once more).
+    static func objectBytes(_ body: (inout JSONText) -> Void) -> [UInt8] {
         var writer = JSONText()
         writer.bytes.reserveCapacity(256)
         writer.openObject(body)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 
     /// The text of one array of `items`, each written by `element`.
@@ -195,8 +199,11 @@ extension JSONText {
 
 extension InstanceResult {
     /// One line of `results.jsonl` (snake_case keys, every field present, null when absent).
-    public var resultsJSON: String {
-        JSONText.object { object in
+    public var resultsJSON: String { String(decoding: resultsJSONBytes, as: UTF8.self) }
+
+    /// `resultsJSON` as UTF-8 bytes.
+    var resultsJSONBytes: [UInt8] {
+        JSONText.objectBytes { object in
             object.object("aggregation", present: aggregation != nil) { $0.call(aggregation!) }
             object.field("correct", correct)
             object.field("cost", cost)
@@ -222,8 +229,11 @@ extension InstanceResult {
 
 extension Decision {
     /// The decision with the key names of its `Codable` conformance, so `JSONDecoder` reads it back.
-    var storeJSON: String {
-        JSONText.object { object in
+    var storeJSON: String { String(decoding: storeJSONBytes, as: UTF8.self) }
+
+    /// `storeJSON` as UTF-8 bytes.
+    var storeJSONBytes: [UInt8] {
+        JSONText.objectBytes { object in
             object.field("aggregator", aggregator)
             if let collaboration {
                 object.object("collaboration") { plan in
@@ -276,7 +286,7 @@ extension Decision {
                         entry.field("reason", score.reason)
                         entry.field("relevance", score.relevance)
                         entry.object("relevanceBySkill") { bySkill in
-                            for (skill, value) in score.relevanceBySkill.dictionary.sorted(by: { $0.key < $1.key }) {
+                            for (skill, value) in score.relevanceBySkill.sortedBySkill {
                                 bySkill.field(named: skill, value)
                             }
                         }

@@ -52,14 +52,19 @@ struct RowInsert {
 
     mutating func bind(_ text: String?) {
         guard var text else { return next(sqlite3_bind_null(handle, index)) }
-        let code = text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                guard let start = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
-                guard let length = CInt(exactly: chars.count) else { return SQLITE_TOOBIG }
-                return sqlite3_bind_text(handle, index, start, length, Self.transient)
-            }
+        next(text.withUTF8 { bindText($0) })
+    }
+
+    /// Binds UTF-8 bytes as text (JSON as `JSONText` writes it).
+    mutating func bind(utf8 bytes: [UInt8]) { next(bytes.withUnsafeBufferPointer { bindText($0) }) }
+
+    /// Binds `bytes` as the text of the next placeholder, copied by SQLite.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+        bytes.withMemoryRebound(to: CChar.self) { chars in
+            guard let start = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+            guard let length = CInt(exactly: chars.count) else { return SQLITE_TOOBIG }
+            return sqlite3_bind_text(handle, index, start, length, Self.transient)
         }
-        next(code)
     }
 
     mutating func bind(_ value: Int?) {

@@ -242,11 +242,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
 
     public func saveDecisions(run: String, _ decisions: [NewDecision]) throws {
         guard !decisions.isEmpty else { return }
-        let bodies = decisions.map(\.decision.storeJSON)
+        let bodies = decisions.map(\.decision.storeJSONBytes)
         try pool.write { db in try Self.insert(decisions, bodies: bodies, run: run, db) }
     }
 
-    private static func insert(_ decisions: [NewDecision], bodies: [String], run: String, _ db: Database) throws {
+    private static func insert(_ decisions: [NewDecision], bodies: [[UInt8]], run: String, _ db: Database) throws {
         let instance = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO instances (run_id, instance_id, position, question) VALUES (?, ?, ?, ?)"
         )
@@ -262,7 +262,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
             try RowInsert.execute(decision) { row in
                 row.bind(run)
                 row.bind(decisions[index].decision.instanceID)
-                row.bind(bodies[index])
+                row.bind(utf8: bodies[index])
             }
         }
     }
@@ -272,8 +272,8 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     /// its fsync must not hold one of them. The per-call writes block instead: for a run, the hop to the
     /// writer cost 6–8% of `conclave-bench store`'s calls/s (measured, alternated).
     public func saveWindow(run: String, decisions: [NewDecision], calls: [StoredCall], results: [NewResult]) async throws {
-        let decisionBodies = decisions.map(\.decision.storeJSON)
-        let resultBodies = results.map(\.result.resultsJSON)
+        let decisionBodies = decisions.map(\.decision.storeJSONBytes)
+        let resultBodies = results.map(\.result.resultsJSONBytes)
         let now = Date().timeIntervalSince1970
         try await pool.write { db in
             try Self.insert(decisions, bodies: decisionBodies, run: run, db)
@@ -406,11 +406,11 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
     }
 
     public func saveResults(run: String, _ results: [NewResult]) throws {
-        let bodies = results.map(\.result.resultsJSON)
+        let bodies = results.map(\.result.resultsJSONBytes)
         try pool.write { db in try Self.insert(results, bodies: bodies, run: run, db) }
     }
 
-    private static func insert(_ results: [NewResult], bodies: [String], run: String, _ db: Database) throws {
+    private static func insert(_ results: [NewResult], bodies: [[UInt8]], run: String, _ db: Database) throws {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO results (run_id, instance_id, position, status, correct, cost, call_count, failed_calls,
@@ -430,7 +430,7 @@ public final class SQLiteRunStore: RunStore, ProfileStore {
                 row.bind(results[index].result.failedCallCount)
                 row.bind(results[index].result.inputTokens)
                 row.bind(results[index].result.outputTokens)
-                row.bind(bodies[index])
+                row.bind(utf8: bodies[index])
             }
         }
     }

@@ -108,6 +108,12 @@ import Testing
         #expect(table.map(\.relevanceBySkill) == list.map(\.relevanceBySkill))
         #expect(table[0].relevanceBySkill["algebra"] == list[0].relevanceBySkill["algebra"])
         #expect(table[0].relevanceBySkill["unknown"] == nil)
+        for (fresh, listed) in zip(table, list) {
+            let sorted = fresh.relevanceBySkill.dictionary.sorted { $0.key < $1.key }
+            #expect(fresh.relevanceBySkill.sortedBySkill.map(\.skill) == sorted.map(\.key))
+            #expect(fresh.relevanceBySkill.sortedBySkill.map(\.value) == sorted.map(\.value))
+            #expect(listed.relevanceBySkill.sortedBySkill.map(\.skill) == sorted.map(\.key))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try encoder.encode(table) == encoder.encode(list))

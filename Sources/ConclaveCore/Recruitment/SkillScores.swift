@@ -47,10 +47,19 @@ public struct SkillScores: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     }
 
     /// The scores as a dictionary.
-    public var dictionary: [String: Double] {
-        var result: [String: Double] = [:]
-        for (skill, value) in entries where !value.isNaN && result[skill] == nil { result[skill] = value }
-        return result
+    public var dictionary: [String: Double] { Dictionary(uniqueKeysWithValues: sortedBySkill.lazy.map { ($0.skill, $0.value) }) }
+
+    /// What `dictionary` holds, in ascending order of skill, without building it: each skill once, with
+    /// its first score; skills the profile lacks are left out.
+    ///
+    /// ```swift
+    /// let scores: SkillScores = ["geometry": 1, "algebra": 3]
+    /// scores.sortedBySkill  // [("algebra", 3), ("geometry", 1)]
+    /// ```
+    public var sortedBySkill: [(skill: String, value: Double)] {
+        var kept: [(skill: String, value: Double)] = []
+        for entry in entries where !entry.value.isNaN && !kept.contains(where: { $0.skill == entry.skill }) { kept.append(entry) }
+        return kept.sorted { $0.skill < $1.skill }
     }
 
     public static func == (lhs: SkillScores, rhs: SkillScores) -> Bool { lhs.dictionary == rhs.dictionary }
