@@ -78,6 +78,7 @@ struct CompletionRequest: Sendable {
 
     /// The pipeline `model` names and the mode it pins (`PIPELINE/MODE`), if any.
     private static func split(model: String) throws(OpenAIError) -> (pipeline: String, mode: CollaborationMode?) {
+        guard model.utf8.contains(UInt8(ascii: "/")) else { return (model, nil) }
         let parts = model.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 else { return (model, nil) }
         guard let pinned = CollaborationMode(rawValue: parts[1]) else {
