@@ -25,7 +25,8 @@ struct JSONText {
     /// way (which would check the bytes and copy them once more).
     static func objectBytes(_ body: (inout JSONText) -> Void) -> [UInt8] {
         var writer = JSONText()
-        writer.bytes.reserveCapacity(256)
+        // A stored decision or result is most often 0.5–1 KiB: room for it at once, not grown twice.
+        writer.bytes.reserveCapacity(1024)
         writer.openObject(body)
         return writer.bytes
     }
@@ -33,6 +34,7 @@ struct JSONText {
     /// The text of one array of `items`, each written by `element`.
     static func array<S: Sequence>(_ items: S, _ element: (inout JSONText, S.Element) -> Void) -> String {
         var writer = JSONText()
+        writer.bytes.reserveCapacity(256)
         writer.openArray(items, element)
         return String(decoding: writer.bytes, as: UTF8.self)
     }

@@ -138,11 +138,17 @@ public struct InstanceResult: Sendable, Hashable, Codable {
         self.correct = correct
         self.status = failureReason == nil ? .answered : .failed
         self.failureReason = failureReason
-        let calls = responses + (aggregation.map { [$0] } ?? [])
-        self.inputTokens = calls.map(\.inputTokens).reduce(0, +)
-        self.outputTokens = calls.map(\.outputTokens).reduce(0, +)
-        self.latencyMs = calls.map(\.latencyMs).reduce(0, +)
-        self.cost = calls.map(\.cost).reduce(0, +)
+        (inputTokens, outputTokens, latencyMs, cost) = (0, 0, 0, 0)
+        for call in responses { add(call) }
+        if let aggregation { add(aggregation) }
+    }
+
+    /// Counts a call's tokens, latency and cost in the instance's totals.
+    private mutating func add(_ call: CallRecord) {
+        inputTokens += call.inputTokens
+        outputTokens += call.outputTokens
+        latencyMs += call.latencyMs
+        cost += call.cost
     }
 
     /// The calls made for the instance: its responses and the aggregation, if any.

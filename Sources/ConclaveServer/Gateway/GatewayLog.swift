@@ -87,10 +87,12 @@ final class GatewayLog: Service, Sendable {
         }
         guard !entries.isEmpty else { return }
         var windows: [String: Window] = [:]
-        // Each entry is read in place: a copy would retain every part of it once more.
-        for index in entries.indices {
-            let answerer = entries[index].answerer
-            windows[answerer.runID, default: Window(answerer: answerer)].add(rows(for: entries[index]))
+        // Each entry is read where it lies: a copy would retain every part of it once more.
+        entries.withUnsafeBufferPointer { entries in
+            for entry in entries.indices {
+                let answerer = entries[entry].answerer
+                windows[answerer.runID, default: Window(answerer: answerer, capacity: entries.count)].add(rows(for: entries[entry]))
+            }
         }
         for (run, window) in windows {
             do {
@@ -108,6 +110,14 @@ final class GatewayLog: Service, Sendable {
         var decisions: [NewDecision] = []
         var calls: [StoredCall] = []
         var results: [NewResult] = []
+
+        /// An empty window with room for `capacity` entries (most often the whole flush's).
+        init(answerer: InstanceAnswerer, capacity: Int) {
+            self.answerer = answerer
+            decisions.reserveCapacity(capacity)
+            calls.reserveCapacity(capacity)
+            results.reserveCapacity(capacity)
+        }
 
         mutating func add(_ rows: (decision: NewDecision, call: StoredCall, result: NewResult)) {
             decisions.append(rows.decision)
