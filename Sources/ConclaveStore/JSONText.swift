@@ -6,7 +6,7 @@ import ConclaveCore
 /// output decodes with `JSONDecoder` like any other JSON.
 ///
 /// ```swift
-/// let text = JSONText.object { object in
+/// let bytes = JSONText.objectBytes { object in
 ///     object.field("id", "q1")
 ///     object.field("correct", true)
 ///     object.array("skills", ["algebra"]) { $0.string($1) }
@@ -17,9 +17,6 @@ struct JSONText {
     private var bytes: [UInt8] = []
     /// Whether the innermost open object or array has no member yet (no comma before the next one).
     private var first = true
-
-    /// The text of one object written by `body`.
-    static func object(_ body: (inout JSONText) -> Void) -> String { String(decoding: objectBytes(body), as: UTF8.self) }
 
     /// The UTF-8 bytes of one object written by `body`: what SQLite stores, with no `String` made on the
     /// way (which would check the bytes and copy them once more).
