@@ -168,7 +168,9 @@ public final class RoleAllocation: Sendable {
             // The team's members not yet seated, as positions in `team`, in team order.
             for index in team.indices { remaining[index] = index }
             var left = team.count
-            return roles.prefix(team.count).enumerated().map { seat, role in
+            var agents: [Agent] = []
+            agents.reserveCapacity(min(team.count, roles.count))
+            for (seat, role) in roles.prefix(team.count).enumerated() {
                 var best = 0
                 if role >= 0 {
                     func strength(_ member: Int) -> Double { experts[member] < 0 ? 0 : strengths[experts[member] * roleCount + role] }
@@ -184,8 +186,9 @@ public final class RoleAllocation: Sendable {
                 let member = remaining[best]
                 for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
                 left -= 1
-                return Agent(seat: seat, expert: team[member], role: role < 0 ? nil : roleNames[role])
+                agents.append(Agent(seat: seat, expert: team[member], role: role < 0 ? nil : roleNames[role]))
             }
+            return agents
         }
     }
 }

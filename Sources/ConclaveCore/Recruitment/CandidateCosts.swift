@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// let costs = CandidateCosts.priced(promptTokens: 120)
-/// costs.withValues(of: recruiter) { values in values[0] }  // the first candidate's expected cost
+/// costs.values(of: recruiter, into: buffer)[0]  // the first candidate's expected cost
 /// ```
 enum CandidateCosts: Sendable {
     /// Not estimated: every cost is 0.
@@ -17,19 +17,20 @@ enum CandidateCosts: Sendable {
     /// The costs as the caller gives them: listed, or none when empty.
     init(_ costs: [Double]) { self = costs.isEmpty ? .none : .listed(costs) }
 
-    /// Calls `body` with the costs in the recruiter's candidate order (empty when not estimated; a
-    /// candidate past the end costs 0).
-    func withValues<Result>(of recruiter: Recruiter, _ body: (UnsafeBufferPointer<Double>) -> Result) -> Result {
+    /// Writes the costs, in the recruiter's candidate order, to `buffer` (room for one per candidate) and
+    /// returns the part written: empty when not estimated (a candidate past the end costs 0).
+    @inline(__always)
+    func values(of recruiter: Recruiter, into buffer: UnsafeMutableBufferPointer<Double>) -> UnsafeBufferPointer<Double> {
         switch self {
         case .none:
-            return body(UnsafeBufferPointer(start: nil, count: 0))
+            return UnsafeBufferPointer(rebasing: buffer[..<0])
         case .listed(let costs):
-            return costs.withUnsafeBufferPointer(body)
+            let written = min(costs.count, buffer.count)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[..<written]).initialize(from: costs[..<written])
+            return UnsafeBufferPointer(rebasing: buffer[..<written])
         case .priced(let tokens):
-            return withUnsafeTemporaryAllocation(of: Double.self, capacity: recruiter.candidates.count) { costs in
-                recruiter.expectedCosts(promptTokens: tokens, into: costs)
-                return body(UnsafeBufferPointer(costs))
-            }
+            recruiter.expectedCosts(promptTokens: tokens, into: buffer)
+            return UnsafeBufferPointer(buffer)
         }
     }
 }

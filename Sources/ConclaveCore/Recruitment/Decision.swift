@@ -85,6 +85,8 @@ public final class DecisionMaker: Sendable {
     public let allocation: RoleAllocation
     /// The recruiter's and the role allocation's place of every skill and expert.
     private let resolution: SkillResolution
+    /// `recruiter`, reached without retaining it (it lives as long as this decision maker).
+    private let unretainedRecruiter: Unmanaged<Recruiter>
 
     public init(
         registry: Registry,
@@ -115,6 +117,7 @@ public final class DecisionMaker: Sendable {
         self.aggregator = aggregator
         self.seed = seed
         self.resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
+        self.unretainedRecruiter = Unmanaged.passUnretained(recruiter)
     }
 
     /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
@@ -153,6 +156,7 @@ public final class DecisionMaker: Sendable {
         var found = matcher.match(category, then: [], skillIDs: ids)
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: ids.count) { inTextIDs in
             let inText = matcher.match(instance.text, then: instance.choices, skillIDs: inTextIDs)
+            found.reserveCapacity(found.count + inText.count)
             for (offset, match) in inText.enumerated() where !ids[..<found.count].contains(inTextIDs[offset]) {
                 ids[found.count] = inTextIDs[offset]
                 found.append(match)
@@ -190,14 +194,16 @@ public final class DecisionMaker: Sendable {
         let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
                 maker._withUnsafeGuaranteedRef { maker in
-                    var recruitment = maker.recruiter.recruit(
-                        columns: resolved.columns,
-                        scored: resolved.scored,
-                        costs: .priced(promptTokens: tokens),
-                        predicted: predicted,
-                        members: members,
-                        using: &rng
-                    )
+                    var recruitment = maker.unretainedRecruiter._withUnsafeGuaranteedRef { recruiter in
+                        recruiter.recruit(
+                            columns: resolved.columns,
+                            scored: resolved.scored,
+                            costs: .priced(promptTokens: tokens),
+                            predicted: predicted,
+                            members: members,
+                            using: &rng
+                        )
+                    }
                     let agents = maker.seat(&recruitment, members: members, positions: resolved.positions, skills: skills)
                     return (recruitment, agents)
                 }

@@ -128,8 +128,9 @@ public final class LexicalSkillMatcher: Sendable {
     /// `match(_:then:)`, writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
     /// has room for every skill of the vocabulary.
     ///
-    /// The parts are read by `WordTable.scan`, joined on the stack when they fit in 1 KiB together, else
-    /// one by one where they lie, the word positions running on from one part to the next. The hits go to
+    /// The parts are read by `WordTable.scan`: a text alone where it lies; several joined on the stack
+    /// when they fit in 1 KiB together, else one by one where they lie, the word positions running on
+    /// from one part to the next. The hits go to
     /// a buffer on the stack; a question with more vocabulary words than it holds is scanned again into
     /// memory sized for every word.
     func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
@@ -153,14 +154,15 @@ public final class LexicalSkillMatcher: Sendable {
     private static let stackHits = 64
 
     /// Writes the hits of `text` and then of `more` to `hits`; returns how many there are, which is more
-    /// than `hits.count` when they did not all fit (those past its end are not written). Parts that fit
-    /// on the stack together are copied there, joined by spaces, and read at once; longer ones are read
-    /// one by one where they lie.
+    /// than `hits.count` when they did not all fit (those past its end are not written). Several parts
+    /// that fit on the stack together are copied there, joined by spaces, and read at once; a text alone,
+    /// or longer parts, are read one by one where they lie.
     private func scan(_ text: String, then more: [String], into hits: UnsafeMutableBufferPointer<Hit>) -> Int {
         var length = text.utf8.count
         for part in more { length += 1 + part.utf8.count }
         var position: Int32 = 0
-        guard length > Self.stackText else {
+        // A text alone is read where it lies; only parts to be joined are copied.
+        guard more.isEmpty || length > Self.stackText else {
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stackText) { joined in
                 var end = Self.copy(text, to: joined.baseAddress!)
                 for part in more {

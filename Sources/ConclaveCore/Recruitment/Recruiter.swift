@@ -83,6 +83,8 @@ public final class Recruiter: Sendable {
     public let selection: any TeamSelection
     /// The price of cost in correctness, for `cost-aware`.
     public let lambda: Double
+    /// Whether the selection's weights are correctness − λ × cost (asked once, not per decision).
+    private let weighsCost: Bool
     /// Normalised strengths, aligned with `candidates`.
     public var strengths: [Double] { (0..<candidates.count).map { normalisedStrengths[$0] } }
     /// The candidates' ids, in order.
@@ -119,6 +121,7 @@ public final class Recruiter: Sendable {
         self.k = max(1, k)
         self.strategy = strategy
         self.selection = strategy.selection
+        self.weighsCost = selection.weighting == .correctnessMinusCost
         self.lambda = lambda
         self.normalisedStrengths = FrozenArray(StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength)))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
@@ -203,7 +206,9 @@ public final class Recruiter: Sendable {
         let count = candidates.count
         // Weights only use the costs when they are correctness − λ × cost; otherwise the costs are worked
         // out when the scores are read, not for the draw.
-        let usesCosts = selection.weighting == .correctnessMinusCost || predicted != nil
+        let usesCosts = weighsCost || predicted != nil
+        // The selection is taken out first, so that the closure does not hold (and retain) this recruiter.
+        let selection = self.selection
         let (filled, fallback) = withNumbers(columns: columns, costs: usesCosts ? costs : .none, predicted: predicted) { numbers, fallback in
             (selection.seats(weights: numbers.weights, into: members, using: &rng), fallback)
         }
@@ -272,16 +277,20 @@ public final class Recruiter: Sendable {
         _ body: (ExpertScores.Numbers, _ fallback: Bool) -> Result
     ) -> Result {
         let count = candidates.count
-        return costs.withValues(of: self) { costs in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 2) { buffer in
-                let relevance = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-                let weights = UnsafeMutableBufferPointer(rebasing: buffer[count...])
-                let fallback = weigh(columns: columns, costs: costs, predicted: predicted, relevance: relevance, weights: weights)
-                return body(
-                    ExpertScores.Numbers(relevance: UnsafeBufferPointer(relevance), weights: UnsafeBufferPointer(weights), costs: costs),
-                    fallback
-                )
+        // The closure reaches this recruiter unretained: retaining it would write to a counter that every
+        // core deciding at once shares.
+        let recruiter = Unmanaged.passUnretained(self)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count * 3) { buffer in
+            let relevance = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            let weights = UnsafeMutableBufferPointer(rebasing: buffer[count..<2 * count])
+            let (costs, fallback) = recruiter._withUnsafeGuaranteedRef { recruiter in
+                let costs = costs.values(of: recruiter, into: UnsafeMutableBufferPointer(rebasing: buffer[(2 * count)...]))
+                return (costs, recruiter.weigh(columns: columns, costs: costs, predicted: predicted, relevance: relevance, weights: weights))
             }
+            return body(
+                ExpertScores.Numbers(relevance: UnsafeBufferPointer(relevance), weights: UnsafeBufferPointer(weights), costs: costs),
+                fallback
+            )
         }
     }
 
@@ -312,12 +321,11 @@ public final class Recruiter: Sendable {
         costs: UnsafeBufferPointer<Double>
     ) -> Bool {
         let count = candidates.count
-        let costAware = selection.weighting == .correctnessMinusCost
         relevance.initialize(repeating: 0)
         // Every column has some profile's score, so a matched skill applies as soon as there is a column.
         let applies = !columns.isEmpty
         // Column after column, so the inner loop reads one skill's contiguous row.
-        if costAware {
+        if weighsCost {
             for column in columns {
                 let row = column * count
                 for index in 0..<count {
