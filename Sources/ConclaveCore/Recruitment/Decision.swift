@@ -87,6 +87,8 @@ public final class DecisionMaker: Sendable {
     private let resolution: SkillResolution
     /// `recruiter`, reached without retaining it (it lives as long as this decision maker).
     private let unretainedRecruiter: Unmanaged<Recruiter>
+    /// What keeps `recruiter` alive for the scores of the decisions each thread makes.
+    private let scoreOwners: ScoreOwners
 
     public init(
         registry: Registry,
@@ -118,7 +120,10 @@ public final class DecisionMaker: Sendable {
         self.seed = seed
         self.resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
         self.unretainedRecruiter = Unmanaged.passUnretained(recruiter)
+        self.scoreOwners = ScoreOwners(recruiter)
     }
+
+    deinit { scoreOwners.free() }
 
     /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
     /// replacement off (a profiling run, where every expert answers).
@@ -201,6 +206,7 @@ public final class DecisionMaker: Sendable {
                             costs: .priced(promptTokens: tokens),
                             predicted: predicted,
                             members: members,
+                            owner: maker.scoreOwners.current,
                             using: &rng
                         )
                     }

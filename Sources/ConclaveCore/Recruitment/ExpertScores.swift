@@ -15,7 +15,10 @@
 public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable, Hashable, Codable, ExpressibleByArrayLiteral {
     /// One fresh decision's scores, as what they are worked out from.
     struct Table: Sendable {
-        let recruiter: Recruiter
+        /// Keeps the recruiter alive: one of the deciding thread's owners, so that decisions made on
+        /// several cores at once do not all retain the recruiter itself.
+        let owner: ScoreOwner
+        var recruiter: Recruiter { owner.recruiter }
         /// The matched skills some profile scores (the decision's own matches, shared with it).
         var skills: [LexicalSkillMatcher.SkillMatch]
         var costs: CandidateCosts

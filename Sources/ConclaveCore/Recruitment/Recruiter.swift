@@ -186,7 +186,15 @@ public final class Recruiter: Sendable {
     ) -> Recruitment {
         withColumns(of: skills) { columns, scored in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats ?? k)) { members in
-                recruit(columns: columns, scored: scored, costs: CandidateCosts(costs), predicted: predicted, members: members, using: &rng)
+                recruit(
+                    columns: columns,
+                    scored: scored,
+                    costs: CandidateCosts(costs),
+                    predicted: predicted,
+                    members: members,
+                    owner: ScoreOwner(self),
+                    using: &rng
+                )
             }
         }
     }
@@ -194,13 +202,14 @@ public final class Recruiter: Sendable {
     /// The recruitment for skills already resolved to table columns (`scored` holds those skills, in the
     /// same order), of a team with one seat per place in `members`; the team's candidate indices are
     /// written there, seat by seat. The scores keep the skills, costs and predictions they are worked out
-    /// from, not the numbers (`ExpertScores`).
+    /// from, not the numbers (`ExpertScores`), and `owner`, which keeps this recruiter alive for them.
     func recruit<G: RandomNumberGenerator>(
         columns: UnsafeBufferPointer<Int>,
         scored: [LexicalSkillMatcher.SkillMatch],
         costs: CandidateCosts,
         predicted: [Double]?,
         members: UnsafeMutableBufferPointer<Int>,
+        owner: ScoreOwner,
         using rng: inout G
     ) -> Recruitment {
         let count = candidates.count
@@ -220,7 +229,7 @@ public final class Recruiter: Sendable {
             team.append(ids[members[seat]])
         }
         let basis = RecruitmentBasis(strategy: strategy, k: members.count, lambda: lambda, usedStrengthFallback: fallback)
-        let table = ExpertScores.Table(recruiter: self, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis)
+        let table = ExpertScores.Table(owner: owner, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis)
         return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || fallback)
     }
 
@@ -232,7 +241,8 @@ public final class Recruiter: Sendable {
             let fallback = withNumbers(columns: columns, costs: costs, predicted: predicted) { $1 }
             let basis = RecruitmentBasis(strategy: strategy, k: k, lambda: lambda, usedStrengthFallback: fallback)
             let seats = SeatCounts(candidates: candidates.count)
-            return ExpertScores(table: .init(recruiter: self, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis))
+            let owner = ScoreOwner(self)
+            return ExpertScores(table: .init(owner: owner, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis))
         }
     }
 
@@ -321,11 +331,11 @@ public final class Recruiter: Sendable {
         costs: UnsafeBufferPointer<Double>
     ) -> Bool {
         let count = candidates.count
-        relevance.initialize(repeating: 0)
         // Every column has some profile's score, so a matched skill applies as soon as there is a column.
         let applies = !columns.isEmpty
         // Column after column, so the inner loop reads one skill's contiguous row.
         if weighsCost {
+            relevance.initialize(repeating: 0)
             for column in columns {
                 let row = column * count
                 for index in 0..<count {
@@ -339,10 +349,7 @@ public final class Recruiter: Sendable {
             }
             return !applies
         }
-        for column in columns {
-            let row = column * count
-            for index in 0..<count { relevance[index] += summedScores[row + index] }
-        }
+        summedScores.sumRows(columns, width: count, into: relevance)
         guard applies else {
             for index in 0..<count { weights[index] = normalisedStrengths[index] }
             return true
