@@ -20,6 +20,8 @@ public final class RoleAllocation: Sendable {
     private let roleIndex: NameIndex
     /// The registry's role names, by index.
     private let roleNames: [String]
+    /// The same, copied per thread slot (every agent holds one).
+    private let seatedRoleNames: StringCopies
     private let expertIndex: NameIndex
     /// Each expert's summed profile score over each role's skills, at expert × roles + role.
     private let strengths: [Double]
@@ -43,6 +45,7 @@ public final class RoleAllocation: Sendable {
         self.roleStarts = rolesOfSkill.reduce(into: [0]) { starts, roles in starts.append((starts.last ?? 0) + roles.count) }
         self.rolesOfSkill = rolesOfSkill.flatMap { $0 }
         roleNames = registry.roles.map(\.name)
+        seatedRoleNames = StringCopies(roleNames)
         roleIndex = NameIndex(roleNames)
         expertIndex = NameIndex(registry.experts.map(\.id))
         strengths = registry.experts.flatMap { expert in
@@ -168,6 +171,7 @@ public final class RoleAllocation: Sendable {
             // The team's members not yet seated, as positions in `team`, in team order.
             for index in team.indices { remaining[index] = index }
             var left = team.count
+            let roleNames = seatedRoleNames.current
             var agents: [Agent] = []
             agents.reserveCapacity(min(team.count, roles.count))
             for (seat, role) in roles.prefix(team.count).enumerated() {

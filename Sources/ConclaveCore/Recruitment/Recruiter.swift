@@ -87,8 +87,8 @@ public final class Recruiter: Sendable {
     private let weighsCost: Bool
     /// Normalised strengths, aligned with `candidates`.
     public var strengths: [Double] { (0..<candidates.count).map { normalisedStrengths[$0] } }
-    /// The candidates' ids, in order.
-    private let ids: [String]
+    /// The candidates' ids, in order, copied per thread slot (a team holds them).
+    private let ids: StringCopies
     /// The candidates' pricing, in order.
     private let pricing: [CallPricing?]
     /// Column of each skill any profile scores.
@@ -125,7 +125,7 @@ public final class Recruiter: Sendable {
         self.lambda = lambda
         self.normalisedStrengths = FrozenArray(StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength)))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
-        ids = experts.map(\.id)
+        ids = StringCopies(experts.map(\.id))
         pricing = experts.map(\.pricing)
         columnOfSkill = NameIndex(names)
         var scores = [Double](repeating: .nan, count: names.count * experts.count)
@@ -224,6 +224,7 @@ public final class Recruiter: Sendable {
         var seats = SeatCounts(candidates: count)
         var team: [String] = []
         team.reserveCapacity(filled)
+        let ids = ids.current
         for seat in 0..<filled {
             seats[members[seat]] += 1
             team.append(ids[members[seat]])

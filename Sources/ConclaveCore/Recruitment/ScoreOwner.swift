@@ -1,13 +1,11 @@
-import Foundation
-
 /// Keeps a recruiter alive for the scores that decisions keep (`ExpertScores`), so that those scores
 /// retain this small object instead of the recruiter itself.
 ///
 /// Every fresh decision's scores hold what they are worked out from, the recruiter among it. Were that
 /// the recruiter, every decision would write its reference count, and the cores deciding at once would
 /// pass that cache line (and whatever else lies on it) back and forth. A decision maker keeps one owner
-/// per slot (`ScoreOwners`) and each thread takes the slot its identity hashes to, so the counts written
-/// while deciding are, most of the time, on a line no other core writes.
+/// per thread slot (`ScoreOwners`, `ThreadSlot`), so the counts written while deciding are, most of the
+/// time, on a line no other core writes.
 ///
 /// ```swift
 /// let owner = ScoreOwner(recruiter)
@@ -21,39 +19,25 @@ final class ScoreOwner: Sendable {
     init(_ recruiter: Recruiter) { self.recruiter = recruiter }
 }
 
-/// A decision maker's `ScoreOwner`s, one per slot: `current` is the one for the calling thread.
+/// A decision maker's `ScoreOwner`s, one per `ThreadSlot`: `current` is the one for the calling thread.
 ///
 /// ```swift
 /// let owners = ScoreOwners(recruiter)
 /// owners.current.recruiter === recruiter  // true, on any thread
 /// ```
 struct ScoreOwners: Sendable {
-    /// Slots: more than the cores that decide at once, so that two threads seldom share one.
-    static let count = 16
     private let owners: [ScoreOwner]
     /// The same owners, read without retaining the array that holds them.
     private let unretained: FrozenArray<Unmanaged<ScoreOwner>>
 
     init(_ recruiter: Recruiter) {
-        owners = (0..<Self.count).map { _ in ScoreOwner(recruiter) }
+        owners = (0..<ThreadSlot.count).map { _ in ScoreOwner(recruiter) }
         unretained = FrozenArray(owners.map { Unmanaged.passUnretained($0) })
     }
 
     /// Gives back the memory of the unretained list; the owner of these slots calls it once, when it goes.
     func free() { unretained.free() }
 
-    /// The calling thread's owner: the slot a multiplicative hash of the thread's identity picks.
-    var current: ScoreOwner {
-        let thread = UInt64(UInt(bitPattern: Self.threadIdentity()))
-        let slot = Int((thread &* 0x9E37_79B9_7F4A_7C15) >> 60) & (Self.count - 1)
-        return unretained[slot].takeUnretainedValue()
-    }
-
-    private static func threadIdentity() -> Int {
-        #if canImport(Darwin)
-        Int(bitPattern: pthread_self())
-        #else
-        Int(bitPattern: UInt(pthread_self()))
-        #endif
-    }
+    /// The calling thread's owner.
+    var current: ScoreOwner { unretained[ThreadSlot.current].takeUnretainedValue() }
 }
