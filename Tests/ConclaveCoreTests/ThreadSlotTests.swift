@@ -8,7 +8,7 @@ import Testing
     /// copy has storage of its own (a short one is held inline either way).
     @Test func eachThreadReadsItsOwnCopiesOfTheStrings() {
         let strings = ["Mathematician", "Physician of the heart and lungs", ""]
-        let copies = StringCopies(strings)
+        let copies = ThreadCopies { strings.map(\.withOwnStorage) }
         #expect(ThreadSlot.current == ThreadSlot.current)
         #expect((0..<ThreadSlot.count).contains(ThreadSlot.current))
         let seen = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 16)

@@ -21,7 +21,7 @@ public final class RoleAllocation: Sendable {
     /// The registry's role names, by index.
     private let roleNames: [String]
     /// The same, copied per thread slot (every agent holds one).
-    private let seatedRoleNames: StringCopies
+    private let seatedRoleNames: ThreadCopies<[String]>
     private let expertIndex: NameIndex
     /// Each expert's summed profile score over each role's skills, at expert × roles + role.
     private let strengths: [Double]
@@ -45,7 +45,7 @@ public final class RoleAllocation: Sendable {
         self.roleStarts = rolesOfSkill.reduce(into: [0]) { starts, roles in starts.append((starts.last ?? 0) + roles.count) }
         self.rolesOfSkill = rolesOfSkill.flatMap { $0 }
         roleNames = registry.roles.map(\.name)
-        seatedRoleNames = StringCopies(roleNames)
+        seatedRoleNames = ThreadCopies { registry.roles.map(\.name.withOwnStorage) }
         roleIndex = NameIndex(roleNames)
         expertIndex = NameIndex(registry.experts.map(\.id))
         strengths = registry.experts.flatMap { expert in

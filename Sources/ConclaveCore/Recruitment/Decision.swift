@@ -89,6 +89,8 @@ public final class DecisionMaker: Sendable {
     private let unretainedRecruiter: Unmanaged<Recruiter>
     /// What keeps `recruiter` alive for the scores of the decisions each thread makes.
     private let scoreOwners: ScoreOwners
+    /// `aggregator`, copied per thread slot (every decision holds it).
+    private let aggregatorCopies: ThreadCopies<String>
 
     public init(
         registry: Registry,
@@ -121,6 +123,7 @@ public final class DecisionMaker: Sendable {
         self.resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
         self.unretainedRecruiter = Unmanaged.passUnretained(recruiter)
         self.scoreOwners = ScoreOwners(recruiter)
+        self.aggregatorCopies = ThreadCopies { aggregator.withOwnStorage }
     }
 
     deinit { scoreOwners.free() }
@@ -225,7 +228,7 @@ public final class DecisionMaker: Sendable {
             skills: skills,
             role: agents.first?.role,
             recruitment: recruitment,
-            aggregator: aggregator,
+            aggregator: aggregatorCopies.current,
             seed: seed,
             downgrades: steps,
             collaboration: plan,

@@ -38,7 +38,8 @@ public final class LexicalSkillMatcher: Sendable {
     private let phraseAt: FrozenArray<Int32>
     /// Whether a longer phrase goes on from each node (a deeper edge leaves it).
     private let extends: FrozenArray<Bool>
-    private let phrases: [SkillMatch]
+    /// Each phrase's match, copied per thread slot (a question's matches hold them).
+    private let phrases: ThreadCopies<[SkillMatch]>
     /// The skill of each phrase, as an index into `skillNames`.
     private let skillOfPhrase: FrozenArray<Int32>
     /// By word id, what a phrase starting at that word is without walking the trie: the phrase that is
@@ -102,7 +103,7 @@ public final class LexicalSkillMatcher: Sendable {
                 return extends[node] ? Self.longerPhrases : phraseAt[node]
             }
         )
-        self.phrases = phrases
+        self.phrases = ThreadCopies { phrases.map { SkillMatch(skill: $0.skill.withOwnStorage, term: $0.term.withOwnStorage) } }
         self.skillOfPhrase = FrozenArray(skillOfPhrase)
         self.skillNames = skillNames
     }
@@ -270,6 +271,7 @@ public final class LexicalSkillMatcher: Sendable {
                 }
                 start = end + 1
             }
+            let phrases = phrases.current
             return found[..<skills].map { phrases[Int($0)] }
         }
     }

@@ -88,7 +88,7 @@ public final class Recruiter: Sendable {
     /// Normalised strengths, aligned with `candidates`.
     public var strengths: [Double] { (0..<candidates.count).map { normalisedStrengths[$0] } }
     /// The candidates' ids, in order, copied per thread slot (a team holds them).
-    private let ids: StringCopies
+    private let ids: ThreadCopies<[String]>
     /// The candidates' pricing, in order.
     private let pricing: [CallPricing?]
     /// Column of each skill any profile scores.
@@ -125,7 +125,7 @@ public final class Recruiter: Sendable {
         self.lambda = lambda
         self.normalisedStrengths = FrozenArray(StrengthNormalizer(temperature: temperature).normalize(experts.map(\.profile.strength)))
         let names = Set(experts.flatMap(\.profile.skills.keys)).sorted()
-        ids = StringCopies(experts.map(\.id))
+        ids = ThreadCopies { experts.map(\.id.withOwnStorage) }
         pricing = experts.map(\.pricing)
         columnOfSkill = NameIndex(names)
         var scores = [Double](repeating: .nan, count: names.count * experts.count)

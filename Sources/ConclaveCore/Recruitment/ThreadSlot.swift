@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which of a fixed number of slots the calling thread takes: a multiplicative hash of the thread's
-/// identity. Objects that every decision retains are kept once per slot (`ScoreOwners`, `StringCopies`),
+/// identity. Objects that every decision retains are kept once per slot (`ScoreOwners`, `ThreadCopies`),
 /// so that threads deciding at once write reference counts on lines of their own, not on one line that
 /// the cores pass back and forth. Two threads may share a slot; they are then only as slow as one slot.
 ///
@@ -23,22 +23,25 @@ enum ThreadSlot {
     }
 }
 
-/// Strings that every decision copies (expert ids, role names), once per `ThreadSlot`, each copy with
-/// storage of its own: copying a long string retains its storage, and a thread's copies are then
-/// retained on lines no other thread writes. (Strings of up to 15 bytes are held inline and retain
-/// nothing.)
+/// Values that every decision copies out of a long-lived object (expert ids, role names, the matcher's
+/// phrases), made once per `ThreadSlot`, so that each thread copies its own: copying a string longer
+/// than 15 bytes retains its storage, and a thread's copies are then retained on lines no other thread
+/// writes. Make each slot's value with storage of its own (`String.withOwnStorage`).
 ///
 /// ```swift
-/// let names = StringCopies(["Mathematician", "Physician of the heart"])
+/// let names = ThreadCopies { ["Mathematician", "Physician of the heart"].map(\.withOwnStorage) }
 /// names.current[1]  // "Physician of the heart", this thread's copy
 /// ```
-struct StringCopies: Sendable {
-    private let copies: [[String]]
+struct ThreadCopies<Value: Sendable>: Sendable {
+    private let copies: [Value]
 
-    init(_ strings: [String]) {
-        copies = (0..<ThreadSlot.count).map { _ in strings.map { String(decoding: Array($0.utf8), as: UTF8.self) } }
-    }
+    init(_ make: () -> Value) { copies = (0..<ThreadSlot.count).map { _ in make() } }
 
-    /// The calling thread's copies, in the order given.
-    var current: [String] { copies[ThreadSlot.current] }
+    /// The calling thread's copy.
+    var current: Value { copies[ThreadSlot.current] }
+}
+
+extension String {
+    /// The same text in storage of its own (a string of up to 15 bytes is held inline either way).
+    var withOwnStorage: String { String(decoding: Array(utf8), as: UTF8.self) }
 }
