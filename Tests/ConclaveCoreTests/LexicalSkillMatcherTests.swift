@@ -53,12 +53,14 @@ import Testing
     /// each word, each skill once, over seeded texts of vocabulary words (phrases' inner words among
     /// them, alone and in phrases), plurals, capitals, non-ASCII words and fillers, in one part or
     /// several, short or past the length read at once.
-    @Test func findsWhatMatchingTheTokensWordByWordFinds() {
+    /// With a vocabulary that has a non-ASCII word and with one that has none (where a word with a
+    /// non-ASCII letter is no vocabulary word without asking the tokenizer).
+    @Test(arguments: [true, false]) func findsWhatMatchingTheTokensWordByWordFinds(wideVocabulary: Bool) {
         let skills = [
             Skill(name: "reasoning", aliases: ["which of the following", "logic"], domain: "general"),
             Skill(name: "algebra", aliases: ["solve for x", "equation", "the unknown"], domain: "math"),
             Skill(name: "number theory", aliases: ["prime", "even number"], domain: "math"),
-            Skill(name: "chemistry", aliases: ["periodic table", "acid", "café"], domain: "science"),
+            Skill(name: "chemistry", aliases: ["periodic table", "acid"] + (wideVocabulary ? ["café"] : []), domain: "science"),
             Skill(name: "history", aliases: ["of the empire", "war"], domain: "humanities"),
         ]
         let matcher = LexicalSkillMatcher(skills: skills)
@@ -89,6 +91,8 @@ import Testing
             "which", "of", "the", "following", "Which", "OF", "solve", "for", "x", "equations", "unknown", "number",
             "numbers", "theory", "theories", "even", "prime", "periodic", "table", "tables", "acids", "café", "Café",
             "empire", "war", "wars", "logic", "is", "a", "42", "naïve", "straße", "fünf", "following,", "x?",
+            "10μg", "µ-law", "don’t", "№5", "5°C", "x×y", "ΣΑΣ", "\u{212A}", "e\u{301}", "👍🏽", "a🏽", "İstanbul", "acid…war",
+            "Ωprime", "table⁲", "x\u{200D}y", "«war»", "primeΣ", "\u{0600}war", "™acid",
         ]
         let separators = [" ", " ", " ", ", ", ". ", "\n", "-", "  "]
         var rng = SeededGenerator(seed: 2026)

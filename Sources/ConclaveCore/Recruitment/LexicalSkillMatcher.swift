@@ -299,13 +299,22 @@ public final class LexicalSkillMatcher: Sendable {
     /// vocabulary id (-1 when not in the vocabulary).
     private func wideWordIDs(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Int32] {
         guard let bytes = text.baseAddress else { return [] }
-        if let pieces = WideWord.asciiPieces(of: text, range) {
-            return pieces.map { piece in
-                let key = WordTable.key(bytes + piece.lowerBound, piece.count, readable: text.count - piece.lowerBound)
-                return words.id(of: key, bytes + piece.lowerBound, piece.count)
+        guard let pieces = WideWord.pieces(of: text, range) else {
+            return Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)).map { words.id(ofStem: $0) ?? -1 }
+        }
+        var ids: [Int32] = []
+        for piece in pieces {
+            if !piece.wide {
+                let key = WordTable.key(bytes + piece.range.lowerBound, piece.range.count, readable: text.count - piece.range.lowerBound)
+                ids.append(words.id(of: key, bytes + piece.range.lowerBound, piece.range.count))
+            } else if !words.hasWideStems {
+                ids.append(-1)  // a word with a non-ASCII letter is no word of an ASCII vocabulary
+            } else {
+                let token = String(decoding: UnsafeBufferPointer(rebasing: text[piece.range]), as: UTF8.self)
+                ids += Self.tokens(token).map { words.id(ofStem: $0) ?? -1 }
             }
         }
-        return Self.tokens(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)).map { words.id(ofStem: $0) ?? -1 }
+        return ids
     }
 
     /// Lower-cased alphanumeric words with a light plural stem (`equations` → `equation`,

@@ -59,8 +59,12 @@ struct WordTable: Sendable {
     /// out a word that none starts with unless it follows a reported word).
     init(stems: [String: Int32], forms: [(form: [UInt8], id: Int32)], starts: [Bool]) {
         self.stems = stems
+        self.hasWideStems = stems.keys.contains { $0.utf8.contains { $0 >= 0x80 } }
         self.storage = Storage(forms: forms, starts: starts)
     }
+
+    /// Whether some vocabulary word has non-ASCII characters (only then can a word with one be in it).
+    let hasWideStems: Bool
 
     /// The id of a stemmed token, or nil when it is not in the vocabulary.
     func id(ofStem token: String) -> Int32? { stems[token] }
