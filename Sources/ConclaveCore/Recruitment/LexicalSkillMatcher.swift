@@ -5,9 +5,10 @@ import CWordScan
 ///
 /// The vocabulary's phrases form a trie over word ids, and the text is read once as UTF-8 bytes, 64 at
 /// a time (`WordTable.scan`, in C): an ASCII word is looked up as written among the forms that stem to a
-/// vocabulary word (`WordTable`), without building a `String`; only a word with non-ASCII characters goes
-/// through `tokens(_:)`. The result is the same as tokenizing the whole text with `tokens(_:)` and
-/// matching the longest phrase at each word.
+/// vocabulary word (`WordTable`), without building a `String`; a word with non-ASCII characters is cut
+/// into pieces from its bytes (`WideWord`), and only one with combining marks, joiners or letters of
+/// other scripts goes through `tokens(_:)`. The result is the same as tokenizing the whole text with
+/// `tokens(_:)` and matching the longest phrase at each word.
 ///
 /// ```swift
 /// let matcher = LexicalSkillMatcher(skills: registry.skills)

@@ -3,7 +3,8 @@ import Foundation
 /// Which of a fixed number of slots the calling thread takes: a multiplicative hash of the thread's
 /// identity. Objects that every decision retains are kept once per slot (`ScoreOwners`, `ThreadCopies`),
 /// so that threads deciding at once write reference counts on lines of their own, not on one line that
-/// the cores pass back and forth. Two threads may share a slot; they are then only as slow as one slot.
+/// the cores pass back and forth. Two threads may land on one slot: they then share its counts, which
+/// is only slower.
 ///
 /// ```swift
 /// let slot = ThreadSlot.current  // 0 ..< ThreadSlot.count, the same on every call from one thread
