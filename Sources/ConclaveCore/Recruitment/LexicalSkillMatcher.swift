@@ -132,9 +132,8 @@ public final class LexicalSkillMatcher: Sendable {
     ///
     /// The parts are read by `WordTable.scan`: a text alone where it lies; several joined on the stack
     /// when they fit in 1 KiB together, else one by one where they lie, the word positions running on
-    /// from one part to the next. The hits go to
-    /// a buffer on the stack; a question with more vocabulary words than it holds is scanned again into
-    /// memory sized for every word.
+    /// from one part to the next. The hits go to a buffer on the stack; a question with more vocabulary
+    /// words than it holds is scanned again into memory sized for every word.
     func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
         let matched = withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.stackHits) { hits -> [SkillMatch]? in
             let count = scan(text, then: more, into: hits)
