@@ -10,8 +10,7 @@ import Testing
     @Test func everyThreadsOwnerKeepsTheRecruiterAliveForTheScores() {
         let expert = Fixtures.expert("math", skills: ["algebra": 3], strength: 2)
         let recruiter = Recruiter(experts: [expert], k: 1, strategy: .topK)
-        let owners = ScoreOwners(recruiter)
-        defer { owners.free() }
+        let owners = ThreadCopies { ScoreOwner(recruiter) }
         let kept = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 32)
         defer { kept.deallocate() }
         nonisolated(unsafe) let slots = kept

@@ -88,7 +88,7 @@ public final class DecisionMaker: Sendable {
     /// `recruiter`, reached without retaining it (it lives as long as this decision maker).
     private let unretainedRecruiter: Unmanaged<Recruiter>
     /// What keeps `recruiter` alive for the scores of the decisions each thread makes.
-    private let scoreOwners: ScoreOwners
+    private let scoreOwners: ThreadCopies<ScoreOwner>
     /// `aggregator`, copied per thread slot (every decision holds it).
     private let aggregatorCopies: ThreadCopies<String>
 
@@ -122,11 +122,10 @@ public final class DecisionMaker: Sendable {
         self.seed = seed
         self.resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
         self.unretainedRecruiter = Unmanaged.passUnretained(recruiter)
-        self.scoreOwners = ScoreOwners(recruiter)
+        let recruiter = self.recruiter  // a local: the closure may not capture `self` before init ends
+        self.scoreOwners = ThreadCopies { ScoreOwner(recruiter) }
         self.aggregatorCopies = ThreadCopies { aggregator.withOwnStorage }
     }
-
-    deinit { scoreOwners.free() }
 
     /// The decision maker a loaded pipeline describes; `replacingRareExperts` false turns rare-expert
     /// replacement off (a profiling run, where every expert answers).

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which of a fixed number of slots the calling thread takes: a multiplicative hash of the thread's
-/// identity. Objects that every decision retains are kept once per slot (`ScoreOwners`, `ThreadCopies`),
+/// identity. Objects that every decision retains are kept once per slot (`ThreadCopies`),
 /// so that threads deciding at once write reference counts on lines of their own, not on one line that
 /// the cores pass back and forth. Two threads may land on one slot: they then share its counts, which
 /// is only slower.
@@ -25,7 +25,7 @@ enum ThreadSlot {
 }
 
 /// Values that every decision copies out of a long-lived object (expert ids, role names, the matcher's
-/// phrases), made once per `ThreadSlot`, so that each thread copies its own: copying a string longer
+/// phrases, the owner that keeps the recruiter alive), made once per `ThreadSlot`, so that each thread copies its own: copying a string longer
 /// than 15 bytes retains its storage, and a thread's copies are then retained on lines no other thread
 /// writes. Make each slot's value with storage of its own (`String.withOwnStorage`).
 ///

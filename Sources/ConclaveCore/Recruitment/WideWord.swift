@@ -11,7 +11,7 @@
 /// ```
 enum WideWord {
     /// A piece of a word: its bytes, and whether it holds a non-ASCII letter or number.
-    struct Piece: Equatable {
+    struct Piece {
         var range: Range<Int>
         var wide: Bool
     }
