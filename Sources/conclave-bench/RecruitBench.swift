@@ -75,7 +75,7 @@ struct RecruitBench: ParsableCommand {
             // What a run does: window after window, every instance of it decided on the cores, as
             // `RunSession` decides it, the window's decisions let go of before the next; in turns with the
             // same on one thread, whose rate times the cores is the most that spreading a window could give.
-            let (spread, single) = measureInTurns(
+            let (spread, single, machine) = measureInTurns(
                 { for window in windows { _ = window.concurrentMap { decider.decide(for: $0, extraction: nil) } } },
                 { for window in windows { _ = window.map { decider.decide(for: $0, extraction: nil) } } }
             )
@@ -101,7 +101,7 @@ struct RecruitBench: ParsableCommand {
             output.say(
                 String(
                     format:
-                        "recruit %@: median %.0f decisions/s, %.2f µs of CPU each; one thread %.0f/s, so the %d cores reach %.0f%% of %.0f/s (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
+                        "recruit %@: median %.0f decisions/s, %.2f µs of CPU each; one thread %.0f/s, so the %d cores reach %.0f%% of %.0f/s, where a loop that shares nothing reaches %.0f%% (with every reason rendered as text: %.0f/s); kernel on precomputed columns: %.0f/s",
                     strategy.rawValue,
                     decide,
                     decideCPU ?? .nan,
@@ -109,13 +109,14 @@ struct RecruitBench: ParsableCommand {
                     cores,
                     100 * scaling,
                     oneThread * Double(cores),
+                    100 * machine,
                     rendered,
                     kernel
                 )
             )
             var measured: [String: BenchValue] = [
                 "decide_per_s": .double(decide), "decide_with_reason_text_per_s": .double(rendered), "kernel_per_s": .double(kernel),
-                "one_thread_per_s": .double(oneThread), "scaling": .double(scaling),
+                "one_thread_per_s": .double(oneThread), "scaling": .double(scaling), "machine_scaling": .double(machine),
             ]
             if let decideCPU { measured["decide_cpu_us"] = .double(decideCPU) }
             perStrategy[strategy.rawValue] = .object(measured)
@@ -143,11 +144,13 @@ struct RecruitBench: ParsableCommand {
     /// moves less than it moves the rate.
     private func measure(_ body: () -> Void) -> Figure { summary((0..<max(1, repeats)).map { _ in timed(body) }) }
 
-    /// `measure` of two bodies taken in turns, run by run, so that the machine's drift weighs on both alike.
-    private func measureInTurns(_ first: () -> Void, _ second: () -> Void) -> (first: Figure, second: Figure) {
-        var runs: [(first: Figure, second: Figure)] = []
-        for _ in 0..<max(1, repeats) { runs.append((timed(first), timed(second))) }
-        return (summary(runs.map(\.first)), summary(runs.map(\.second)))
+    /// `measure` of two bodies taken in turns, run by run, so that the machine's drift weighs on both alike;
+    /// between them each time, the scaling the machine's cores give a loop that shares nothing
+    /// (`MachineScaling`), whose median is the third figure.
+    private func measureInTurns(_ first: () -> Void, _ second: () -> Void) -> (first: Figure, second: Figure, machine: Double) {
+        var runs: [(first: Figure, second: Figure, machine: Double)] = []
+        for _ in 0..<max(1, repeats) { runs.append((timed(first), timed(second), MachineScaling.measure())) }
+        return (summary(runs.map(\.first)), summary(runs.map(\.second)), runs.map(\.machine).sorted()[runs.count / 2])
     }
 
     /// One run of `body` over every instance: its rate and the process's CPU time per decision.

@@ -29,6 +29,15 @@ import Testing
         #expect(matcher.match("Who painted the Mona Lisa?").isEmpty)
     }
 
+    /// Once every skill of the vocabulary is found, more mentions of them add nothing.
+    @Test func everySkillFoundThenMentionedAgain() {
+        let matcher = LexicalSkillMatcher(skills: [
+            Skill(name: "algebra", domain: "math"), Skill(name: "anatomy", aliases: ["ulna"], domain: "medicine"),
+        ])
+        #expect(matcher.match("ulna algebra anatomy ulna algebra").map(\.skill) == ["anatomy", "algebra"])
+        #expect(matcher.match("algebra").map(\.term) == ["algebra"])
+    }
+
     /// A word is looked up by its first eight bytes and its length, then by the bytes past them: words
     /// that share the first eight bytes with a vocabulary word, words of exactly eight bytes, and words
     /// that end the text (where fewer than eight bytes are left to read) are all told apart.

@@ -232,6 +232,7 @@ public final class LexicalSkillMatcher: Sendable {
     /// makes none); and how far the words after the last moved.
     private func expandingWideWords(_ scanned: UnsafeBufferPointer<Hit>, of text: UnsafeBufferPointer<UInt8>) -> (hits: [Hit], shift: Int32) {
         var hits: [Hit] = []
+        hits.reserveCapacity(scanned.count + 8)  // a wide word is seldom more than a few words
         var shift: Int32 = 0
         for entry in scanned {
             var hit = entry
