@@ -3,7 +3,7 @@ import Foundation
 
 /// What the machine's cores give when nothing is shared: a loop of integer arithmetic in registers (no
 /// memory written, no lock, no allocation), timed on one thread and then on every core at once, each core
-/// running the same loop. Its scaling is the most that any work spread over the cores can reach on this
+/// running the same loop. Its scaling is about the most that work spread over the cores can reach on this
 /// machine at that moment (a virtual machine's cores may be hyperthreads, or shared with other guests), so
 /// a benchmark that reports its own scaling measures this beside it, in turns with its runs.
 ///

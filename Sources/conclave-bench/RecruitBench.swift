@@ -7,7 +7,8 @@ import Foundation
 /// `conclave-bench recruit`: decisions per second on the path `conclave run` takes — lexical skill
 /// extraction on real question text, every candidate's expected cost for the question, the whole decision
 /// with every candidate's scores — spread over the cores as a run's window is; the recruitment kernel on
-/// precomputed skill columns is printed beside it.
+/// precomputed skill columns is printed beside it, and the scaling the machine's cores give a loop that
+/// shares nothing (`MachineScaling`), against which the decide path's own scaling is read.
 struct RecruitBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recruit",
