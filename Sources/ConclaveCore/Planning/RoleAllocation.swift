@@ -69,7 +69,9 @@ public final class RoleAllocation: Sendable {
     /// has no role).
     public func agents(team: [String], roles: [String?]) -> [Agent] {
         let indices: [Int] = roles.map { name in name.flatMap { roleIndex[$0] } ?? -1 }
-        var seated = withMembers(of: team) { members in indices.withUnsafeBufferPointer { agents(team: team, members: members, roles: $0) } }
+        var seated = withMembers(of: team) { members in
+            indices.withUnsafeBufferPointer { agents(seats: team.count, id: { team[$0] }, members: members, roles: $0, order: nil) }
+        }
         for seat in seated.indices { seated[seat].role = roles[seat] }
         return seated
     }
@@ -79,17 +81,27 @@ public final class RoleAllocation: Sendable {
     public func agents(team: [String], skills: [String]) -> [Agent] {
         withPositions(of: skills) { positions in
             withMembers(of: team) { members in
-                agents(team: team, members: members, positions: positions, domainRole: { registry.roleIndex(for: skills) })
+                agents(seats: team.count, id: { team[$0] }, members: members, positions: positions, order: nil) {
+                    registry.roleIndex(for: skills)
+                }
             }
         }
     }
 
-    /// `agents(team:skills:)` with the team's experts already resolved (`members`: their indices in the
-    /// registry's experts, -1 for none) and the skills too (`positions`: `position(of:)` of each, -1 for
-    /// none); `domainRole` gives the registry's role for the skills' domain, asked only when no role
-    /// shares a skill.
-    func agents(team: [String], members: UnsafeBufferPointer<Int>, positions: UnsafeBufferPointer<Int>, domainRole: () -> Int?) -> [Agent] {
-        withRoles(for: positions, domainRole: domainRole, seats: team.count) { agents(team: team, members: members, roles: $0) }
+    /// `agents(team:skills:)` for a team of `seats` whose member in seat s is the expert `id(s)`, with the
+    /// team's experts already resolved (`members`: their indices in the registry's experts, -1 for none)
+    /// and the skills too (`positions`: `position(of:)` of each, -1 for none); `domainRole` gives the
+    /// registry's role for the skills' domain, asked only when no role shares a skill. `order`, when given,
+    /// receives for each agent the seat of the team its expert came from.
+    func agents(
+        seats: Int,
+        id: (Int) -> String,
+        members: UnsafeBufferPointer<Int>,
+        positions: UnsafeBufferPointer<Int>,
+        order: UnsafeMutableBufferPointer<Int>?,
+        domainRole: () -> Int?
+    ) -> [Agent] {
+        withRoles(for: positions, domainRole: domainRole, seats: seats) { agents(seats: seats, id: id, members: members, roles: $0, order: order) }
     }
 
     /// Where a skill is in the table of which roles list it; nil when no role lists it.
@@ -163,18 +175,25 @@ public final class RoleAllocation: Sendable {
         }
     }
 
-    /// The agents for one role index per seat (-1: none), each seat naming its registry role; `members`
-    /// holds each member's expert, as an index into the registry's experts (-1 when it has none).
-    private func agents(team: [String], members experts: UnsafeBufferPointer<Int>, roles: UnsafeBufferPointer<Int>) -> [Agent] {
+    /// The agents for one role index per seat (-1: none), each seat naming its registry role, of a team of
+    /// `seats` whose member in seat s is `id(s)`; `members` holds each member's expert, as an index into the
+    /// registry's experts (-1 when it has none); `order`, when given, receives each agent's seat in the team.
+    private func agents(
+        seats: Int,
+        id: (Int) -> String,
+        members experts: UnsafeBufferPointer<Int>,
+        roles: UnsafeBufferPointer<Int>,
+        order: UnsafeMutableBufferPointer<Int>?
+    ) -> [Agent] {
         let roleCount = roleNames.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { remaining in
-            // The team's members not yet seated, as positions in `team`, in team order.
-            for index in team.indices { remaining[index] = index }
-            var left = team.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: seats + 1) { remaining in
+            // The team's members not yet seated, as seats of the team, in team order.
+            for index in 0..<seats { remaining[index] = index }
+            var left = seats
             let roleNames = seatedRoleNames.current
             var agents: [Agent] = []
-            agents.reserveCapacity(min(team.count, roles.count))
-            for (seat, role) in roles.prefix(team.count).enumerated() {
+            agents.reserveCapacity(min(seats, roles.count))
+            for (seat, role) in roles.prefix(seats).enumerated() {
                 var best = 0
                 if role >= 0 {
                     func strength(_ member: Int) -> Double { experts[member] < 0 ? 0 : strengths[experts[member] * roleCount + role] }
@@ -190,7 +209,8 @@ public final class RoleAllocation: Sendable {
                 let member = remaining[best]
                 for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
                 left -= 1
-                agents.append(Agent(seat: seat, expert: team[member], role: role < 0 ? nil : roleNames[role]))
+                order?[seat] = member
+                agents.append(Agent(seat: seat, expert: id(member), role: role < 0 ? nil : roleNames[role]))
             }
             return agents
         }

@@ -243,17 +243,21 @@ public final class DecisionMaker: Sendable {
         positions: UnsafeBufferPointer<Int>,
         skills: [LexicalSkillMatcher.SkillMatch]
     ) -> [Agent] {
-        let seated = UnsafeMutableBufferPointer(rebasing: members[..<recruitment.team.count])
+        let team = recruitment.seats
+        let seated = UnsafeMutableBufferPointer(rebasing: members[..<team.count])
         resolution.registryIndices(of: seated)
-        let agents = allocation.agents(
-            team: recruitment.team,
-            members: UnsafeBufferPointer(seated),
-            positions: positions,
-            domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
-        )
-        // Roles only reorder the seats.
-        for seat in agents.indices { recruitment.team[seat] = agents[seat].expert }
-        return agents
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { order in
+            let agents = allocation.agents(
+                seats: team.count,
+                id: { team[$0] },
+                members: UnsafeBufferPointer(seated),
+                positions: positions,
+                order: order
+            ) { registry.roleIndex(for: skills.map(\.skill)) }
+            // Roles only reorder the seats: seat s takes the member that its agent came from.
+            if agents.count == team.count { recruitment.seats.reorder(UnsafeBufferPointer(rebasing: order[..<agents.count])) }
+            return agents
+        }
     }
 
     /// The recruitment with `team` holding the seats.

@@ -40,10 +40,16 @@ public struct RecruitmentCandidate: Sendable, Hashable {
 /// The outcome of recruiting for one instance: the team (an expert may hold several seats when sampled
 /// with replacement) and the score of every candidate.
 public struct Recruitment: Sendable, Hashable, Codable {
-    public var team: [String]
+    /// The experts in the seats, in seat order.
+    public var team: [String] {
+        get { seats.ids }
+        set { seats = TeamSeats(newValue) }
+    }
     public var scores: ExpertScores
     /// True when no matched skill applied and the recruiter fell back to global strength.
     public var usedStrengthFallback: Bool
+    /// `team`, as it is held (a fresh recruitment's, packed).
+    var seats: TeamSeats
 
     /// Makes `team` the team, and each candidate's seat count agree with it.
     public mutating func seat(_ team: [String]) {
@@ -56,9 +62,44 @@ public struct Recruitment: Sendable, Hashable, Codable {
     }
 
     public init(team: [String], scores: ExpertScores, usedStrengthFallback: Bool) {
-        self.team = team
+        self.init(seats: TeamSeats(team), scores: scores, usedStrengthFallback: usedStrengthFallback)
+    }
+
+    init(seats: TeamSeats, scores: ExpertScores, usedStrengthFallback: Bool) {
+        self.seats = seats
         self.scores = scores
         self.usedStrengthFallback = usedStrengthFallback
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case team, scores, usedStrengthFallback
+    }
+
+    /// Stored with `team` as an array of ids, as before teams were packed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            team: try container.decode([String].self, forKey: .team),
+            scores: try container.decode(ExpertScores.self, forKey: .scores),
+            usedStrengthFallback: try container.decode(Bool.self, forKey: .usedStrengthFallback)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(team, forKey: .team)
+        try container.encode(scores, forKey: .scores)
+        try container.encode(usedStrengthFallback, forKey: .usedStrengthFallback)
+    }
+
+    public static func == (lhs: Recruitment, rhs: Recruitment) -> Bool {
+        lhs.team == rhs.team && lhs.scores == rhs.scores && lhs.usedStrengthFallback == rhs.usedStrengthFallback
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(team)
+        hasher.combine(scores)
+        hasher.combine(usedStrengthFallback)
     }
 }
 
@@ -151,6 +192,9 @@ public final class Recruiter: Sendable {
     /// The candidate's normalised strength.
     func strength(of candidate: Int) -> Double { normalisedStrengths[candidate] }
 
+    /// The candidate's id (the calling thread's copy).
+    func id(of candidate: Int) -> String { ids.current[candidate] }
+
     /// The candidate's profile score for the skill; NaN when its profile has none.
     func profileScore(of candidate: Int, for skill: String) -> Double {
         guard let column = columnOfSkill[skill] else { return .nan }
@@ -222,16 +266,12 @@ public final class Recruiter: Sendable {
             (selection.seats(weights: numbers.weights, into: members, using: &rng), fallback)
         }
         var seats = SeatCounts(candidates: count)
-        var team: [String] = []
-        team.reserveCapacity(filled)
-        let ids = ids.current
-        for seat in 0..<filled {
-            seats[members[seat]] += 1
-            team.append(ids[members[seat]])
-        }
+        for seat in 0..<filled { seats[members[seat]] += 1 }
+        let seated = UnsafeBufferPointer(rebasing: members[..<filled])
+        let team = TeamSeats(members: seated, owner: owner) ?? TeamSeats(seated.map(id(of:)))
         let basis = RecruitmentBasis(strategy: strategy, k: members.count, lambda: lambda, usedStrengthFallback: fallback)
         let table = ExpertScores.Table(owner: owner, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis)
-        return Recruitment(team: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || fallback)
+        return Recruitment(seats: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || fallback)
     }
 
     /// Relevance, strength, cost and weight of every candidate for these skills (no seats yet); with
