@@ -71,25 +71,20 @@ public struct Recruitment: Sendable, Hashable, Codable {
         self.usedStrengthFallback = usedStrengthFallback
     }
 
-    enum CodingKeys: String, CodingKey {
-        case team, scores, usedStrengthFallback
+    /// What is stored of a recruitment: `team` as an array of ids, as before teams were packed.
+    private struct Stored: Codable {
+        var team: [String]
+        var scores: ExpertScores
+        var usedStrengthFallback: Bool
     }
 
-    /// Stored with `team` as an array of ids, as before teams were packed.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            team: try container.decode([String].self, forKey: .team),
-            scores: try container.decode(ExpertScores.self, forKey: .scores),
-            usedStrengthFallback: try container.decode(Bool.self, forKey: .usedStrengthFallback)
-        )
+        let stored = try Stored(from: decoder)
+        self.init(team: stored.team, scores: stored.scores, usedStrengthFallback: stored.usedStrengthFallback)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(team, forKey: .team)
-        try container.encode(scores, forKey: .scores)
-        try container.encode(usedStrengthFallback, forKey: .usedStrengthFallback)
+        try Stored(team: team, scores: scores, usedStrengthFallback: usedStrengthFallback).encode(to: encoder)
     }
 
     public static func == (lhs: Recruitment, rhs: Recruitment) -> Bool {
