@@ -104,6 +104,15 @@ public struct Collaboration: Sendable, Hashable, Codable {
         Collaboration(mode: .ensemble, agents: team.enumerated().map { Agent(seat: $0, expert: $1, role: role) })
     }
 
+    /// Whether this is `.ensemble(team:role:)` of a team of `count` seats, seat s held by `expert(s)`.
+    func isEnsemble(seats count: Int, role: String?, expert: (Int) -> String) -> Bool {
+        guard mode == .ensemble, rounds == 1, finish == mode.defaultFinish, agents.count == count else { return false }
+        for (seat, agent) in agents.enumerated() where agent.seat != seat || agent.role != role || agent.expert != expert(seat) {
+            return false
+        }
+        return true
+    }
+
     /// How many rounds of agent calls the plan has (the aggregator's call comes after them).
     public var roundCount: Int {
         switch mode {

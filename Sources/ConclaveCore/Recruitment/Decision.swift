@@ -2,7 +2,7 @@
 /// the team, the aggregator and the seed that reproduces the draw.
 public struct Decision: Sendable, Hashable, Codable {
     public var instanceID: String
-    public var skills: [LexicalSkillMatcher.SkillMatch]
+    public var skills: SkillMatches
     public var role: String?
     public var recruitment: Recruitment
     public var aggregator: String
@@ -11,7 +11,8 @@ public struct Decision: Sendable, Hashable, Codable {
     public var keywords: [KeywordMapping]?
     /// What the per-instance budget changed in the plan before any call, step by step (nil when nothing).
     public var downgrades: [String]?
-    /// The mode, rounds, agents and roles (nil in decisions stored before modes: an ensemble of the team).
+    /// The mode, rounds, agents and roles; nil for the plain ensemble of the team with the decision's role,
+    /// which `plan` derives (and in decisions stored before modes).
     public var collaboration: Collaboration?
     /// How the mode was chosen, for `explain` (nil when the pipeline's default applied).
     public var modeChoice: ModeChoice?
@@ -37,7 +38,7 @@ extension Decision {
     /// initializer, which builds a decision without copying it.)
     public init(
         instanceID: String,
-        skills: [LexicalSkillMatcher.SkillMatch],
+        skills: SkillMatches,
         role: String?,
         recruitment: Recruitment,
         aggregator: String,
@@ -150,26 +151,27 @@ public final class DecisionMaker: Sendable {
 
     /// The skills found lexically in the instance: in its `category` (when the dataset gives one), then in
     /// its question and choices.
-    public func skills(for instance: Instance) -> [LexicalSkillMatcher.SkillMatch] {
+    public func skills(for instance: Instance) -> SkillMatches {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { skills(for: instance, skillIDs: $0) }
     }
 
     /// `skills(for:)`, writing each skill's id in the matcher to `ids` (room for every skill).
-    private func skills(for instance: Instance, skillIDs ids: UnsafeMutableBufferPointer<Int32>) -> [LexicalSkillMatcher.SkillMatch] {
+    private func skills(for instance: Instance, skillIDs ids: UnsafeMutableBufferPointer<Int32>) -> SkillMatches {
         // (`isEmpty` first: looking a key up hashes it, even in an empty dictionary.)
         guard !instance.metadata.isEmpty, let category = instance.metadata["category"] else {
             return matcher.match(instance.text, then: instance.choices, skillIDs: ids)
         }
-        var found = matcher.match(category, then: [], skillIDs: ids)
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: ids.count) { inTextIDs in
+        let inCategory = matcher.match(category, then: [], skillIDs: ids)
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: ids.count) { inTextIDs in
             let inText = matcher.match(instance.text, then: instance.choices, skillIDs: inTextIDs)
-            found.reserveCapacity(found.count + inText.count)
-            for (offset, match) in inText.enumerated() where !ids[..<found.count].contains(inTextIDs[offset]) {
-                ids[found.count] = inTextIDs[offset]
-                found.append(match)
+            var count = inCategory.count
+            return inCategory.appending(inText) { offset in
+                guard !ids[..<count].contains(inTextIDs[offset]) else { return false }
+                ids[count] = inTextIDs[offset]
+                count += 1
+                return true
             }
         }
-        return found
     }
 
     /// Decides for the instance with the given skills (by default the lexical ones), step by step down the
@@ -177,7 +179,7 @@ public final class DecisionMaker: Sendable {
     /// question is in the decision), a role per seat and the expert per role; then the plan is fitted under
     /// the instance budget.
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
-        if let given { return decide(for: instance, skills: given, ids: nil) }
+        if let given { return decide(for: instance, skills: SkillMatches(given), ids: nil) }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { ids in
             let skills = skills(for: instance, skillIDs: ids)
             return decide(for: instance, skills: skills, ids: UnsafeBufferPointer(rebasing: ids[..<skills.count]))
@@ -186,7 +188,7 @@ public final class DecisionMaker: Sendable {
 
     /// `decide(for:skills:)` with the skills' ids in the matcher when they are known.
     @inline(__always)
-    private func decide(for instance: Instance, skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?) -> Decision {
+    private func decide(for instance: Instance, skills: SkillMatches, ids: UnsafeBufferPointer<Int32>?) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
         // Only a mode policy reads the skills' names.
@@ -222,15 +224,20 @@ public final class DecisionMaker: Sendable {
         // A downgrade may change who holds the seats.
         let recruitment = downgrades == nil ? consume recruited : Self.seating(plan.team, in: consume recruited)
         let steps = downgrades.flatMap { $0.isEmpty ? nil : $0 }
+        let role = agents.first?.role
+        // A plain ensemble with one role is not stored: `plan` derives it, and the window of decisions then
+        // holds no agents array to free for it.
+        let team = recruitment.seats
+        let stored = plan.isEnsemble(seats: team.count, role: role) { team[$0] } ? nil : plan
         return Decision(
             instanceID: instance.id,
             skills: skills,
-            role: agents.first?.role,
+            role: role,
             recruitment: recruitment,
             aggregator: aggregatorCopies.current,
             seed: seed,
             downgrades: steps,
-            collaboration: plan,
+            collaboration: stored,
             modeChoice: choice
         )
     }
@@ -241,7 +248,7 @@ public final class DecisionMaker: Sendable {
         _ recruitment: inout Recruitment,
         members: UnsafeMutableBufferPointer<Int>,
         positions: UnsafeBufferPointer<Int>,
-        skills: [LexicalSkillMatcher.SkillMatch]
+        skills: SkillMatches
     ) -> [Agent] {
         let team = recruitment.seats
         let seated = UnsafeMutableBufferPointer(rebasing: members[..<team.count])
@@ -360,7 +367,7 @@ public final class DecisionMaker: Sendable {
     public func everyExpert(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
         Decision(
             instanceID: instance.id,
-            skills: given ?? skills(for: instance),
+            skills: given.map(SkillMatches.init) ?? skills(for: instance),
             role: nil,
             recruitment: Recruitment(team: registry.experts.map(\.id), scores: [], usedStrengthFallback: false),
             aggregator: "",

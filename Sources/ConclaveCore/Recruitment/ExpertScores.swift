@@ -20,7 +20,7 @@ public struct ExpertScores: RandomAccessCollection, MutableCollection, Sendable,
         let owner: ScoreOwner
         var recruiter: Recruiter { owner.recruiter }
         /// The matched skills some profile scores (the decision's own matches, shared with it).
-        var skills: [LexicalSkillMatcher.SkillMatch]
+        var skills: SkillMatches
         var costs: CandidateCosts
         /// For `learned`: each candidate's predicted success.
         var predicted: [Double]?

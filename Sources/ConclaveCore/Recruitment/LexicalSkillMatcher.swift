@@ -124,18 +124,18 @@ public final class LexicalSkillMatcher: Sendable {
     /// The skills found in `text` followed by `more`, read as one text joined by spaces (a phrase may
     /// span two parts).
     public func match(_ text: String, then more: [String]) -> [SkillMatch] {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: skillNames.count) { match(text, then: more, skillIDs: $0) }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: skillNames.count) { Array(match(text, then: more, skillIDs: $0)) }
     }
 
-    /// `match(_:then:)`, writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
+    /// `match(_:then:)`, the matches held as phrase indices where they pack (`SkillMatches`), writing each match's skill id (its index in `skillNames`) to `skillIDs`, which
     /// has room for every skill of the vocabulary.
     ///
     /// The parts are read by `WordTable.scan`: a text alone where it lies; several joined on the stack
     /// when they fit in 1 KiB together, else one by one where they lie, the word positions running on
     /// from one part to the next. The hits go to a buffer on the stack; a question with more vocabulary
     /// words than it holds is scanned again into memory sized for every word.
-    func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
-        let matched = withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.stackHits) { hits -> [SkillMatch]? in
+    func match(_ text: String, then more: [String], skillIDs: UnsafeMutableBufferPointer<Int32>) -> SkillMatches {
+        let matched = withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.stackHits) { hits -> SkillMatches? in
             let count = scan(text, then: more, into: hits)
             return count <= hits.count ? phraseMatches(UnsafeBufferPointer(rebasing: hits[..<count]), skillIDs: skillIDs) : nil
         }
@@ -251,7 +251,7 @@ public final class LexicalSkillMatcher: Sendable {
     }
 
     /// The longest phrase at each word, in order, each skill once; their skill ids go to `skillIDs`.
-    private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>, skillIDs seen: UnsafeMutableBufferPointer<Int32>) -> [SkillMatch] {
+    private func phraseMatches(_ hits: UnsafeBufferPointer<Hit>, skillIDs seen: UnsafeMutableBufferPointer<Int32>) -> SkillMatches {
         // The skills found so far are `seen[..<skills]`; the phrase that found each, `found[..<skills]`.
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: seen.count + 1) { found in
             var skills = 0
@@ -273,7 +273,8 @@ public final class LexicalSkillMatcher: Sendable {
                 start = end + 1
             }
             let phrases = phrases.current
-            return found[..<skills].map { phrases[Int($0)] }
+            let matched = UnsafeBufferPointer(rebasing: found[..<skills])
+            return SkillMatches(phrases: matched, table: phrases) ?? SkillMatches(matched.map { phrases[Int($0)] })
         }
     }
 

@@ -244,7 +244,7 @@ public final class Recruiter: Sendable {
     /// from, not the numbers (`ExpertScores`), and `owner`, which keeps this recruiter alive for them.
     func recruit<G: RandomNumberGenerator>(
         columns: UnsafeBufferPointer<Int>,
-        scored: [LexicalSkillMatcher.SkillMatch],
+        scored: SkillMatches,
         costs: CandidateCosts,
         predicted: [Double]?,
         members: UnsafeMutableBufferPointer<Int>,
@@ -294,14 +294,14 @@ public final class Recruiter: Sendable {
     /// (each its own term).
     private func withColumns<Result>(
         of skills: [String],
-        _ body: (UnsafeBufferPointer<Int>, [LexicalSkillMatcher.SkillMatch]) -> Result
+        _ body: (UnsafeBufferPointer<Int>, SkillMatches) -> Result
     ) -> Result {
-        let scored = skills.filter { columnOfSkill[$0] != nil }.map { LexicalSkillMatcher.SkillMatch(skill: $0, term: $0) }
+        let scored = SkillMatches(skills.filter { columnOfSkill[$0] != nil }.map { LexicalSkillMatcher.SkillMatch(skill: $0, term: $0) })
         return withColumns(of: scored) { body($0, scored) }
     }
 
     /// Calls `body` with the table columns of `scored`, skills that some profile scores, in order.
-    func withColumns<Result>(of scored: [LexicalSkillMatcher.SkillMatch], _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
+    func withColumns<Result>(of scored: SkillMatches, _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: max(scored.count, 1)) { buffer in
             var used = 0
             for match in scored {

@@ -14,7 +14,7 @@ final class SkillResolution: Sendable {
         /// The recruiter's table columns of the skills some profile scores, in order.
         var columns: UnsafeBufferPointer<Int>
         /// Those skills.
-        var scored: [LexicalSkillMatcher.SkillMatch]
+        var scored: SkillMatches
         /// Each skill's position in the role allocation (-1 where no role lists it).
         var positions: UnsafeBufferPointer<Int>
     }
@@ -41,7 +41,7 @@ final class SkillResolution: Sendable {
 
     /// Calls `body` with `skills` resolved; `ids`, when the matcher gave them, are their skill ids in the
     /// same order (otherwise each name is looked up).
-    func resolve<Result>(_ skills: [LexicalSkillMatcher.SkillMatch], ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
+    func resolve<Result>(_ skills: SkillMatches, ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
         let count = skills.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count + 1) { buffer in
             let all = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
@@ -59,7 +59,7 @@ final class SkillResolution: Sendable {
                 columns[used] = all[index]
                 used += all[index] >= 0 ? 1 : 0
             }
-            let scored = used == count ? skills : skills.indices.filter { all[$0] >= 0 }.map { skills[$0] }
+            let scored = used == count ? skills : skills.filter { all[$0] >= 0 }
             return body(
                 Resolved(
                     columns: UnsafeBufferPointer(rebasing: columns[..<used]),

@@ -12,13 +12,13 @@ public struct SkillScores: Sendable, Hashable, Codable, ExpressibleByDictionaryL
         /// Scores given as a dictionary, by skill in order.
         case values(skills: [String], values: [Double])
         /// A candidate's scores read from its recruiter's profile table, for the matched skills.
-        case profile(skills: [LexicalSkillMatcher.SkillMatch], recruiter: Recruiter, candidate: Int)
+        case profile(skills: SkillMatches, recruiter: Recruiter, candidate: Int)
     }
 
     private let storage: Storage
 
     /// A view of the candidate's profile scores for `skills`, read when asked.
-    init(skills: [LexicalSkillMatcher.SkillMatch], recruiter: Recruiter, candidate: Int) {
+    init(skills: SkillMatches, recruiter: Recruiter, candidate: Int) {
         storage = .profile(skills: skills, recruiter: recruiter, candidate: candidate)
     }
 
