@@ -1,17 +1,93 @@
 /// One input to answer: a question with an id, optional choices, an optional gold answer and metadata.
+///
+/// Its fields live in one immutable box that copies share; changing a field gives the instance a new box.
+/// Copying an instance (as passing one out of an array to a function does, once per decision) then
+/// retains one object instead of each of its strings and collections.
+///
+/// ```swift
+/// var instance = Instance(id: "q1", text: "What is 2 + 2?", choices: ["3", "4"], gold: "B")
+/// instance.metadata["category"] = "arithmetic"
+/// ```
 public struct Instance: Sendable, Hashable, Codable {
-    public var id: String
-    public var text: String
-    public var choices: [String]
-    public var gold: String?
-    public var metadata: [String: String]
+    /// The fields, shared by copies.
+    private final class Fields: Sendable {
+        let id: String
+        let text: String
+        let choices: [String]
+        let gold: String?
+        let metadata: [String: String]
+
+        init(id: String, text: String, choices: [String], gold: String?, metadata: [String: String]) {
+            (self.id, self.text, self.choices, self.gold, self.metadata) = (id, text, choices, gold, metadata)
+        }
+    }
+
+    private var fields: Fields
+
+    public var id: String {
+        get { fields.id }
+        set { fields = Fields(id: newValue, text: text, choices: choices, gold: gold, metadata: metadata) }
+    }
+
+    public var text: String {
+        get { fields.text }
+        set { fields = Fields(id: id, text: newValue, choices: choices, gold: gold, metadata: metadata) }
+    }
+
+    public var choices: [String] {
+        get { fields.choices }
+        set { fields = Fields(id: id, text: text, choices: newValue, gold: gold, metadata: metadata) }
+    }
+
+    public var gold: String? {
+        get { fields.gold }
+        set { fields = Fields(id: id, text: text, choices: choices, gold: newValue, metadata: metadata) }
+    }
+
+    public var metadata: [String: String] {
+        get { fields.metadata }
+        set { fields = Fields(id: id, text: text, choices: choices, gold: gold, metadata: newValue) }
+    }
 
     public init(id: String, text: String, choices: [String] = [], gold: String? = nil, metadata: [String: String] = [:]) {
-        self.id = id
-        self.text = text
-        self.choices = choices
-        self.gold = gold
-        self.metadata = metadata
+        fields = Fields(id: id, text: text, choices: choices, gold: gold, metadata: metadata)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, text, choices, gold, metadata
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            text: try container.decode(String.self, forKey: .text),
+            choices: try container.decode([String].self, forKey: .choices),
+            gold: try container.decodeIfPresent(String.self, forKey: .gold),
+            metadata: try container.decode([String: String].self, forKey: .metadata)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(text, forKey: .text)
+        try container.encode(choices, forKey: .choices)
+        try container.encodeIfPresent(gold, forKey: .gold)
+        try container.encode(metadata, forKey: .metadata)
+    }
+
+    public static func == (lhs: Instance, rhs: Instance) -> Bool {
+        lhs.fields === rhs.fields
+            || (lhs.id, lhs.text, lhs.choices, lhs.gold, lhs.metadata) == (rhs.id, rhs.text, rhs.choices, rhs.gold, rhs.metadata)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(text)
+        hasher.combine(choices)
+        hasher.combine(gold)
+        hasher.combine(metadata)
     }
 
     /// The most choices an instance can have: one per letter, A to Z. The dataset reader skips rows with more.
