@@ -125,18 +125,6 @@ import Testing
         #expect(decision.recruitment.scores.map(\.seats).reduce(0, +) == 2)
         #expect(decision.modeChoice?.source == .pipeline)
     }
-
-    @Test func aPlainEnsembleWithOneRoleIsDerivedNotStored() {
-        let decider = DecisionMaker(registry: registry, k: 2, strategy: .topK, aggregator: "math", seed: 1)
-        let oneRole = decider.decide(for: Instance(id: "q", text: "Solve the equation"))
-        #expect(oneRole.collaboration == nil)
-        #expect(oneRole.plan == .ensemble(team: oneRole.recruitment.team, role: "Mathematician"))
-        // Seats with different roles keep their plan.
-        let twoRoles = decider.decide(for: Instance(id: "q", text: "Solve the equation for the cell count"))
-        let stored = twoRoles.collaboration
-        #expect(stored?.mode == .ensemble && Set(stored?.agents.compactMap(\.role) ?? []) == ["Biologist", "Mathematician"])
-        #expect(stored?.team == twoRoles.recruitment.team)
-    }
 }
 
 /// What each turn's prompt holds: the earlier answers, delimited and attributed, and what the turn asks.

@@ -90,13 +90,25 @@ public struct Collaboration: Sendable, Hashable, Codable {
     /// Debate: rounds of answers; reflection: critique-and-revise cycles; layered: layers. Others: 1.
     public var rounds: Int
     public var finish: Finish
-    public var agents: [Agent]
+    /// The agents, as held (a fresh decision's are its team's seats with their roles).
+    private var seated: AgentSeats
+
+    /// The agents, one per seat, in seat order.
+    public var agents: [Agent] {
+        get { seated.agents }
+        set { seated = AgentSeats(newValue) }
+    }
 
     public init(mode: CollaborationMode, rounds: Int = 1, finish: Finish? = nil, agents: [Agent]) {
+        self.init(mode: mode, rounds: rounds, finish: finish, seated: AgentSeats(agents))
+    }
+
+    /// A collaboration whose agents are held as `seated`.
+    init(mode: CollaborationMode, rounds: Int, finish: Finish?, seated: AgentSeats) {
         self.mode = mode
         self.rounds = max(1, rounds)
         self.finish = finish ?? mode.defaultFinish
-        self.agents = agents
+        self.seated = seated
     }
 
     /// The plain ensemble of a team, as decisions made before modes existed describe it.
@@ -104,14 +116,8 @@ public struct Collaboration: Sendable, Hashable, Codable {
         Collaboration(mode: .ensemble, agents: team.enumerated().map { Agent(seat: $0, expert: $1, role: role) })
     }
 
-    /// Whether this is `.ensemble(team:role:)` of a team of `count` seats, seat s held by `expert(s)`.
-    func isEnsemble(seats count: Int, role: String?, expert: (Int) -> String) -> Bool {
-        guard mode == .ensemble, rounds == 1, finish == mode.defaultFinish, agents.count == count else { return false }
-        for (seat, agent) in agents.enumerated() where agent.seat != seat || agent.role != role || agent.expert != expert(seat) {
-            return false
-        }
-        return true
-    }
+    /// How many agents the plan seats.
+    public var agentCount: Int { seated.count }
 
     /// How many rounds of agent calls the plan has (the aggregator's call comes after them).
     public var roundCount: Int {
@@ -119,18 +125,18 @@ public struct Collaboration: Sendable, Hashable, Codable {
         case .single, .ensemble: 1
         case .debate, .layered: rounds
         case .reflection: 1 + 2 * rounds
-        case .chain: agents.count
+        case .chain: agentCount
         }
     }
 
     /// The agents that answer in `round` (none outside the plan).
     public func agents(inRound round: Int) -> [Agent] {
-        guard round >= 0, round < roundCount, !agents.isEmpty else { return [] }
+        guard round >= 0, round < roundCount, agentCount > 0 else { return [] }
         switch mode {
-        case .single: return [agents[0]]
+        case .single: return [seated[0]]
         case .ensemble, .debate, .layered: return agents
-        case .reflection: return [round % 2 == 1 && agents.count > 1 ? agents[1] : agents[0]]
-        case .chain: return [agents[round]]
+        case .reflection: return [round % 2 == 1 && agentCount > 1 ? seated[1] : seated[0]]
+        case .chain: return [seated[round]]
         }
     }
 
@@ -167,7 +173,38 @@ public struct Collaboration: Sendable, Hashable, Codable {
     }
 
     /// Every expert the plan calls, in seat order (with repeats when an expert holds several seats).
-    public var team: [String] { agents.map(\.expert) }
+    public var team: [String] { (0..<agentCount).map { seated[$0].expert } }
+
+    enum CodingKeys: String, CodingKey {
+        case mode, rounds, finish, agents
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try container.decode(CollaborationMode.self, forKey: .mode)
+        rounds = try container.decode(Int.self, forKey: .rounds)
+        finish = try container.decode(Finish.self, forKey: .finish)
+        seated = AgentSeats(try container.decode([Agent].self, forKey: .agents))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(rounds, forKey: .rounds)
+        try container.encode(finish, forKey: .finish)
+        try container.encode(agents, forKey: .agents)
+    }
+
+    public static func == (lhs: Collaboration, rhs: Collaboration) -> Bool {
+        (lhs.mode, lhs.rounds, lhs.finish) == (rhs.mode, rhs.rounds, rhs.finish) && lhs.agents == rhs.agents
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(mode)
+        hasher.combine(rounds)
+        hasher.combine(finish)
+        hasher.combine(agents)
+    }
 }
 
 /// A call's place in a collaboration: its round and its seat.

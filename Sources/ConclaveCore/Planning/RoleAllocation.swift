@@ -70,7 +70,7 @@ public final class RoleAllocation: Sendable {
     public func agents(team: [String], roles: [String?]) -> [Agent] {
         let indices: [Int] = roles.map { name in name.flatMap { roleIndex[$0] } ?? -1 }
         var seated = withMembers(of: team) { members in
-            indices.withUnsafeBufferPointer { agents(seats: team.count, id: { team[$0] }, members: members, roles: $0, order: nil) }
+            indices.withUnsafeBufferPointer { agents(seats: team.count, id: { team[$0] }, members: members, roles: $0) }
         }
         for seat in seated.indices { seated[seat].role = roles[seat] }
         return seated
@@ -81,27 +81,11 @@ public final class RoleAllocation: Sendable {
     public func agents(team: [String], skills: [String]) -> [Agent] {
         withPositions(of: skills) { positions in
             withMembers(of: team) { members in
-                agents(seats: team.count, id: { team[$0] }, members: members, positions: positions, order: nil) {
-                    registry.roleIndex(for: skills)
+                withRoles(for: positions, domainRole: { registry.roleIndex(for: skills) }, seats: team.count) { roles in
+                    agents(seats: team.count, id: { team[$0] }, members: members, roles: roles)
                 }
             }
         }
-    }
-
-    /// `agents(team:skills:)` for a team of `seats` whose member in seat s is the expert `id(s)`, with the
-    /// team's experts already resolved (`members`: their indices in the registry's experts, -1 for none)
-    /// and the skills too (`positions`: `position(of:)` of each, -1 for none); `domainRole` gives the
-    /// registry's role for the skills' domain, asked only when no role shares a skill. `order`, when given,
-    /// receives for each agent the seat of the team its expert came from.
-    func agents(
-        seats: Int,
-        id: (Int) -> String,
-        members: UnsafeBufferPointer<Int>,
-        positions: UnsafeBufferPointer<Int>,
-        order: UnsafeMutableBufferPointer<Int>?,
-        domainRole: () -> Int?
-    ) -> [Agent] {
-        withRoles(for: positions, domainRole: domainRole, seats: seats) { agents(seats: seats, id: id, members: members, roles: $0, order: order) }
     }
 
     /// Where a skill is in the table of which roles list it; nil when no role lists it.
@@ -177,23 +161,31 @@ public final class RoleAllocation: Sendable {
 
     /// The agents for one role index per seat (-1: none), each seat naming its registry role, of a team of
     /// `seats` whose member in seat s is `id(s)`; `members` holds each member's expert, as an index into the
-    /// registry's experts (-1 when it has none); `order`, when given, receives each agent's seat in the team.
-    private func agents(
+    /// registry's experts (-1 when it has none).
+    private func agents(seats: Int, id: (Int) -> String, members experts: UnsafeBufferPointer<Int>, roles: UnsafeBufferPointer<Int>) -> [Agent] {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: seats + 1) { order in
+            let count = arrange(seats: seats, members: experts, roles: roles, order: order)
+            let roleNames = seatedRoleNames.current
+            return (0..<count).map { seat in Agent(seat: seat, expert: id(order[seat]), role: roles[seat] < 0 ? nil : roleNames[roles[seat]]) }
+        }
+    }
+
+    /// Each seat, in order, takes the remaining member of the team strongest on its role (`roles`, as in
+    /// `agents(seats:id:members:roles:)`); writes the team seat of each seat's member to `order` and
+    /// returns how many seats were filled.
+    private func arrange(
         seats: Int,
-        id: (Int) -> String,
         members experts: UnsafeBufferPointer<Int>,
         roles: UnsafeBufferPointer<Int>,
-        order: UnsafeMutableBufferPointer<Int>?
-    ) -> [Agent] {
+        order: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
         let roleCount = roleNames.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: seats + 1) { remaining in
+        let filled = min(seats, roles.count)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: seats + 1) { remaining in
             // The team's members not yet seated, as seats of the team, in team order.
             for index in 0..<seats { remaining[index] = index }
             var left = seats
-            let roleNames = seatedRoleNames.current
-            var agents: [Agent] = []
-            agents.reserveCapacity(min(seats, roles.count))
-            for (seat, role) in roles.prefix(seats).enumerated() {
+            for (seat, role) in roles.prefix(filled).enumerated() {
                 var best = 0
                 if role >= 0 {
                     func strength(_ member: Int) -> Double { experts[member] < 0 ? 0 : strengths[experts[member] * roleCount + role] }
@@ -206,13 +198,33 @@ public final class RoleAllocation: Sendable {
                         }
                     }
                 }
-                let member = remaining[best]
+                order[seat] = remaining[best]
                 for index in best..<left - 1 { remaining[index] = remaining[index + 1] }
                 left -= 1
-                order?[seat] = member
-                agents.append(Agent(seat: seat, expert: id(member), role: role < 0 ? nil : roleNames[role]))
             }
-            return agents
+        }
+        return filled
+    }
+
+    /// `agents(team:skills:)` without building the agents, for a team of `seats` with its experts already
+    /// resolved (`members`: their indices in the registry's experts, -1 for none) and the skills too
+    /// (`positions`: `position(of:)` of each, -1 for none); `domainRole` gives the registry's role for the
+    /// skills' domain, asked only when no role shares a skill. Calls `body` with each seat's role (an index
+    /// into `threadRoleNames`, -1 for none), the team seat of each seat's member written to `order`.
+    func arrange<Result>(
+        seats: Int,
+        members: UnsafeBufferPointer<Int>,
+        positions: UnsafeBufferPointer<Int>,
+        order: UnsafeMutableBufferPointer<Int>,
+        domainRole: () -> Int?,
+        _ body: (UnsafeBufferPointer<Int>) -> Result
+    ) -> Result {
+        withRoles(for: positions, domainRole: domainRole, seats: seats) { roles in
+            _ = arrange(seats: seats, members: members, roles: roles, order: order)
+            return body(roles)
         }
     }
+
+    /// The registry's role names, by index: the calling thread's copy (every agent holds one).
+    var threadRoleNames: [String] { seatedRoleNames.current }
 }

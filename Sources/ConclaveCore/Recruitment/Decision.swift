@@ -11,8 +11,7 @@ public struct Decision: Sendable, Hashable, Codable {
     public var keywords: [KeywordMapping]?
     /// What the per-instance budget changed in the plan before any call, step by step (nil when nothing).
     public var downgrades: [String]?
-    /// The mode, rounds, agents and roles; nil for the plain ensemble of the team with the decision's role,
-    /// which `plan` derives (and in decisions stored before modes).
+    /// The mode, rounds, agents and roles (nil in decisions stored before modes: an ensemble of the team).
     public var collaboration: Collaboration?
     /// How the mode was chosen, for `explain` (nil when the pipeline's default applied).
     public var modeChoice: ModeChoice?
@@ -219,51 +218,47 @@ public final class DecisionMaker: Sendable {
                 }
             }
         }
-        var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), agents: agents)
+        var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), seated: agents)
         let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruited.scores) : nil
         // A downgrade may change who holds the seats.
         let recruitment = downgrades == nil ? consume recruited : Self.seating(plan.team, in: consume recruited)
         let steps = downgrades.flatMap { $0.isEmpty ? nil : $0 }
-        let role = agents.first?.role
-        // A plain ensemble with one role is not stored: `plan` derives it, and the window of decisions then
-        // holds no agents array to free for it.
-        let team = recruitment.seats
-        let stored = plan.isEnsemble(seats: team.count, role: role) { team[$0] } ? nil : plan
         return Decision(
             instanceID: instance.id,
             skills: skills,
-            role: role,
+            role: agents.count > 0 ? agents[0].role : nil,
             recruitment: recruitment,
             aggregator: aggregatorCopies.current,
             seed: seed,
             downgrades: steps,
-            collaboration: stored,
+            collaboration: plan,
             modeChoice: choice
         )
     }
 
     /// A role per seat of the recruitment's team (`members` its candidates, `positions` the skills' places
-    /// in the role allocation), the team reordered to follow the roles.
+    /// in the role allocation), the team reordered to follow the roles: agent s is the expert in seat s.
     private func seat(
         _ recruitment: inout Recruitment,
         members: UnsafeMutableBufferPointer<Int>,
         positions: UnsafeBufferPointer<Int>,
         skills: SkillMatches
-    ) -> [Agent] {
+    ) -> AgentSeats {
         let team = recruitment.seats
         let seated = UnsafeMutableBufferPointer(rebasing: members[..<team.count])
         resolution.registryIndices(of: seated)
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { order in
-            let agents = allocation.agents(
+            allocation.arrange(
                 seats: team.count,
-                id: { team[$0] },
                 members: UnsafeBufferPointer(seated),
                 positions: positions,
-                order: order
-            ) { registry.roleIndex(for: skills.map(\.skill)) }
-            // Roles only reorder the seats: seat s takes the member that its agent came from.
-            if agents.count == team.count { recruitment.seats.reorder(UnsafeBufferPointer(rebasing: order[..<agents.count])) }
-            return agents
+                order: order,
+                domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
+            ) { roles in
+                // Roles only reorder the seats: seat s takes the member that its agent came from.
+                recruitment.seats.reorder(UnsafeBufferPointer(rebasing: order[..<team.count]))
+                return AgentSeats(team: recruitment.seats, roles: roles, names: allocation.threadRoleNames)
+            }
         }
     }
 
@@ -354,8 +349,10 @@ public final class DecisionMaker: Sendable {
             decisions[index].recruitment = recruitments[index]
             // Seats keep their places, so each agent takes the expert now in its seat.
             let team = recruitments[index].team
-            if var plan = decisions[index].collaboration, plan.agents.count == team.count {
-                for seat in plan.agents.indices { plan.agents[seat].expert = team[seat] }
+            if var plan = decisions[index].collaboration, plan.agentCount == team.count {
+                var agents = plan.agents
+                for seat in agents.indices { agents[seat].expert = team[seat] }
+                plan.agents = agents
                 decisions[index].collaboration = plan
             }
         }
