@@ -46,9 +46,17 @@ struct AgentSeats: Sendable {
     subscript(seat: Int) -> Agent {
         switch storage {
         case .list(let agents): return agents[seat]
-        case .seated(let team, let roles, let names):
+        case .seated(let team, _, _): return Agent(seat: seat, expert: team[seat], role: role(ofSeat: seat))
+        }
+    }
+
+    /// The role of the agent in `seat`, read without building the agent.
+    func role(ofSeat seat: Int) -> String? {
+        switch storage {
+        case .list(let agents): return agents[seat].role
+        case .seated(_, let roles, let names):
             let role = (roles >> (8 * seat)) & 0xFF
-            return Agent(seat: seat, expert: team[seat], role: role == Self.noRole ? nil : names[Int(role)])
+            return role == Self.noRole ? nil : names[Int(role)]
         }
     }
 

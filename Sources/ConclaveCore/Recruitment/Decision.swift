@@ -226,12 +226,12 @@ public final class DecisionMaker: Sendable {
         return Decision(
             instanceID: instance.id,
             skills: skills,
-            role: agents.count > 0 ? agents[0].role : nil,
+            role: agents.count > 0 ? agents.role(ofSeat: 0) : nil,
             recruitment: recruitment,
             aggregator: aggregatorCopies.current,
             seed: seed,
             downgrades: steps,
-            collaboration: plan,
+            collaboration: consume plan,
             modeChoice: choice
         )
     }
