@@ -218,7 +218,8 @@ public final class DecisionMaker: Sendable {
                 }
             }
         }
-        var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), seated: agents)
+        let role = agents.count > 0 ? agents.role(ofSeat: 0) : nil
+        var plan = Collaboration(mode: mode, rounds: collaboration.rounds(for: mode), finish: collaboration.finish(for: mode), seated: consume agents)
         let downgrades = instanceBudget != nil || instanceTokenBudget != nil ? fit(&plan, instance: instance, scores: recruited.scores) : nil
         // A downgrade may change who holds the seats.
         let recruitment = downgrades == nil ? consume recruited : Self.seating(plan.team, in: consume recruited)
@@ -226,7 +227,7 @@ public final class DecisionMaker: Sendable {
         return Decision(
             instanceID: instance.id,
             skills: skills,
-            role: agents.count > 0 ? agents.role(ofSeat: 0) : nil,
+            role: role,
             recruitment: recruitment,
             aggregator: aggregatorCopies.current,
             seed: seed,
