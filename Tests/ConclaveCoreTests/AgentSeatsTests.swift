@@ -7,16 +7,9 @@ import Testing
 /// Agents held as a team's seats with packed role indices read, compare, hash and encode as the same
 /// agents listed; agents that do not pack are listed; and a fresh decision's plan seats its team in order.
 @Suite struct AgentSeatsTests {
-    private let recruiter = Recruiter(
-        experts: ["e0", "e1", "e2", "e3"].map { Fixtures.expert($0, skills: ["algebra": 1]) },
-        k: 3,
-        strategy: .topK
-    )
     private let names = ["Mathematician", "Physician of the heart"]
 
-    private func seats(_ members: [Int]) throws -> TeamSeats {
-        try #require(members.withUnsafeBufferPointer { TeamSeats(members: $0, owner: ScoreOwner(recruiter)) })
-    }
+    private func seats(_ members: [Int]) throws -> TeamSeats { try #require(TeamSeatsTests.packed(members)) }
 
     private func agents(_ team: TeamSeats, roles: [Int]) -> AgentSeats {
         roles.withUnsafeBufferPointer { AgentSeats(team: team, roles: $0, names: names) }

@@ -8,27 +8,29 @@ import Testing
 /// held as ids; teams that do not pack are held as ids; and a decision's packed team outlives its
 /// decision maker.
 @Suite struct TeamSeatsTests {
-    private let recruiter = Recruiter(
+    /// A recruiter of four experts, `e0` to `e3`.
+    static let recruiter = Recruiter(
         experts: ["e0", "e1", "e2", "e3"].map { Fixtures.expert($0, skills: ["algebra": 1]) },
         k: 3,
         strategy: .topK
     )
 
-    private func packed(_ members: [Int]) -> TeamSeats? {
+    /// The team of `recruiter`'s candidates `members`, packed; nil when they do not pack.
+    static func packed(_ members: [Int]) -> TeamSeats? {
         members.withUnsafeBufferPointer { TeamSeats(members: $0, owner: ScoreOwner(recruiter)) }
     }
 
     @Test func packedSeatsReadAsTheirCandidatesIds() throws {
-        let seats = try #require(packed([2, 0, 2]))
+        let seats = try #require(Self.packed([2, 0, 2]))
         #expect(seats.count == 3)
         #expect(seats.ids == ["e2", "e0", "e2"])
         #expect(seats[1] == "e0")
-        #expect(try #require(packed([])).ids == [])
+        #expect(try #require(Self.packed([])).ids == [])
     }
 
     @Test func reorderingMovesEachSeatsMemberInBothForms() throws {
         let order = [2, 0, 1]
-        var seats = try #require(packed([3, 1, 0]))
+        var seats = try #require(Self.packed([3, 1, 0]))
         var named = TeamSeats(["e3", "e1", "e0"])
         order.withUnsafeBufferPointer { order in
             seats.reorder(order)
@@ -39,14 +41,14 @@ import Testing
     }
 
     @Test func teamsThatDoNotPackAreRefused() {
-        #expect(packed(Array(repeating: 1, count: TeamSeats.packedSeats + 1)) == nil)
-        #expect(packed([1, 256]) == nil)
-        #expect(packed([-1]) == nil)
-        #expect(packed(Array(repeating: 1, count: TeamSeats.packedSeats))?.count == TeamSeats.packedSeats)
+        #expect(Self.packed(Array(repeating: 1, count: TeamSeats.packedSeats + 1)) == nil)
+        #expect(Self.packed([1, 256]) == nil)
+        #expect(Self.packed([-1]) == nil)
+        #expect(Self.packed(Array(repeating: 1, count: TeamSeats.packedSeats))?.count == TeamSeats.packedSeats)
     }
 
     @Test func aPackedTeamComparesHashesAndEncodesAsItsIds() throws {
-        let seats = try #require(packed([1, 3]))
+        let seats = try #require(Self.packed([1, 3]))
         let fresh = Recruitment(seats: seats, scores: [], usedStrengthFallback: false)
         let named = Recruitment(team: ["e1", "e3"], scores: [], usedStrengthFallback: false)
         #expect(fresh == named)

@@ -175,36 +175,26 @@ public struct Collaboration: Sendable, Hashable, Codable {
     /// Every expert the plan calls, in seat order (with repeats when an expert holds several seats).
     public var team: [String] { (0..<agentCount).map { seated[$0].expert } }
 
-    enum CodingKeys: String, CodingKey {
-        case mode, rounds, finish, agents
+    /// What a collaboration is compared, hashed and stored as: its agents listed.
+    private struct Stored: Hashable, Codable {
+        var mode: CollaborationMode
+        var rounds: Int
+        var finish: Finish
+        var agents: [Agent]
     }
+
+    private var stored: Stored { Stored(mode: mode, rounds: rounds, finish: finish, agents: agents) }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        mode = try container.decode(CollaborationMode.self, forKey: .mode)
-        rounds = try container.decode(Int.self, forKey: .rounds)
-        finish = try container.decode(Finish.self, forKey: .finish)
-        seated = AgentSeats(try container.decode([Agent].self, forKey: .agents))
+        let stored = try Stored(from: decoder)
+        (mode, rounds, finish, seated) = (stored.mode, stored.rounds, stored.finish, AgentSeats(stored.agents))
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mode, forKey: .mode)
-        try container.encode(rounds, forKey: .rounds)
-        try container.encode(finish, forKey: .finish)
-        try container.encode(agents, forKey: .agents)
-    }
+    public func encode(to encoder: any Encoder) throws { try stored.encode(to: encoder) }
 
-    public static func == (lhs: Collaboration, rhs: Collaboration) -> Bool {
-        (lhs.mode, lhs.rounds, lhs.finish) == (rhs.mode, rhs.rounds, rhs.finish) && lhs.agents == rhs.agents
-    }
+    public static func == (lhs: Collaboration, rhs: Collaboration) -> Bool { lhs.stored == rhs.stored }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(mode)
-        hasher.combine(rounds)
-        hasher.combine(finish)
-        hasher.combine(agents)
-    }
+    public func hash(into hasher: inout Hasher) { stored.hash(into: &hasher) }
 }
 
 /// A call's place in a collaboration: its round and its seat.

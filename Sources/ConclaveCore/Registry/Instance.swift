@@ -10,7 +10,7 @@
 /// ```
 public struct Instance: Sendable, Hashable, Codable {
     /// The fields, shared by copies.
-    private final class Fields: Sendable {
+    private final class Fields: Sendable, Codable {
         let id: String
         let text: String
         let choices: [String]
@@ -53,29 +53,10 @@ public struct Instance: Sendable, Hashable, Codable {
         fields = Fields(id: id, text: text, choices: choices, gold: gold, metadata: metadata)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, text, choices, gold, metadata
-    }
+    /// Stored as its fields (`gold` left out when there is none).
+    public init(from decoder: any Decoder) throws { fields = try Fields(from: decoder) }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            id: try container.decode(String.self, forKey: .id),
-            text: try container.decode(String.self, forKey: .text),
-            choices: try container.decode([String].self, forKey: .choices),
-            gold: try container.decodeIfPresent(String.self, forKey: .gold),
-            metadata: try container.decode([String: String].self, forKey: .metadata)
-        )
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(text, forKey: .text)
-        try container.encode(choices, forKey: .choices)
-        try container.encodeIfPresent(gold, forKey: .gold)
-        try container.encode(metadata, forKey: .metadata)
-    }
+    public func encode(to encoder: any Encoder) throws { try fields.encode(to: encoder) }
 
     public static func == (lhs: Instance, rhs: Instance) -> Bool {
         lhs.fields === rhs.fields
