@@ -273,8 +273,7 @@ public final class LexicalSkillMatcher: Sendable {
                 start = end + 1
             }
             let phrases = phrases.current
-            let matched = UnsafeBufferPointer(rebasing: found[..<skills])
-            return SkillMatches(phrases: matched, table: phrases) ?? SkillMatches(matched.map { phrases[Int($0)] })
+            return SkillMatches.packedOrListed(UnsafeBufferPointer(rebasing: found[..<skills]), table: phrases)
         }
     }
 

@@ -48,6 +48,11 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         storage = .phrases(words: words, table: table)
     }
 
+    /// The matches `table[phrases[i]]`: packed where they pack, else listed.
+    static func packedOrListed(_ phrases: UnsafeBufferPointer<Int32>, table: [SkillMatch]) -> SkillMatches {
+        SkillMatches(phrases: phrases, table: table) ?? SkillMatches(phrases.map { table[Int($0)] })
+    }
+
     public var startIndex: Int { 0 }
 
     public var endIndex: Int {
@@ -83,7 +88,7 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
                     kept[count] = Int32(Self.phrase(position, in: words))
                     count += 1
                 }
-                return SkillMatches(phrases: UnsafeBufferPointer(rebasing: kept[..<count]), table: table) ?? []
+                return Self.packedOrListed(UnsafeBufferPointer(rebasing: kept[..<count]), table: table)
             }
         }
     }
@@ -99,7 +104,7 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.packedCapacity) { all in
                 for position in indices { all[position] = Int32(Self.phrase(position, in: words)) }
                 for (offset, position) in kept.enumerated() { all[count + offset] = Int32(Self.phrase(position, in: otherWords)) }
-                return SkillMatches(phrases: UnsafeBufferPointer(rebasing: all[..<(count + kept.count)]), table: table) ?? []
+                return Self.packedOrListed(UnsafeBufferPointer(rebasing: all[..<(count + kept.count)]), table: table)
             }
         }
         return SkillMatches(Array(self) + kept.map { other[$0] })
