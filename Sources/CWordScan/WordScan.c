@@ -86,10 +86,13 @@ static void flush(
 }
 
 /// Writes the word of `length` bytes at `start`, with `wide` its non-ASCII bytes, at place `*gathered` of
-/// `batch`, and sets its bit in `*kept` when it is to be looked up (it has non-ASCII bytes, its count
-/// negated, or its signature bit is set).
+/// `batch`, and sets its bit in `*kept` when it is to be looked up: it has non-ASCII bytes (its count
+/// negated), or its signature bit is set in `starting`, or in `signatures` while the word before it
+/// (`*previous`) was kept too. A word that no phrase starts with is only reported right after a reported
+/// word, and every reported word was kept, so this loses no word that could be reported.
 static inline void gather(
     const uint64_t *signatures,
+    const uint64_t *starting,
     const uint8_t *bytes,
     int64_t count,
     int64_t start,
@@ -97,7 +100,8 @@ static inline void gather(
     uint64_t wide,
     candidate *batch,
     uint64_t *kept,
-    int64_t *gathered
+    int64_t *gathered,
+    uint64_t *previous
 ) {
     candidate *word = batch + *gathered;
     word->start = (int32_t)start;
@@ -107,8 +111,11 @@ static inline void gather(
     } else {
         word->count = (int32_t)length;
         int64_t signature = conclave_signature(conclave_key(bytes + start, length, count - start));
-        lookup = (signatures[signature >> 6] >> (signature & 63)) & 1;
+        uint64_t starts = (starting[signature >> 6] >> (signature & 63)) & 1;
+        uint64_t any = (signatures[signature >> 6] >> (signature & 63)) & 1;
+        lookup = starts | (any & *previous);
     }
+    *previous = lookup;
     *kept |= lookup << *gathered;
     *gathered += 1;
 }
@@ -130,6 +137,7 @@ int64_t conclave_scan(
     int64_t capacity
 ) {
     const uint64_t *signatures = table->signatures;
+    const uint64_t *starting = table->starting;
     // The text's first word counts as following a reported word: the part before it may end a phrase's
     // first words.
     report out = {found, capacity, 0, (int64_t)*position - 1};
@@ -138,6 +146,8 @@ int64_t conclave_scan(
     int64_t gathered = 0;
     uint64_t kept = 0;
     int32_t first = *position;
+    // Whether the word before was kept; the text's first word counts as following a kept one, as above.
+    uint64_t previous = 1;
     // A word still running at the end of a chunk: its start (-1: none) and its non-ASCII bytes so far.
     int64_t open = -1;
     uint64_t openWide = 0;
@@ -171,7 +181,7 @@ int64_t conclave_scan(
                 ends &= ends - 1;
                 if (end == 63 && length > 64) continue;
             }
-            gather(signatures, bytes, count, open, chunk + end + 1 - open, openWide, batch, &kept, &gathered);
+            gather(signatures, starting, bytes, count, open, chunk + end + 1 - open, openWide, batch, &kept, &gathered, &previous);
             open = -1;
         }
         // A run reaching the chunk's last byte may go on in the next chunk: it is left open.
@@ -188,7 +198,7 @@ int64_t conclave_scan(
                 int64_t end = __builtin_ctzll(ends);
                 starts &= starts - 1;
                 ends &= ends - 1;
-                gather(signatures, bytes, count, chunk + start, end - start + 1, 0, batch, &kept, &gathered);
+                gather(signatures, starting, bytes, count, chunk + start, end - start + 1, 0, batch, &kept, &gathered, &previous);
             }
         } else {
             while (starts != 0) {
@@ -197,11 +207,11 @@ int64_t conclave_scan(
                 starts &= starts - 1;
                 ends &= ends - 1;
                 uint64_t spanned = (wide >> start) & low_bits(end - start + 1);
-                gather(signatures, bytes, count, chunk + start, end - start + 1, spanned, batch, &kept, &gathered);
+                gather(signatures, starting, bytes, count, chunk + start, end - start + 1, spanned, batch, &kept, &gathered, &previous);
             }
         }
     }
-    if (open >= 0) gather(signatures, bytes, count, open, count - open, openWide, batch, &kept, &gathered);
+    if (open >= 0) gather(signatures, starting, bytes, count, open, count - open, openWide, batch, &kept, &gathered, &previous);
     flush(table, bytes, count, batch, kept, first, &out);
     *position = first + (int32_t)gathered;
     return out.reported;

@@ -38,6 +38,24 @@ import Testing
         #expect(matcher.match("algebra").map(\.term) == ["algebra"])
     }
 
+    /// A word found only inside phrases (`of`, `the`) is looked up only right after a word that was: such
+    /// a phrase is still found wherever it starts, after a word running over from the last 64 bytes, and
+    /// across the question and its choices.
+    @Test func wordsFoundOnlyInsidePhrasesAreLookedUpAfterAVocabularyWord() {
+        let matcher = LexicalSkillMatcher(skills: [
+            Skill(name: "theory of the mind", domain: "psychology"), Skill(name: "algebra", domain: "math"),
+        ])
+        #expect(matcher.match("the theory of the mind of the mind").map(\.skill) == ["theory of the mind"])
+        #expect(matcher.match("of the mind, theory of algebra").map(\.skill) == ["algebra"])
+        let padding = String(repeating: "x", count: 55)
+        for cut in 0..<12 {
+            let text = String(repeating: "a ", count: cut) + padding + " theory of the mind"
+            #expect(matcher.match(text).map(\.skill) == ["theory of the mind"], "cut \(cut)")
+        }
+        #expect(matcher.match("a theory", then: ["of the mind"]).map(\.skill) == ["theory of the mind"])
+        #expect(matcher.match("a theory of", then: ["the", "mind"]).map(\.skill) == ["theory of the mind"])
+    }
+
     /// A word is looked up by its first eight bytes and its length, then by the bytes past them: words
     /// that share the first eight bytes with a vocabulary word, words of exactly eight bytes, and words
     /// that end the text (where fewer than eight bytes are left to read) are all told apart.

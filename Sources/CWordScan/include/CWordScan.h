@@ -62,7 +62,8 @@ typedef struct {
 
 /// The vocabulary's written forms in an open-addressing table (at least one slot empty), in memory that
 /// the matcher allocates once and never writes after building it. `rests` has, per slot, where the
-/// form's bytes past its head start in `rest`; `signatures` has the signature bit of every form set;
+/// form's bytes past its head start in `rest`; `signatures` has the signature bit of every form set,
+/// `starting` that of every form of a word that some phrase starts with;
 /// `starts`, by word id, is 1 for a word that some phrase starts with and 0 for a word only found
 /// inside phrases (such as `of` in `which of the following`).
 typedef struct {
@@ -71,6 +72,7 @@ typedef struct {
     const uint8_t *rest;
     int64_t mask;
     const uint64_t *signatures;
+    const uint64_t *starting;
     const uint8_t *starts;
 } conclave_word_table;
 
@@ -95,8 +97,9 @@ typedef struct {
 /// word before it was reported (or it is the text's first word): no phrase can hold it. The first `capacity` of them are written to `found`, the rest only
 /// counted. Words are numbered from `*position`, which is left one past the last word's.
 ///
-/// Each ASCII word is keyed from one 8-byte load and kept only when its signature bit is set, without
-/// a branch; the table is probed for those kept, in batches of up to 64. On x86-64 Linux the function is
+/// Each ASCII word is keyed from one 8-byte load and kept, without a branch, only when its signature
+/// bit is set among the forms of words that start phrases, or among all forms while the word before it
+/// was kept too; the table is probed for those kept, in batches of up to 64. On x86-64 Linux the function is
 /// built twice, for processors with the x86-64-v3 instructions and for any other, and the one the
 /// processor runs is chosen when the program loads.
 int64_t conclave_scan(

@@ -122,8 +122,9 @@ struct WordTable: Sendable {
             slotRests = .allocate(capacity: capacity)
             slotRests.initialize(repeating: 0)
             let signatureWords = Int(conclave_signature_words)
-            signatureBits = .allocate(capacity: signatureWords)
-            signatureBits.initialize(repeating: 0, count: signatureWords)
+            // Every form's bits, then those of the forms of words that start phrases.
+            signatureBits = .allocate(capacity: 2 * signatureWords)
+            signatureBits.initialize(repeating: 0, count: 2 * signatureWords)
             var tails: [UInt8] = []
             for (form, id) in forms where !form.isEmpty {
                 let key = form.withUnsafeBufferPointer { WordTable.key($0.baseAddress!, form.count, readable: form.count) }
@@ -134,6 +135,7 @@ struct WordTable: Sendable {
                 tails += form.dropFirst(8)
                 let signature = Int(conclave_signature(key))
                 signatureBits[signature >> 6] |= 1 << UInt64(signature & 63)
+                if starts[Int(id)] { signatureBits[signatureWords + (signature >> 6)] |= 1 << UInt64(signature & 63) }
             }
             rest = .allocate(capacity: max(tails.count, 1))
             _ = rest.initialize(from: tails)
@@ -145,6 +147,7 @@ struct WordTable: Sendable {
                 rest: rest.baseAddress,
                 mask: Int64(capacity - 1),
                 signatures: signatureBits,
+                starting: signatureBits + signatureWords,
                 starts: startBytes.baseAddress
             )
         }
