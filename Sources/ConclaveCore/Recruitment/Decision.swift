@@ -181,13 +181,15 @@ public final class DecisionMaker: Sendable {
         if let given { return decide(for: instance, skills: SkillMatches(given), ids: nil) }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { ids in
             let skills = skills(for: instance, skillIDs: ids)
-            return decide(for: instance, skills: skills, ids: UnsafeBufferPointer(rebasing: ids[..<skills.count]))
+            let count = skills.count
+            return decide(for: instance, skills: skills, ids: UnsafeBufferPointer(rebasing: ids[..<count]))
         }
     }
 
-    /// `decide(for:skills:)` with the skills' ids in the matcher when they are known.
+    /// `decide(for:skills:)` with the skills' ids in the matcher when they are known. (The skills are
+    /// taken, not copied: the decision keeps them.)
     @inline(__always)
-    private func decide(for instance: Instance, skills: SkillMatches, ids: UnsafeBufferPointer<Int32>?) -> Decision {
+    private func decide(for instance: Instance, skills: consuming SkillMatches, ids: UnsafeBufferPointer<Int32>?) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
         // Only a mode policy reads the skills' names.
@@ -205,7 +207,7 @@ public final class DecisionMaker: Sendable {
                     var recruitment = maker.unretainedRecruiter._withUnsafeGuaranteedRef { recruiter in
                         recruiter.recruit(
                             columns: resolved.columns,
-                            scored: resolved.scored,
+                            scored: resolved.scored ?? copy skills,
                             costs: .priced(promptTokens: tokens),
                             predicted: predicted,
                             members: members,
@@ -245,19 +247,19 @@ public final class DecisionMaker: Sendable {
         positions: UnsafeBufferPointer<Int>,
         skills: SkillMatches
     ) -> AgentSeats {
-        let team = recruitment.seats
-        let seated = UnsafeMutableBufferPointer(rebasing: members[..<team.count])
+        let seats = recruitment.seats.count
+        let seated = UnsafeMutableBufferPointer(rebasing: members[..<seats])
         resolution.registryIndices(of: seated)
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: team.count + 1) { order in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: seats + 1) { order in
             allocation.arrange(
-                seats: team.count,
+                seats: seats,
                 members: UnsafeBufferPointer(seated),
                 positions: positions,
                 order: order,
                 domainRole: { registry.roleIndex(for: skills.map(\.skill)) }
             ) { roles in
                 // Roles only reorder the seats: seat s takes the member that its agent came from.
-                recruitment.seats.reorder(UnsafeBufferPointer(rebasing: order[..<team.count]))
+                recruitment.seats.reorder(UnsafeBufferPointer(rebasing: order[..<seats]))
                 return AgentSeats(team: recruitment.seats, roles: roles, names: allocation.threadRoleNames)
             }
         }

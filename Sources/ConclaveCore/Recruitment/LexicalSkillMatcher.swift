@@ -272,8 +272,7 @@ public final class LexicalSkillMatcher: Sendable {
                 }
                 start = end + 1
             }
-            let phrases = phrases.current
-            return SkillMatches.packedOrListed(UnsafeBufferPointer(rebasing: found[..<skills]), table: phrases)
+            return SkillMatches.packedOrListed(UnsafeBufferPointer(rebasing: found[..<skills]), table: phrases.current)
         }
     }
 

@@ -242,13 +242,14 @@ public final class Recruiter: Sendable {
     /// same order), of a team with one seat per place in `members`; the team's candidate indices are
     /// written there, seat by seat. The scores keep the skills, costs and predictions they are worked out
     /// from, not the numbers (`ExpertScores`), and `owner`, which keeps this recruiter alive for them.
+    /// (`scored` and `owner` are taken, not copied: the recruitment keeps them.)
     func recruit<G: RandomNumberGenerator>(
         columns: UnsafeBufferPointer<Int>,
-        scored: SkillMatches,
+        scored: consuming SkillMatches,
         costs: CandidateCosts,
         predicted: [Double]?,
         members: UnsafeMutableBufferPointer<Int>,
-        owner: ScoreOwner,
+        owner: consuming ScoreOwner,
         using rng: inout G
     ) -> Recruitment {
         let count = candidates.count
@@ -263,7 +264,7 @@ public final class Recruiter: Sendable {
         var seats = SeatCounts(candidates: count)
         for seat in 0..<filled { seats[members[seat]] += 1 }
         let seated = UnsafeBufferPointer(rebasing: members[..<filled])
-        let team = TeamSeats(members: seated, owner: owner) ?? TeamSeats(seated.map(id(of:)))
+        let team = TeamSeats(members: seated, owner: copy owner) ?? TeamSeats(seated.map(id(of:)))
         let basis = RecruitmentBasis(strategy: strategy, k: members.count, lambda: lambda, usedStrengthFallback: fallback)
         let table = ExpertScores.Table(owner: owner, skills: scored, costs: costs, predicted: predicted, seats: seats, basis: basis)
         return Recruitment(seats: team, scores: ExpertScores(table: table), usedStrengthFallback: count == 0 || fallback)

@@ -38,19 +38,29 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
     /// The matches `table[phrases[i]]`, packed; nil when they do not pack (more than `packedCapacity`, or
     /// an index past `packedPhrases`).
     init?(phrases: UnsafeBufferPointer<Int32>, table: [SkillMatch]) {
-        guard phrases.count <= Self.packedCapacity else { return nil }
-        var words: (UInt64, UInt64) = (UInt64(phrases.count) << 60, 0)
-        for (index, phrase) in phrases.enumerated() {
-            guard (0..<Int32(Self.packedPhrases)).contains(phrase) else { return nil }
-            let bits = UInt64(phrase) << (Self.bits * (index % Self.perWord))
-            if index < Self.perWord { words.0 |= bits } else { words.1 |= bits }
-        }
+        guard let words = Self.packed(phrases) else { return nil }
         storage = .phrases(words: words, table: table)
     }
 
-    /// The matches `table[phrases[i]]`: packed where they pack, else listed.
-    static func packedOrListed(_ phrases: UnsafeBufferPointer<Int32>, table: [SkillMatch]) -> SkillMatches {
-        SkillMatches(phrases: phrases, table: table) ?? SkillMatches(phrases.map { table[Int($0)] })
+    /// The matches `table[phrases[i]]`: packed where they pack, else listed. The table is taken, not
+    /// copied, so that a packed result costs no reference count of its own.
+    static func packedOrListed(_ phrases: UnsafeBufferPointer<Int32>, table: consuming [SkillMatch]) -> SkillMatches {
+        guard let words = packed(phrases) else { return SkillMatches(phrases.map { table[Int($0)] }) }
+        return SkillMatches(storage: .phrases(words: words, table: table))
+    }
+
+    private init(storage: consuming Storage) { self.storage = storage }
+
+    /// The words that hold `phrases`, with their count; nil when they do not pack.
+    private static func packed(_ phrases: UnsafeBufferPointer<Int32>) -> (UInt64, UInt64)? {
+        guard phrases.count <= packedCapacity else { return nil }
+        var words: (UInt64, UInt64) = (UInt64(phrases.count) << 60, 0)
+        for (index, phrase) in phrases.enumerated() {
+            guard (0..<Int32(packedPhrases)).contains(phrase) else { return nil }
+            let bits = UInt64(phrase) << (Self.bits * (index % perWord))
+            if index < perWord { words.0 |= bits } else { words.1 |= bits }
+        }
+        return words
     }
 
     public var startIndex: Int { 0 }

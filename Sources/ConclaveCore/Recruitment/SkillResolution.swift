@@ -5,7 +5,7 @@
 /// ```swift
 /// let resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
 /// resolution.resolve(skills, ids: ids) { resolved in
-///     recruiter.recruit(columns: resolved.columns, scored: resolved.scored, …)
+///     recruiter.recruit(columns: resolved.columns, scored: resolved.scored ?? skills, …)
 /// }
 /// ```
 final class SkillResolution: Sendable {
@@ -13,8 +13,9 @@ final class SkillResolution: Sendable {
     struct Resolved {
         /// The recruiter's table columns of the skills some profile scores, in order.
         var columns: UnsafeBufferPointer<Int>
-        /// Those skills.
-        var scored: SkillMatches
+        /// Those skills, when some matched skill is not among them (nil: every matched skill is, so the
+        /// caller's own matches serve, without another reference to them).
+        var scored: SkillMatches?
         /// Each skill's position in the role allocation (-1 where no role lists it).
         var positions: UnsafeBufferPointer<Int>
     }
@@ -59,7 +60,7 @@ final class SkillResolution: Sendable {
                 columns[used] = all[index]
                 used += all[index] >= 0 ? 1 : 0
             }
-            let scored = used == count ? skills : skills.filter { all[$0] >= 0 }
+            let scored = used == count ? nil : skills.filter { all[$0] >= 0 }
             return body(
                 Resolved(
                     columns: UnsafeBufferPointer(rebasing: columns[..<used]),

@@ -9,63 +9,67 @@
 /// seats.ids  // ["qwen-math", "qwen-med", "qwen-math"]
 /// ```
 struct TeamSeats: Sendable {
-    private enum Storage: Sendable {
+    private enum Experts: Sendable {
         case ids([String])
-        /// Seat s's candidate in byte s of `packed`; `count` seats.
-        case candidates(packed: UInt64, count: Int, owner: ScoreOwner)
+        /// The owner of the recruiter whose candidates `packed` indexes.
+        case candidates(ScoreOwner)
     }
 
-    private var storage: Storage
+    private var experts: Experts
+    /// With `candidates`: seat s's candidate in byte s, `packedCount` seats. (Beside the enum rather than
+    /// in its case, so that reordering the seats rewrites one integer without touching the owner's
+    /// reference count.)
+    private var packed: UInt64 = 0
+    private var packedCount = 0
 
     /// The most seats packed into one integer.
     static let packedSeats = 8
 
-    init(_ ids: [String]) { storage = .ids(ids) }
+    init(_ ids: [String]) { experts = .ids(ids) }
 
     /// The seats of `members`, the recruiter's candidate indices in seat order; nil when they do not
     /// pack (more than `packedSeats` seats, or a candidate index past 255).
     init?(members: UnsafeBufferPointer<Int>, owner: ScoreOwner) {
         guard members.count <= Self.packedSeats else { return nil }
-        var packed: UInt64 = 0
         for (seat, candidate) in members.enumerated() {
             guard (0..<256).contains(candidate) else { return nil }
             packed |= UInt64(candidate) << (8 * seat)
         }
-        storage = .candidates(packed: packed, count: members.count, owner: owner)
+        packedCount = members.count
+        experts = .candidates(owner)
     }
 
     var count: Int {
-        switch storage {
+        switch experts {
         case .ids(let ids): ids.count
-        case .candidates(_, let count, _): count
+        case .candidates: packedCount
         }
     }
 
     /// The id of the expert in `seat`.
     subscript(seat: Int) -> String {
-        switch storage {
+        switch experts {
         case .ids(let ids): ids[seat]
-        case .candidates(let packed, _, let owner): owner.recruiter.id(of: Int((packed >> (8 * seat)) & 0xFF))
+        case .candidates(let owner): owner.recruiter.id(of: Int((packed >> (8 * seat)) & 0xFF))
         }
     }
 
     /// Every seat's expert id, in seat order.
     var ids: [String] {
-        switch storage {
+        switch experts {
         case .ids(let ids): ids
-        case .candidates(_, let count, _): (0..<count).map { self[$0] }
+        case .candidates: (0..<packedCount).map { self[$0] }
         }
     }
 
     /// Puts the expert of seat `order[s]` in seat s, for every seat (`order` holds each seat once).
     mutating func reorder(_ order: UnsafeBufferPointer<Int>) {
-        switch storage {
-        case .ids(let ids):
-            storage = .ids(order.map { ids[$0] })
-        case .candidates(let packed, let count, let owner):
-            var reordered: UInt64 = 0
-            for (seat, from) in order.enumerated() { reordered |= ((packed >> (8 * from)) & 0xFF) << (8 * seat) }
-            storage = .candidates(packed: reordered, count: count, owner: owner)
+        if case .ids(let ids) = experts {
+            experts = .ids(order.map { ids[$0] })
+            return
         }
+        var reordered: UInt64 = 0
+        for (seat, from) in order.enumerated() { reordered |= ((packed >> (8 * from)) & 0xFF) << (8 * seat) }
+        packed = reordered
     }
 }
