@@ -16,6 +16,8 @@ struct AgentSeats: Sendable {
     }
 
     private var storage: Storage
+    /// With `seated`: its team's seats, kept beside it so that counting them does not copy the team.
+    private var seatCount = 0
 
     /// The byte of a seat without a role.
     private static let noRole: UInt64 = 0xFF
@@ -32,13 +34,14 @@ struct AgentSeats: Sendable {
         }
         var packed: UInt64 = 0
         for (seat, role) in roles.prefix(count).enumerated() { packed |= (role < 0 ? Self.noRole : UInt64(role)) << (8 * seat) }
+        seatCount = count
         storage = .seated(team: team, roles: packed, names: names)
     }
 
     var count: Int {
         switch storage {
         case .list(let agents): agents.count
-        case .seated(let team, _, _): team.count
+        case .seated: seatCount
         }
     }
 
