@@ -68,6 +68,36 @@ import Testing
         #expect(Array(listed.appending(first) { $0 != 1 }) == [9, 1, 3].map { table[$0] })
     }
 
+    @Test func longerListsKeepTheirPhraseIndices() {
+        let phrases = Array(0..<Int32(15))
+        let long = phrases.withUnsafeBufferPointer { SkillMatches.packedOrListed($0, table: table) }
+        #expect(Array(long) == phrases.map { table[Int($0)] })
+        #expect(long.indices.map { long.phraseIndex(at: $0) } == phrases.map { Int($0) })
+        let odd = long.filter { $0 % 2 == 1 }
+        #expect(odd.indices.map { odd.phraseIndex(at: $0) } == phrases.filter { $0 % 2 == 1 }.map { Int($0) })
+        let joined = long.appending(long) { $0 < 2 }
+        #expect(joined.indices.map { joined.phraseIndex(at: $0) } == (phrases + [0, 1]).map { Int($0) })
+        #expect(SkillMatches([table[0]]).phraseIndex(at: 0) == nil)
+    }
+
+    /// A question with more skills than pack is decided as the same skills given by name are.
+    @Test func skillsHeldAsPhraseIndicesDecideAsNamedSkills() {
+        let names = (0..<14).map { "topic\($0)" }
+        let skills = names.map { Skill(name: $0, domain: "d") }
+        let experts = (0..<4).map { expert in
+            Fixtures.expert(
+                "e\(expert)",
+                skills: Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double(($0 * 7 + expert * 3) % 11)) })
+            )
+        }
+        let registry = Registry(experts: experts, skills: skills, roles: [Role(name: "r", domain: "d", instructions: "", skills: names)])
+        let maker = DecisionMaker(registry: registry, k: 2, strategy: .symbolic, aggregator: "e0", seed: 3)
+        let question = Instance(id: "q", text: names.reversed().joined(separator: " and "))
+        let fresh = maker.decide(for: question)
+        #expect(fresh.skills.count == 14 && fresh.skills.phraseIndex(at: 0) != nil)
+        #expect(fresh == maker.decide(for: question, skills: Array(fresh.skills)))
+    }
+
     @Test func aDecisionsSkillsAreTheMatchersMatches() throws {
         let registry = Registry(experts: [Fixtures.expert("math", skills: ["algebra": 3])], skills: Fixtures.skills, roles: [])
         let maker = DecisionMaker(registry: registry, k: 1, strategy: .topK, aggregator: "math", seed: 1)

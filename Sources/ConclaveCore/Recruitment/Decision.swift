@@ -178,18 +178,13 @@ public final class DecisionMaker: Sendable {
     /// question is in the decision), a role per seat and the expert per role; then the plan is fitted under
     /// the instance budget.
     public func decide(for instance: Instance, skills given: [LexicalSkillMatcher.SkillMatch]? = nil) -> Decision {
-        if let given { return decide(for: instance, skills: SkillMatches(given), ids: nil) }
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: matcher.skillNames.count) { ids in
-            let skills = skills(for: instance, skillIDs: ids)
-            let count = skills.count
-            return decide(for: instance, skills: skills, ids: UnsafeBufferPointer(rebasing: ids[..<count]))
-        }
+        decide(for: instance, skills: given.map(SkillMatches.init) ?? skills(for: instance))
     }
 
-    /// `decide(for:skills:)` with the skills' ids in the matcher when they are known. (The skills are
-    /// taken, not copied: the decision keeps them.)
+    /// `decide(for:skills:)` with the skills as held: the matcher's packed in a fresh decision, which the
+    /// resolution reads by phrase index. (The skills are taken, not copied: the decision keeps them.)
     @inline(__always)
-    private func decide(for instance: Instance, skills: consuming SkillMatches, ids: UnsafeBufferPointer<Int32>?) -> Decision {
+    private func decide(for instance: Instance, skills: consuming SkillMatches) -> Decision {
         var rng = SeededGenerator(seed: seed, instanceID: instance.id)
         let predicted = learned?.predict(([instance.text] + instance.choices).joined(separator: " "))
         // Only a mode policy reads the skills' names.
@@ -201,7 +196,7 @@ public final class DecisionMaker: Sendable {
         // and retaining it (or an array it holds) would write to a counter that every core deciding at
         // once shares.
         let maker = Unmanaged.passUnretained(self)
-        let (recruited, agents) = resolution.resolve(skills, ids: ids) { resolved in
+        let (recruited, agents) = resolution.resolve(skills) { resolved in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, seats)) { members in
                 maker._withUnsafeGuaranteedRef { maker in
                     var recruitment = maker.unretainedRecruiter._withUnsafeGuaranteedRef { recruiter in

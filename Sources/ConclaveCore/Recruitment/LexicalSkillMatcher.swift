@@ -52,6 +52,10 @@ public final class LexicalSkillMatcher: Sendable {
     /// The distinct skills of the vocabulary, in order of declaration: a match's skill id is its index here.
     let skillNames: [String]
 
+    /// The skill id of each phrase, in the order of the phrases that packed matches (`SkillMatches`) index.
+    var phraseSkillIDs: [Int32] { (0..<phraseCount).map { skillOfPhrase[$0] } }
+    private let phraseCount: Int
+
     public init(skills: [Skill]) {
         var table = WordTable.Builder()
         var children: [UInt64: Int32] = [:]
@@ -106,6 +110,7 @@ public final class LexicalSkillMatcher: Sendable {
         )
         self.phrases = ThreadCopies { phrases.map { SkillMatch(skill: $0.skill.withOwnStorage, term: $0.term.withOwnStorage) } }
         self.skillOfPhrase = FrozenArray(skillOfPhrase)
+        self.phraseCount = skillOfPhrase.count
         self.skillNames = skillNames
     }
 

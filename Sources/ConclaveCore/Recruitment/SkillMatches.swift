@@ -1,11 +1,12 @@
 /// The skills matched in one instance (`Decision.skills`): a collection of `SkillMatch`, in order of first
 /// appearance, that reads, compares and encodes like `[SkillMatch]`.
 ///
-/// What the lexical matcher finds is held as its phrases' indices, 12 bits each, packed into two integers
-/// (up to `packedCapacity` of them), with the calling thread's copy of the matcher's phrases that they
-/// index. A fresh decision, and the scores that keep its skills, then own no array of matches: one
-/// allocation fewer while deciding, and one object fewer to free, long after, when its window is let go
-/// of. Any other list of matches is held as an array.
+/// What the lexical matcher finds is held as its phrases' indices, with the calling thread's copy of the
+/// matcher's phrases that they index: 12 bits each, packed into two integers (up to `packedCapacity` of
+/// them), else in an array of indices. A fresh decision, and the scores that keep its skills, then own no
+/// array of matches: no allocation while deciding (for most questions), no strings to retain, and one
+/// object fewer to free, long after, when its window is let go of; and the decision maker reads each
+/// skill's place in its tables by phrase index. Any other list of matches is held as an array.
 ///
 /// ```swift
 /// let skills: SkillMatches = [.init(skill: "algebra", term: "equation")]
@@ -19,6 +20,8 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         /// Phrase i in bits 12 × (i % 5) of `words.0` (i < 5) or `words.1`; the count in the top 4 bits of
         /// `words.0`.
         case phrases(words: (UInt64, UInt64), table: [SkillMatch])
+        /// More phrases than pack: their indices into `table`.
+        case phraseList([Int32], table: [SkillMatch])
     }
 
     private var storage: Storage
@@ -42,10 +45,11 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         storage = .phrases(words: words, table: table)
     }
 
-    /// The matches `table[phrases[i]]`: packed where they pack, else listed. The table is taken, not
-    /// copied, so that a packed result costs no reference count of its own.
+    /// The matches `table[phrases[i]]` (every index in `table`): packed where they pack, else as an
+    /// array of the indices. The table is taken, not copied, so that the result costs no reference count
+    /// of its own.
     static func packedOrListed(_ phrases: UnsafeBufferPointer<Int32>, table: consuming [SkillMatch]) -> SkillMatches {
-        guard let words = packed(phrases) else { return SkillMatches(phrases.map { table[Int($0)] }) }
+        guard let words = packed(phrases) else { return SkillMatches(storage: .phraseList(Array(phrases), table: table)) }
         return SkillMatches(storage: .phrases(words: words, table: table))
     }
 
@@ -69,6 +73,7 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         switch storage {
         case .list(let list): list.count
         case .phrases(let words, _): Int(words.0 >> 60)
+        case .phraseList(let phrases, _): phrases.count
         }
     }
 
@@ -78,6 +83,17 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         case .phrases(let words, let table):
             precondition((0..<Int(words.0 >> 60)).contains(position), "index out of range")
             return table[Self.phrase(position, in: words)]
+        case .phraseList(let phrases, let table): return table[Int(phrases[position])]
+        }
+    }
+
+    /// The phrase index of match `position` in the matcher that found it; nil when the matches are
+    /// listed.
+    func phraseIndex(at position: Int) -> Int? {
+        switch storage {
+        case .list: nil
+        case .phrases(let words, _): Self.phrase(position, in: words)
+        case .phraseList(let phrases, _): Int(phrases[position])
         }
     }
 
@@ -86,34 +102,37 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         return Int((word >> UInt64(bits * (position % perWord))) & mask)
     }
 
-    /// The matches at the offsets `keep` accepts, in order; packed matches stay packed.
-    func filter(offsets keep: (Int) -> Bool) -> SkillMatches {
+    /// The phrases' table, when the matches are held as phrase indices; nil when they are listed.
+    private var phraseTable: [SkillMatch]? {
         switch storage {
-        case .list(let list):
-            return SkillMatches(list.indices.filter(keep).map { list[$0] })
-        case .phrases(let words, let table):
-            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.packedCapacity) { kept in
-                var count = 0
-                for position in indices where keep(position) {
-                    kept[count] = Int32(Self.phrase(position, in: words))
-                    count += 1
-                }
-                return Self.packedOrListed(UnsafeBufferPointer(rebasing: kept[..<count]), table: table)
+        case .list: nil
+        case .phrases(_, let table), .phraseList(_, let table): table
+        }
+    }
+
+    /// The matches at the offsets `keep` accepts, in order; matches held as phrase indices stay so.
+    func filter(offsets keep: (Int) -> Bool) -> SkillMatches {
+        guard let table = phraseTable else { return SkillMatches(indices.filter(keep).map { self[$0] }) }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { kept in
+            var count = 0
+            for position in indices where keep(position) {
+                kept[count] = Int32(phraseIndex(at: position) ?? 0)
+                count += 1
             }
+            return Self.packedOrListed(UnsafeBufferPointer(rebasing: kept[..<count]), table: table)
         }
     }
 
     /// These matches followed by those of `other` at the offsets `keep` accepts (asked once each, in
-    /// order); they stay packed when both are packed from one table and the whole fits.
+    /// order); they stay phrase indices when both are phrase indices into one table.
     func appending(_ other: SkillMatches, offsets keep: (Int) -> Bool) -> SkillMatches {
         let kept = other.indices.filter(keep)
-        if case .phrases(let words, let table) = storage, case .phrases(let otherWords, let otherTable) = other.storage,
-            count + kept.count <= Self.packedCapacity,
+        if let table = phraseTable, let otherTable = other.phraseTable,
             table.withUnsafeBufferPointer({ $0.baseAddress }) == otherTable.withUnsafeBufferPointer({ $0.baseAddress })
         {
-            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.packedCapacity) { all in
-                for position in indices { all[position] = Int32(Self.phrase(position, in: words)) }
-                for (offset, position) in kept.enumerated() { all[count + offset] = Int32(Self.phrase(position, in: otherWords)) }
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + kept.count) { all in
+                for position in indices { all[position] = Int32(phraseIndex(at: position) ?? 0) }
+                for (offset, position) in kept.enumerated() { all[count + offset] = Int32(other.phraseIndex(at: position) ?? 0) }
                 return Self.packedOrListed(UnsafeBufferPointer(rebasing: all[..<(count + kept.count)]), table: table)
             }
         }

@@ -1,10 +1,11 @@
 /// Where each of a decision's skills and experts sits in the recruiter's and the role allocation's
-/// tables, worked out once per decision maker for every skill of the vocabulary: a skill the matcher
-/// found (known by its id) is resolved by two array reads instead of a name lookup in each table.
+/// tables, worked out once per decision maker for every phrase of the matcher's vocabulary: a skill the
+/// matcher found (held packed, as its phrase's index) is resolved by two array reads instead of a name
+/// lookup in each table.
 ///
 /// ```swift
 /// let resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
-/// resolution.resolve(skills, ids: ids) { resolved in
+/// resolution.resolve(skills) { resolved in
 ///     recruiter.recruit(columns: resolved.columns, scored: resolved.scored ?? skills, …)
 /// }
 /// ```
@@ -22,27 +23,32 @@ final class SkillResolution: Sendable {
 
     private let recruiter: Recruiter
     private let allocation: RoleAllocation
-    /// By the matcher's skill id: the recruiter's column and the role allocation's position (-1: none).
-    private let columnOfSkill: FrozenArray<Int>
-    private let positionOfSkill: FrozenArray<Int>
+    /// By the matcher's phrase index: its skill's column in the recruiter and position in the role
+    /// allocation (-1: none).
+    private let columnOfPhrase: FrozenArray<Int>
+    private let positionOfPhrase: FrozenArray<Int>
+    /// How many phrases the matcher has.
+    private let phraseCount: Int
     /// By the recruiter's candidate index: the expert's index in the role allocation (-1: none).
     private let memberOfCandidate: FrozenArray<Int>
 
     init(matcher: LexicalSkillMatcher, recruiter: Recruiter, allocation: RoleAllocation) {
         self.recruiter = recruiter
         self.allocation = allocation
-        columnOfSkill = FrozenArray(matcher.skillNames.map { recruiter.column(of: $0) ?? -1 })
-        positionOfSkill = FrozenArray(matcher.skillNames.map { allocation.position(of: $0) ?? -1 })
+        let skillOfPhrase = matcher.phraseSkillIDs.map { matcher.skillNames[Int($0)] }
+        columnOfPhrase = FrozenArray(skillOfPhrase.map { recruiter.column(of: $0) ?? -1 })
+        positionOfPhrase = FrozenArray(skillOfPhrase.map { allocation.position(of: $0) ?? -1 })
+        phraseCount = skillOfPhrase.count
         memberOfCandidate = FrozenArray(recruiter.candidates.map { allocation.member($0.id) ?? -1 })
     }
 
     deinit {
-        for table in [columnOfSkill, positionOfSkill, memberOfCandidate] { table.free() }
+        for table in [columnOfPhrase, positionOfPhrase, memberOfCandidate] { table.free() }
     }
 
-    /// Calls `body` with `skills` resolved; `ids`, when the matcher gave them, are their skill ids in the
-    /// same order (otherwise each name is looked up).
-    func resolve<Result>(_ skills: SkillMatches, ids: UnsafeBufferPointer<Int32>?, _ body: (Resolved) -> Result) -> Result {
+    /// Calls `body` with `skills` resolved: by their phrase indices when they are packed by this
+    /// resolution's matcher, else by name.
+    func resolve<Result>(_ skills: SkillMatches, _ body: (Resolved) -> Result) -> Result {
         let count = skills.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count + 1) { buffer in
             let all = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
@@ -50,9 +56,9 @@ final class SkillResolution: Sendable {
             let positions = UnsafeMutableBufferPointer(rebasing: buffer[2 * count..<3 * count])
             var used = 0
             for index in 0..<count {
-                if let ids {
-                    all[index] = columnOfSkill[Int(ids[index])]
-                    positions[index] = positionOfSkill[Int(ids[index])]
+                if let phrase = skills.phraseIndex(at: index), phrase < phraseCount {
+                    all[index] = columnOfPhrase[phrase]
+                    positions[index] = positionOfPhrase[phrase]
                 } else {
                     all[index] = recruiter.column(of: skills[index].skill) ?? -1
                     positions[index] = allocation.position(of: skills[index].skill) ?? -1
