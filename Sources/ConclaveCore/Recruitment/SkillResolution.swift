@@ -1,7 +1,7 @@
 /// Where each of a decision's skills and experts sits in the recruiter's and the role allocation's
 /// tables, worked out once per decision maker for every phrase of the matcher's vocabulary: a skill the
-/// matcher found (held packed, as its phrase's index) is resolved by two array reads instead of a name
-/// lookup in each table.
+/// matcher found (held as its phrase's index, `SkillMatches`) is resolved by two array reads instead of a
+/// name lookup in each table.
 ///
 /// ```swift
 /// let resolution = SkillResolution(matcher: matcher, recruiter: recruiter, allocation: allocation)
@@ -46,8 +46,8 @@ final class SkillResolution: Sendable {
         for table in [columnOfPhrase, positionOfPhrase, memberOfCandidate] { table.free() }
     }
 
-    /// Calls `body` with `skills` resolved: by their phrase indices when they are packed by this
-    /// resolution's matcher, else by name.
+    /// Calls `body` with `skills` resolved: by their phrase indices when they are held as this
+    /// resolution's matcher's phrases (a decision maker's own matches always are), else by name.
     func resolve<Result>(_ skills: SkillMatches, _ body: (Resolved) -> Result) -> Result {
         let count = skills.count
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count + 1) { buffer in
