@@ -53,8 +53,7 @@ public final class LexicalSkillMatcher: Sendable {
     let skillNames: [String]
 
     /// The skill id of each phrase, in the order of the phrases that packed matches (`SkillMatches`) index.
-    var phraseSkillIDs: [Int32] { (0..<phraseCount).map { skillOfPhrase[$0] } }
-    private let phraseCount: Int
+    var phraseSkillIDs: [Int32] { (0..<skillOfPhrase.count).map { skillOfPhrase[$0] } }
 
     public init(skills: [Skill]) {
         var table = WordTable.Builder()
@@ -110,7 +109,6 @@ public final class LexicalSkillMatcher: Sendable {
         )
         self.phrases = ThreadCopies { phrases.map { SkillMatch(skill: $0.skill.withOwnStorage, term: $0.term.withOwnStorage) } }
         self.skillOfPhrase = FrozenArray(skillOfPhrase)
-        self.phraseCount = skillOfPhrase.count
         self.skillNames = skillNames
     }
 

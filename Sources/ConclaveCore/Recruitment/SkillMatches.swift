@@ -102,41 +102,49 @@ public struct SkillMatches: RandomAccessCollection, Sendable, Hashable, Codable,
         return Int((word >> UInt64(bits * (position % perWord))) & mask)
     }
 
-    /// The phrases' table, when the matches are held as phrase indices; nil when they are listed.
-    private var phraseTable: [SkillMatch]? {
+    /// Calls `body` with the matches' phrase table and a reader of each match's phrase index; nil,
+    /// without calling it, when the matches are listed.
+    private func withPhrases<Result>(_ body: ([SkillMatch], (Int) -> Int32) -> Result) -> Result? {
         switch storage {
         case .list: nil
-        case .phrases(_, let table), .phraseList(_, let table): table
+        case .phrases(let words, let table): body(table) { Int32(Self.phrase($0, in: words)) }
+        case .phraseList(let phrases, let table): body(table) { phrases[$0] }
         }
     }
 
     /// The matches at the offsets `keep` accepts, in order; matches held as phrase indices stay so.
     func filter(offsets keep: (Int) -> Bool) -> SkillMatches {
-        guard let table = phraseTable else { return SkillMatches(indices.filter(keep).map { self[$0] }) }
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { kept in
-            var count = 0
-            for position in indices where keep(position) {
-                kept[count] = Int32(phraseIndex(at: position) ?? 0)
-                count += 1
+        let kept = withPhrases { table, phrase in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { kept in
+                var count = 0
+                for position in indices where keep(position) {
+                    kept[count] = phrase(position)
+                    count += 1
+                }
+                return Self.packedOrListed(UnsafeBufferPointer(rebasing: kept[..<count]), table: table)
             }
-            return Self.packedOrListed(UnsafeBufferPointer(rebasing: kept[..<count]), table: table)
         }
+        return kept ?? SkillMatches(indices.filter(keep).map { self[$0] })
     }
 
     /// These matches followed by those of `other` at the offsets `keep` accepts (asked once each, in
     /// order); they stay phrase indices when both are phrase indices into one table.
     func appending(_ other: SkillMatches, offsets keep: (Int) -> Bool) -> SkillMatches {
         let kept = other.indices.filter(keep)
-        if let table = phraseTable, let otherTable = other.phraseTable,
-            table.withUnsafeBufferPointer({ $0.baseAddress }) == otherTable.withUnsafeBufferPointer({ $0.baseAddress })
-        {
-            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + kept.count) { all in
-                for position in indices { all[position] = Int32(phraseIndex(at: position) ?? 0) }
-                for (offset, position) in kept.enumerated() { all[count + offset] = Int32(other.phraseIndex(at: position) ?? 0) }
-                return Self.packedOrListed(UnsafeBufferPointer(rebasing: all[..<(count + kept.count)]), table: table)
-            }
+        func listed() -> SkillMatches { SkillMatches(Array(self) + kept.map { other[$0] }) }
+        let joined = withPhrases { table, phrase in
+            other.withPhrases { otherTable, otherPhrase in
+                guard table.withUnsafeBufferPointer({ $0.baseAddress }) == otherTable.withUnsafeBufferPointer({ $0.baseAddress }) else {
+                    return listed()
+                }
+                return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + kept.count) { all in
+                    for position in indices { all[position] = phrase(position) }
+                    for (offset, position) in kept.enumerated() { all[count + offset] = otherPhrase(position) }
+                    return Self.packedOrListed(UnsafeBufferPointer(rebasing: all[..<(count + kept.count)]), table: table)
+                }
+            } ?? listed()
         }
-        return SkillMatches(Array(self) + kept.map { other[$0] })
+        return joined ?? listed()
     }
 
     public static func == (lhs: SkillMatches, rhs: SkillMatches) -> Bool { lhs.elementsEqual(rhs) }

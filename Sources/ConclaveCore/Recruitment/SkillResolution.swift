@@ -27,8 +27,6 @@ final class SkillResolution: Sendable {
     /// allocation (-1: none).
     private let columnOfPhrase: FrozenArray<Int>
     private let positionOfPhrase: FrozenArray<Int>
-    /// How many phrases the matcher has.
-    private let phraseCount: Int
     /// By the recruiter's candidate index: the expert's index in the role allocation (-1: none).
     private let memberOfCandidate: FrozenArray<Int>
 
@@ -38,7 +36,6 @@ final class SkillResolution: Sendable {
         let skillOfPhrase = matcher.phraseSkillIDs.map { matcher.skillNames[Int($0)] }
         columnOfPhrase = FrozenArray(skillOfPhrase.map { recruiter.column(of: $0) ?? -1 })
         positionOfPhrase = FrozenArray(skillOfPhrase.map { allocation.position(of: $0) ?? -1 })
-        phraseCount = skillOfPhrase.count
         memberOfCandidate = FrozenArray(recruiter.candidates.map { allocation.member($0.id) ?? -1 })
     }
 
@@ -56,7 +53,7 @@ final class SkillResolution: Sendable {
             let positions = UnsafeMutableBufferPointer(rebasing: buffer[2 * count..<3 * count])
             var used = 0
             for index in 0..<count {
-                if let phrase = skills.phraseIndex(at: index), phrase < phraseCount {
+                if let phrase = skills.phraseIndex(at: index), phrase < columnOfPhrase.count {
                     all[index] = columnOfPhrase[phrase]
                     positions[index] = positionOfPhrase[phrase]
                 } else {
